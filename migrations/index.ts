@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as core from './2026-11-22-001-core.js';
+
+/** Every migration, in order. Names are ISO-dated; never rename or edit a landed one. */
+export const migrations: Record<string, Migration> = {
+  '2026-11-22-001-core': core,
+};

@@ -1,0 +1,87 @@
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { migrateToLatest } from '../src/platform/storage/migrate.js';
+import { engines } from '../test/engines.js';
+import { migrations } from './index.js';
+
+for (const engine of engines) {
+  describe.skipIf(!engine.available)(`migrations on ${engine.name}`, () => {
+    it('apply in order on an empty database, then are a no-op', async () => {
+      const { storage, dispose } = await engine.create();
+      try {
+        const first = await migrateToLatest(storage);
+        expect(first.results?.map((r) => r.migrationName)).toEqual(Object.keys(migrations));
+        expect(first.results?.every((r) => r.status === 'Success')).toBe(true);
+        const again = await migrateToLatest(storage);
+        expect(again.results).toEqual([]);
+      } finally {
+        await dispose();
+      }
+    });
+
+    it('seed the taxonomies with RSIT mappings and every country in a region', async () => {
+      const { storage, dispose } = await engine.create();
+      try {
+        await migrateToLatest(storage);
+        const types = await storage.db.selectFrom('taxonomy_terms').selectAll().where('kind', '=', 'incident_type').execute();
+        expect(types.length).toBeGreaterThanOrEqual(11);
+        for (const t of types) expect(t.rsit).toMatch(/^[a-z-]+\/[a-z-]+$/);
+        const regions = new Set(
+          (await storage.db.selectFrom('taxonomy_terms').select('code').where('kind', '=', 'region').execute()).map((r) => r.code),
+        );
+        const countries = await storage.db.selectFrom('taxonomy_terms').selectAll().where('kind', '=', 'country').execute();
+        expect(countries.length).toBeGreaterThan(200);
+        for (const c of countries) expect(regions.has(c.parent!)).toBe(true);
+      } finally {
+        await dispose();
+      }
+    });
+
+    it('keep the audit log append-only, in the database itself', async () => {
+      const { storage, dispose } = await engine.create();
+      try {
+        await migrateToLatest(storage);
+        await storage.db
+          .insertInto('audit_log')
+          .values({ at: 1, actor_kind: 'system', actor_id: null, action: 'test', case_id: null, detail: null })
+          .execute();
+        await expect(storage.db.updateTable('audit_log').set({ action: 'changed' }).execute()).rejects.toThrow(/append-only/);
+        await expect(storage.db.deleteFrom('audit_log').execute()).rejects.toThrow(/append-only/);
+        const rows = await sql<{ n: number }>`select count(*) as n from audit_log where action = 'test'`.execute(storage.db);
+        expect(Number(rows.rows[0]!.n)).toBe(1);
+      } finally {
+        await dispose();
+      }
+    });
+
+    it('store data written before a later migration (foreign keys hold, cascades work)', async () => {
+      const { storage, dispose } = await engine.create();
+      try {
+        await migrateToLatest(storage);
+        const now = Date.now();
+        await storage.db
+          .insertInto('users')
+          .values({ id: 'u1', email: 'a@example.org', display_name: 'A', role: 'handler', status: 'active', password_hash: null, totp_secret_enc: null, totp_last_step: null, failed_logins: 0, locked_until: null, locale: 'en', created_at: now, updated_at: now })
+          .execute();
+        const c = await storage.db
+          .insertInto('cases')
+          .values({ receipt_hash: 'h', key_wrapped: Buffer.from([1, 2, 3]), status: 'new', urgency: 'reactive', incident_type: null, severity: null, country: null, region: null, language: 'en', beneficiary: null, mandate: 'pending', contact_method: 'none', contact_enc: null, assignee_id: 'u1', awaiting_reply: 1, created_at: now, updated_at: now, first_response_due_at: now, first_response_at: null, last_activity_at: now, closed_at: null, version: 1 })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        expect(c.id).toBeGreaterThan(0);
+        await storage.db.insertInto('messages').values({ id: 'm1', case_id: c.id, kind: 'requester', author_id: null, body_enc: Buffer.from([9]), created_at: now }).execute();
+        const back = await storage.db.selectFrom('cases').select(['key_wrapped', 'created_at']).where('id', '=', c.id).executeTakeFirstOrThrow();
+        expect(Buffer.isBuffer(back.key_wrapped)).toBe(true);
+        expect(back.created_at).toBe(now);
+        await expect(
+          storage.db.insertInto('messages').values({ id: 'm2', case_id: 99999, kind: 'reply', author_id: null, body_enc: Buffer.from([9]), created_at: now }).execute(),
+        ).rejects.toThrow();
+        await storage.db.deleteFrom('users').where('id', '=', 'u1').execute();
+        const after = await storage.db.selectFrom('cases').select('assignee_id').where('id', '=', c.id).executeTakeFirstOrThrow();
+        expect(after.assignee_id).toBeNull();
+      } finally {
+        await dispose();
+      }
+    });
+  });
+}

@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Deps } from './contracts/deps.js';
+import * as accounts from './modules/accounts/index.js';
+import * as cases from './modules/cases/index.js';
+import * as intake from './modules/intake/index.js';
+import { registerStylesheet } from './platform/http/assets.js';
+import { apiSurface, publicSurface, staffSurface } from './platform/http/surfaces.js';
+import { loggerOptions } from './platform/log/index.js';
+import { projectRoot } from './platform/paths.js';
+import { publicErrorPage } from './platform/views/public-layout.js';
+import { staffErrorPage } from './platform/views/staff-layout.js';
+
+/**
+ * Builds Haven's web application from its dependencies. Composition only: it never listens,
+ * so tests inject requests in-process. Three surfaces, each with its own headers, layout,
+ * error pages and authentication: public intake (/), staff workspace (/staff), API (/api/v1).
+ */
+export async function createApp(deps: Deps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(deps.config.logLevel),
+    disableRequestLogging: true,
+    trustProxy: false,
+    bodyLimit: deps.config.bodyLimitBytes,
+    // Request ids are random per process and carry nothing about the client.
+    requestIdHeader: false,
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.info({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyFormbody, { bodyLimit: deps.config.bodyLimitBytes });
+
+  const views = join(projectRoot(), 'src', 'platform', 'views');
+
+  await app.register(async (pub) => {
+    const cssUrl = registerStylesheet(pub, { file: join(views, 'public.css'), prefix: '/assets', name: 'public' });
+    publicSurface(pub, deps, publicErrorPage(cssUrl));
+    await intake.registerPublic(pub, deps, { cssUrl });
+  });
+
+  await app.register(
+    async (staff) => {
+      const cssUrl = registerStylesheet(staff, { file: join(views, 'staff.css'), prefix: '/assets', name: 'staff' });
+      staffSurface(staff, deps, staffErrorPage(cssUrl));
+      await accounts.registerStaff(staff, deps, { cssUrl });
+      await cases.registerStaff(staff, deps, { cssUrl });
+    },
+    { prefix: '/staff' },
+  );
+
+  await app.register(
+    async (api) => {
+      apiSurface(api, deps);
+      await cases.registerApi(api, deps);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  return app;
+}

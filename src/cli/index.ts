@@ -1,0 +1,35 @@
+import { Command } from 'commander';
+import { loadConfig } from '../config/index.js';
+import { migrateToLatest } from '../platform/storage/migrate.js';
+import { openRuntime } from '../runtime.js';
+import { serve } from './serve.js';
+
+/** The `haven` command line. Every command reads the same configuration as the server. */
+export function buildCli(): Command {
+  const program = new Command('haven')
+    .description('Haven: a digital-security helpline for people at risk')
+    .showHelpAfterError();
+
+  program
+    .command('serve', { isDefault: true })
+    .description('run the web server (public intake, staff workspace, API)')
+    .action(async () => {
+      await serve(loadConfig());
+    });
+
+  program
+    .command('migrate')
+    .description('bring the database to the latest schema')
+    .action(async () => {
+      const rt = await openRuntime(loadConfig(), { migrate: false });
+      try {
+        const res = await migrateToLatest(rt.storage);
+        const applied = res.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
+        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'the database is up to date');
+      } finally {
+        await rt.close();
+      }
+    });
+
+  return program;
+}

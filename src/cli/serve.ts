@@ -1,0 +1,20 @@
+import type { Config } from '../config/index.js';
+import { createApp } from '../app.js';
+import { openRuntime } from '../runtime.js';
+
+/** Starts Haven and prints where to find it. Stops cleanly on SIGINT/SIGTERM. */
+export async function serve(config: Config): Promise<void> {
+  const rt = await openRuntime(config);
+  const app = await createApp(rt);
+  await app.listen({ host: config.host, port: config.port });
+  console.log(`Haven is running at ${config.publicUrl}/`);
+  console.log(`  staff workspace: ${config.publicUrl}/staff`);
+  console.log(`  database: ${rt.dialect === 'sqlite' ? rt.storage.file : 'PostgreSQL'}; key: ${rt.keySource}`);
+  const stop = async () => {
+    await app.close();
+    await rt.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

@@ -1,0 +1,95 @@
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Haven's configuration: the only place that reads `process.env`.
+ * Every problem is reported at once, each with a hint, so an operator fixes them in one go.
+ */
+const durationMinutes = z.coerce.number().int().min(1).max(60 * 24 * 14);
+
+const schema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  HAVEN_MASTER_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters (32 bytes)')
+    .optional(),
+  PUBLIC_URL: z.url().optional(),
+  FIRST_RESPONSE_MINUTES: durationMinutes.default(120),
+  ESCALATE_LEAD_MINUTES: durationMinutes.default(60),
+  ESCALATE_DIRECTOR_MINUTES: durationMinutes.default(90),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+});
+
+const hints: Record<string, string> = {
+  PORT: 'set PORT to a number between 0 and 65535, e.g. PORT=8080',
+  DATABASE_URL: 'leave DATABASE_URL unset for the embedded SQLite, or set e.g. postgres://haven@127.0.0.1:5432/haven',
+  HAVEN_MASTER_KEY: 'generate one with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'hex\'))"',
+  PUBLIC_URL: 'the address people use to reach Haven, e.g. https://help.example.org',
+};
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  masterKeyHex: string | undefined;
+  publicUrl: string;
+  secureCookies: boolean;
+  firstResponseMinutes: number;
+  escalateLeadMinutes: number;
+  escalateDirectorMinutes: number;
+  logLevel: string;
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Haven cannot start; fix the configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the configuration from an environment (process.env by default). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(
+    Object.keys(schema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+  );
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const key = String(issue.path[0] ?? '');
+        const hint = hints[key] ? ` (${hints[key]})` : '';
+        return `${key}: ${issue.message}${hint}`;
+      }),
+    );
+  }
+  const c = parsed.data;
+  const dataDir = isAbsolute(c.DATA_DIR) ? c.DATA_DIR : resolve(process.cwd(), c.DATA_DIR);
+  const shownHost = c.HOST === '0.0.0.0' || c.HOST === '::' ? 'localhost' : c.HOST;
+  const publicUrl = (c.PUBLIC_URL ?? `http://${shownHost}:${c.PORT}`).replace(/\/$/, '');
+  return {
+    host: c.HOST,
+    port: c.PORT,
+    dataDir,
+    databaseUrl: c.DATABASE_URL,
+    masterKeyHex: c.HAVEN_MASTER_KEY,
+    publicUrl,
+    secureCookies: publicUrl.startsWith('https://'),
+    firstResponseMinutes: c.FIRST_RESPONSE_MINUTES,
+    escalateLeadMinutes: c.ESCALATE_LEAD_MINUTES,
+    escalateDirectorMinutes: c.ESCALATE_DIRECTOR_MINUTES,
+    logLevel: c.LOG_LEVEL,
+    bodyLimitBytes: c.BODY_LIMIT_BYTES,
+    trustProxy: c.TRUST_PROXY === 'true',
+  };
+}

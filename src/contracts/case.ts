@@ -1,0 +1,36 @@
+/** Case vocabulary shared by intake, cases and (later) reports. */
+export const CASE_STATUSES = [
+  'new',
+  'vetting',
+  'open',
+  'waiting',
+  'resolved',
+  'closed',
+  'out_of_mandate',
+  'referred',
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+/** Statuses in which a case still needs the helpline's attention. */
+export const ACTIVE_STATUSES: readonly CaseStatus[] = ['new', 'vetting', 'open', 'waiting'];
+
+export const URGENCIES = ['reactive', 'preventive'] as const;
+export type Urgency = (typeof URGENCIES)[number];
+
+export const CONTACT_METHODS = ['none', 'email', 'signal', 'phone', 'other'] as const;
+export type ContactMethod = (typeof CONTACT_METHODS)[number];
+
+export const MESSAGE_KINDS = ['requester', 'reply', 'note'] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+export const TAXONOMY_KINDS = [
+  'incident_type',
+  'urgency',
+  'severity',
+  'region',
+  'country',
+  'beneficiary',
+  'language',
+  'mandate',
+] as const;
+export type TaxonomyKind = (typeof TAXONOMY_KINDS)[number];

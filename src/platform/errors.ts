@@ -1,0 +1,31 @@
+/**
+ * The catalogue of expected failures. Services return `{ ok: false, code }`; routes map the
+ * code to an HTTP status and a message key here, so every surface says the same thing.
+ */
+export const errorCatalog = {
+  VALIDATION_FAILED: { status: 422, messageKey: 'common.error.validation' },
+  BODY_TOO_LARGE: { status: 413, messageKey: 'common.error.too_large' },
+  CSRF_INVALID: { status: 403, messageKey: 'common.error.csrf' },
+  UNAUTHENTICATED: { status: 401, messageKey: 'common.error.unauthenticated' },
+  FORBIDDEN: { status: 403, messageKey: 'common.error.forbidden' },
+  NOT_FOUND: { status: 404, messageKey: 'common.error.not_found' },
+  CONFLICT: { status: 409, messageKey: 'common.error.conflict' },
+  RATE_LIMITED: { status: 429, messageKey: 'common.error.rate_limited' },
+  CASE_ASSIGNEE_INVALID: { status: 422, messageKey: 'common.error.assignee_invalid' },
+  CASE_STATUS_TRANSITION: { status: 422, messageKey: 'common.error.status_transition' },
+  INTERNAL: { status: 500, messageKey: 'common.error.internal' },
+} as const;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+/** A typed expected outcome: success with a value, or a catalogued failure. */
+export type Result<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; field?: string };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = <T = never>(code: ErrorCode, field?: string): Result<T> =>
+  field === undefined ? { ok: false, code } : { ok: false, code, field };
+
+/** The API's error body: `{ error: { code, message, field? } }`. */
+export function apiError(code: ErrorCode, message: string, field?: string) {
+  return { error: field === undefined ? { code, message } : { code, message, field } };
+}

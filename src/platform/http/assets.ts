@@ -1,0 +1,20 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * Serves a small stylesheet from memory at a versioned path (`/assets/public.<hash>.css`), so
+ * pages can cache it forever and a new release changes the address.
+ */
+export function registerStylesheet(app: FastifyInstance, opts: { file: string; prefix: string; name: string }): string {
+  const body = readFileSync(opts.file);
+  const hash = createHash('sha256').update(body).digest('hex').slice(0, 10);
+  const url = `${opts.prefix}/${opts.name}.${hash}.css`;
+  app.get(url, async (_req, reply) =>
+    reply
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .type('text/css; charset=utf-8')
+      .send(body),
+  );
+  return url;
+}

@@ -1,0 +1,23 @@
+import type { Principal } from '../../contracts/roles.js';
+import type { StaffSession } from '../auth/session.js';
+import type { Translate } from '../i18n/index.js';
+
+/** Who may reach a staff or API route. Deny by default: a route without `auth` needs a full session. */
+export type RouteAuth = 'public' | 'partial' | 'enrol' | 'full';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    locale: string;
+    dir: 'ltr' | 'rtl';
+    t: Translate;
+    staff: StaffSession | null;
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    auth?: RouteAuth;
+    /** 'session' (default for staff POSTs) checks the session's synchronizer token. */
+    csrf?: 'session' | 'none';
+  }
+}
+
+export {};

@@ -1,0 +1,21 @@
+import type { FastifyReply } from 'fastify';
+
+// Each surface has its own Content-Security-Policy. The public one allows no script at all;
+// neither allows anything from another origin.
+export const PUBLIC_CSP =
+  "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+export const STAFF_CSP =
+  "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+/** Headers every response carries: no caching of personal pages, no referrer, no sniffing. */
+export function setSecurityHeaders(reply: FastifyReply, csp: string): void {
+  reply.header('content-security-policy', csp);
+  reply.header('referrer-policy', 'no-referrer');
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('x-frame-options', 'DENY');
+  reply.header('cross-origin-opener-policy', 'same-origin');
+  reply.header('cross-origin-resource-policy', 'same-origin');
+  reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
+  if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+}

@@ -1,0 +1,115 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../../contracts/deps.js';
+import { principalForToken } from '../auth/api-token.js';
+import { csrfMatches, loadSession, STAFF_COOKIE } from '../auth/session.js';
+import { apiError, errorCatalog, type ErrorCode } from '../errors.js';
+import { dirOf, PUBLIC_LOCALES, STAFF_LOCALES } from '../i18n/index.js';
+import { API_CSP, PUBLIC_CSP, setSecurityHeaders, STAFF_CSP } from './headers.js';
+import './context.js';
+
+/** Renders a full error page for a surface (each surface brings its own layout). */
+export type ErrorPage = (req: FastifyRequest, reply: FastifyReply, code: ErrorCode) => FastifyReply;
+
+function langChoice(req: FastifyRequest): string | undefined {
+  const q = req.query as Record<string, unknown> | undefined;
+  return typeof q?.lang === 'string' ? q.lang : undefined;
+}
+
+function codeFor(err: FastifyError): ErrorCode {
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'BODY_TOO_LARGE';
+  if (err.statusCode === 415 || err.statusCode === 400 || err.validation) return 'VALIDATION_FAILED';
+  if (err.statusCode === 404) return 'NOT_FOUND';
+  return 'INTERNAL';
+}
+
+/**
+ * The public surface: strict CSP, no script, no cookie unless a page needs one, locale from
+ * the browser or a plain `?lang=` link.
+ */
+export function publicSurface(app: FastifyInstance, deps: Deps, errorPage: ErrorPage): void {
+  app.addHook('onRequest', async (req, reply) => {
+    setSecurityHeaders(reply, PUBLIC_CSP);
+    req.locale = deps.i18n.negotiate(req.headers['accept-language'], PUBLIC_LOCALES, langChoice(req));
+    req.dir = dirOf(req.locale);
+    req.t = deps.i18n.translator(req.locale);
+    reply.header('content-language', req.locale);
+    reply.header('vary', 'accept-language');
+  });
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const code = codeFor(err);
+    if (code === 'INTERNAL') req.log.error({ err: { message: err.message, code: err.code } }, 'public request failed');
+    return errorPage(req, reply, code);
+  });
+  app.setNotFoundHandler((req, reply) => errorPage(req, reply, 'NOT_FOUND'));
+}
+
+/**
+ * The staff surface: server-side sessions, a second factor before the workspace opens,
+ * synchronizer CSRF tokens on every POST, deny by default.
+ */
+export function staffSurface(app: FastifyInstance, deps: Deps, errorPage: ErrorPage): void {
+  app.addHook('onRequest', async (req, reply) => {
+    setSecurityHeaders(reply, STAFF_CSP);
+    req.staff = await loadSession(deps, req.cookies[STAFF_COOKIE]);
+    req.principal = req.staff?.stage === 'full' ? req.staff.principal : null;
+    const preferred = req.staff?.principal.locale;
+    req.locale = deps.i18n.negotiate(req.headers['accept-language'], STAFF_LOCALES, langChoice(req) ?? preferred);
+    req.dir = dirOf(req.locale);
+    req.t = deps.i18n.translator(req.locale);
+  });
+  app.addHook('preHandler', async (req, reply) => {
+    const need = req.routeOptions.config.auth ?? 'full';
+    if (need !== 'public') {
+      const stage = req.staff?.stage;
+      const allowed = need === 'full' ? stage === 'full' : need === 'enrol' ? stage === 'enrol' : stage === 'partial';
+      if (!allowed) {
+        if (stage === 'partial') return reply.redirect('/staff/sign-in/second-factor', 303);
+        if (stage === 'enrol') return reply.redirect('/staff/enrol/second-factor', 303);
+        if (stage === 'full') return reply.redirect('/staff', 303);
+        return reply.redirect('/staff/sign-in', 303);
+      }
+    }
+    if (req.method === 'POST' && (req.routeOptions.config.csrf ?? 'session') === 'session') {
+      if (!req.staff || !csrfMatches(req, req.staff.csrfToken)) return errorPage(req, reply, 'CSRF_INVALID');
+    }
+  });
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const code = codeFor(err);
+    if (code === 'INTERNAL') req.log.error({ err: { message: err.message, code: err.code } }, 'staff request failed');
+    return errorPage(req, reply, code);
+  });
+  app.setNotFoundHandler((req, reply) => errorPage(req, reply, 'NOT_FOUND'));
+}
+
+/** Sends an API error in the one shape the API uses. */
+export function sendApiError(req: FastifyRequest, reply: FastifyReply, code: ErrorCode, field?: string): FastifyReply {
+  const { status, messageKey } = errorCatalog[code];
+  return reply.code(status).send(apiError(code, req.t(messageKey), field));
+}
+
+/** The JSON API: bearer tokens, English messages, errors as { error: { code, message, field? } }. */
+export function apiSurface(app: FastifyInstance, deps: Deps): void {
+  app.addHook('onRequest', async (req, reply) => {
+    setSecurityHeaders(reply, API_CSP);
+    req.locale = 'en';
+    req.dir = 'ltr';
+    req.t = deps.i18n.translator('en');
+    req.staff = null;
+    req.principal = null;
+    const header = req.headers.authorization;
+    if (header?.startsWith('Bearer ')) req.principal = await principalForToken(deps, header.slice(7).trim());
+  });
+  app.addHook('preHandler', async (req, reply) => {
+    const need = req.routeOptions.config.auth ?? 'full';
+    if (need !== 'public' && !req.principal) {
+      reply.header('www-authenticate', 'Bearer');
+      return sendApiError(req, reply, 'UNAUTHENTICATED');
+    }
+  });
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const code = codeFor(err);
+    if (code === 'INTERNAL') req.log.error({ err: { message: err.message, code: err.code } }, 'api request failed');
+    return sendApiError(req, reply, code);
+  });
+  app.setNotFoundHandler((req, reply) => sendApiError(req, reply, 'NOT_FOUND'));
+}

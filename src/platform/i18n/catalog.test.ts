@@ -1,0 +1,107 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { IntlMessageFormat } from 'intl-messageformat';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../paths.js';
+import { I18n, loadCatalog, PUBLIC_LOCALES, PUBLIC_NAMESPACES, STAFF_LOCALES, dirOf } from './index.js';
+
+const root = projectRoot();
+const catalog = loadCatalog(join(root, 'locales'));
+const en = catalog.messages.get('en')!;
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...sourceFiles(p));
+    else if (/\.tsx?$/.test(name) && !/\.test\.tsx?$/.test(name)) out.push(p);
+  }
+  return out;
+}
+const sources = sourceFiles(join(root, 'src')).map((f) => ({ f, text: readFileSync(f, 'utf8') }));
+const namespaces = new Set([...en.keys()].map((k) => k.split('.')[0]!));
+
+/** Placeholder names of an ICU message, to compare translations with English. */
+function argumentsOf(message: string): string[] {
+  const names = new Set<string>();
+  for (const m of message.matchAll(/\{\s*([a-zA-Z0-9_]+)\s*[,}]/g)) names.add(m[1]!);
+  return [...names].sort();
+}
+
+describe('message catalogue', () => {
+  it('has every key the code asks for (t("…") calls)', () => {
+    const missing: string[] = [];
+    for (const { f, text } of sources) {
+      for (const m of text.matchAll(/\bt\(\s*['"]([^'"]+)['"]/g)) {
+        if (!en.has(m[1]!)) missing.push(`${m[1]} (${f.slice(root.length + 1)})`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('has no key the code never uses', () => {
+    const all = sources.map((s) => s.text).join('\n');
+    const literals = new Set<string>();
+    for (const m of all.matchAll(/['"`]([a-z_]+\.[a-z0-9_.]+)['"`]/g)) literals.add(m[1]!);
+    // A template such as `cases.status.${s}` uses every key under its prefix.
+    const prefixes = [...all.matchAll(/`([a-z_]+\.[a-z0-9_.]*\.)\$\{/g)].map((m) => m[1]!);
+    // Keys built from a namespace-relative literal, e.g. errorCatalog's 'common.error.x'.
+    const unused = [...en.keys()].filter((k) => !literals.has(k) && !prefixes.some((p) => k.startsWith(p)));
+    expect(unused).toEqual([]);
+  });
+
+  it('is complete in every public locale for the public namespaces', () => {
+    for (const locale of PUBLIC_LOCALES) {
+      const msgs = catalog.messages.get(locale);
+      expect(msgs, `locale ${locale}`).toBeDefined();
+      for (const key of en.keys()) {
+        if (!PUBLIC_NAMESPACES.includes(key.split('.')[0]!)) continue;
+        expect(msgs!.has(key), `${locale}: ${key}`).toBe(true);
+      }
+    }
+  });
+
+  it('is complete in every staff locale', () => {
+    for (const locale of STAFF_LOCALES) {
+      const msgs = catalog.messages.get(locale)!;
+      const missing = [...en.keys()].filter((k) => !msgs.has(k));
+      expect(missing, locale).toEqual([]);
+    }
+  });
+
+  it('has no key in a translation that English lacks, and the same placeholders everywhere', () => {
+    for (const [locale, msgs] of catalog.messages) {
+      for (const [key, message] of msgs) {
+        expect(en.has(key), `${locale} has extra key ${key}`).toBe(true);
+        expect(() => new IntlMessageFormat(message, locale), `${locale}: ${key}`).not.toThrow();
+        expect(argumentsOf(message), `${locale}: ${key}`).toEqual(argumentsOf(en.get(key)!));
+      }
+    }
+  });
+
+  it('uses only known namespaces', () => {
+    expect([...namespaces].sort()).toEqual([...namespaces].filter((n) => /^[a-z]+$/.test(n)).sort());
+  });
+});
+
+describe('I18n', () => {
+  const i18n = new I18n(catalog);
+  it('negotiates from Accept-Language, honouring an explicit choice', () => {
+    expect(i18n.negotiate('ar-EG,ar;q=0.9,en;q=0.5', PUBLIC_LOCALES)).toBe('ar');
+    expect(i18n.negotiate('de-DE,fr;q=0.8', PUBLIC_LOCALES)).toBe('fr');
+    expect(i18n.negotiate('zz', PUBLIC_LOCALES)).toBe('en');
+    expect(i18n.negotiate(undefined, PUBLIC_LOCALES)).toBe('en');
+    expect(i18n.negotiate('en', PUBLIC_LOCALES, 'ru')).toBe('ru');
+    expect(i18n.negotiate('en', PUBLIC_LOCALES, 'xx')).toBe('en');
+    expect(i18n.negotiate(';;;,q=,*;q=abc', PUBLIC_LOCALES)).toBe('en');
+  });
+  it('knows which scripts run right to left', () => {
+    expect(dirOf('ar')).toBe('rtl');
+    expect(dirOf('fa-IR')).toBe('rtl');
+    expect(dirOf('ru')).toBe('ltr');
+  });
+  it('falls back to English for a staff key a locale lacks, and throws on an unknown key', () => {
+    expect(i18n.format('ru', 'common.brand')).toBe('Haven');
+    expect(() => i18n.format('en', 'common.no_such_key')).toThrow(/missing message/);
+  });
+});

@@ -1,0 +1,108 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { match } from '@formatjs/intl-localematcher';
+import { IntlMessageFormat } from 'intl-messageformat';
+
+/**
+ * Messages live in `locales/<lang>/<namespace>.json`; a key is `<namespace>.<key>`, e.g.
+ * `intake.form.title`. Messages are ICU MessageFormat. The public surface is complete in
+ * PUBLIC_LOCALES, the staff surface in STAFF_LOCALES; anything missing falls back to English.
+ */
+export const PUBLIC_LOCALES = ['en', 'es', 'fr', 'ar', 'ru'] as const;
+export const STAFF_LOCALES = ['en', 'es'] as const;
+export const DEFAULT_LOCALE = 'en';
+const RTL = new Set(['ar', 'fa', 'he', 'ur', 'ps', 'ku', 'yi', 'dv']);
+
+/** Namespaces shown on the public surface, which must exist in every public locale. */
+export const PUBLIC_NAMESPACES = ['common', 'intake'];
+
+export type MessageValues = Record<string, string | number | Date | boolean | null | undefined>;
+export type Translate = (key: string, values?: MessageValues) => string;
+
+export interface Catalog {
+  /** locale → key → message */
+  messages: Map<string, Map<string, string>>;
+}
+
+export function loadCatalog(dir: string): Catalog {
+  const messages = new Map<string, Map<string, string>>();
+  for (const locale of readdirSync(dir, { withFileTypes: true })) {
+    if (!locale.isDirectory()) continue;
+    const map = new Map<string, string>();
+    for (const file of readdirSync(join(dir, locale.name))) {
+      if (!file.endsWith('.json')) continue;
+      const ns = file.slice(0, -'.json'.length);
+      const data = JSON.parse(readFileSync(join(dir, locale.name, file), 'utf8')) as Record<string, string>;
+      for (const [k, v] of Object.entries(data)) map.set(`${ns}.${k}`, v);
+    }
+    messages.set(locale.name, map);
+  }
+  return { messages };
+}
+
+export class I18n {
+  private readonly compiled = new Map<string, IntlMessageFormat>();
+
+  constructor(private readonly catalog: Catalog) {}
+
+  /** Picks the best of `supported` for an Accept-Language header (or a ?lang= choice). */
+  negotiate(acceptLanguage: string | undefined, supported: readonly string[], choice?: string): string {
+    if (choice && supported.includes(choice)) return choice;
+    const requested = (acceptLanguage ?? '')
+      .split(',')
+      .map((part) => {
+        const [tag, ...params] = part.trim().split(';');
+        const q = params.find((p) => p.trim().startsWith('q='));
+        return { tag: tag?.trim() ?? '', q: q ? Number(q.trim().slice(2)) : 1 };
+      })
+      .filter((r) => r.tag && r.tag !== '*' && Number.isFinite(r.q) && r.q > 0)
+      .sort((a, b) => b.q - a.q)
+      .map((r) => r.tag)
+      .slice(0, 20);
+    try {
+      return match(requested, supported as string[], DEFAULT_LOCALE);
+    } catch {
+      return DEFAULT_LOCALE;
+    }
+  }
+
+  has(locale: string, key: string): boolean {
+    return this.catalog.messages.get(locale)?.has(key) ?? false;
+  }
+
+  /** A translate function bound to one locale. Unknown keys throw: a test catches them first. */
+  translator(locale: string): Translate {
+    return (key, values) => this.format(locale, key, values);
+  }
+
+  format(locale: string, key: string, values?: MessageValues): string {
+    let loc = locale;
+    let msg = this.catalog.messages.get(locale)?.get(key);
+    if (msg === undefined) {
+      loc = DEFAULT_LOCALE;
+      msg = this.catalog.messages.get(DEFAULT_LOCALE)?.get(key);
+    }
+    if (msg === undefined) throw new Error(`missing message: ${key}`);
+    const cacheKey = `${loc}\0${key}`;
+    let fmt = this.compiled.get(cacheKey);
+    if (!fmt) {
+      fmt = new IntlMessageFormat(msg, loc);
+      this.compiled.set(cacheKey, fmt);
+    }
+    return String(fmt.format(values as Record<string, string>));
+  }
+}
+
+/** Text direction of a locale. */
+export function dirOf(locale: string): 'rtl' | 'ltr' {
+  return RTL.has(locale.split('-')[0]!) ? 'rtl' : 'ltr';
+}
+
+/** A country's or language's name in `locale`, from the CLDR data built into Node. */
+export function displayName(locale: string, type: 'region' | 'language', code: string): string {
+  try {
+    return new Intl.DisplayNames([locale], { type, fallback: 'code' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}

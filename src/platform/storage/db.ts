@@ -1,0 +1,53 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** A connected database. `dialect` is the one seam where engine differences are decided. */
+export interface Storage {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Where the SQLite file lives (undefined on PostgreSQL). */
+  file: string | undefined;
+  close(): Promise<void>;
+}
+
+// PostgreSQL returns bigint (int8) as strings; Haven's bigints are millisecond times and
+// counts, all far below 2^53, so numbers are exact and keep both engines' results identical.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+/** Opens the embedded SQLite file under `dataDir`, with WAL and fully synchronous commits. */
+export function openSqlite(file: string): Storage {
+  const raw = new SqliteDatabase(file);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = FULL');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('busy_timeout = 5000');
+  raw.pragma('secure_delete = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  return { db, dialect: 'sqlite', file, close: () => db.destroy() };
+}
+
+/** Connects to PostgreSQL with a small pool. */
+export function openPostgres(connectionString: string, max = 10): Storage {
+  const pool = new pg.Pool({ connectionString, max });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', file: undefined, close: () => db.destroy() };
+}
+
+/** Opens the configured engine: PostgreSQL when a URL is given, SQLite in `dataDir` otherwise. */
+export function openStorage(opts: { databaseUrl: string | undefined; dataDir: string }): Storage {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl);
+  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  return openSqlite(join(opts.dataDir, 'haven.db'));
+}
+
+/** True when an error is a unique-constraint violation, on either engine. */
+export function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string };
+  return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

@@ -1,0 +1,125 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The database as the migrations make it. Times are milliseconds since the epoch (bigint on
+ * PostgreSQL, integer on SQLite); flags are 0/1 integers so both engines read the same values.
+ * Columns ending in `_enc` hold ciphertext from platform/crypto, never plaintext.
+ */
+export interface Database {
+  users: UsersTable;
+  enrollments: EnrollmentsTable;
+  staff_sessions: StaffSessionsTable;
+  api_tokens: ApiTokensTable;
+  cases: CasesTable;
+  messages: MessagesTable;
+  audit_log: AuditLogTable;
+  taxonomy_terms: TaxonomyTermsTable;
+  requester_sessions: RequesterSessionsTable;
+}
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  display_name: string;
+  role: string;
+  status: string;
+  password_hash: string | null;
+  totp_secret_enc: Buffer | null;
+  totp_last_step: number | null;
+  failed_logins: number;
+  locked_until: number | null;
+  locale: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EnrollmentsTable {
+  token_hash: string;
+  user_id: string;
+  expires_at: number;
+  used_at: number | null;
+  created_at: number;
+}
+
+export interface StaffSessionsTable {
+  id_hash: string;
+  user_id: string;
+  stage: string;
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  label: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface CasesTable {
+  id: Generated<number>;
+  receipt_hash: string;
+  key_wrapped: Buffer;
+  status: string;
+  urgency: string;
+  incident_type: string | null;
+  severity: string | null;
+  country: string | null;
+  region: string | null;
+  language: string;
+  beneficiary: string | null;
+  mandate: string;
+  contact_method: string;
+  contact_enc: Buffer | null;
+  assignee_id: string | null;
+  awaiting_reply: number;
+  created_at: number;
+  updated_at: number;
+  first_response_due_at: number;
+  first_response_at: number | null;
+  last_activity_at: number;
+  closed_at: number | null;
+  version: number;
+}
+
+export interface MessagesTable {
+  id: string;
+  case_id: number;
+  kind: string;
+  author_id: string | null;
+  body_enc: Buffer;
+  created_at: number;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  actor_kind: string;
+  actor_id: string | null;
+  action: string;
+  case_id: number | null;
+  detail: string | null;
+}
+
+export interface TaxonomyTermsTable {
+  kind: string;
+  code: string;
+  parent: string | null;
+  rsit: string | null;
+  sort: number;
+  labels: string;
+  active: number;
+}
+
+export interface RequesterSessionsTable {
+  id_hash: string;
+  case_id: number;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}

@@ -1,0 +1,166 @@
+import type { ComponentChildren } from 'preact';
+import type { Translate } from '../i18n/index.js';
+
+/**
+ * Form pieces in the GOV.UK pattern: an error summary at the top that links to each field,
+ * the message next to the field, labels and hints tied to inputs for assistive technology.
+ * `errors` maps a field name to a message key.
+ */
+export type FieldErrors = Record<string, string>;
+
+export function ErrorSummary(props: { t: Translate; errors: FieldErrors; labels: Record<string, string> }) {
+  const entries = Object.entries(props.errors);
+  if (entries.length === 0) return null;
+  return (
+    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1}>
+      <h2 id="error-summary-title">{props.t('common.form.error_summary')}</h2>
+      <ul>
+        {entries.map(([field, key]) => (
+          <li>
+            <a href={`#f-${field}`}>{`${props.labels[field] ?? field}: ${props.t(key)}`}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+interface FieldProps {
+  t: Translate;
+  name: string;
+  label: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+}
+
+function describedBy(p: FieldProps): string | undefined {
+  const ids = [p.hint ? `h-${p.name}` : '', p.error ? `e-${p.name}` : ''].filter(Boolean);
+  return ids.length ? ids.join(' ') : undefined;
+}
+
+function Message(p: FieldProps) {
+  return (
+    <>
+      {p.hint ? (
+        <p class="hint" id={`h-${p.name}`}>
+          {p.hint}
+        </p>
+      ) : null}
+      {p.error ? (
+        <p class="field-error" id={`e-${p.name}`}>
+          {p.t(p.error)}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+export function TextField(
+  p: FieldProps & { value?: string | undefined; type?: string; autocomplete?: string; maxLength?: number; required?: boolean; inputmode?: string },
+) {
+  return (
+    <div class={p.error ? 'field has-error' : 'field'}>
+      <label for={`f-${p.name}`}>{p.label}</label>
+      <Message {...p} />
+      <input
+        id={`f-${p.name}`}
+        name={p.name}
+        type={p.type ?? 'text'}
+        value={p.value ?? ''}
+        autocomplete={p.autocomplete ?? 'off'}
+        maxLength={p.maxLength}
+        required={p.required}
+        inputMode={p.inputmode as 'numeric' | undefined}
+        aria-invalid={p.error ? 'true' : undefined}
+        aria-describedby={describedBy(p)}
+      />
+    </div>
+  );
+}
+
+export function TextArea(p: FieldProps & { value?: string | undefined; rows?: number; maxLength?: number; required?: boolean }) {
+  return (
+    <div class={p.error ? 'field has-error' : 'field'}>
+      <label for={`f-${p.name}`}>{p.label}</label>
+      <Message {...p} />
+      <textarea
+        id={`f-${p.name}`}
+        name={p.name}
+        rows={p.rows ?? 8}
+        maxLength={p.maxLength}
+        required={p.required}
+        aria-invalid={p.error ? 'true' : undefined}
+        aria-describedby={describedBy(p)}
+      >
+        {p.value ?? ''}
+      </textarea>
+    </div>
+  );
+}
+
+export interface Option {
+  value: string;
+  label: string;
+}
+
+/** Radio buttons in a fieldset; the first input carries the id the error summary links to. */
+export function Radios(p: FieldProps & { options: Option[]; value?: string | undefined }) {
+  return (
+    <fieldset class={p.error ? 'field has-error' : 'field'} id={`f-${p.name}`} aria-describedby={describedBy(p)}>
+      <legend>{p.label}</legend>
+      <Message {...p} />
+      {p.options.map((o) => (
+        <div class="choice">
+          <input
+            type="radio"
+            id={`f-${p.name}-${o.value}`}
+            name={p.name}
+            value={o.value}
+            checked={p.value === o.value}
+          />
+          <label for={`f-${p.name}-${o.value}`}>{o.label}</label>
+        </div>
+      ))}
+    </fieldset>
+  );
+}
+
+export function Select(p: FieldProps & { options: Option[]; value?: string | undefined; blank?: string }) {
+  return (
+    <div class={p.error ? 'field has-error' : 'field'}>
+      <label for={`f-${p.name}`}>{p.label}</label>
+      <Message {...p} />
+      <select id={`f-${p.name}`} name={p.name} aria-invalid={p.error ? 'true' : undefined} aria-describedby={describedBy(p)}>
+        {p.blank !== undefined ? <option value="">{p.blank}</option> : null}
+        {p.options.map((o) => (
+          <option value={o.value} selected={p.value === o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export function Checkbox(p: FieldProps & { checked?: boolean; children?: ComponentChildren }) {
+  return (
+    <div class={p.error ? 'field has-error' : 'field'}>
+      <Message {...p} />
+      <div class="choice">
+        <input
+          type="checkbox"
+          id={`f-${p.name}`}
+          name={p.name}
+          value="yes"
+          checked={p.checked}
+          aria-describedby={describedBy(p)}
+        />
+        <label for={`f-${p.name}`}>{p.label}</label>
+      </div>
+    </div>
+  );
+}
+
+export function CsrfField(p: { token: string | null }) {
+  return <input type="hidden" name="_csrf" value={p.token ?? ''} />;
+}

@@ -1,0 +1,75 @@
+import type { ComponentChildren } from 'preact';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { errorCatalog, type ErrorCode } from '../errors.js';
+import { displayName, PUBLIC_LOCALES } from '../i18n/index.js';
+import { sendPage } from './render.js';
+import type { PageContext } from './ui.js';
+
+/**
+ * The public surface's page: no script, one small stylesheet from this server, the system
+ * font stack, language links that work without JavaScript, and `<html lang dir>` from the locale.
+ */
+export function PublicLayout(props: { ctx: PageContext; title: string; children: ComponentChildren }) {
+  const { ctx } = props;
+  return (
+    <html lang={ctx.locale} dir={ctx.dir}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <meta name="robots" content="noindex" />
+        <title>{`${props.title} · ${ctx.t('common.brand')}`}</title>
+        <link rel="stylesheet" href={ctx.cssUrl} />
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          {ctx.t('common.skip_to_content')}
+        </a>
+        <header class="site">
+          <a class="brand" href="/">
+            {ctx.t('common.brand')}
+          </a>
+          <nav aria-label={ctx.t('common.languages')}>
+            <ul class="langs">
+              {PUBLIC_LOCALES.map((l) => (
+                <li>
+                  <a
+                    href={`${ctx.path}?lang=${l}`}
+                    lang={l}
+                    hreflang={l}
+                    aria-current={l === ctx.locale ? 'true' : undefined}
+                  >
+                    {displayName(l, 'language', l)}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        </header>
+        <main id="main">{props.children}</main>
+        <footer class="site">
+          <p>{ctx.t('common.footer_privacy')}</p>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+/** The public error page, in the person's language. */
+export function publicErrorPage(cssUrl: string) {
+  return (req: FastifyRequest, reply: FastifyReply, code: ErrorCode): FastifyReply => {
+    const ctx: PageContext = { t: req.t, locale: req.locale, dir: req.dir, cssUrl, path: '/' };
+    const { status, messageKey } = errorCatalog[code];
+    return sendPage(
+      reply,
+      status,
+      <PublicLayout ctx={ctx} title={req.t('common.error.title')}>
+        <h1>{req.t('common.error.title')}</h1>
+        <p>{req.t(messageKey)}</p>
+        <p>
+          <a href="/">{req.t('common.error.home')}</a>
+        </p>
+      </PublicLayout>,
+    );
+  };
+}

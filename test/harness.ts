@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify';
+import { createApp } from '../src/app.js';
+import { loadConfig } from '../src/config/index.js';
+import type { Deps } from '../src/contracts/deps.js';
+import { randomBytes, Vault } from '../src/platform/crypto/vault.js';
+import { migrateToLatest } from '../src/platform/storage/migrate.js';
+import { sharedI18n } from '../src/runtime.js';
+import type { Engine } from './engines.js';
+
+/** A test clock: starts at a fixed instant and moves only when told. */
+export class TestClock {
+  constructor(public ms = Date.UTC(2026, 10, 22, 9, 0, 0)) {}
+  now = (): number => this.ms;
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
+
+export interface Harness {
+  app: FastifyInstance;
+  deps: Deps;
+  clock: TestClock;
+  masterKey: Buffer;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * A migrated, empty Haven on one engine, with the app built in-process (nothing listens).
+ * `env` overrides configuration, as the environment would.
+ */
+export async function createHarness(engine: Engine, env: Record<string, string> = {}): Promise<Harness> {
+  const db = await engine.create();
+  await migrateToLatest(db.storage);
+  const masterKey = randomBytes(32);
+  const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: db.dataDir, ...env });
+  const clock = new TestClock();
+  const deps: Deps = {
+    config,
+    storage: db.storage,
+    db: db.storage.db,
+    dialect: db.storage.dialect,
+    vault: new Vault(masterKey),
+    i18n: sharedI18n(),
+    now: clock.now,
+  };
+  const app = await createApp(deps);
+  return {
+    app,
+    deps,
+    clock,
+    masterKey,
+    dataDir: db.dataDir,
+    databaseUrl: db.url,
+    async close() {
+      await app.close();
+      await db.dispose();
+    },
+  };
+}
