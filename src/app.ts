@@ -21,14 +21,10 @@ import { staffErrorPage } from './platform/views/staff-layout.js';
 export async function createApp(deps: Deps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(deps.config.logLevel),
-    disableRequestLogging: true,
     trustProxy: false,
     bodyLimit: deps.config.bodyLimitBytes,
     // Request ids are random per process and carry nothing about the client.
     requestIdHeader: false,
-  });
-  app.addHook('onResponse', async (req, reply) => {
-    req.log.info({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, { bodyLimit: deps.config.bodyLimitBytes });

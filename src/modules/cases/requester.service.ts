@@ -1,0 +1,127 @@
+import type { ContactMethod, Urgency } from '../../contracts/case.js';
+import type { Deps } from '../../contracts/deps.js';
+import { recordAudit } from '../../platform/audit/audit.js';
+import { newReceipt, normalizeReceipt } from '../../platform/crypto/receipt.js';
+import { isUniqueViolation } from '../../platform/storage/db.js';
+import * as repo from './case.repo.js';
+import { findTerm } from './taxonomy.repo.js';
+
+/** Size limits on what a requester can write, in characters. */
+export const LIMITS = { descriptionMax: 20_000, messageMax: 20_000, contactMax: 200 } as const;
+
+export interface NewRequestInput {
+  description: string;
+  urgency: Urgency;
+  country: string | null;
+  language: string;
+  contactMethod: ContactMethod;
+  contact: string | null;
+  beneficiary: string | null;
+}
+
+function receiptHash(deps: Deps, canonical: string): string {
+  return deps.vault.keyedHash('receipt', canonical);
+}
+
+/**
+ * Saves a new request as a case, in one transaction: the case with its own data key, the
+ * encrypted contact and first message, and the audit entry. Returns the receipt code, which
+ * exists nowhere else: only its keyed hash is stored.
+ */
+export async function submitRequest(deps: Deps, input: NewRequestInput): Promise<{ caseId: number; receipt: string }> {
+  const now = deps.now();
+  const region = input.country ? ((await findTerm(deps, 'country', input.country))?.parent ?? null) : null;
+  for (let attempt = 0; ; attempt++) {
+    const receipt = newReceipt();
+    const { wrapped } = deps.vault.newCaseKey();
+    try {
+      const caseId = await deps.db.transaction().execute(async (trx) => {
+        const id = await repo.insertCase(trx, {
+          receipt_hash: receiptHash(deps, normalizeReceipt(receipt)!),
+          key_wrapped: wrapped,
+          status: 'new',
+          urgency: input.urgency,
+          country: input.country,
+          region,
+          language: input.language,
+          beneficiary: input.beneficiary,
+          contact_method: input.contactMethod,
+          created_at: now,
+          first_response_due_at: now + deps.config.firstResponseMinutes * 60_000,
+        });
+        const key = deps.vault.caseKey(id, wrapped);
+        if (input.contact) await repo.setContact(trx, id, key.seal('contact', input.contact));
+        const messageId = crypto.randomUUID();
+        await repo.insertMessage(trx, {
+          id: messageId,
+          case_id: id,
+          kind: 'requester',
+          author_id: null,
+          body_enc: key.seal(`message:${messageId}`, input.description),
+          created_at: now,
+        });
+        await recordAudit(trx, now, { actorKind: 'requester', actorId: null, action: 'case.created', caseId: id });
+        return id;
+      });
+      return { caseId, receipt };
+    } catch (e) {
+      // A receipt collision (2^-100 per pair) would be a unique violation: draw again.
+      if (attempt < 3 && isUniqueViolation(e)) continue;
+      throw e;
+    }
+  }
+}
+
+/**
+ * The case behind a receipt, or null. Malformed input is hashed and looked up like any other,
+ * so every wrong receipt costs the same work.
+ */
+export async function caseIdForReceipt(deps: Deps, receipt: string): Promise<number | null> {
+  const canonical = normalizeReceipt(receipt.slice(0, 100));
+  const hash = receiptHash(deps, canonical ?? `invalid\0${receipt.slice(0, 100)}`);
+  const id = await repo.findCaseIdByReceiptHash(deps.db, hash);
+  return canonical ? id : null;
+}
+
+export interface RequesterMessage {
+  kind: 'requester' | 'reply';
+  body: string;
+  createdAt: number;
+}
+
+/** What the requester may read of their case: its status and the conversation, never notes. */
+export async function requesterView(
+  deps: Deps,
+  caseId: number,
+): Promise<{ status: string; createdAt: number; messages: RequesterMessage[] }> {
+  const row = await repo.getCaseRow(deps.db, caseId);
+  if (!row) throw new Error('case not found');
+  const key = deps.vault.caseKey(caseId, row.key_wrapped);
+  const rows = await repo.listMessageRows(deps.db, caseId, ['requester', 'reply']);
+  await recordAudit(deps.db, deps.now(), { actorKind: 'requester', actorId: null, action: 'case.viewed', caseId });
+  return {
+    status: row.status,
+    createdAt: row.created_at,
+    messages: rows.map((m) => ({
+      kind: m.kind as 'requester' | 'reply',
+      body: key.open(`message:${m.id}`, m.body_enc),
+      createdAt: m.created_at,
+    })),
+  };
+}
+
+const REOPENING = new Set(['waiting', 'resolved', 'closed']);
+
+/** Adds a requester's message; a waiting, resolved or closed case opens again. */
+export async function addRequesterMessage(deps: Deps, caseId: number, body: string): Promise<void> {
+  const now = deps.now();
+  await deps.db.transaction().execute(async (trx) => {
+    const row = await repo.getCaseRow(trx, caseId);
+    if (!row) throw new Error('case not found');
+    const key = deps.vault.caseKey(caseId, row.key_wrapped);
+    const id = crypto.randomUUID();
+    await repo.insertMessage(trx, { id, case_id: caseId, kind: 'requester', author_id: null, body_enc: key.seal(`message:${id}`, body), created_at: now });
+    await repo.markRequesterActivity(trx, caseId, now, REOPENING.has(row.status));
+    await recordAudit(trx, now, { actorKind: 'requester', actorId: null, action: 'case.message_added', caseId });
+  });
+}
