@@ -15,6 +15,7 @@ export interface Database {
   audit_log: AuditLogTable;
   taxonomy_terms: TaxonomyTermsTable;
   requester_sessions: RequesterSessionsTable;
+  intake_form_tokens: IntakeFormTokensTable;
 }
 
 export interface UsersTable {
@@ -121,5 +122,11 @@ export interface RequesterSessionsTable {
   case_id: number;
   csrf_token: string;
   created_at: number;
+  expires_at: number;
+}
+
+/** Keyed hashes of public request-form tokens already used, kept until they would expire. */
+export interface IntakeFormTokensTable {
+  token_hash: string;
   expires_at: number;
 }
