@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs';
+import axe from 'axe-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Engine } from '../test/engines.js';
+import { createHarness, type Harness } from '../test/harness.js';
+
+/**
+ * Browser tests run in Debian's Chromium (never a downloaded build). Without it they skip
+ * with a printed reason, except when HAVEN_REQUIRE_CHROMIUM=1 (CI), where that fails the run.
+ */
+export const CHROMIUM = process.env.HAVEN_CHROMIUM ?? '/usr/bin/chromium';
+export const chromiumAvailable = existsSync(CHROMIUM);
+if (!chromiumAvailable) {
+  if (process.env.HAVEN_REQUIRE_CHROMIUM === '1') {
+    throw new Error(`Chromium is required (HAVEN_REQUIRE_CHROMIUM=1) but ${CHROMIUM} does not exist`);
+  }
+  console.warn(`[haven tests] skipping browser tests: ${CHROMIUM} not found (apt-get install chromium)`);
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    // Headless in a container as root, and no background calls to outside services.
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+}
+
+export interface RunningHaven {
+  origin: string;
+  harness: Harness;
+  close(): Promise<void>;
+}
+
+/** A Haven listening on a free loopback port, on one engine. */
+export async function startHaven(engine: Engine): Promise<RunningHaven> {
+  const harness = await createHarness(engine);
+  // The browser sees real time; the harness clock follows it so TOTP codes match.
+  harness.clock.ms = Date.now();
+  setInterval(() => (harness.clock.ms = Date.now()), 200).unref();
+  await harness.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = harness.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { origin: `http://127.0.0.1:${port}`, harness, close: () => harness.close() };
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null | undefined;
+  help: string;
+  nodes: string[];
+}
+
+/**
+ * Runs axe-core on what `page` shows. The public pages run with JavaScript off and a CSP that
+ * forbids scripts, so the page's HTML is copied into a separate, script-enabled page of the
+ * same origin (CSP bypassed there only) and checked with its stylesheet loaded.
+ */
+export async function axeCheck(browser: Browser, page: Page): Promise<AxeViolation[]> {
+  const html = await page.content();
+  const origin = new URL(page.url()).origin;
+  const ctx = await browser.newContext({ bypassCSP: true });
+  try {
+    const checker = await ctx.newPage();
+    await checker.goto(`${origin}/assets/none`, { waitUntil: 'domcontentloaded' });
+    await checker.setContent(html, { waitUntil: 'load' });
+    await checker.addScriptTag({ content: axe.source });
+    return await checker.evaluate(async () => {
+      const w = window as unknown as { axe: typeof axe };
+      const result = await w.axe.run(document, { resultTypes: ['violations'] });
+      return result.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => n.target.join(' ')),
+      }));
+    });
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** Only the violations that block people: serious and critical. */
+export function blocking(violations: AxeViolation[]): AxeViolation[] {
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
