@@ -1,0 +1,118 @@
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../../contracts/deps.js';
+import { clearSessionCookie, destroyAllSessions } from '../../platform/auth/session.js';
+import type { ErrorPage } from '../../platform/http/surfaces.js';
+import { fieldErrors, formBody } from '../../platform/http/validation.js';
+import type { FieldErrors } from '../../platform/views/form.js';
+import { sendPage } from '../../platform/views/render.js';
+import { staffContext } from '../../platform/views/staff-layout.js';
+import { field, flashFor } from './http.js';
+import { can } from './user.policy.js';
+import { LanguageInput, TokenInput } from './user.schema.js';
+import { countSessions, createToken, listTokens, revokeToken, setLocale } from './user.service.js';
+import { AccountPage } from './views/account.js';
+import { TokenCreatedPage, TokensPage } from './views/tokens.js';
+
+/** The signed-in person's own account: language, sessions, API tokens. */
+export function registerAccountRoutes(
+  app: FastifyInstance,
+  deps: Deps,
+  opts: { cssUrl: string; errorPage: ErrorPage },
+): void {
+  const { cssUrl, errorPage } = opts;
+  const secure = deps.config.secureCookies;
+
+  app.get('/account', async (req, reply) => {
+    const p = req.principal!;
+    if (!can(p, 'account.manage_own')) return errorPage(req, reply, 'FORBIDDEN');
+    return sendAccount(req, reply, 200, flashFor(req));
+  });
+
+  async function sendAccount(
+    req: Parameters<typeof staffContext>[0],
+    reply: Parameters<typeof sendPage>[0],
+    status: number,
+    flash?: string,
+    errors?: FieldErrors,
+  ) {
+    const p = req.principal!;
+    const account = {
+      email: p.email,
+      displayName: p.displayName,
+      role: p.role,
+      locale: p.locale,
+      sessions: await countSessions(deps, p.userId),
+      canTokens: can(p, 'token.manage_own'),
+      canPeople: can(p, 'user.list'),
+    };
+    return sendPage(
+      reply,
+      status,
+      <AccountPage ctx={staffContext(req, cssUrl, flash)} account={account} errors={errors} />,
+    );
+  }
+
+  app.post('/account/language', async (req, reply) => {
+    const p = req.principal!;
+    if (!can(p, 'account.manage_own')) return errorPage(req, reply, 'FORBIDDEN');
+    const parsed = LanguageInput.safeParse(formBody(req.body));
+    if (!parsed.success) return sendAccount(req, reply, 422, undefined, fieldErrors(parsed.error));
+    await setLocale(deps, p.userId, parsed.data.locale);
+    return reply.redirect('/staff/account?done=language', 303);
+  });
+
+  app.post('/account/sign-out-everywhere', async (req, reply) => {
+    const p = req.principal!;
+    if (!can(p, 'account.manage_own')) return errorPage(req, reply, 'FORBIDDEN');
+    await destroyAllSessions(deps, p.userId);
+    clearSessionCookie(reply, secure);
+    return reply.redirect('/staff/sign-in?done=signed_out_everywhere', 303);
+  });
+
+  app.get('/account/tokens', async (req, reply) => {
+    const p = req.principal!;
+    if (!can(p, 'token.manage_own')) return errorPage(req, reply, 'FORBIDDEN');
+    const tokens = await listTokens(deps, p.userId);
+    return sendPage(
+      reply,
+      200,
+      <TokensPage ctx={staffContext(req, cssUrl, flashFor(req))} tokens={tokens} />,
+    );
+  });
+
+  app.post('/account/tokens', async (req, reply) => {
+    const p = req.principal!;
+    if (!can(p, 'token.manage_own')) return errorPage(req, reply, 'FORBIDDEN');
+    const body = formBody(req.body);
+    const parsed = TokenInput.safeParse(body);
+    if (!parsed.success) {
+      const tokens = await listTokens(deps, p.userId);
+      return sendPage(
+        reply,
+        422,
+        <TokensPage
+          ctx={staffContext(req, cssUrl)}
+          tokens={tokens}
+          label={field(body, 'label', 80)}
+          errors={fieldErrors(parsed.error)}
+        />,
+      );
+    }
+    const token = await createToken(deps, p.userId, parsed.data.label);
+    // Shown in the response to the POST rather than after a redirect: the token is never
+    // stored in a readable form, so there is nothing a later GET could show.
+    return sendPage(
+      reply,
+      201,
+      <TokenCreatedPage ctx={staffContext(req, cssUrl)} label={parsed.data.label} token={token} />,
+    );
+  });
+
+  app.post<{ Params: { id: string } }>('/account/tokens/:id/revoke', async (req, reply) => {
+    const p = req.principal!;
+    if (!can(p, 'token.manage_own')) return errorPage(req, reply, 'FORBIDDEN');
+    if (req.params.id.length > 64 || !(await revokeToken(deps, p.userId, req.params.id)))
+      return errorPage(req, reply, 'NOT_FOUND');
+    return reply.redirect('/staff/account/tokens?done=token_revoked', 303);
+  });
+}

@@ -1,0 +1,34 @@
+import { ROLES, type Principal, type Role } from '../../contracts/roles.js';
+
+/**
+ * Who may do what with accounts. Deny by default: an action not listed here, or a role not
+ * listed for it, is refused. Rules about a particular target (an administrator cannot
+ * disable their own account) live in the service.
+ */
+export const ACCOUNT_ACTIONS = [
+  'account.manage_own',
+  'user.list',
+  'user.create',
+  'user.disable',
+  'token.manage_own',
+] as const;
+export type AccountAction = (typeof ACCOUNT_ACTIONS)[number];
+
+const RULES: Record<AccountAction, readonly Role[]> = {
+  // Everyone signed in looks after their own account: language, sessions.
+  'account.manage_own': ROLES,
+  'user.list': ['admin'],
+  'user.create': ['admin'],
+  'user.disable': ['admin'],
+  // API tokens reach the cases API, so only roles that work on cases hold one for now.
+  'token.manage_own': ['admin', 'coordinator', 'handler'],
+};
+
+/** True when `principal` may perform `action`; false for nobody signed in. */
+export function can(principal: Pick<Principal, 'role'> | null, action: AccountAction): boolean {
+  if (!principal) return false;
+  return RULES[action]?.includes(principal.role) ?? false;
+}
+
+/** Roles of people who can hold (be assigned) cases. */
+export const CASE_HOLDER_ROLES: readonly Role[] = ['admin', 'coordinator', 'handler'];

@@ -1,0 +1,269 @@
+import type { Kysely, Selectable } from 'kysely';
+import { isRole, type Role } from '../../contracts/roles.js';
+import type { Database, UsersTable } from '../../platform/storage/schema.js';
+import { BOOTSTRAP_EMAIL, lockedUntilAfter, type StaffUser, type UserStatus } from './user.js';
+
+// The only file with SQL for the accounts tables: users, enrollments, and the account-facing
+// reads of staff_sessions and api_tokens.
+
+type Db = Kysely<Database>;
+export type UserRow = Selectable<UsersTable>;
+
+export function toStaffUser(row: UserRow): StaffUser {
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    role: (isRole(row.role) ? row.role : 'handler') as Role,
+    status: row.status as UserStatus,
+    locale: row.locale,
+    createdAt: row.created_at,
+  };
+}
+
+export function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+}
+
+export function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertUser(
+  db: Db,
+  u: {
+    id: string;
+    email: string;
+    displayName: string;
+    role: Role;
+    status: UserStatus;
+    passwordHash?: string | null;
+    totpSecretEnc?: Buffer | null;
+    now: number;
+  },
+): Promise<void> {
+  await db
+    .insertInto('users')
+    .values({
+      id: u.id,
+      email: u.email,
+      display_name: u.displayName,
+      role: u.role,
+      status: u.status,
+      password_hash: u.passwordHash ?? null,
+      totp_secret_enc: u.totpSecretEnc ?? null,
+      totp_last_step: null,
+      failed_logins: 0,
+      locked_until: null,
+      locale: 'en',
+      created_at: u.now,
+      updated_at: u.now,
+    })
+    .execute();
+}
+
+export async function updateUser(
+  db: Db,
+  id: string,
+  patch: Partial<
+    Pick<
+      UsersTable,
+      | 'email'
+      | 'display_name'
+      | 'status'
+      | 'password_hash'
+      | 'totp_secret_enc'
+      | 'totp_last_step'
+      | 'locale'
+    >
+  >,
+  now: number,
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ ...patch, updated_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function listUsers(db: Db): Promise<StaffUser[]> {
+  const rows = await db
+    .selectFrom('users')
+    .selectAll()
+    .orderBy('display_name')
+    .orderBy('email')
+    .execute();
+  return rows.map(toStaffUser);
+}
+
+/** Active people in any of `roles`, by name. */
+export async function listActiveUsersInRoles(db: Db, roles: readonly Role[]): Promise<StaffUser[]> {
+  if (roles.length === 0) return [];
+  const rows = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('status', '=', 'active')
+    .where('role', 'in', [...roles])
+    .orderBy('display_name')
+    .execute();
+  return rows.map(toStaffUser);
+}
+
+/** How many accounts exist besides the pending first administrator. */
+export async function countRealUsers(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('email', '!=', BOOTSTRAP_EMAIL)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Counts one more failed sign-in step and locks the account when it has had too many. */
+export async function recordLoginFailure(db: Db, id: string, now: number): Promise<void> {
+  const row = await db
+    .updateTable('users')
+    .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+    .where('id', '=', id)
+    .returning('failed_logins')
+    .executeTakeFirst();
+  const until = lockedUntilAfter(Number(row?.failed_logins ?? 0), now);
+  if (until !== null)
+    await db.updateTable('users').set({ locked_until: until }).where('id', '=', id).execute();
+}
+
+export async function resetLoginFailures(db: Db, id: string): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ failed_logins: 0, locked_until: null })
+    .where('id', '=', id)
+    .execute();
+}
+
+/**
+ * Records `step` as the last TOTP step used, only if it is later than the one before. A
+ * single conditional update, so two requests racing with the same code cannot both win.
+ */
+export async function claimTotpStep(db: Db, id: string, step: number): Promise<boolean> {
+  const res = await db
+    .updateTable('users')
+    .set({ totp_last_step: step })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+    .executeTakeFirst();
+  return res.numUpdatedRows === 1n;
+}
+
+export async function insertEnrollment(
+  db: Db,
+  e: { tokenHash: string; userId: string; expiresAt: number; now: number },
+): Promise<void> {
+  await db
+    .insertInto('enrollments')
+    .values({
+      token_hash: e.tokenHash,
+      user_id: e.userId,
+      expires_at: e.expiresAt,
+      used_at: null,
+      created_at: e.now,
+    })
+    .execute();
+}
+
+/** The pending account behind an unused, unexpired enrolment link. */
+export async function findOpenEnrollment(
+  db: Db,
+  tokenHash: string,
+  now: number,
+): Promise<UserRow | undefined> {
+  return db
+    .selectFrom('enrollments')
+    .innerJoin('users', 'users.id', 'enrollments.user_id')
+    .selectAll('users')
+    .where('enrollments.token_hash', '=', tokenHash)
+    .where('enrollments.used_at', 'is', null)
+    .where('enrollments.expires_at', '>', now)
+    .where('users.status', '=', 'pending')
+    .executeTakeFirst();
+}
+
+/** Marks a link used; false when someone else used it first or it has expired. */
+export async function consumeEnrollment(db: Db, tokenHash: string, now: number): Promise<boolean> {
+  const res = await db
+    .updateTable('enrollments')
+    .set({ used_at: now })
+    .where('token_hash', '=', tokenHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return res.numUpdatedRows === 1n;
+}
+
+/** Withdraws a person's unused links, so only the newest one works. */
+export async function deleteUnusedEnrollments(db: Db, userId: string): Promise<void> {
+  await db
+    .deleteFrom('enrollments')
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .execute();
+}
+
+export async function countLiveSessions(db: Db, userId: string, now: number): Promise<number> {
+  const row = await db
+    .selectFrom('staff_sessions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .where('stage', '=', 'full')
+    .where('expires_at', '>', now)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export interface TokenSummary {
+  id: string;
+  label: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+export async function listActiveTokens(db: Db, userId: string): Promise<TokenSummary[]> {
+  const rows = await db
+    .selectFrom('api_tokens')
+    .select(['id', 'label', 'created_at', 'last_used_at'])
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .orderBy('created_at', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    label: r.label,
+    createdAt: r.created_at,
+    lastUsedAt: r.last_used_at,
+  }));
+}
+
+/** Revokes one of `userId`'s own tokens; false when it is not theirs or already revoked. */
+export async function revokeToken(
+  db: Db,
+  userId: string,
+  tokenId: string,
+  now: number,
+): Promise<boolean> {
+  const res = await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: now })
+    .where('id', '=', tokenId)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return res.numUpdatedRows === 1n;
+}
+
+export async function revokeAllTokens(db: Db, userId: string, now: number): Promise<void> {
+  await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}

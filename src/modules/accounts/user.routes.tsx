@@ -1,0 +1,85 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../../contracts/deps.js';
+import type { Role } from '../../contracts/roles.js';
+import type { ErrorPage } from '../../platform/http/surfaces.js';
+import { fieldErrors, formBody } from '../../platform/http/validation.js';
+import type { FieldErrors } from '../../platform/views/form.js';
+import { sendPage } from '../../platform/views/render.js';
+import { staffContext } from '../../platform/views/staff-layout.js';
+import { field, flashFor, oneError } from './http.js';
+import { can } from './user.policy.js';
+import { NewUserInput } from './user.schema.js';
+import { addUser, disableUser, listUsers } from './user.service.js';
+import { UserAddedPage, UsersPage, type NewUserValues } from './views/users.js';
+
+/** Administrators manage people: list, add (with a one-time enrolment link), disable. */
+export function registerUserRoutes(
+  app: FastifyInstance,
+  deps: Deps,
+  opts: { cssUrl: string; errorPage: ErrorPage },
+): void {
+  const { cssUrl, errorPage } = opts;
+
+  const listPage = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    values?: NewUserValues,
+    errors?: FieldErrors,
+    flash?: string,
+  ) =>
+    sendPage(
+      reply,
+      status,
+      <UsersPage
+        ctx={staffContext(req, cssUrl, flash)}
+        users={await listUsers(deps)}
+        selfId={req.principal!.userId}
+        values={values}
+        errors={errors}
+      />,
+    );
+
+  app.get('/users', async (req, reply) => {
+    if (!can(req.principal, 'user.list')) return errorPage(req, reply, 'FORBIDDEN');
+    return listPage(req, reply, 200, undefined, undefined, flashFor(req));
+  });
+
+  app.post('/users', async (req, reply) => {
+    if (!can(req.principal, 'user.create')) return errorPage(req, reply, 'FORBIDDEN');
+    const body = formBody(req.body);
+    const values = {
+      email: field(body, 'email'),
+      display_name: field(body, 'display_name', 100),
+      role: field(body, 'role', 32),
+    };
+    const parsed = NewUserInput.safeParse(body);
+    if (!parsed.success) return listPage(req, reply, 422, values, fieldErrors(parsed.error));
+    const res = await addUser(deps, {
+      email: parsed.data.email,
+      role: parsed.data.role as Role,
+      displayName: parsed.data.display_name,
+    });
+    if (!res.ok)
+      return listPage(req, reply, 422, values, oneError('email', 'accounts.error.email_taken'));
+    // The link exists only in this response (its hash is stored), so it is shown here, once,
+    // rather than after a redirect.
+    return sendPage(
+      reply,
+      201,
+      <UserAddedPage
+        ctx={staffContext(req, cssUrl)}
+        email={parsed.data.email}
+        link={res.value.enrollUrl}
+      />,
+    );
+  });
+
+  app.post<{ Params: { id: string } }>('/users/:id/disable', async (req, reply) => {
+    if (!can(req.principal, 'user.disable')) return errorPage(req, reply, 'FORBIDDEN');
+    if (req.params.id.length > 64) return errorPage(req, reply, 'NOT_FOUND');
+    const res = await disableUser(deps, req.principal!, req.params.id);
+    if (!res.ok) return errorPage(req, reply, res.code);
+    return reply.redirect('/staff/users?done=user_disabled', 303);
+  });
+}

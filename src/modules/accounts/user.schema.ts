@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { ASSIGNABLE_ROLES } from '../../contracts/roles.js';
+import { PASSWORD_MAX, PASSWORD_MIN } from '../../platform/auth/password.js';
+import { STAFF_LOCALES } from '../../platform/i18n/index.js';
+
+// Input schemas shared by the staff forms and the CLI. Messages are i18n keys.
+
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+const email = z
+  .string({ error: 'accounts.error.email_invalid' })
+  .trim()
+  .toLowerCase()
+  .max(254, 'accounts.error.email_invalid')
+  .regex(EMAIL_RE, 'accounts.error.email_invalid');
+
+const displayName = z
+  .string({ error: 'accounts.error.name_required' })
+  .trim()
+  .min(1, 'accounts.error.name_required')
+  .max(100, 'accounts.error.name_too_long');
+
+const newPassword = z
+  .string({ error: 'accounts.error.password_short' })
+  .min(PASSWORD_MIN, 'accounts.error.password_short')
+  .max(PASSWORD_MAX, 'accounts.error.password_long');
+
+/** Sign-in: only presence is checked, so a malformed address gets the same answer as a wrong one. */
+export const SignInInput = z.object({
+  email: z
+    .string({ error: 'accounts.error.email_required' })
+    .trim()
+    .toLowerCase()
+    .min(1, 'accounts.error.email_required')
+    .max(254, 'accounts.error.email_required'),
+  password: z
+    .string({ error: 'accounts.error.password_required' })
+    .min(1, 'accounts.error.password_required')
+    .max(PASSWORD_MAX, 'accounts.error.password_required'),
+});
+export type SignInInput = z.infer<typeof SignInInput>;
+
+/** A six-digit code from an authenticator app; spaces are ignored. */
+export const CodeInput = z.object({
+  code: z
+    .string({ error: 'accounts.error.code_format' })
+    .transform((s) => s.replace(/\s/g, ''))
+    .pipe(z.string().regex(/^\d{6}$/, 'accounts.error.code_format')),
+});
+
+/** The enrolment form. `email` is asked only of the first administrator. */
+export function enrolInput(askEmail: boolean) {
+  return z
+    .object({
+      email: askEmail ? email : z.string().optional(),
+      display_name: displayName,
+      password: newPassword,
+      password_confirm: z.string({ error: 'accounts.error.password_mismatch' }),
+    })
+    .refine((v) => v.password === v.password_confirm, {
+      message: 'accounts.error.password_mismatch',
+      path: ['password_confirm'],
+    });
+}
+
+/** An administrator adds a person. */
+export const NewUserInput = z.object({
+  email,
+  display_name: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    displayName.optional(),
+  ),
+  role: z.enum(ASSIGNABLE_ROLES as [string, ...string[]], { error: 'accounts.error.role_invalid' }),
+});
+export type NewUserInput = z.infer<typeof NewUserInput>;
+
+export const LanguageInput = z.object({
+  locale: z.enum(STAFF_LOCALES, { error: 'accounts.error.locale_invalid' }),
+});
+
+export const TokenInput = z.object({
+  label: z
+    .string({ error: 'accounts.error.label_required' })
+    .trim()
+    .min(1, 'accounts.error.label_required')
+    .max(80, 'accounts.error.label_too_long'),
+});

@@ -1,0 +1,135 @@
+import { ASSIGNABLE_ROLES } from '../../../contracts/roles.js';
+import {
+  CsrfField,
+  ErrorSummary,
+  Select,
+  TextField,
+  type FieldErrors,
+} from '../../../platform/views/form.js';
+import { StaffLayout, type StaffPageContext } from '../../../platform/views/staff-layout.js';
+import { BOOTSTRAP_EMAIL, type StaffUser } from '../user.js';
+
+export interface NewUserValues {
+  email?: string | undefined;
+  display_name?: string | undefined;
+  role?: string | undefined;
+}
+
+/** Administrators: everyone with an account, and a form to add a person. */
+export function UsersPage(props: {
+  ctx: StaffPageContext;
+  users: StaffUser[];
+  selfId: string;
+  values?: NewUserValues;
+  errors?: FieldErrors;
+}) {
+  const { ctx } = props;
+  const t = ctx.t;
+  const errors = props.errors ?? {};
+  const values = props.values ?? {};
+  const labels = {
+    email: t('accounts.field.email'),
+    display_name: t('accounts.field.display_name'),
+    role: t('accounts.field.role'),
+  };
+  return (
+    <StaffLayout ctx={ctx} title={t('accounts.users.title')}>
+      <h1>{t('accounts.users.title')}</h1>
+      <table>
+        <caption class="visually-hidden">{t('accounts.users.title')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('accounts.field.display_name')}</th>
+            <th scope="col">{t('accounts.field.email')}</th>
+            <th scope="col">{t('accounts.field.role')}</th>
+            <th scope="col">{t('accounts.field.status')}</th>
+            <th scope="col">
+              <span class="visually-hidden">{t('accounts.users.actions')}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.users.map((u) => (
+            <tr>
+              <td>{u.displayName}</td>
+              <td>
+                {u.email === BOOTSTRAP_EMAIL ? t('accounts.users.first_admin_pending') : u.email}
+              </td>
+              <td>{t(`accounts.role.${u.role}`)}</td>
+              <td>{t(`accounts.status.${u.status}`)}</td>
+              <td>
+                {u.status !== 'disabled' && u.id !== props.selfId ? (
+                  <form method="post" action={`/staff/users/${u.id}/disable`} class="inline">
+                    <CsrfField token={ctx.csrfToken} />
+                    <button
+                      type="submit"
+                      class="warning"
+                      aria-label={t('accounts.users.disable_named', { name: u.displayName })}
+                    >
+                      {t('accounts.users.disable')}
+                    </button>
+                  </form>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <section class="panel" aria-labelledby="add-title">
+        <h2 id="add-title">{t('accounts.users.add_title')}</h2>
+        <ErrorSummary t={t} errors={errors} labels={labels} />
+        <form method="post" action="/staff/users" novalidate>
+          <CsrfField token={ctx.csrfToken} />
+          <TextField
+            t={t}
+            name="email"
+            type="email"
+            label={labels.email}
+            value={values.email}
+            maxLength={254}
+            error={errors.email}
+          />
+          <TextField
+            t={t}
+            name="display_name"
+            label={labels.display_name}
+            hint={t('accounts.users.name_hint')}
+            value={values.display_name}
+            maxLength={100}
+            error={errors.display_name}
+          />
+          <Select
+            t={t}
+            name="role"
+            label={labels.role}
+            value={values.role ?? 'handler'}
+            error={errors.role}
+            options={ASSIGNABLE_ROLES.map((r) => ({ value: r, label: t(`accounts.role.${r}`) }))}
+          />
+          <button type="submit">{t('accounts.users.add_submit')}</button>
+        </form>
+      </section>
+    </StaffLayout>
+  );
+}
+
+/** Shown once after adding a person: the enrolment link exists nowhere else. */
+export function UserAddedPage(props: { ctx: StaffPageContext; email: string; link: string }) {
+  const t = props.ctx.t;
+  return (
+    <StaffLayout ctx={props.ctx} title={t('accounts.users.added_title')}>
+      <h1>{t('accounts.users.added_title')}</h1>
+      <p>{t('accounts.users.added_body', { email: props.email })}</p>
+      <p>
+        <code id="enrol-link" class="secret">
+          {props.link}
+        </code>
+      </p>
+      <p class="hint">{t('accounts.users.added_once')}</p>
+      <p>
+        <a href="/staff/users">{t('accounts.users.back')}</a>
+      </p>
+    </StaffLayout>
+  );
+}
