@@ -3,6 +3,8 @@ import { loadConfig } from '../config/index.js';
 import { migrateToLatest } from '../platform/storage/migrate.js';
 import { openRuntime } from '../runtime.js';
 import { serve } from './serve.js';
+import { registerTokenCommands } from './token.js';
+import { registerUserCommands } from './user.js';
 
 /** The `haven` command line. Every command reads the same configuration as the server. */
 export function buildCli(): Command {
@@ -30,6 +32,9 @@ export function buildCli(): Command {
         await rt.close();
       }
     });
+
+  registerUserCommands(program);
+  registerTokenCommands(program);
 
   return program;
 }

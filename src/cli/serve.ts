@@ -1,5 +1,6 @@
 import type { Config } from '../config/index.js';
 import { createApp } from '../app.js';
+import { firstAdminLink } from '../modules/accounts/index.js';
 import { openRuntime } from '../runtime.js';
 
 /** Starts Haven and prints where to find it. Stops cleanly on SIGINT/SIGTERM. */
@@ -9,6 +10,14 @@ export async function serve(config: Config): Promise<void> {
   await app.listen({ host: config.host, port: config.port });
   console.log(`Haven is running at ${config.publicUrl}/`);
   console.log(`  staff workspace: ${config.publicUrl}/staff`);
+  // Until someone has an account, every start prints a fresh link (older ones stop working).
+  const link = await firstAdminLink(rt);
+  if (link) {
+    console.log('');
+    console.log('No one has an account yet. Open this one-time link to create the first administrator');
+    console.log(`(it works once and expires in 72 hours):\n  ${link}`);
+    console.log('');
+  }
   console.log(`  database: ${rt.dialect === 'sqlite' ? rt.storage.file : 'PostgreSQL'}; key: ${rt.keySource}`);
   const stop = async () => {
     await app.close();
