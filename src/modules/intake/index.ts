@@ -1,6 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../contracts/deps.js';
 import type { SurfaceAssets } from '../../contracts/module.js';
+import { registerIntakeRoutes } from './intake.routes.js';
 
-/** The intake module: the public request form, receipt, follow-up and landing page. */
-export async function registerPublic(_app: FastifyInstance, _deps: Deps, _assets: SurfaceAssets): Promise<void> {}
+export { requestSchema, messageSchema, type TaxonomyCodes } from './intake.schema.js';
+
+/** The intake module: the public landing page, request form, receipt and follow-up. */
+export async function registerPublic(
+  app: FastifyInstance,
+  deps: Deps,
+  assets: SurfaceAssets,
+): Promise<void> {
+  registerIntakeRoutes(app, deps, assets);
+}

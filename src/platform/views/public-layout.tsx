@@ -9,7 +9,13 @@ import type { PageContext } from './ui.js';
  * The public surface's page: no script, one small stylesheet from this server, the system
  * font stack, language links that work without JavaScript, and `<html lang dir>` from the locale.
  */
-export function PublicLayout(props: { ctx: PageContext; title: string; children: ComponentChildren }) {
+export function PublicLayout(props: {
+  ctx: PageContext;
+  title: string;
+  children: ComponentChildren;
+  /** False on a page that must not be left by accident (the receipt, shown once). */
+  languageLinks?: boolean;
+}) {
   const { ctx } = props;
   return (
     <html lang={ctx.locale} dir={ctx.dir}>
@@ -29,22 +35,24 @@ export function PublicLayout(props: { ctx: PageContext; title: string; children:
           <a class="brand" href="/">
             {ctx.t('common.brand')}
           </a>
-          <nav aria-label={ctx.t('common.languages')}>
-            <ul class="langs">
-              {PUBLIC_LOCALES.map((l) => (
-                <li>
-                  <a
-                    href={`${ctx.path}?lang=${l}`}
-                    lang={l}
-                    hreflang={l}
-                    aria-current={l === ctx.locale ? 'true' : undefined}
-                  >
-                    {displayName(l, 'language', l)}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </nav>
+          {props.languageLinks === false ? null : (
+            <nav aria-label={ctx.t('common.languages')}>
+              <ul class="langs">
+                {PUBLIC_LOCALES.map((l) => (
+                  <li>
+                    <a
+                      href={`${ctx.path}?lang=${l}`}
+                      lang={l}
+                      hreflang={l}
+                      aria-current={l === ctx.locale ? 'true' : undefined}
+                    >
+                      {displayName(l, 'language', l)}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          )}
         </header>
         <main id="main">{props.children}</main>
         <footer class="site">

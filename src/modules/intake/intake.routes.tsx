@@ -1,0 +1,309 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../../contracts/deps.js';
+import type { SurfaceAssets } from '../../contracts/module.js';
+import { safeEqual } from '../../platform/crypto/vault.js';
+import { checkFormToken, issueFormToken } from '../../platform/http/form-token.js';
+import { fieldErrors, formBody } from '../../platform/http/validation.js';
+import type { FieldErrors } from '../../platform/views/form.js';
+import { sendPage } from '../../platform/views/render.js';
+import { requesterView, taxonomyOptions } from '../cases/index.js';
+import { messageSchema, requestSchema } from './intake.schema.js';
+import {
+  FOLLOWUP_COOKIE,
+  FOLLOWUP_FORM,
+  leaveFollowup,
+  openFollowup,
+  REQUEST_FORM,
+  resumeFollowup,
+  sendFollowupMessage,
+  submitOnce,
+  type FollowupSession,
+} from './intake.service.js';
+import { intakeContext } from './views/context.js';
+import { ConversationPage } from './views/conversation.js';
+import { FollowupPage, type FollowupNotice } from './views/followup.js';
+import { LandingPage } from './views/landing.js';
+import { AlreadySentPage, ReceiptPage } from './views/receipt.js';
+import { RequestFormPage } from './views/request-form.js';
+
+/**
+ * Every answer to a receipt entered on /followup takes at least this long, right or wrong,
+ * so the time it takes says nothing about why a code was refused. Measured (20 runs each,
+ * development laptop): a right code, which also stores a session, takes a median of 3 ms and
+ * at most 8 ms on SQLite and 11 ms on PostgreSQL; an unknown or malformed code 0.2–1.6 ms,
+ * at most 18 ms. 300 ms is far above all of these and their jitter, and small next to a Tor
+ * round trip.
+ */
+export const FOLLOWUP_FLOOR_MS = 300;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `work`, which decides the answer without sending it, then waits until at least
+ * `floorMs` have passed since the start before the answer goes out (also when it throws).
+ * Sending is deferred because a sent reply would leave before the wait.
+ */
+async function answerAfter(
+  floorMs: number,
+  work: () => Promise<() => FastifyReply>,
+): Promise<FastifyReply> {
+  const start = performance.now();
+  let send: () => FastifyReply;
+  try {
+    send = await work();
+  } finally {
+    const left = floorMs - (performance.now() - start);
+    if (left > 0) await sleep(left);
+  }
+  return send();
+}
+
+/** A form value as the person typed it; a repeated field keeps its first value. */
+function field(body: Record<string, string | string[] | undefined>, name: string): string {
+  const v = body[name];
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v) && typeof v[0] === 'string') return v[0];
+  return '';
+}
+
+const REQUEST_FIELDS = [
+  'description',
+  'urgency',
+  'country',
+  'language',
+  'contact_method',
+  'contact',
+  'beneficiary',
+  'consent',
+];
+
+/** Registers the public intake pages on the public surface. */
+export function registerIntakeRoutes(
+  app: FastifyInstance,
+  deps: Deps,
+  assets: SurfaceAssets,
+): void {
+  const cookieOptions = {
+    httpOnly: true,
+    sameSite: 'strict' as const,
+    path: '/followup',
+    secure: deps.config.secureCookies,
+  };
+
+  async function requestOptions(locale: string) {
+    const [urgency, country, language, beneficiary] = await Promise.all([
+      taxonomyOptions(deps, 'urgency', locale),
+      taxonomyOptions(deps, 'country', locale),
+      taxonomyOptions(deps, 'language', locale),
+      taxonomyOptions(deps, 'beneficiary', locale),
+    ]);
+    return { urgency, country, language, beneficiary };
+  }
+
+  async function renderRequestForm(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    values: Record<string, string>,
+    errors: FieldErrors,
+    tokenProblem: boolean,
+    options?: Awaited<ReturnType<typeof requestOptions>>,
+  ) {
+    const ctx = intakeContext(req, assets.cssUrl, '/request');
+    const token = issueFormToken(deps.vault.formKey, REQUEST_FORM, deps.now());
+    const opts = options ?? (await requestOptions(req.locale));
+    return sendPage(
+      reply,
+      status,
+      <RequestFormPage
+        ctx={ctx}
+        values={values}
+        errors={errors}
+        token={token}
+        tokenProblem={tokenProblem}
+        options={opts}
+      />,
+    );
+  }
+
+  function renderFollowup(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    p: { token?: string; notice: FollowupNotice; message?: string; messageError?: string },
+  ) {
+    const ctx = intakeContext(req, assets.cssUrl, '/followup');
+    const token = p.token ?? issueFormToken(deps.vault.formKey, FOLLOWUP_FORM, deps.now());
+    return sendPage(
+      reply,
+      status,
+      <FollowupPage
+        ctx={ctx}
+        token={token}
+        notice={p.notice}
+        message={p.message ?? ''}
+        messageError={p.messageError}
+      />,
+    );
+  }
+
+  async function renderConversation(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    session: FollowupSession,
+    p: { sent?: boolean; draft?: string; errors?: FieldErrors; csrfProblem?: boolean } = {},
+  ) {
+    const ctx = intakeContext(req, assets.cssUrl, '/followup/conversation');
+    const view = await requesterView(deps, session.caseId);
+    return sendPage(
+      reply,
+      status,
+      <ConversationPage
+        ctx={ctx}
+        status={view.status}
+        messages={view.messages}
+        csrfToken={session.csrfToken}
+        sent={p.sent ?? false}
+        draft={p.draft ?? ''}
+        errors={p.errors ?? {}}
+        csrfProblem={p.csrfProblem ?? false}
+      />,
+    );
+  }
+
+  app.get('/', async (req, reply) =>
+    sendPage(reply, 200, <LandingPage ctx={intakeContext(req, assets.cssUrl, '/')} />),
+  );
+
+  app.get('/request', async (req, reply) =>
+    renderRequestForm(req, reply, 200, { language: req.locale, contact_method: 'none' }, {}, false),
+  );
+
+  app.post('/request', async (req, reply) => {
+    const body = formBody(req.body);
+    const values = Object.fromEntries(REQUEST_FIELDS.map((f) => [f, field(body, f)]));
+    const token = field(body, '_csrf');
+    const check = checkFormToken(deps.vault.formKey, REQUEST_FORM, token, deps.now());
+    const options = await requestOptions(req.locale);
+    const codes = {
+      countries: new Set(options.country.map((o) => o.value)),
+      languages: new Set(options.language.map((o) => o.value)),
+      beneficiaries: new Set(options.beneficiary.map((o) => o.value)),
+    };
+    const parsed = requestSchema(codes).safeParse(body);
+    // A bad token never loses what was typed: the form comes back, filled in, with a new token.
+    if (!check.ok) {
+      return renderRequestForm(
+        req,
+        reply,
+        403,
+        values,
+        parsed.success ? {} : fieldErrors(parsed.error),
+        true,
+        options,
+      );
+    }
+    if (!parsed.success)
+      return renderRequestForm(req, reply, 422, values, fieldErrors(parsed.error), false, options);
+
+    const outcome = await submitOnce(deps, token, check.issuedAt, parsed.data);
+    const ctx = intakeContext(req, assets.cssUrl, '/request');
+    if (!outcome.ok) return sendPage(reply, 409, <AlreadySentPage ctx={ctx} />);
+    // The receipt is shown in the answer to this POST, not after a redirect: it is stored
+    // nowhere (only its keyed hash, with the case), so there is nothing to hand over to a
+    // second request, no code in a URL or browser history, and no cookie. The page is
+    // no-store; a reload resends the same form token, which finds it used (409 above).
+    return sendPage(reply, 201, <ReceiptPage ctx={ctx} receipt={outcome.receipt} />);
+  });
+
+  app.get('/followup', async (req, reply) => {
+    const done = (req.query as Record<string, unknown>).done;
+    return renderFollowup(req, reply, 200, {
+      notice: done === 'left' ? 'left' : done === 'expired' ? 'expired' : null,
+    });
+  });
+
+  app.post('/followup', async (req, reply) =>
+    answerAfter(FOLLOWUP_FLOOR_MS, async () => {
+      const body = formBody(req.body);
+      const token = field(body, '_csrf');
+      const message = field(body, 'message');
+      if (!checkFormToken(deps.vault.formKey, FOLLOWUP_FORM, token, deps.now()).ok) {
+        return () => renderFollowup(req, reply, 403, { notice: 'token', message });
+      }
+      let cleanMessage = '';
+      if (message.trim()) {
+        const m = messageSchema.safeParse({ body: message });
+        if (!m.success) {
+          const messageError = fieldErrors(m.error).body!;
+          return () =>
+            renderFollowup(req, reply, 422, { token, notice: null, message, messageError });
+        }
+        cleanMessage = m.data.body;
+      }
+      const opened = await openFollowup(deps, field(body, 'receipt'));
+      // Any wrong code: the same page, built from what was sent and nothing about the code.
+      if (!opened)
+        return () => renderFollowup(req, reply, 422, { token, notice: 'wrong_receipt', message });
+      // A message kept from an ended session is sent now, so nothing written is lost.
+      if (cleanMessage) await sendFollowupMessage(deps, opened.session, cleanMessage);
+      const ctx = intakeContext(req, assets.cssUrl, '/followup');
+      const to = ctx.link(
+        cleanMessage ? '/followup/conversation?sent=1' : '/followup/conversation',
+      );
+      return () => reply.setCookie(FOLLOWUP_COOKIE, opened.cookie, cookieOptions).redirect(to, 303);
+    }),
+  );
+
+  app.get('/followup/conversation', async (req, reply) => {
+    const cookie = req.cookies[FOLLOWUP_COOKIE];
+    const session = await resumeFollowup(deps, cookie);
+    const ctx = intakeContext(req, assets.cssUrl, '/followup/conversation');
+    if (!session) {
+      if (!cookie) return reply.redirect(ctx.link('/followup'), 303);
+      reply.clearCookie(FOLLOWUP_COOKIE, cookieOptions);
+      return reply.redirect(ctx.link('/followup?done=expired'), 303);
+    }
+    return renderConversation(req, reply, 200, session, {
+      sent: (req.query as Record<string, unknown>).sent === '1',
+    });
+  });
+
+  app.post('/followup/conversation', async (req, reply) => {
+    const body = formBody(req.body);
+    const draft = field(body, 'body');
+    const session = await resumeFollowup(deps, req.cookies[FOLLOWUP_COOKIE]);
+    if (!session) {
+      // The session ended while they wrote: keep the text; it is sent once the code is entered again.
+      reply.clearCookie(FOLLOWUP_COOKIE, cookieOptions);
+      return renderFollowup(req, reply, 403, { notice: 'expired', message: draft });
+    }
+    if (!safeEqual(field(body, '_csrf'), session.csrfToken)) {
+      return renderConversation(req, reply, 403, session, { draft, csrfProblem: true });
+    }
+    const parsed = messageSchema.safeParse({ body: draft });
+    if (!parsed.success)
+      return renderConversation(req, reply, 422, session, {
+        draft,
+        errors: fieldErrors(parsed.error),
+      });
+    await sendFollowupMessage(deps, session, parsed.data.body);
+    const ctx = intakeContext(req, assets.cssUrl, '/followup/conversation');
+    return reply.redirect(ctx.link('/followup/conversation?sent=1'), 303);
+  });
+
+  app.post('/followup/leave', async (req, reply) => {
+    const body = formBody(req.body);
+    const session = await resumeFollowup(deps, req.cookies[FOLLOWUP_COOKIE]);
+    if (session) {
+      if (!safeEqual(field(body, '_csrf'), session.csrfToken)) {
+        return renderConversation(req, reply, 403, session, { csrfProblem: true });
+      }
+      await leaveFollowup(deps, session);
+    }
+    reply.clearCookie(FOLLOWUP_COOKIE, cookieOptions);
+    const ctx = intakeContext(req, assets.cssUrl, '/followup');
+    return reply.redirect(ctx.link('/followup?done=left'), 303);
+  });
+}

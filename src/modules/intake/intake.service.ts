@@ -1,0 +1,118 @@
+import type { Deps } from '../../contracts/deps.js';
+import { newToken } from '../../platform/auth/session.js';
+import { FORM_TOKEN_MAX_AGE_MS } from '../../platform/http/form-token.js';
+import {
+  addRequesterMessage,
+  caseIdForReceipt,
+  submitRequest,
+  type NewRequestInput,
+} from '../cases/index.js';
+import * as repo from './intake.repo.js';
+
+/** Purposes that bind each public form token to its form. */
+export const REQUEST_FORM = 'intake-request';
+export const FOLLOWUP_FORM = 'intake-followup';
+
+/** The follow-up cookie: HttpOnly, SameSite=Strict, Path=/followup, no Max-Age (gone when the browser closes). */
+export const FOLLOWUP_COOKIE = 'haven_followup';
+/** A follow-up session ends after 30 minutes without a page load, and after 4 hours in any case. */
+export const FOLLOWUP_IDLE_MS = 30 * 60 * 1000;
+export const FOLLOWUP_MAX_MS = 4 * 60 * 60 * 1000;
+
+export type SubmitOutcome = { ok: true; receipt: string } | { ok: false; reason: 'already_sent' };
+
+/**
+ * Saves a request once per form. The form token is claimed before the case is written, so a
+ * second copy of the same form (a reload of the receipt page, a double click, a retry on a
+ * slow link) finds it taken and opens no second case. If saving fails, the claim is given
+ * back, so the person can send the same form again and nothing is lost. The claim is kept
+ * only until the token would have expired anyway.
+ */
+export async function submitOnce(
+  deps: Deps,
+  formToken: string,
+  issuedAt: number,
+  input: NewRequestInput,
+): Promise<SubmitOutcome> {
+  const now = deps.now();
+  await repo.purgeExpiredFormTokens(deps.db, now);
+  const tokenHash = deps.vault.keyedHash('intake-form-token', formToken);
+  const claimed = await repo.claimFormToken(
+    deps.db,
+    tokenHash,
+    issuedAt + FORM_TOKEN_MAX_AGE_MS + 60_000,
+  );
+  if (!claimed) return { ok: false, reason: 'already_sent' };
+  try {
+    const { receipt } = await submitRequest(deps, input);
+    return { ok: true, receipt };
+  } catch (e) {
+    await repo.releaseFormToken(deps.db, tokenHash).catch(() => undefined);
+    throw e;
+  }
+}
+
+export interface FollowupSession {
+  idHash: string;
+  caseId: number;
+  csrfToken: string;
+}
+
+function sessionHash(deps: Deps, cookie: string): string {
+  return deps.vault.keyedHash('requester-session', cookie);
+}
+
+/**
+ * Opens a follow-up session for a receipt, or returns null for any wrong receipt (malformed,
+ * unknown, or anything else): the caller cannot tell why, and neither can the person.
+ */
+export async function openFollowup(
+  deps: Deps,
+  receipt: string,
+): Promise<{ cookie: string; session: FollowupSession } | null> {
+  const now = deps.now();
+  // The same work before the answer is known: the purge, one lookup, two tokens.
+  await repo.purgeExpiredSessions(deps.db, now);
+  const caseId = await caseIdForReceipt(deps, receipt);
+  const cookie = newToken();
+  const csrfToken = newToken();
+  const idHash = sessionHash(deps, cookie);
+  if (caseId === null) return null;
+  await repo.insertSession(deps.db, {
+    id_hash: idHash,
+    case_id: caseId,
+    csrf_token: csrfToken,
+    created_at: now,
+    expires_at: now + FOLLOWUP_IDLE_MS,
+  });
+  return { cookie, session: { idHash, caseId, csrfToken } };
+}
+
+/** The live session behind a cookie, its idle timer restarted; null when absent or ended. */
+export async function resumeFollowup(
+  deps: Deps,
+  cookie: string | undefined,
+): Promise<FollowupSession | null> {
+  if (!cookie || cookie.length > 100) return null;
+  const now = deps.now();
+  const row = await repo.findSession(deps.db, sessionHash(deps, cookie), now);
+  if (!row) return null;
+  const expiresAt = Math.min(now + FOLLOWUP_IDLE_MS, row.created_at + FOLLOWUP_MAX_MS);
+  if (expiresAt <= now) return null;
+  await repo.extendSession(deps.db, row.id_hash, expiresAt);
+  return { idHash: row.id_hash, caseId: row.case_id, csrfToken: row.csrf_token };
+}
+
+/** Adds the requester's message to their case. */
+export async function sendFollowupMessage(
+  deps: Deps,
+  session: FollowupSession,
+  body: string,
+): Promise<void> {
+  await addRequesterMessage(deps, session.caseId, body);
+}
+
+/** Ends a follow-up session ("leave"). */
+export async function leaveFollowup(deps: Deps, session: FollowupSession): Promise<void> {
+  await repo.deleteSession(deps.db, session.idHash);
+}

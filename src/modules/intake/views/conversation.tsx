@@ -1,0 +1,95 @@
+import {
+  CsrfField,
+  ErrorSummary,
+  TextArea,
+  type FieldErrors,
+} from '../../../platform/views/form.js';
+import { PublicLayout } from '../../../platform/views/public-layout.js';
+import { LIMITS } from '../../cases/index.js';
+import { formatWhen, type IntakeContext } from './context.js';
+
+export interface ConversationProps {
+  ctx: IntakeContext;
+  status: string;
+  messages: { kind: 'requester' | 'reply'; body: string; createdAt: number }[];
+  csrfToken: string;
+  sent: boolean;
+  draft: string;
+  errors: FieldErrors;
+  /** The message form's token did not match the session: nothing was sent, the text is kept. */
+  csrfProblem: boolean;
+}
+
+/** The requester's conversation: their messages and the helpline's replies (never notes), and a reply form. */
+export function ConversationPage(props: ConversationProps) {
+  const { ctx } = props;
+  const t = ctx.t;
+  return (
+    <PublicLayout ctx={ctx} title={t('intake.conversation.title')}>
+      <h1>{t('intake.conversation.title')}</h1>
+      {props.sent ? (
+        <p class="notice" role="status">
+          {t('intake.conversation.sent')}
+        </p>
+      ) : null}
+      {props.csrfProblem ? (
+        <p class="warning" role="alert">
+          {t('intake.conversation.csrf_problem')}
+        </p>
+      ) : null}
+      <p>
+        <strong>{t('intake.conversation.status_label')}</strong>{' '}
+        {t(`intake.status.${props.status}`)}
+      </p>
+      {props.messages.map((m) => (
+        <article class={`message ${m.kind}`}>
+          <p class="meta">
+            {m.kind === 'requester'
+              ? t('intake.conversation.from_you', { when: formatWhen(ctx.locale, m.createdAt) })
+              : t('intake.conversation.from_helpline', {
+                  when: formatWhen(ctx.locale, m.createdAt),
+                })}
+          </p>
+          <p class="body" dir="auto">
+            {m.body}
+          </p>
+        </article>
+      ))}
+      {props.messages.some((m) => m.kind === 'reply') ? null : (
+        <p>{t('intake.conversation.no_reply_yet')}</p>
+      )}
+      <h2>{t('intake.conversation.write_title')}</h2>
+      <ErrorSummary
+        t={t}
+        errors={props.errors}
+        labels={{ body: t('intake.conversation.body_label') }}
+      />
+      <form
+        method="post"
+        action={ctx.link('/followup/conversation')}
+        accept-charset="utf-8"
+        novalidate
+      >
+        <CsrfField token={props.csrfToken} />
+        <TextArea
+          t={t}
+          name="body"
+          label={t('intake.conversation.body_label')}
+          error={props.errors.body}
+          value={props.draft}
+          maxLength={LIMITS.messageMax}
+          rows={6}
+        />
+        <button type="submit">{t('intake.conversation.send')}</button>
+      </form>
+      <h2>{t('intake.conversation.leave_title')}</h2>
+      <form method="post" action={ctx.link('/followup/leave')}>
+        <CsrfField token={props.csrfToken} />
+        <p>{t('intake.conversation.leave_hint')}</p>
+        <button type="submit" class="secondary">
+          {t('intake.conversation.leave')}
+        </button>
+      </form>
+    </PublicLayout>
+  );
+}

@@ -1,0 +1,38 @@
+import { PublicLayout } from '../../../platform/views/public-layout.js';
+import type { IntakeContext } from './context.js';
+
+/** The start page: what the helpline does, what happens to what you write, how to stay safe. */
+export function LandingPage(props: { ctx: IntakeContext }) {
+  const { ctx } = props;
+  const t = ctx.t;
+  return (
+    <PublicLayout ctx={ctx} title={t('intake.landing.title')}>
+      <h1>{t('intake.landing.title')}</h1>
+      <p>{t('intake.landing.intro')}</p>
+      <p>
+        <a class="button" href={ctx.link('/request')}>
+          {t('intake.landing.start')}
+        </a>
+      </p>
+      <h2>{t('intake.landing.data_title')}</h2>
+      <ul>
+        <li>{t('intake.landing.data_encrypted')}</li>
+        <li>{t('intake.landing.data_staff')}</li>
+        <li>{t('intake.landing.data_no_ip')}</li>
+        <li>{t('intake.landing.data_no_account')}</li>
+      </ul>
+      <h2>{t('intake.landing.safety_title')}</h2>
+      <ul>
+        <li>{t('intake.landing.safety_tor')}</li>
+        <li>{t('intake.landing.safety_device')}</li>
+        <li>{t('intake.landing.safety_minimum')}</li>
+        <li>{t('intake.landing.safety_history')}</li>
+      </ul>
+      <h2>{t('intake.landing.followup_title')}</h2>
+      <p>
+        {t('intake.landing.followup_text')}{' '}
+        <a href={ctx.link('/followup')}>{t('intake.landing.followup_link')}</a>
+      </p>
+    </PublicLayout>
+  );
+}

@@ -1,0 +1,144 @@
+import { CONTACT_METHODS } from '../../../contracts/case.js';
+import {
+  Checkbox,
+  CsrfField,
+  ErrorSummary,
+  Radios,
+  Select,
+  TextArea,
+  TextField,
+  type FieldErrors,
+  type Option,
+} from '../../../platform/views/form.js';
+import { PublicLayout } from '../../../platform/views/public-layout.js';
+import { LIMITS } from '../../cases/index.js';
+import type { IntakeContext } from './context.js';
+
+/** What the form shows: the values typed so far (kept on every re-render) and the choices. */
+export interface RequestFormProps {
+  ctx: IntakeContext;
+  values: Record<string, string>;
+  errors: FieldErrors;
+  token: string;
+  /** The form token was missing, forged or too old: say so, keep everything typed. */
+  tokenProblem: boolean;
+  options: { urgency: Option[]; country: Option[]; language: Option[]; beneficiary: Option[] };
+}
+
+/** The request form, one page, every answer but the first and the consent optional. */
+export function RequestFormPage(props: RequestFormProps) {
+  const { ctx, values: v, errors: e } = props;
+  const t = ctx.t;
+  const labels: Record<string, string> = {
+    description: t('intake.form.description_label'),
+    urgency: t('intake.form.urgency_label'),
+    country: t('intake.form.country_label'),
+    language: t('intake.form.language_label'),
+    contact_method: t('intake.form.contact_method_label'),
+    contact: t('intake.form.contact_label'),
+    beneficiary: t('intake.form.beneficiary_label'),
+    consent: t('intake.form.consent_label'),
+  };
+  const methods: Option[] = CONTACT_METHODS.map((m) => ({
+    value: m,
+    label: t(`intake.contact_method.${m}`),
+  }));
+  const title = t('intake.form.title');
+  return (
+    <PublicLayout
+      ctx={ctx}
+      title={Object.keys(e).length ? t('intake.form.title_with_errors', { title }) : title}
+    >
+      <h1>{title}</h1>
+      {props.tokenProblem ? (
+        <div class="warning" role="alert">
+          <p>{t('intake.form.token_problem')}</p>
+        </div>
+      ) : null}
+      <ErrorSummary t={t} errors={e} labels={labels} />
+      <p>{t('intake.form.intro')}</p>
+      <form method="post" action={ctx.link('/request')} accept-charset="utf-8" novalidate>
+        <CsrfField token={props.token} />
+        <TextArea
+          t={t}
+          name="description"
+          label={labels.description!}
+          hint={t('intake.form.description_hint')}
+          error={e.description}
+          value={v.description}
+          maxLength={LIMITS.descriptionMax}
+          rows={10}
+        />
+        <Radios
+          t={t}
+          name="urgency"
+          label={labels.urgency!}
+          error={e.urgency}
+          value={v.urgency}
+          options={props.options.urgency}
+        />
+        <Select
+          t={t}
+          name="country"
+          label={labels.country!}
+          hint={t('intake.form.country_hint')}
+          error={e.country}
+          value={v.country}
+          options={props.options.country}
+          blank={t('intake.form.prefer_not_to_say')}
+        />
+        <Select
+          t={t}
+          name="language"
+          label={labels.language!}
+          error={e.language}
+          value={v.language}
+          options={props.options.language}
+        />
+        <Radios
+          t={t}
+          name="contact_method"
+          label={labels.contact_method!}
+          hint={t('intake.form.contact_method_hint')}
+          error={e.contact_method}
+          value={v.contact_method}
+          options={methods}
+        />
+        <TextField
+          t={t}
+          name="contact"
+          label={labels.contact!}
+          hint={t('intake.form.contact_hint')}
+          error={e.contact}
+          value={v.contact}
+          maxLength={LIMITS.contactMax}
+        />
+        <Select
+          t={t}
+          name="beneficiary"
+          label={labels.beneficiary!}
+          error={e.beneficiary}
+          value={v.beneficiary}
+          options={props.options.beneficiary}
+          blank={t('intake.form.prefer_not_to_say')}
+        />
+        <h2>{t('intake.form.consent_title')}</h2>
+        <ul>
+          <li>{t('intake.form.consent_encrypted')}</li>
+          <li>{t('intake.form.consent_access')}</li>
+          <li>{t('intake.form.consent_retention')}</li>
+          <li>{t('intake.form.consent_no_ip')}</li>
+        </ul>
+        <Checkbox
+          t={t}
+          name="consent"
+          label={labels.consent!}
+          error={e.consent}
+          checked={v.consent === 'yes'}
+        />
+        <p>{t('intake.form.next_step')}</p>
+        <button type="submit">{t('intake.form.submit')}</button>
+      </form>
+    </PublicLayout>
+  );
+}
