@@ -7,9 +7,10 @@ import type { FieldErrors } from '../../platform/views/form.js';
 import { sendPage } from '../../platform/views/render.js';
 import { staffContext } from '../../platform/views/staff-layout.js';
 import { field, flashFor, oneError } from './http.js';
+import { BOOTSTRAP_EMAIL } from './user.js';
 import { can } from './user.policy.js';
 import { NewUserInput } from './user.schema.js';
-import { addUser, disableUser, listUsers } from './user.service.js';
+import { addUser, disableUser, listUsers, reissueEnrollment } from './user.service.js';
 import { UserAddedPage, UsersPage, type NewUserValues } from './views/users.js';
 
 /** Administrators manage people: list, add (with a one-time enrolment link), disable. */
@@ -81,5 +82,21 @@ export function registerUserRoutes(
     const res = await disableUser(deps, req.principal!, req.params.id);
     if (!res.ok) return errorPage(req, reply, res.code);
     return reply.redirect('/staff/users?done=user_disabled', 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/users/:id/link', async (req, reply) => {
+    if (!can(req.principal, 'user.create')) return errorPage(req, reply, 'FORBIDDEN');
+    if (req.params.id.length > 64) return errorPage(req, reply, 'NOT_FOUND');
+    const res = await reissueEnrollment(deps, req.params.id);
+    if (!res.ok) return errorPage(req, reply, res.code);
+    const email =
+      res.value.email === BOOTSTRAP_EMAIL
+        ? req.t('accounts.users.first_admin_pending')
+        : res.value.email;
+    return sendPage(
+      reply,
+      201,
+      <UserAddedPage ctx={staffContext(req, cssUrl)} email={email} link={res.value.enrollUrl} />,
+    );
   });
 }

@@ -334,3 +334,17 @@ export async function resetCredentials(
   });
   return secret;
 }
+
+/** A fresh enrolment link for an account still waiting for set-up; earlier links stop working. */
+export async function reissueEnrollment(
+  deps: Deps,
+  userId: string,
+): Promise<Result<{ email: string; enrollUrl: string }>> {
+  const user = await repo.findUserById(deps.db, userId);
+  if (!user) return fail('NOT_FOUND');
+  if (user.status !== 'pending') return fail('CONFLICT');
+  const enrollUrl = await deps.db
+    .transaction()
+    .execute((trx) => issueEnrollment(deps, trx, userId));
+  return ok({ email: user.email, enrollUrl });
+}

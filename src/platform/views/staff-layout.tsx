@@ -13,7 +13,11 @@ export interface StaffPageContext extends PageContext {
 }
 
 /** The staff workspace's page: dense but calm; works without script. */
-export function StaffLayout(props: { ctx: StaffPageContext; title: string; children: ComponentChildren }) {
+export function StaffLayout(props: {
+  ctx: StaffPageContext;
+  title: string;
+  children: ComponentChildren;
+}) {
   const { ctx } = props;
   return (
     <html lang={ctx.locale} dir={ctx.dir}>
@@ -36,7 +40,10 @@ export function StaffLayout(props: { ctx: StaffPageContext; title: string; child
           {ctx.principal ? (
             <nav aria-label={ctx.t('common.staff_nav')}>
               <a href="/staff">{ctx.t('common.nav_queue')}</a>
-              <span class="who">{ctx.principal.displayName}</span>
+              <a href="/staff/account" class="who">
+                <span class="visually-hidden">{ctx.t('common.nav_account')}: </span>
+                {ctx.principal.displayName}
+              </a>
               <form method="post" action="/staff/sign-out" class="inline">
                 <input type="hidden" name="_csrf" value={ctx.csrfToken ?? ''} />
                 <button type="submit">{ctx.t('common.sign_out')}</button>
@@ -56,7 +63,11 @@ export function StaffLayout(props: { ctx: StaffPageContext; title: string; child
 }
 
 /** Builds the page context for a staff request. */
-export function staffContext(req: FastifyRequest, cssUrl: string, flash?: string): StaffPageContext {
+export function staffContext(
+  req: FastifyRequest,
+  cssUrl: string,
+  flash?: string,
+): StaffPageContext {
   return {
     t: req.t,
     locale: req.locale,

@@ -57,7 +57,19 @@ export function UsersPage(props: {
               </td>
               <td>{t(`accounts.role.${u.role}`)}</td>
               <td>{t(`accounts.status.${u.status}`)}</td>
-              <td>
+              <td class="actions">
+                {u.status === 'pending' ? (
+                  <form method="post" action={`/staff/users/${u.id}/link`} class="inline">
+                    <CsrfField token={ctx.csrfToken} />
+                    <button
+                      type="submit"
+                      class="secondary"
+                      aria-label={t('accounts.users.new_link_named', { name: u.displayName })}
+                    >
+                      {t('accounts.users.new_link')}
+                    </button>
+                  </form>
+                ) : null}
                 {u.status !== 'disabled' && u.id !== props.selfId ? (
                   <form method="post" action={`/staff/users/${u.id}/disable`} class="inline">
                     <CsrfField token={ctx.csrfToken} />
