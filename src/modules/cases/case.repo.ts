@@ -1,10 +1,10 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../platform/storage/schema.js';
+import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import type { CasesTable, Database } from '../../platform/storage/schema.js';
 
 // The only file with SQL for the cases and messages tables.
 
 export type Db = Kysely<Database> | Transaction<Database>;
-
+export type CaseRow = Selectable<CasesTable>;
 
 export interface NewCaseRow {
   receipt_hash: string;
@@ -47,7 +47,11 @@ export async function setContact(db: Db, caseId: number, contactEnc: Buffer | nu
 }
 
 export async function findCaseIdByReceiptHash(db: Db, receiptHash: string): Promise<number | null> {
-  const row = await db.selectFrom('cases').select('id').where('receipt_hash', '=', receiptHash).executeTakeFirst();
+  const row = await db
+    .selectFrom('cases')
+    .select('id')
+    .where('receipt_hash', '=', receiptHash)
+    .executeTakeFirst();
   return row?.id ?? null;
 }
 
@@ -57,7 +61,14 @@ export async function getCaseRow(db: Db, caseId: number) {
 
 export async function insertMessage(
   db: Db,
-  row: { id: string; case_id: number; kind: string; author_id: string | null; body_enc: Buffer; created_at: number },
+  row: {
+    id: string;
+    case_id: number;
+    kind: string;
+    author_id: string | null;
+    body_enc: Buffer;
+    created_at: number;
+  },
 ): Promise<void> {
   await db.insertInto('messages').values(row).execute();
 }
@@ -66,7 +77,14 @@ export async function listMessageRows(db: Db, caseId: number, kinds: readonly st
   return db
     .selectFrom('messages')
     .leftJoin('users', 'users.id', 'messages.author_id')
-    .select(['messages.id', 'messages.kind', 'messages.author_id', 'messages.body_enc', 'messages.created_at', 'users.display_name as author_name'])
+    .select([
+      'messages.id',
+      'messages.kind',
+      'messages.author_id',
+      'messages.body_enc',
+      'messages.created_at',
+      'users.display_name as author_name',
+    ])
     .where('messages.case_id', '=', caseId)
     .where('messages.kind', 'in', [...kinds])
     .orderBy('messages.created_at')
@@ -75,7 +93,12 @@ export async function listMessageRows(db: Db, caseId: number, kinds: readonly st
 }
 
 /** Records a requester's new message on the case: it needs an answer again, and a finished case reopens. */
-export async function markRequesterActivity(db: Db, caseId: number, at: number, reopen: boolean): Promise<void> {
+export async function markRequesterActivity(
+  db: Db,
+  caseId: number,
+  at: number,
+  reopen: boolean,
+): Promise<void> {
   await db
     .updateTable('cases')
     .set((eb) => ({
@@ -87,4 +110,158 @@ export async function markRequesterActivity(db: Db, caseId: number, at: number, 
     }))
     .where('id', '=', caseId)
     .execute();
+}
+
+/** The structured columns of a case: everything but keys, hashes and ciphertext. */
+const STRUCTURED = [
+  'cases.id',
+  'cases.status',
+  'cases.urgency',
+  'cases.incident_type',
+  'cases.severity',
+  'cases.country',
+  'cases.region',
+  'cases.language',
+  'cases.beneficiary',
+  'cases.mandate',
+  'cases.contact_method',
+  'cases.assignee_id',
+  'cases.awaiting_reply',
+  'cases.created_at',
+  'cases.updated_at',
+  'cases.first_response_due_at',
+  'cases.first_response_at',
+  'cases.last_activity_at',
+  'cases.closed_at',
+  'cases.version',
+] as const;
+
+/** Where a queue page starts: the sort key of the last row of the previous page. */
+export interface QueueCursor {
+  awaiting: number;
+  due: number;
+  id: number;
+}
+
+export interface QueueFilter {
+  statuses: readonly string[];
+  incidentType?: string | undefined;
+  region?: string | undefined;
+  language?: string | undefined;
+  /** null: unassigned only; a string: that staff member's cases; undefined: anyone's. */
+  assigneeId?: string | null | undefined;
+  after?: QueueCursor | undefined;
+  limit: number;
+}
+
+/**
+ * One page of the queue, structured fields only (nothing is decrypted). Order: cases
+ * awaiting a reply first, then by first-response deadline (oldest first), then id; paged by
+ * keyset on that order so page 1,000 costs what page 1 does on the `cases_queue` index.
+ */
+export async function listQueueRows(db: Db, f: QueueFilter) {
+  let q = db
+    .selectFrom('cases')
+    .leftJoin('users', 'users.id', 'cases.assignee_id')
+    .select([...STRUCTURED, 'users.display_name as assignee_name'])
+    .where('cases.status', 'in', [...f.statuses]);
+  if (f.incidentType !== undefined) q = q.where('cases.incident_type', '=', f.incidentType);
+  if (f.region !== undefined) q = q.where('cases.region', '=', f.region);
+  if (f.language !== undefined) q = q.where('cases.language', '=', f.language);
+  if (f.assigneeId === null) q = q.where('cases.assignee_id', 'is', null);
+  else if (f.assigneeId !== undefined) q = q.where('cases.assignee_id', '=', f.assigneeId);
+  const after = f.after;
+  if (after) {
+    q = q.where((eb) =>
+      eb.or([
+        eb('cases.awaiting_reply', '<', after.awaiting),
+        eb.and([
+          eb('cases.awaiting_reply', '=', after.awaiting),
+          eb.or([
+            eb('cases.first_response_due_at', '>', after.due),
+            eb.and([
+              eb('cases.first_response_due_at', '=', after.due),
+              eb('cases.id', '>', after.id),
+            ]),
+          ]),
+        ]),
+      ]),
+    );
+  }
+  return q
+    .orderBy('cases.awaiting_reply', 'desc')
+    .orderBy('cases.first_response_due_at', 'asc')
+    .orderBy('cases.id', 'asc')
+    .limit(f.limit)
+    .execute();
+}
+
+export type QueueRow = Awaited<ReturnType<typeof listQueueRows>>[number];
+
+/** A case's structured fields with its assignee's name, or undefined. */
+export async function getCaseSummaryRow(db: Db, caseId: number) {
+  return db
+    .selectFrom('cases')
+    .leftJoin('users', 'users.id', 'cases.assignee_id')
+    .select([...STRUCTURED, 'users.display_name as assignee_name'])
+    .where('cases.id', '=', caseId)
+    .executeTakeFirst();
+}
+
+/**
+ * Updates a case and bumps its version, only if it is still at `expectedVersion` (when
+ * given). Returns false when the case is gone or someone else changed it first.
+ */
+export async function updateCaseIfVersion(
+  db: Db,
+  caseId: number,
+  expectedVersion: number | undefined,
+  patch: Omit<Updateable<CasesTable>, 'id' | 'version'>,
+): Promise<boolean> {
+  let q = db
+    .updateTable('cases')
+    .set((eb) => ({ ...patch, version: eb('version', '+', 1) }))
+    .where('id', '=', caseId);
+  if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);
+  const res = await q.executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/** Marks a case as touched without a versioned change (a note). */
+export async function touchCase(db: Db, caseId: number, at: number): Promise<void> {
+  await db.updateTable('cases').set({ updated_at: at }).where('id', '=', caseId).execute();
+}
+
+/** Staff who can hold cases: active accounts with a case-working role, by name. */
+export async function listCaseWorkers(db: Db, roles: readonly string[]) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'display_name', 'role'])
+    .where('status', '=', 'active')
+    .where('role', 'in', [...roles])
+    .orderBy('display_name')
+    .orderBy('id')
+    .execute();
+}
+
+/** One staff member who can hold cases, or undefined. */
+export async function findCaseWorker(db: Db, userId: string, roles: readonly string[]) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'display_name', 'role'])
+    .where('id', '=', userId)
+    .where('status', '=', 'active')
+    .where('role', 'in', [...roles])
+    .executeTakeFirst();
+}
+
+/** Display names of staff members, for the audit trail. */
+export async function staffNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'display_name'])
+    .where('id', 'in', [...ids])
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.display_name]));
 }

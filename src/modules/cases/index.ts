@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../contracts/deps.js';
 import type { SurfaceAssets } from '../../contracts/module.js';
+import { registerCaseApi } from './case.api.js';
+import { registerCaseRoutes } from './case.routes.js';
 
 /** The cases module: the handler workspace, the cases API, and the requester-facing case functions intake uses. */
 export {
@@ -13,7 +15,28 @@ export {
   type RequesterMessage,
 } from './requester.service.js';
 export { taxonomyOptions, termLabel, listTerms, findTerm } from './taxonomy.repo.js';
+export { STATUS_TRANSITIONS, canTransition } from './case.js';
+export { CASE_ACTIONS, can, type CaseAction } from './case.policy.js';
+export {
+  listQueue,
+  viewCase,
+  updateCase,
+  replyToRequester,
+  addNote,
+  listCaseWorkers,
+} from './case.service.js';
+export { openApiDocument } from './openapi.js';
 
-export async function registerStaff(_app: FastifyInstance, _deps: Deps, _assets: SurfaceAssets): Promise<void> {}
+/** Registers the handler workspace under /staff: the queue (`GET /staff`) and case pages. */
+export async function registerStaff(
+  app: FastifyInstance,
+  deps: Deps,
+  assets: SurfaceAssets,
+): Promise<void> {
+  registerCaseRoutes(app, deps, assets);
+}
 
-export async function registerApi(_app: FastifyInstance, _deps: Deps): Promise<void> {}
+/** Registers the cases API under /api/v1, with its OpenAPI document. */
+export async function registerApi(app: FastifyInstance, deps: Deps): Promise<void> {
+  registerCaseApi(app, deps);
+}

@@ -4,7 +4,13 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../test/engines.js';
 import { createHarness, type Harness } from '../../../test/harness.js';
-import { addRequesterMessage, caseIdForReceipt, requesterView, submitRequest, taxonomyOptions } from './index.js';
+import {
+  addRequesterMessage,
+  caseIdForReceipt,
+  requesterView,
+  submitRequest,
+  taxonomyOptions,
+} from './index.js';
 
 const MARKER = 'MARKER-7f3a9c-they-followed-me-home';
 
@@ -31,7 +37,11 @@ for (const engine of engines) {
       expect(await caseIdForReceipt(h.deps, 'AAAA-AAAA-AAAA-AAAA-AAAA')).toBeNull();
       expect(await caseIdForReceipt(h.deps, 'nonsense')).toBeNull();
 
-      const row = await h.deps.db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow();
+      const row = await h.deps.db
+        .selectFrom('cases')
+        .selectAll()
+        .where('id', '=', caseId)
+        .executeTakeFirstOrThrow();
       expect(row.region).toBe('americas');
       expect(row.status).toBe('new');
       expect(row.first_response_due_at - row.created_at).toBe(120 * 60_000);
@@ -41,8 +51,17 @@ for (const engine of engines) {
       expect(view.messages.map((m) => m.kind)).toEqual(['requester', 'requester']);
       expect(view.messages[0]!.body).toContain(MARKER);
 
-      const audit = await h.deps.db.selectFrom('audit_log').select('action').where('case_id', '=', caseId).orderBy('id').execute();
-      expect(audit.map((a) => a.action)).toEqual(['case.created', 'case.message_added', 'case.viewed']);
+      const audit = await h.deps.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('case_id', '=', caseId)
+        .orderBy('id')
+        .execute();
+      expect(audit.map((a) => a.action)).toEqual([
+        'case.created',
+        'case.message_added',
+        'case.viewed',
+      ]);
     });
 
     it('never writes request text, contact or messages in plaintext to the database', async () => {
@@ -56,20 +75,38 @@ for (const engine of engines) {
           expect(raw.includes(Buffer.from('account was taken over')), f).toBe(false);
         }
       } else {
-        const dump = await sql<{ t: string }>`select string_agg(encode(body_enc, 'escape'), '') as t from messages`.execute(h.deps.db);
+        const dump = await sql<{
+          t: string;
+        }>`select string_agg(encode(body_enc, 'escape'), '') as t from messages`.execute(h.deps.db);
         expect(dump.rows[0]!.t ?? '').not.toContain(MARKER);
       }
     });
 
     it('reopens a resolved case when the requester writes again', async () => {
-      const { caseId } = await submitRequest(h.deps, { description: 'help', urgency: 'preventive', country: null, language: 'en', contactMethod: 'none', contact: null, beneficiary: null });
-      await h.deps.db.updateTable('cases').set({ status: 'resolved', awaiting_reply: 0 }).where('id', '=', caseId).execute();
+      const { caseId } = await submitRequest(h.deps, {
+        description: 'help',
+        urgency: 'preventive',
+        country: null,
+        language: 'en',
+        contactMethod: 'none',
+        contact: null,
+        beneficiary: null,
+      });
+      await h.deps.db
+        .updateTable('cases')
+        .set({ status: 'resolved', awaiting_reply: 0 })
+        .where('id', '=', caseId)
+        .execute();
       await addRequesterMessage(h.deps, caseId, 'it started again');
-      const row = await h.deps.db.selectFrom('cases').select(['status', 'awaiting_reply', 'version']).where('id', '=', caseId).executeTakeFirstOrThrow();
+      const row = await h.deps.db
+        .selectFrom('cases')
+        .select(['status', 'awaiting_reply', 'version'])
+        .where('id', '=', caseId)
+        .executeTakeFirstOrThrow();
       expect(row).toEqual({ status: 'open', awaiting_reply: 1, version: 2 });
     });
 
-    it('labels taxonomy options in the reader\'s language', async () => {
+    it("labels taxonomy options in the reader's language", async () => {
       const es = await taxonomyOptions(h.deps, 'beneficiary', 'es');
       expect(es.find((o) => o.value === 'journalist')?.label).toMatch(/Periodista/);
       const countriesAr = await taxonomyOptions(h.deps, 'country', 'ar');

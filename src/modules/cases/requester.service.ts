@@ -28,9 +28,14 @@ function receiptHash(deps: Deps, canonical: string): string {
  * encrypted contact and first message, and the audit entry. Returns the receipt code, which
  * exists nowhere else: only its keyed hash is stored.
  */
-export async function submitRequest(deps: Deps, input: NewRequestInput): Promise<{ caseId: number; receipt: string }> {
+export async function submitRequest(
+  deps: Deps,
+  input: NewRequestInput,
+): Promise<{ caseId: number; receipt: string }> {
   const now = deps.now();
-  const region = input.country ? ((await findTerm(deps, 'country', input.country))?.parent ?? null) : null;
+  const region = input.country
+    ? ((await findTerm(deps, 'country', input.country))?.parent ?? null)
+    : null;
   for (let attempt = 0; ; attempt++) {
     const receipt = newReceipt();
     const { wrapped } = deps.vault.newCaseKey();
@@ -60,7 +65,12 @@ export async function submitRequest(deps: Deps, input: NewRequestInput): Promise
           body_enc: key.seal(`message:${messageId}`, input.description),
           created_at: now,
         });
-        await recordAudit(trx, now, { actorKind: 'requester', actorId: null, action: 'case.created', caseId: id });
+        await recordAudit(trx, now, {
+          actorKind: 'requester',
+          actorId: null,
+          action: 'case.created',
+          caseId: id,
+        });
         return id;
       });
       return { caseId, receipt };
@@ -98,7 +108,12 @@ export async function requesterView(
   if (!row) throw new Error('case not found');
   const key = deps.vault.caseKey(caseId, row.key_wrapped);
   const rows = await repo.listMessageRows(deps.db, caseId, ['requester', 'reply']);
-  await recordAudit(deps.db, deps.now(), { actorKind: 'requester', actorId: null, action: 'case.viewed', caseId });
+  await recordAudit(deps.db, deps.now(), {
+    actorKind: 'requester',
+    actorId: null,
+    action: 'case.viewed',
+    caseId,
+  });
   return {
     status: row.status,
     createdAt: row.created_at,
@@ -120,8 +135,20 @@ export async function addRequesterMessage(deps: Deps, caseId: number, body: stri
     if (!row) throw new Error('case not found');
     const key = deps.vault.caseKey(caseId, row.key_wrapped);
     const id = crypto.randomUUID();
-    await repo.insertMessage(trx, { id, case_id: caseId, kind: 'requester', author_id: null, body_enc: key.seal(`message:${id}`, body), created_at: now });
+    await repo.insertMessage(trx, {
+      id,
+      case_id: caseId,
+      kind: 'requester',
+      author_id: null,
+      body_enc: key.seal(`message:${id}`, body),
+      created_at: now,
+    });
     await repo.markRequesterActivity(trx, caseId, now, REOPENING.has(row.status));
-    await recordAudit(trx, now, { actorKind: 'requester', actorId: null, action: 'case.message_added', caseId });
+    await recordAudit(trx, now, {
+      actorKind: 'requester',
+      actorId: null,
+      action: 'case.message_added',
+      caseId,
+    });
   });
 }

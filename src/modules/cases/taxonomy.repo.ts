@@ -23,7 +23,11 @@ export async function listTerms(deps: Pick<Deps, 'db'>, kind: TaxonomyKind): Pro
 }
 
 /** One term, or undefined when the code is unknown or retired. */
-export async function findTerm(deps: Pick<Deps, 'db'>, kind: TaxonomyKind, code: string): Promise<Term | undefined> {
+export async function findTerm(
+  deps: Pick<Deps, 'db'>,
+  kind: TaxonomyKind,
+  code: string,
+): Promise<Term | undefined> {
   const r = await deps.db
     .selectFrom('taxonomy_terms')
     .select(['kind', 'code', 'parent', 'rsit', 'labels'])
@@ -49,7 +53,10 @@ export async function taxonomyOptions(
   kind: TaxonomyKind,
   locale: string,
 ): Promise<{ value: string; label: string }[]> {
-  const options = (await listTerms(deps, kind)).map((t) => ({ value: t.code, label: termLabel(t, locale) }));
+  const options = (await listTerms(deps, kind)).map((t) => ({
+    value: t.code,
+    label: termLabel(t, locale),
+  }));
   if (kind === 'country' || kind === 'language') {
     const collator = new Intl.Collator(locale);
     options.sort((a, b) => collator.compare(a.label, b.label));

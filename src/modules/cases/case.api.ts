@@ -1,0 +1,174 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodError } from 'zod';
+import type { Deps } from '../../contracts/deps.js';
+import type { Principal } from '../../contracts/roles.js';
+import { fieldErrors } from '../../platform/http/validation.js';
+import { sendApiError } from '../../platform/http/surfaces.js';
+import { authorize, type CaseAction } from './case.policy.js';
+import {
+  formValues,
+  MessageInput,
+  PatchCaseInput,
+  QueueQuery,
+  TRIAGE_FIELDS,
+  type CaseDetail,
+  type CaseMessage,
+  type CaseSummary,
+} from './case.schema.js';
+import * as service from './case.service.js';
+import { openApiDocument } from './openapi.js';
+
+// The cases API under /api/v1: the same schemas, policies and services as the HTML routes,
+// answered in JSON. Errors are `{ error: { code, message, field? } }`.
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
+
+/** A case's structured fields as the API shows them. */
+export function toCaseSummary(
+  r: service.CaseSummaryRow,
+  rsit: Map<string, string | null>,
+): CaseSummary {
+  return {
+    id: r.id,
+    status: r.status as CaseSummary['status'],
+    urgency: r.urgency as CaseSummary['urgency'],
+    incident_type: r.incident_type,
+    rsit: r.incident_type ? (rsit.get(r.incident_type) ?? null) : null,
+    severity: r.severity,
+    country: r.country,
+    region: r.region,
+    language: r.language,
+    beneficiary: r.beneficiary,
+    mandate: r.mandate,
+    assignee_id: r.assignee_id,
+    awaiting_reply: r.awaiting_reply === 1,
+    created_at: iso(r.created_at),
+    updated_at: iso(r.updated_at),
+    first_response_due_at: iso(r.first_response_due_at),
+    first_response_at: isoOrNull(r.first_response_at),
+    last_activity_at: iso(r.last_activity_at),
+    closed_at: isoOrNull(r.closed_at),
+    version: r.version,
+  };
+}
+
+function toMessage(m: service.StaffMessage): CaseMessage {
+  return {
+    id: m.id,
+    kind: m.kind,
+    author_id: m.authorId,
+    author_name: m.authorName,
+    body: m.body,
+    created_at: iso(m.createdAt),
+  };
+}
+
+function caseIdOf(req: FastifyRequest): number | null {
+  const raw = (req.params as { id?: string }).id ?? '';
+  return /^[1-9]\d{0,14}$/.test(raw) ? Number(raw) : null;
+}
+
+/** A zod failure as the API's error: the first field's message, in English. */
+function invalid(req: FastifyRequest, reply: FastifyReply, error: ZodError): FastifyReply {
+  const [field, key] = Object.entries(fieldErrors(error))[0] ?? [
+    '_body',
+    'common.error.validation',
+  ];
+  return reply.code(422).send({ error: { code: 'VALIDATION_FAILED', message: req.t(key), field } });
+}
+
+/** Which role-level actions a PATCH needs, from the parts it changes. */
+function actionsFor(input: PatchCaseInput): CaseAction[] {
+  const out: CaseAction[] = [];
+  if (TRIAGE_FIELDS.some((f) => input[f] !== undefined)) out.push('case.triage');
+  // Whether this is a claim or an assignment depends on the case; the service decides.
+  if (input.assignee_id !== undefined) out.push('case.claim');
+  if (input.status !== undefined) out.push('case.status');
+  return out;
+}
+
+/** Registers the cases API and its OpenAPI document. */
+export function registerCaseApi(app: FastifyInstance, deps: Deps): void {
+  const me = (req: FastifyRequest): Principal => req.principal!;
+  const denied = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    action: CaseAction,
+  ): FastifyReply | null => {
+    const allowed = authorize(me(req), action);
+    return allowed.ok ? null : sendApiError(req, reply, allowed.code);
+  };
+
+  app.get('/openapi.json', { config: { auth: 'public' } }, async (_req, reply) =>
+    reply.send(openApiDocument()),
+  );
+
+  app.get('/cases', async (req, reply) => {
+    const query = QueueQuery.safeParse(formValues(req.query, 'drop'));
+    if (!query.success) return invalid(req, reply, query.error);
+    const no = denied(req, reply, 'case.list');
+    if (no) return no;
+    const page = await service.listQueue(deps, me(req), query.data);
+    if (!page.ok) return sendApiError(req, reply, page.code, page.field);
+    const rsit = await service.rsitByIncidentType(deps);
+    return reply.send({
+      data: page.value.rows.map((r) => toCaseSummary(r, rsit)),
+      next_cursor: page.value.nextCursor,
+    });
+  });
+
+  app.get('/cases/:id', async (req, reply) => {
+    const caseId = caseIdOf(req);
+    if (caseId === null) return sendApiError(req, reply, 'NOT_FOUND');
+    const no = denied(req, reply, 'case.view');
+    if (no) return no;
+    const view = await service.viewCase(deps, me(req), caseId);
+    if (!view.ok) return sendApiError(req, reply, view.code, view.field);
+    const rsit = await service.rsitByIncidentType(deps);
+    const body: CaseDetail = {
+      ...toCaseSummary(view.value.case, rsit),
+      contact_method: view.value.case.contact_method,
+      contact: view.value.contact,
+      messages: view.value.messages.map(toMessage),
+    };
+    return reply.send(body);
+  });
+
+  for (const [path, action, post] of [
+    ['/cases/:id/replies', 'case.reply', service.replyToRequester],
+    ['/cases/:id/notes', 'case.note', service.addNote],
+  ] as const) {
+    app.post(path, async (req, reply) => {
+      const caseId = caseIdOf(req);
+      if (caseId === null) return sendApiError(req, reply, 'NOT_FOUND');
+      const input = MessageInput.safeParse(req.body ?? {});
+      if (!input.success) return invalid(req, reply, input.error);
+      const no = denied(req, reply, action);
+      if (no) return no;
+      const result = await post(deps, me(req), caseId, input.data.body);
+      if (!result.ok) return sendApiError(req, reply, result.code, result.field);
+      const rsit = await service.rsitByIncidentType(deps);
+      return reply.code(201).send({
+        message: toMessage(result.value.message),
+        case: toCaseSummary(result.value.case, rsit),
+      });
+    });
+  }
+
+  app.patch('/cases/:id', async (req, reply) => {
+    const caseId = caseIdOf(req);
+    if (caseId === null) return sendApiError(req, reply, 'NOT_FOUND');
+    const input = PatchCaseInput.safeParse(req.body ?? {});
+    if (!input.success) return invalid(req, reply, input.error);
+    for (const action of ['case.view' as const, ...actionsFor(input.data)]) {
+      const no = denied(req, reply, action);
+      if (no) return no;
+    }
+    const { version, ...changes } = input.data;
+    const result = await service.updateCase(deps, me(req), caseId, changes, version);
+    if (!result.ok) return sendApiError(req, reply, result.code, result.field);
+    const rsit = await service.rsitByIncidentType(deps);
+    return reply.send(toCaseSummary(result.value, rsit));
+  });
+}

@@ -1,0 +1,91 @@
+import type { Principal, Role } from '../../contracts/roles.js';
+import { fail, ok, type Result } from '../../platform/errors.js';
+
+/**
+ * Who may do what with cases. Deny by default: a role not named for an action may not do it.
+ *
+ * - Admins, coordinators and handlers work the shared queue: they may list, view, reply,
+ *   write notes, triage and change status on any case. A helpline works 24/7 in shifts, so
+ *   the assignee is often off shift when the requester writes; restricting work to the
+ *   assignee would leave people waiting.
+ * - Assignment is the one owner-gated act. Coordinators and admins assign anyone to any
+ *   case. A handler may claim an unassigned case (take it themselves) and may hand their
+ *   own case to someone else or release it (the shift handover), but not take or move a
+ *   case someone else holds.
+ * - The case's audit trail is for coordinators and admins.
+ * - Fund officers, researchers and auditors are denied everything here until their modules
+ *   decide what they need (an auditor will read the audit log only).
+ */
+export const CASE_ACTIONS = [
+  'case.list',
+  'case.view',
+  'case.reply',
+  'case.note',
+  'case.triage',
+  'case.status',
+  'case.claim',
+  'case.assign',
+  'case.view_audit',
+] as const;
+export type CaseAction = (typeof CASE_ACTIONS)[number];
+
+/** The part of a case a policy looks at. */
+export interface CaseFacts {
+  assignee_id: string | null;
+}
+
+const WORKERS: readonly Role[] = ['admin', 'coordinator', 'handler'];
+const LEADS: readonly Role[] = ['admin', 'coordinator'];
+
+type Rule = (p: Principal, c: CaseFacts | undefined) => boolean;
+
+const rules: Record<CaseAction, Rule> = {
+  'case.list': (p) => WORKERS.includes(p.role),
+  'case.view': (p) => WORKERS.includes(p.role),
+  'case.reply': (p) => WORKERS.includes(p.role),
+  'case.note': (p) => WORKERS.includes(p.role),
+  'case.triage': (p) => WORKERS.includes(p.role),
+  'case.status': (p) => WORKERS.includes(p.role),
+  // Claiming is taking an unassigned case for oneself; without a case, it asks "could I claim one?".
+  'case.claim': (p, c) => WORKERS.includes(p.role) && (c === undefined || c.assignee_id === null),
+  // Without a case this asks "may this role ever assign?"; the service asks again with the case.
+  'case.assign': (p, c) =>
+    LEADS.includes(p.role) ||
+    (p.role === 'handler' && (c === undefined || c.assignee_id === p.userId)),
+  'case.view_audit': (p) => LEADS.includes(p.role),
+};
+
+/**
+ * Whether `principal` may do `action`. Given `facts`, the answer is about that case; without
+ * them, about the role (routes check the role, services re-check with the case loaded in
+ * their transaction). Views use it to hide what cannot be done.
+ */
+export function can(principal: Principal | null, action: CaseAction, facts?: CaseFacts): boolean {
+  if (!principal) return false;
+  return rules[action](principal, facts);
+}
+
+/** `can`, as a typed result for handlers: FORBIDDEN when not allowed. */
+export function authorize(
+  principal: Principal | null,
+  action: CaseAction,
+  facts?: CaseFacts,
+): Result<true> {
+  return can(principal, action, facts) ? ok(true) : fail('FORBIDDEN');
+}
+
+/**
+ * Whether `principal` may set a case's assignee to `assigneeId`: leads always (within the
+ * case.assign rule); a handler claiming an unassigned case for themselves; a handler who holds
+ * the case, handing it on or releasing it.
+ */
+export function canSetAssignee(
+  principal: Principal | null,
+  facts: CaseFacts,
+  assigneeId: string | null,
+): boolean {
+  if (can(principal, 'case.assign', facts)) return true;
+  return (
+    assigneeId !== null && assigneeId === principal?.userId && can(principal, 'case.claim', facts)
+  );
+}

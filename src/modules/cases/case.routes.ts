@@ -1,0 +1,265 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodError } from 'zod';
+import type { Deps } from '../../contracts/deps.js';
+import type { SurfaceAssets } from '../../contracts/module.js';
+import type { Principal } from '../../contracts/roles.js';
+import { errorCatalog, type ErrorCode } from '../../platform/errors.js';
+import { fieldErrors } from '../../platform/http/validation.js';
+import type { FieldErrors } from '../../platform/views/form.js';
+import { sendPage } from '../../platform/views/render.js';
+import { staffContext, staffErrorPage } from '../../platform/views/staff-layout.js';
+import { authorize, type CaseAction } from './case.policy.js';
+import {
+  AssignForm,
+  ClaimForm,
+  formValues,
+  MessageInput,
+  QueueQuery,
+  StatusForm,
+  TriageForm,
+} from './case.schema.js';
+import * as service from './case.service.js';
+import { auditActionLabel, queueOptions, triageOptions } from './case.present.js';
+import { CasePage, ConflictPage, type CaseForm } from './views/case-page.js';
+import { QueuePage } from './views/queue.js';
+
+// The handler workspace's HTML routes. Each POST: CSRF (checked by the staff surface) →
+// validate with the shared schema → authorize → one service call → 303 with a flash, or a
+// 422 re-render with per-field messages, or 409 when someone else changed the case first.
+
+/** Flash messages a redirect may ask for (`?done=`); anything else is ignored. */
+const FLASHES = [
+  'reply_sent',
+  'note_added',
+  'triage_saved',
+  'assigned',
+  'claimed',
+  'status_changed',
+] as const;
+type Flash = (typeof FLASHES)[number];
+
+function caseIdOf(req: FastifyRequest): number | null {
+  const raw = (req.params as { id?: string }).id ?? '';
+  return /^[1-9]\d{0,14}$/.test(raw) ? Number(raw) : null;
+}
+
+/** Registers the queue (`GET /staff`) and the case page with its forms. */
+export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: SurfaceAssets): void {
+  const errorPage = staffErrorPage(assets.cssUrl);
+  const escalation = {
+    leadMinutes: deps.config.escalateLeadMinutes,
+    directorMinutes: deps.config.escalateDirectorMinutes,
+  };
+  const me = (req: FastifyRequest): Principal => req.principal!;
+
+  async function renderCase(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    caseId: number,
+    status: number,
+    extra: {
+      flash?: string;
+      failed?: { form: CaseForm; errors: FieldErrors; values: Record<string, unknown> };
+    } = {},
+  ): Promise<FastifyReply> {
+    const view = await service.viewCase(deps, me(req), caseId);
+    if (!view.ok) return errorPage(req, reply, view.code);
+    const [options, staff] = await Promise.all([
+      triageOptions(deps, req.locale),
+      service.listCaseWorkers(deps),
+    ]);
+    return sendPage(
+      reply,
+      status,
+      CasePage({
+        ctx: staffContext(req, assets.cssUrl, extra.flash),
+        view: view.value,
+        options,
+        staff: staff.map((s) => ({ value: s.id, label: s.displayName })),
+        now: deps.now(),
+        escalation,
+        failed: extra.failed,
+        actionLabel: (a) => auditActionLabel(deps, req.t, a),
+      }),
+    );
+  }
+
+  /** The answer to a failed change: 404/403 pages, 409 conflict page, or the form again with 422. */
+  async function failure(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    caseId: number,
+    form: CaseForm,
+    values: Record<string, unknown>,
+    code: ErrorCode,
+    field: string | undefined,
+  ): Promise<FastifyReply> {
+    if (code === 'CONFLICT')
+      return sendPage(reply, 409, ConflictPage({ ctx: staffContext(req, assets.cssUrl), caseId }));
+    if (!field || errorCatalog[code].status !== 422) return errorPage(req, reply, code);
+    const key =
+      code === 'VALIDATION_FAILED' ? 'cases.error.unknown_term' : errorCatalog[code].messageKey;
+    return renderCase(req, reply, caseId, 422, {
+      failed: { form, errors: { [field]: key }, values },
+    });
+  }
+
+  const done = (reply: FastifyReply, caseId: number, flash: Flash) =>
+    reply.redirect(`/staff/cases/${caseId}?done=${flash}`, 303);
+
+  app.get('/', async (req, reply) => {
+    const allowed = authorize(me(req), 'case.list');
+    if (!allowed.ok) return errorPage(req, reply, allowed.code);
+    const raw = formValues(req.query, 'drop');
+    const query = QueueQuery.safeParse(raw);
+    if (!query.success) return errorPage(req, reply, 'VALIDATION_FAILED');
+    const page = await service.listQueue(deps, me(req), query.data);
+    if (!page.ok) return errorPage(req, reply, page.code);
+    const { options, labels } = await queueOptions(deps, req.locale);
+    const filters = Object.fromEntries(
+      ['status', 'incident_type', 'region', 'language', 'assignee'].flatMap((k) =>
+        typeof raw[k] === 'string' ? [[k, raw[k] as string]] : [],
+      ),
+    );
+    const link = (cursor?: string) => {
+      const qs = new URLSearchParams({ ...filters, ...(cursor ? { cursor } : {}) }).toString();
+      return qs ? `/staff?${qs}` : '/staff';
+    };
+    return sendPage(
+      reply,
+      200,
+      QueuePage({
+        ctx: staffContext(req, assets.cssUrl),
+        rows: page.value.rows,
+        filters,
+        options,
+        labels,
+        now: deps.now(),
+        escalation,
+        nextHref: page.value.nextCursor ? link(page.value.nextCursor) : null,
+        firstHref: query.data.cursor ? link() : null,
+      }),
+    );
+  });
+
+  app.get('/cases/:id', async (req, reply) => {
+    const caseId = caseIdOf(req);
+    if (caseId === null) return errorPage(req, reply, 'NOT_FOUND');
+    const allowed = authorize(me(req), 'case.view');
+    if (!allowed.ok) return errorPage(req, reply, allowed.code);
+    const doneParam = (req.query as { done?: unknown }).done;
+    const flash = FLASHES.includes(doneParam as Flash)
+      ? req.t(`cases.flash.${doneParam as Flash}`)
+      : undefined;
+    return renderCase(req, reply, caseId, 200, flash ? { flash } : {});
+  });
+
+  /** A POST route on a case: parse with `schema`, authorize `action`, run `act`, redirect with `flash`. */
+  function post<T>(
+    path: string,
+    form: CaseForm,
+    action: CaseAction,
+    parse: (
+      values: Record<string, unknown>,
+    ) => { success: true; data: T } | { success: false; errors: FieldErrors },
+    act: (
+      principal: Principal,
+      caseId: number,
+      input: T,
+    ) => Promise<{ ok: true } | { ok: false; code: ErrorCode; field?: string }>,
+    flash: Flash,
+  ): void {
+    app.post(path, async (req, reply) => {
+      const caseId = caseIdOf(req);
+      if (caseId === null) return errorPage(req, reply, 'NOT_FOUND');
+      const values = formValues(req.body, 'null');
+      const parsed = parse(values);
+      const allowed = authorize(me(req), action);
+      if (!allowed.ok) return errorPage(req, reply, allowed.code);
+      if (!parsed.success)
+        return renderCase(req, reply, caseId, 422, {
+          failed: { form, errors: parsed.errors, values },
+        });
+      const result = await act(me(req), caseId, parsed.data);
+      if (!result.ok) return failure(req, reply, caseId, form, values, result.code, result.field);
+      return done(reply, caseId, flash);
+    });
+  }
+
+  const using =
+    <T>(schema: {
+      safeParse(v: unknown): { success: true; data: T } | { success: false; error: ZodError };
+    }) =>
+    (values: Record<string, unknown>) => {
+      const r = schema.safeParse(values);
+      return r.success
+        ? { success: true as const, data: r.data }
+        : { success: false as const, errors: fieldErrors(r.error) };
+    };
+
+  post(
+    '/cases/:id/replies',
+    'reply',
+    'case.reply',
+    using(MessageInput),
+    (p, id, input) => service.replyToRequester(deps, p, id, input.body),
+    'reply_sent',
+  );
+
+  // The note's field is called `note` so that its id differs from the reply's on the same page.
+  post(
+    '/cases/:id/notes',
+    'note',
+    'case.note',
+    (values) => {
+      const r = MessageInput.safeParse({ body: values.note });
+      return r.success
+        ? { success: true as const, data: r.data }
+        : { success: false as const, errors: renameBody(fieldErrors(r.error)) };
+    },
+    (p, id, input) => service.addNote(deps, p, id, input.body),
+    'note_added',
+  );
+
+  post(
+    '/cases/:id/triage',
+    'triage',
+    'case.triage',
+    using(TriageForm),
+    (p, id, { version, ...triage }) => service.updateCase(deps, p, id, triage, version),
+    'triage_saved',
+  );
+
+  post(
+    '/cases/:id/assignment',
+    'assign',
+    'case.assign',
+    using(AssignForm),
+    (p, id, input) =>
+      service.updateCase(deps, p, id, { assignee_id: input.assignee_id }, input.version),
+    'assigned',
+  );
+
+  post(
+    '/cases/:id/claim',
+    'assign',
+    'case.claim',
+    using(ClaimForm),
+    (p, id, input) => service.updateCase(deps, p, id, { assignee_id: p.userId }, input.version),
+    'claimed',
+  );
+
+  post(
+    '/cases/:id/status',
+    'status',
+    'case.status',
+    using(StatusForm),
+    (p, id, input) => service.updateCase(deps, p, id, { status: input.status }, input.version),
+    'status_changed',
+  );
+}
+
+function renameBody(errors: FieldErrors): FieldErrors {
+  const { body, ...rest } = errors;
+  return body ? { ...rest, note: body } : rest;
+}

@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import { CASE_STATUSES, MESSAGE_KINDS, URGENCIES } from '../../contracts/case.js';
+
+// Input and output schemas of the cases module. The HTML forms and the JSON API parse with
+// the same input schemas (forms first turn blank fields into null, see `formValues`), and
+// the OpenAPI document is generated from these, so the three cannot drift apart. Messages
+// are i18n keys: a person never reads zod's English.
+
+/** Longest reply or note, in characters. */
+export const MESSAGE_MAX = 20_000;
+
+/** A taxonomy code; whether it exists is checked against the taxonomy (data) by the service. */
+const code = z.string().trim().min(1).max(64, 'cases.error.unknown_term');
+const nullableCode = code.nullable();
+
+/** Triage fields. Every one is optional so that the API can change only some of them. */
+export const TriageInput = z.object({
+  incident_type: nullableCode.optional(),
+  urgency: z.enum(URGENCIES, { message: 'cases.error.urgency_required' }).optional(),
+  severity: nullableCode.optional(),
+  country: nullableCode.optional(),
+  beneficiary: nullableCode.optional(),
+  language: code.optional(),
+  mandate: code.optional(),
+});
+export type TriageInput = z.infer<typeof TriageInput>;
+export const TRIAGE_FIELDS = Object.keys(TriageInput.shape) as (keyof TriageInput)[];
+
+/** The version a form or API client last saw, for optimistic concurrency. */
+const version = z.coerce.number().int().min(1, 'cases.error.version_required');
+
+export const TriageForm = TriageInput.extend({ version });
+export type TriageForm = z.infer<typeof TriageForm>;
+
+export const AssignForm = z.object({ assignee_id: z.string().max(64).nullable(), version });
+export type AssignForm = z.infer<typeof AssignForm>;
+
+export const ClaimForm = z.object({ version });
+
+export const StatusForm = z.object({
+  status: z.enum(CASE_STATUSES, { message: 'cases.error.status_required' }),
+  version,
+});
+export type StatusForm = z.infer<typeof StatusForm>;
+
+/** A reply to the requester or an internal note. */
+export const MessageInput = z.object({
+  body: z
+    .string({ error: 'cases.error.body_required' })
+    .trim()
+    .min(1, 'cases.error.body_required')
+    .max(MESSAGE_MAX, 'cases.error.body_too_long'),
+});
+export type MessageInput = z.infer<typeof MessageInput>;
+
+/** `PATCH /api/v1/cases/{id}`: triage, assignment and status in one change. */
+export const PatchCaseInput = z.strictObject({
+  ...TriageInput.shape,
+  assignee_id: z.string().max(64).nullable().optional(),
+  status: z.enum(CASE_STATUSES, { message: 'cases.error.status_required' }).optional(),
+  version: version.optional(),
+});
+export type PatchCaseInput = z.infer<typeof PatchCaseInput>;
+
+/** Queue filters, from the staff queue's GET form or the API's query string. */
+export const QueueQuery = z.object({
+  status: z.enum(CASE_STATUSES).optional(),
+  incident_type: code.optional(),
+  region: code.optional(),
+  language: code.optional(),
+  /** A staff member's id, `unassigned`, or `mine`. */
+  assignee: z.string().trim().min(1).max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  /** The opaque `next_cursor` of the previous page. */
+  cursor: z
+    .string()
+    .regex(/^[01]\.\d{1,16}\.\d{1,16}$/)
+    .optional(),
+});
+export type QueueQuery = z.infer<typeof QueueQuery>;
+
+/** Turns a form or query body into parseable values: blank strings become null (or are dropped). */
+export function formValues(body: unknown, blank: 'null' | 'drop'): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!body || typeof body !== 'object') return out;
+  for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
+    const value = Array.isArray(v) ? v[0] : v;
+    if (typeof value === 'string' && value.trim() === '') {
+      if (blank === 'null') out[k] = null;
+    } else out[k] = value;
+  }
+  return out;
+}
+
+// Output shapes of the API (documented in the OpenAPI document and checked by its test).
+
+const time = z.iso.datetime().describe('ISO 8601, UTC');
+
+export const CaseSummary = z.strictObject({
+  id: z.number().int(),
+  status: z.enum(CASE_STATUSES),
+  urgency: z.enum(URGENCIES),
+  incident_type: z.string().nullable(),
+  rsit: z
+    .string()
+    .nullable()
+    .describe('Reference Security Incident Taxonomy class/type of the incident type'),
+  severity: z.string().nullable(),
+  country: z.string().nullable(),
+  region: z.string().nullable(),
+  language: z.string(),
+  beneficiary: z.string().nullable(),
+  mandate: z.string(),
+  assignee_id: z.string().nullable(),
+  awaiting_reply: z.boolean(),
+  created_at: time,
+  updated_at: time,
+  first_response_due_at: time,
+  first_response_at: time.nullable(),
+  last_activity_at: time,
+  closed_at: time.nullable(),
+  version: z.number().int(),
+});
+export type CaseSummary = z.infer<typeof CaseSummary>;
+
+export const CaseMessage = z.strictObject({
+  id: z.string(),
+  kind: z
+    .enum(MESSAGE_KINDS)
+    .describe(
+      'requester: from the requester; reply: sent to the requester; note: internal, never shown to the requester',
+    ),
+  author_id: z.string().nullable(),
+  author_name: z.string().nullable(),
+  body: z.string(),
+  created_at: time,
+});
+export type CaseMessage = z.infer<typeof CaseMessage>;
+
+export const CaseDetail = CaseSummary.extend({
+  contact_method: z.string(),
+  contact: z.string().nullable(),
+  messages: z.array(CaseMessage),
+});
+export type CaseDetail = z.infer<typeof CaseDetail>;
+
+export const CaseList = z.strictObject({
+  data: z.array(CaseSummary),
+  next_cursor: z
+    .string()
+    .nullable()
+    .describe('Pass as `cursor` for the next page; null on the last page'),
+});
+
+export const MessageCreated = z.strictObject({ message: CaseMessage, case: CaseSummary });
+
+export const ApiErrorBody = z.strictObject({
+  error: z.strictObject({ code: z.string(), message: z.string(), field: z.string().optional() }),
+});

@@ -1,0 +1,361 @@
+import { ACTIVE_STATUSES, type TaxonomyKind } from '../../contracts/case.js';
+import type { Deps } from '../../contracts/deps.js';
+import type { Principal } from '../../contracts/roles.js';
+import {
+  listAuditForCase,
+  recordAudit,
+  type AuditEntry,
+  type AuditRecord,
+} from '../../platform/audit/audit.js';
+import { fail, ok, type Result } from '../../platform/errors.js';
+import { canTransition, FINISHED_STATUSES, statusAfterReply } from './case.js';
+import { can, canSetAssignee } from './case.policy.js';
+import * as repo from './case.repo.js';
+import type { PatchCaseInput, QueueQuery, TriageInput } from './case.schema.js';
+import { findTerm, listTerms } from './taxonomy.repo.js';
+
+// The handler workspace's use cases. Each loads what it needs inside one transaction, checks
+// the rules that depend on the case (assignment, transitions, versions), writes through the
+// repo and appends audit entries in the same transaction, and returns a typed Result.
+
+/** Roles that can hold a case. */
+const CASE_WORKER_ROLES = ['admin', 'coordinator', 'handler'] as const;
+
+/** Default and largest queue page. */
+export const QUEUE_PAGE = { default: 50, max: 200 } as const;
+
+export type CaseSummaryRow = NonNullable<Awaited<ReturnType<typeof repo.getCaseSummaryRow>>>;
+
+/** How an actor appears in the audit log. */
+function actorOf(p: Principal): Pick<AuditEntry, 'actorKind' | 'actorId'> {
+  return { actorKind: p.via === 'token' ? 'api' : 'staff', actorId: p.userId };
+}
+
+function encodeCursor(r: {
+  awaiting_reply: number;
+  first_response_due_at: number;
+  id: number;
+}): string {
+  return `${r.awaiting_reply ? 1 : 0}.${r.first_response_due_at}.${r.id}`;
+}
+
+function decodeCursor(cursor: string | undefined): repo.QueueCursor | undefined {
+  if (!cursor) return undefined;
+  const [awaiting, due, id] = cursor.split('.').map(Number);
+  return { awaiting: awaiting!, due: due!, id: id! };
+}
+
+export interface QueuePage {
+  rows: repo.QueueRow[];
+  nextCursor: string | null;
+}
+
+/**
+ * One page of the queue for `actor`. Without a status filter it shows the active statuses;
+ * `assignee` may be a staff id, `unassigned` or `mine`. Lists structured fields only.
+ */
+export async function listQueue(
+  deps: Deps,
+  actor: Principal,
+  query: QueueQuery,
+): Promise<Result<QueuePage>> {
+  const limit = Math.min(query.limit ?? QUEUE_PAGE.default, QUEUE_PAGE.max);
+  const assigneeId =
+    query.assignee === undefined
+      ? undefined
+      : query.assignee === 'unassigned'
+        ? null
+        : query.assignee === 'mine'
+          ? actor.userId
+          : query.assignee;
+  const rows = await repo.listQueueRows(deps.db, {
+    statuses: query.status ? [query.status] : ACTIVE_STATUSES,
+    incidentType: query.incident_type,
+    region: query.region,
+    language: query.language,
+    assigneeId,
+    after: decodeCursor(query.cursor),
+    limit: limit + 1,
+  });
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  return ok({ rows: page, nextCursor: more ? encodeCursor(page[page.length - 1]!) : null });
+}
+
+export interface StaffMessage {
+  id: string;
+  kind: 'requester' | 'reply' | 'note';
+  authorId: string | null;
+  authorName: string | null;
+  body: string;
+  createdAt: number;
+}
+
+export interface AuditLine extends AuditRecord {
+  actorName: string | null;
+}
+
+export interface CaseView {
+  case: CaseSummaryRow;
+  contact: string | null;
+  messages: StaffMessage[];
+  /** The case's recent audit entries, when the actor may see them (else null). */
+  audit: AuditLine[] | null;
+}
+
+/**
+ * A case as staff see it: structured fields, the decrypted contact and conversation
+ * (requester messages, replies, notes), and its recent audit trail for those allowed. The
+ * view itself is audited.
+ */
+export async function viewCase(
+  deps: Deps,
+  actor: Principal,
+  caseId: number,
+): Promise<Result<CaseView>> {
+  const row = await repo.getCaseRow(deps.db, caseId);
+  const summary = row && (await repo.getCaseSummaryRow(deps.db, caseId));
+  if (!row || !summary) return fail('NOT_FOUND');
+  const key = deps.vault.caseKey(caseId, row.key_wrapped);
+  const messages = (
+    await repo.listMessageRows(deps.db, caseId, ['requester', 'reply', 'note'])
+  ).map((m) => ({
+    id: m.id,
+    kind: m.kind as StaffMessage['kind'],
+    authorId: m.author_id,
+    authorName: m.author_name,
+    body: key.open(`message:${m.id}`, m.body_enc),
+    createdAt: m.created_at,
+  }));
+  const contact = row.contact_enc ? key.open('contact', row.contact_enc) : null;
+  await recordAudit(deps.db, deps.now(), { ...actorOf(actor), action: 'case.viewed', caseId });
+  let audit: AuditLine[] | null = null;
+  if (can(actor, 'case.view_audit', row)) {
+    const records = await listAuditForCase(deps.db, caseId, 20);
+    const names = await repo.staffNames(deps.db, [
+      ...new Set(records.flatMap((r) => (r.actorId ? [r.actorId] : []))),
+    ]);
+    audit = records.map((r) => ({
+      ...r,
+      actorName: r.actorId ? (names.get(r.actorId) ?? null) : null,
+    }));
+  }
+  return ok({ case: summary, contact, messages, audit });
+}
+
+/** Staff who can be given a case, for the assignment form. */
+export async function listCaseWorkers(
+  deps: Deps,
+): Promise<{ id: string; displayName: string; role: string }[]> {
+  const rows = await repo.listCaseWorkers(deps.db, CASE_WORKER_ROLES);
+  return rows.map((r) => ({ id: r.id, displayName: r.display_name, role: r.role }));
+}
+
+/** The taxonomy each triage field's code must come from. */
+const TRIAGE_TAXONOMY: Partial<Record<keyof TriageInput, TaxonomyKind>> = {
+  incident_type: 'incident_type',
+  severity: 'severity',
+  country: 'country',
+  beneficiary: 'beneficiary',
+  language: 'language',
+  mandate: 'mandate',
+};
+
+/** A change to a case: any of the triage fields, the assignee and the status. */
+export type CaseChanges = Omit<PatchCaseInput, 'version'>;
+
+/**
+ * Changes a case's triage fields, assignee and status in one transaction, if it is still at
+ * `version` (when given; else CONFLICT). Each part is checked: codes against the taxonomies
+ * (VALIDATION_FAILED with the field), the assignee against the policy (FORBIDDEN) and the
+ * staff list (CASE_ASSIGNEE_INVALID), the status against the lifecycle
+ * (CASE_STATUS_TRANSITION). A country sets its region. Nothing that equals the current value
+ * counts as a change; a change that changes nothing writes nothing.
+ */
+export async function updateCase(
+  deps: Deps,
+  actor: Principal,
+  caseId: number,
+  changes: CaseChanges,
+  version?: number,
+): Promise<Result<CaseSummaryRow>> {
+  const now = deps.now();
+  const outcome = await deps.db
+    .transaction()
+    .execute(async (trx): Promise<Result<CaseSummaryRow>> => {
+      const current = await repo.getCaseRow(trx, caseId);
+      if (!current) return fail('NOT_FOUND');
+      if (version !== undefined && current.version !== version) return fail('CONFLICT');
+
+      const patch: Parameters<typeof repo.updateCaseIfVersion>[3] = {};
+      const changed: string[] = [];
+      const audits: AuditEntry[] = [];
+
+      for (const field of Object.keys(TRIAGE_TAXONOMY) as (keyof TriageInput)[]) {
+        const value = changes[field];
+        if (value === undefined || value === current[field]) continue;
+        if (value !== null) {
+          const term = await findTerm({ db: trx }, TRIAGE_TAXONOMY[field]!, value);
+          if (!term) return fail('VALIDATION_FAILED', field);
+          if (field === 'country') patch.region = term.parent;
+        } else if (field === 'language' || field === 'mandate') {
+          return fail('VALIDATION_FAILED', field);
+        } else if (field === 'country') {
+          patch.region = null;
+        }
+        (patch as Record<string, unknown>)[field] = value;
+        changed.push(field);
+      }
+      if (changes.urgency !== undefined && changes.urgency !== current.urgency) {
+        patch.urgency = changes.urgency;
+        changed.push('urgency');
+      }
+      if (changed.length)
+        audits.push({
+          ...actorOf(actor),
+          action: 'case.triaged',
+          caseId,
+          detail: { fields: changed.join(',') },
+        });
+
+      if (changes.assignee_id !== undefined && changes.assignee_id !== current.assignee_id) {
+        const target = changes.assignee_id;
+        if (!canSetAssignee(actor, current, target)) return fail('FORBIDDEN', 'assignee_id');
+        if (target !== null && !(await repo.findCaseWorker(trx, target, CASE_WORKER_ROLES))) {
+          return fail('CASE_ASSIGNEE_INVALID', 'assignee_id');
+        }
+        patch.assignee_id = target;
+        const claimed = target !== null && target === actor.userId && current.assignee_id === null;
+        audits.push({
+          ...actorOf(actor),
+          action: claimed ? 'case.claimed' : 'case.assigned',
+          caseId,
+          detail: { from: current.assignee_id, to: target },
+        });
+      }
+
+      if (changes.status !== undefined && changes.status !== current.status) {
+        if (!canTransition(current.status, changes.status))
+          return fail('CASE_STATUS_TRANSITION', 'status');
+        patch.status = changes.status;
+        const finished = (FINISHED_STATUSES as readonly string[]).includes(changes.status);
+        patch.closed_at = finished ? now : null;
+        audits.push({
+          ...actorOf(actor),
+          action: 'case.status_changed',
+          caseId,
+          detail: { from: current.status, to: changes.status },
+        });
+      }
+
+      if (audits.length === 0) return ok((await repo.getCaseSummaryRow(trx, caseId))!);
+      patch.updated_at = now;
+      if (!(await repo.updateCaseIfVersion(trx, caseId, current.version, patch)))
+        return fail('CONFLICT');
+      for (const a of audits) await recordAudit(trx, now, a);
+      return ok((await repo.getCaseSummaryRow(trx, caseId))!);
+    });
+  return outcome;
+}
+
+export interface PostedMessage {
+  message: StaffMessage;
+  case: CaseSummaryRow;
+}
+
+/**
+ * Sends a reply to the requester: it appears on their follow-up page. The first reply
+ * records the first response; every reply clears "awaiting reply"; a new case becomes open
+ * (see `statusAfterReply`).
+ */
+export async function replyToRequester(
+  deps: Deps,
+  actor: Principal,
+  caseId: number,
+  body: string,
+): Promise<Result<PostedMessage>> {
+  return postMessage(deps, actor, caseId, body, 'reply');
+}
+
+/** Adds an internal note: staff only, never shown to the requester, changes nothing else. */
+export async function addNote(
+  deps: Deps,
+  actor: Principal,
+  caseId: number,
+  body: string,
+): Promise<Result<PostedMessage>> {
+  return postMessage(deps, actor, caseId, body, 'note');
+}
+
+async function postMessage(
+  deps: Deps,
+  actor: Principal,
+  caseId: number,
+  body: string,
+  kind: 'reply' | 'note',
+): Promise<Result<PostedMessage>> {
+  const now = deps.now();
+  return deps.db.transaction().execute(async (trx): Promise<Result<PostedMessage>> => {
+    const row = await repo.getCaseRow(trx, caseId);
+    if (!row) return fail('NOT_FOUND');
+    const key = deps.vault.caseKey(caseId, row.key_wrapped);
+    const id = crypto.randomUUID();
+    await repo.insertMessage(trx, {
+      id,
+      case_id: caseId,
+      kind,
+      author_id: actor.userId,
+      body_enc: key.seal(`message:${id}`, body),
+      created_at: now,
+    });
+    if (kind === 'reply') {
+      const status = statusAfterReply(row.status);
+      await repo.updateCaseIfVersion(trx, caseId, undefined, {
+        awaiting_reply: 0,
+        first_response_at: row.first_response_at ?? now,
+        last_activity_at: now,
+        updated_at: now,
+        status,
+      });
+      await recordAudit(trx, now, {
+        ...actorOf(actor),
+        action: 'case.replied',
+        caseId,
+        detail: { message: id },
+      });
+      if (status !== row.status) {
+        await recordAudit(trx, now, {
+          ...actorOf(actor),
+          action: 'case.status_changed',
+          caseId,
+          detail: { from: row.status, to: status },
+        });
+      }
+    } else {
+      await repo.touchCase(trx, caseId, now);
+      await recordAudit(trx, now, {
+        ...actorOf(actor),
+        action: 'case.note_added',
+        caseId,
+        detail: { message: id },
+      });
+    }
+    const summary = (await repo.getCaseSummaryRow(trx, caseId))!;
+    return ok({
+      message: {
+        id,
+        kind,
+        authorId: actor.userId,
+        authorName: actor.displayName,
+        body,
+        createdAt: now,
+      },
+      case: summary,
+    });
+  });
+}
+
+/** RSIT class/type of every incident type, for labelling lists without a query per row. */
+export async function rsitByIncidentType(deps: Deps): Promise<Map<string, string | null>> {
+  return new Map((await listTerms(deps, 'incident_type')).map((t) => [t.code, t.rsit]));
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { CASE_STATUSES } from '../../contracts/case.js';
+import {
+  canTransition,
+  caseClock,
+  splitDuration,
+  statusAfterReply,
+  STATUS_TRANSITIONS,
+} from './case.js';
+
+const MIN = 60_000;
+
+describe('status lifecycle', () => {
+  // The whole matrix, written out: a change to the lifecycle must change this table too.
+  const allowed: Record<string, string[]> = {
+    new: ['vetting', 'open'],
+    vetting: ['open', 'out_of_mandate'],
+    open: ['waiting', 'resolved'],
+    waiting: ['open', 'resolved'],
+    resolved: ['closed', 'open'],
+    closed: ['open'],
+    out_of_mandate: ['referred', 'closed'],
+    referred: ['closed'],
+  };
+
+  for (const from of CASE_STATUSES) {
+    for (const to of CASE_STATUSES) {
+      const expected = allowed[from]!.includes(to);
+      it(`${from} → ${to} is ${expected ? 'allowed' : 'refused'}`, () => {
+        expect(canTransition(from, to)).toBe(expected);
+      });
+    }
+  }
+
+  it('covers every status and follows the main line new → vetting → open → waiting → resolved → closed', () => {
+    expect(Object.keys(STATUS_TRANSITIONS).sort()).toEqual([...CASE_STATUSES].sort());
+    const line = ['new', 'vetting', 'open', 'waiting', 'resolved', 'closed'];
+    for (let i = 1; i < line.length; i++) expect(canTransition(line[i - 1]!, line[i]!)).toBe(true);
+    expect(
+      canTransition('vetting', 'out_of_mandate') && canTransition('out_of_mandate', 'referred'),
+    ).toBe(true);
+    expect(canTransition('nonsense', 'open')).toBe(false);
+  });
+
+  it('moves a new case to open on the first reply, and leaves vetting alone', () => {
+    expect(statusAfterReply('new')).toBe('open');
+    expect(statusAfterReply('vetting')).toBe('vetting');
+    expect(statusAfterReply('waiting')).toBe('waiting');
+  });
+});
+
+describe('first-response clock', () => {
+  const created = 1_000_000_000_000;
+  const base = {
+    awaiting_reply: 1,
+    created_at: created,
+    first_response_due_at: created + 120 * MIN,
+    first_response_at: null,
+    last_activity_at: created,
+  };
+
+  it('counts down to the deadline, then up once overdue, escalating at 60 and 90 minutes', () => {
+    expect(caseClock(base, created + 10 * MIN, 60, 90)).toEqual({
+      kind: 'due',
+      ms: 110 * MIN,
+      escalation: 'none',
+    });
+    expect(caseClock(base, created + 60 * MIN, 60, 90)).toEqual({
+      kind: 'due',
+      ms: 60 * MIN,
+      escalation: 'lead',
+    });
+    expect(caseClock(base, created + 95 * MIN, 60, 90)).toEqual({
+      kind: 'due',
+      ms: 25 * MIN,
+      escalation: 'director',
+    });
+    expect(caseClock(base, created + 150 * MIN, 60, 90)).toEqual({
+      kind: 'overdue',
+      ms: 30 * MIN,
+      escalation: 'director',
+    });
+  });
+
+  it('after the first reply, counts how long a new requester message has waited', () => {
+    const answered = {
+      ...base,
+      first_response_at: created + 5 * MIN,
+      last_activity_at: created + 200 * MIN,
+    };
+    expect(caseClock(answered, created + 270 * MIN, 60, 90)).toEqual({
+      kind: 'waiting',
+      ms: 70 * MIN,
+      escalation: 'lead',
+    });
+    expect(caseClock({ ...answered, awaiting_reply: 0 }, created + 270 * MIN, 60, 90)).toEqual({
+      kind: 'answered',
+    });
+  });
+
+  it('splits durations for plain words', () => {
+    expect(splitDuration(35 * MIN)).toEqual({ days: 0, hours: 0, minutes: 35 });
+    expect(splitDuration(80 * MIN + 59_000)).toEqual({ days: 0, hours: 1, minutes: 20 });
+    expect(splitDuration((2 * 1440 + 3 * 60 + 5) * MIN)).toEqual({ days: 2, hours: 3, minutes: 5 });
+  });
+});

@@ -1,0 +1,98 @@
+import { ACTIVE_STATUSES, type CaseStatus } from '../../contracts/case.js';
+
+// Pure rules about cases: the status lifecycle and the first-response clock. No I/O.
+
+/**
+ * Where a case may go from each status. The main line is new → vetting → open → waiting →
+ * resolved → closed; vetting may find a request out of mandate, which is then referred to a
+ * partner or closed. A reply may skip vetting (new → open) because the helpline's practice is
+ * to acknowledge every request quickly. Resolved and closed cases can be reopened, as they are
+ * when the requester writes again.
+ */
+export const STATUS_TRANSITIONS: Readonly<Record<CaseStatus, readonly CaseStatus[]>> = {
+  new: ['vetting', 'open'],
+  vetting: ['open', 'out_of_mandate'],
+  open: ['waiting', 'resolved'],
+  waiting: ['open', 'resolved'],
+  resolved: ['closed', 'open'],
+  closed: ['open'],
+  out_of_mandate: ['referred', 'closed'],
+  referred: ['closed'],
+};
+
+/** True when a case in `from` may move to `to`. Staying put is not a transition. */
+export function canTransition(from: string, to: string): boolean {
+  return (STATUS_TRANSITIONS[from as CaseStatus] ?? []).includes(to as CaseStatus);
+}
+
+/** Statuses that end the helpline's work on a case (closed_at is set on entering them). */
+export const FINISHED_STATUSES: readonly CaseStatus[] = ['closed', 'referred'];
+
+/** True for the statuses the queue shows by default. */
+export function isActive(status: string): boolean {
+  return (ACTIVE_STATUSES as readonly string[]).includes(status);
+}
+
+/**
+ * What the first reply does to the status: a new case becomes open (it has been
+ * acknowledged); a case in vetting stays there, because answering a question asked during
+ * vetting does not finish the mandate check.
+ */
+export function statusAfterReply(status: string): string {
+  return status === 'new' ? 'open' : status;
+}
+
+export type Escalation = 'none' | 'lead' | 'director';
+
+/** The state of a case's clock, as the queue and the case page show it. */
+export type Clock =
+  | { kind: 'due'; ms: number; escalation: Escalation }
+  | { kind: 'overdue'; ms: number; escalation: Escalation }
+  | { kind: 'waiting'; ms: number; escalation: Escalation }
+  | { kind: 'answered' };
+
+export interface ClockRow {
+  awaiting_reply: number;
+  created_at: number;
+  first_response_due_at: number;
+  first_response_at: number | null;
+  last_activity_at: number;
+}
+
+/**
+ * The first-response clock of a case. Before the first reply it counts down to the deadline
+ * (or up once overdue); after it, a requester's new message starts a "waiting" count from
+ * their latest activity. Escalation follows how long the requester has waited unanswered:
+ * to the shift lead at `leadMinutes`, to the director at `directorMinutes`.
+ */
+export function caseClock(
+  row: ClockRow,
+  now: number,
+  leadMinutes: number,
+  directorMinutes: number,
+): Clock {
+  if (!row.awaiting_reply) return { kind: 'answered' };
+  const since = row.first_response_at === null ? row.created_at : row.last_activity_at;
+  const waited = Math.max(0, now - since);
+  const escalation: Escalation =
+    waited >= directorMinutes * 60_000
+      ? 'director'
+      : waited >= leadMinutes * 60_000
+        ? 'lead'
+        : 'none';
+  if (row.first_response_at !== null) return { kind: 'waiting', ms: waited, escalation };
+  const left = row.first_response_due_at - now;
+  return left >= 0
+    ? { kind: 'due', ms: left, escalation }
+    : { kind: 'overdue', ms: -left, escalation };
+}
+
+/** A duration split for plain-words display: days and hours, or hours and minutes, or minutes. */
+export function splitDuration(ms: number): { days: number; hours: number; minutes: number } {
+  const totalMinutes = Math.floor(ms / 60_000);
+  return {
+    days: Math.floor(totalMinutes / 1440),
+    hours: Math.floor((totalMinutes % 1440) / 60),
+    minutes: totalMinutes % 60,
+  };
+}

@@ -1,0 +1,382 @@
+import type { Principal } from '../../../contracts/roles.js';
+import type { Translate } from '../../../platform/i18n/index.js';
+import {
+  CsrfField,
+  ErrorSummary,
+  Select,
+  TextArea,
+  type FieldErrors,
+  type Option,
+} from '../../../platform/views/form.js';
+import { StaffLayout, type StaffPageContext } from '../../../platform/views/staff-layout.js';
+import { caseClock, STATUS_TRANSITIONS } from '../case.js';
+import { can } from '../case.policy.js';
+import { MESSAGE_MAX } from '../case.schema.js';
+import type { AuditLine, CaseView, StaffMessage } from '../case.service.js';
+import { ClockText, formatTime } from './format.js';
+import type { CaseStatus } from '../../../contracts/case.js';
+
+/** The forms on the case page; a failed POST re-renders the page with that form's errors. */
+export type CaseForm = 'reply' | 'note' | 'triage' | 'assign' | 'status';
+
+export interface TriageOptions {
+  incidentTypes: Option[];
+  urgencies: Option[];
+  severities: Option[];
+  countries: Option[];
+  beneficiaries: Option[];
+  languages: Option[];
+  mandates: Option[];
+  regions: Option[];
+}
+
+export interface CasePageProps {
+  ctx: StaffPageContext;
+  view: CaseView;
+  options: TriageOptions;
+  staff: Option[];
+  now: number;
+  escalation: { leadMinutes: number; directorMinutes: number };
+  failed?: { form: CaseForm; errors: FieldErrors; values: Record<string, unknown> } | undefined;
+}
+
+function labelOf(options: Option[], value: string | null): string | null {
+  if (value === null) return null;
+  return options.find((o) => o.value === value)?.label ?? value;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function Message(props: { t: Translate; locale: string; m: StaffMessage }) {
+  const { t, m } = props;
+  const who =
+    m.kind === 'requester'
+      ? t('cases.message.from_requester')
+      : t('cases.message.by', { name: m.authorName ?? t('cases.message.former_staff') });
+  return (
+    <article class={`message ${m.kind}`} aria-label={t(`cases.message.kind.${m.kind}`)}>
+      <p class="meta">
+        <strong>{t(`cases.message.kind.${m.kind}`)}</strong>
+        {' · '}
+        {who}
+        {' · '}
+        <time>{formatTime(props.locale, m.createdAt)}</time>
+      </p>
+      <p class="body">{m.body}</p>
+    </article>
+  );
+}
+
+function AuditTrail(props: {
+  t: Translate;
+  locale: string;
+  lines: AuditLine[];
+  actionLabel: (a: AuditLine) => string;
+}) {
+  const { t } = props;
+  return (
+    <section class="panel" aria-labelledby="audit-title">
+      <h2 id="audit-title">{t('cases.audit.title')}</h2>
+      <table class="audit">
+        <thead>
+          <tr>
+            <th scope="col">{t('cases.audit.when')}</th>
+            <th scope="col">{t('cases.audit.who')}</th>
+            <th scope="col">{t('cases.audit.what')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.lines.map((a) => (
+            <tr>
+              <td>{formatTime(props.locale, a.at)}</td>
+              <td>
+                {a.actorName ??
+                  t(
+                    `cases.audit.actor.${a.actorKind === 'requester' ? 'requester' : a.actorKind === 'system' ? 'system' : 'staff'}`,
+                  )}
+              </td>
+              <td>{props.actionLabel(a)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+/**
+ * The case page: the conversation with reply and note forms on the main side; facts, contact,
+ * assignment, status, triage and the audit trail on the other. What the person may not do is
+ * not shown.
+ */
+export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => string }) {
+  const { ctx } = p;
+  const { t } = ctx;
+  const c = p.view.case;
+  const me = ctx.principal as Principal;
+  const failed = p.failed;
+  const errorsOf = (form: CaseForm): FieldErrors => (failed?.form === form ? failed.errors : {});
+  const valueOf = (form: CaseForm, field: string, fallback: string | null): string | undefined =>
+    failed?.form === form ? str(failed.values[field]) : (fallback ?? undefined);
+  const next = STATUS_TRANSITIONS[c.status as CaseStatus] ?? [];
+  const title = t('cases.case_number', { id: c.id });
+  const fieldLabels: Record<string, string> = {
+    body: t('cases.reply.label'),
+    note: t('cases.note.label'),
+    incident_type: t('cases.field.incident_type'),
+    urgency: t('cases.field.urgency'),
+    severity: t('cases.field.severity'),
+    country: t('cases.field.country'),
+    beneficiary: t('cases.field.beneficiary'),
+    language: t('cases.field.language'),
+    mandate: t('cases.field.mandate'),
+    assignee_id: t('cases.field.assignee'),
+    status: t('cases.field.status'),
+    version: t('cases.field.version'),
+  };
+  const version = <input type="hidden" name="version" value={String(c.version)} />;
+
+  return (
+    <StaffLayout ctx={ctx} title={title}>
+      <p>
+        <a href="/staff">{t('cases.page.back')}</a>
+      </p>
+      <h1>
+        {title} <span class="tag">{t(`cases.status.${c.status}`)}</span>
+      </h1>
+      {failed ? <ErrorSummary t={t} errors={failed.errors} labels={fieldLabels} /> : null}
+      <div class="layout">
+        <div>
+          <section aria-labelledby="conversation-title">
+            <h2 id="conversation-title">{t('cases.page.conversation')}</h2>
+            {p.view.messages.map((m) => (
+              <Message t={t} locale={ctx.locale} m={m} />
+            ))}
+          </section>
+          {can(me, 'case.reply', c) ? (
+            <form method="post" action={`/staff/cases/${c.id}/replies`} class="panel reply-form">
+              <h2>{t('cases.reply.title')}</h2>
+              <CsrfField token={ctx.csrfToken} />
+              <TextArea
+                t={t}
+                name="body"
+                label={t('cases.reply.label')}
+                hint={t('cases.reply.hint')}
+                error={errorsOf('reply').body}
+                value={valueOf('reply', 'body', null)}
+                maxLength={MESSAGE_MAX}
+                rows={6}
+              />
+              <button type="submit">{t('cases.reply.submit')}</button>
+            </form>
+          ) : null}
+          {can(me, 'case.note', c) ? (
+            <form method="post" action={`/staff/cases/${c.id}/notes`} class="panel note-form">
+              <h2>{t('cases.note.title')}</h2>
+              <CsrfField token={ctx.csrfToken} />
+              <TextArea
+                t={t}
+                name="note"
+                label={t('cases.note.label')}
+                hint={t('cases.note.hint')}
+                error={errorsOf('note').note}
+                value={valueOf('note', 'note', null)}
+                maxLength={MESSAGE_MAX}
+                rows={4}
+              />
+              <button type="submit">{t('cases.note.submit')}</button>
+            </form>
+          ) : null}
+        </div>
+        <aside>
+          <section class="panel" aria-labelledby="facts-title">
+            <h2 id="facts-title">{t('cases.page.facts')}</h2>
+            <dl class="facts">
+              <dt>{t('cases.field.clock')}</dt>
+              <dd>
+                <ClockText
+                  t={t}
+                  clock={caseClock(
+                    c,
+                    p.now,
+                    p.escalation.leadMinutes,
+                    p.escalation.directorMinutes,
+                  )}
+                />
+              </dd>
+              <dt>{t('cases.field.received')}</dt>
+              <dd>{formatTime(ctx.locale, c.created_at)}</dd>
+              <dt>{t('cases.field.urgency')}</dt>
+              <dd>{t(`cases.urgency.${c.urgency}`)}</dd>
+              <dt>{t('cases.field.incident_type')}</dt>
+              <dd>
+                {labelOf(p.options.incidentTypes, c.incident_type) ?? t('cases.queue.untriaged')}
+              </dd>
+              <dt>{t('cases.field.region')}</dt>
+              <dd>{labelOf(p.options.regions, c.region) ?? t('cases.queue.none')}</dd>
+              <dt>{t('cases.field.contact')}</dt>
+              <dd>
+                {t(`cases.contact_method.${c.contact_method}`)}
+                {p.view.contact ? (
+                  <>
+                    {': '}
+                    <span class="contact">{p.view.contact}</span>
+                  </>
+                ) : null}
+              </dd>
+            </dl>
+          </section>
+
+          <section class="panel" aria-labelledby="assign-title">
+            <h2 id="assign-title">{t('cases.assign.title')}</h2>
+            <p>
+              {c.assignee_name
+                ? t('cases.assign.current', { name: c.assignee_name })
+                : t('cases.assign.nobody')}
+            </p>
+            {c.assignee_id === null && can(me, 'case.claim', c) ? (
+              <form method="post" action={`/staff/cases/${c.id}/claim`}>
+                <CsrfField token={ctx.csrfToken} />
+                {version}
+                <button type="submit">{t('cases.assign.claim')}</button>
+              </form>
+            ) : null}
+            {can(me, 'case.assign', c) ? (
+              <form method="post" action={`/staff/cases/${c.id}/assignment`}>
+                <CsrfField token={ctx.csrfToken} />
+                {version}
+                <Select
+                  t={t}
+                  name="assignee_id"
+                  label={t('cases.assign.label')}
+                  blank={t('cases.assign.unassign')}
+                  value={valueOf('assign', 'assignee_id', c.assignee_id)}
+                  error={errorsOf('assign').assignee_id}
+                  options={p.staff}
+                />
+                <button type="submit">{t('cases.assign.submit')}</button>
+              </form>
+            ) : null}
+          </section>
+
+          {can(me, 'case.status', c) && next.length > 0 ? (
+            <section class="panel" aria-labelledby="status-title">
+              <h2 id="status-title">{t('cases.status_form.title')}</h2>
+              <form method="post" action={`/staff/cases/${c.id}/status`}>
+                <CsrfField token={ctx.csrfToken} />
+                {version}
+                <Select
+                  t={t}
+                  name="status"
+                  label={t('cases.status_form.label', { current: t(`cases.status.${c.status}`) })}
+                  value={valueOf('status', 'status', next[0]!)}
+                  error={errorsOf('status').status}
+                  options={next.map((s) => ({ value: s, label: t(`cases.status.${s}`) }))}
+                />
+                <button type="submit">{t('cases.status_form.submit')}</button>
+              </form>
+            </section>
+          ) : null}
+
+          {can(me, 'case.triage', c) ? (
+            <section class="panel" aria-labelledby="triage-title">
+              <h2 id="triage-title">{t('cases.triage.title')}</h2>
+              <form method="post" action={`/staff/cases/${c.id}/triage`}>
+                <CsrfField token={ctx.csrfToken} />
+                {version}
+                <Select
+                  t={t}
+                  name="incident_type"
+                  label={t('cases.field.incident_type')}
+                  hint={t('cases.triage.incident_hint')}
+                  blank={t('cases.triage.not_set')}
+                  value={valueOf('triage', 'incident_type', c.incident_type)}
+                  error={errorsOf('triage').incident_type}
+                  options={p.options.incidentTypes}
+                />
+                <Select
+                  t={t}
+                  name="urgency"
+                  label={t('cases.field.urgency')}
+                  value={valueOf('triage', 'urgency', c.urgency)}
+                  error={errorsOf('triage').urgency}
+                  options={p.options.urgencies}
+                />
+                <Select
+                  t={t}
+                  name="severity"
+                  label={t('cases.field.severity')}
+                  blank={t('cases.triage.not_set')}
+                  value={valueOf('triage', 'severity', c.severity)}
+                  error={errorsOf('triage').severity}
+                  options={p.options.severities}
+                />
+                <Select
+                  t={t}
+                  name="country"
+                  label={t('cases.field.country')}
+                  hint={t('cases.triage.country_hint')}
+                  blank={t('cases.triage.not_set')}
+                  value={valueOf('triage', 'country', c.country)}
+                  error={errorsOf('triage').country}
+                  options={p.options.countries}
+                />
+                <Select
+                  t={t}
+                  name="beneficiary"
+                  label={t('cases.field.beneficiary')}
+                  blank={t('cases.triage.not_set')}
+                  value={valueOf('triage', 'beneficiary', c.beneficiary)}
+                  error={errorsOf('triage').beneficiary}
+                  options={p.options.beneficiaries}
+                />
+                <Select
+                  t={t}
+                  name="language"
+                  label={t('cases.field.language')}
+                  value={valueOf('triage', 'language', c.language)}
+                  error={errorsOf('triage').language}
+                  options={p.options.languages}
+                />
+                <Select
+                  t={t}
+                  name="mandate"
+                  label={t('cases.field.mandate')}
+                  value={valueOf('triage', 'mandate', c.mandate)}
+                  error={errorsOf('triage').mandate}
+                  options={p.options.mandates}
+                />
+                <button type="submit">{t('cases.triage.submit')}</button>
+              </form>
+            </section>
+          ) : null}
+
+          {p.view.audit ? (
+            <AuditTrail
+              t={t}
+              locale={ctx.locale}
+              lines={p.view.audit}
+              actionLabel={p.actionLabel}
+            />
+          ) : null}
+        </aside>
+      </div>
+    </StaffLayout>
+  );
+}
+
+/** The page shown when someone else changed the case first (409): nothing was saved. */
+export function ConflictPage(props: { ctx: StaffPageContext; caseId: number }) {
+  const { t } = props.ctx;
+  return (
+    <StaffLayout ctx={props.ctx} title={t('cases.conflict.title')}>
+      <h1>{t('cases.conflict.title')}</h1>
+      <p>{t('cases.conflict.body', { id: props.caseId })}</p>
+      <p>
+        <a href={`/staff/cases/${props.caseId}`}>{t('cases.conflict.reload')}</a>
+      </p>
+    </StaffLayout>
+  );
+}

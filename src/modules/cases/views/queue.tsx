@@ -1,0 +1,143 @@
+import { CASE_STATUSES } from '../../../contracts/case.js';
+import type { Option } from '../../../platform/views/form.js';
+import { Select } from '../../../platform/views/form.js';
+import { StaffLayout, type StaffPageContext } from '../../../platform/views/staff-layout.js';
+import { caseClock } from '../case.js';
+import type { QueueRow } from '../case.repo.js';
+import { ClockText } from './format.js';
+
+export interface QueueOptions {
+  incidentTypes: Option[];
+  regions: Option[];
+  languages: Option[];
+  staff: Option[];
+}
+
+export interface QueueViewProps {
+  ctx: StaffPageContext;
+  rows: QueueRow[];
+  /** The filters as typed (strings), to keep them in the form. */
+  filters: Record<string, string | undefined>;
+  options: QueueOptions;
+  labels: {
+    incidentType: Map<string, string>;
+    region: Map<string, string>;
+    language: Map<string, string>;
+  };
+  now: number;
+  escalation: { leadMinutes: number; directorMinutes: number };
+  nextHref: string | null;
+  firstHref: string | null;
+}
+
+/** The workspace home: the queue, new and unanswered first, with a plain GET filter form. */
+export function QueuePage(p: QueueViewProps) {
+  const { t } = p.ctx;
+  const dash = t('cases.queue.none');
+  return (
+    <StaffLayout ctx={p.ctx} title={t('cases.queue.title')}>
+      <h1>{t('cases.queue.title')}</h1>
+      <form method="get" action="/staff" class="filters" aria-label={t('cases.queue.filters')}>
+        <Select
+          t={t}
+          name="status"
+          label={t('cases.field.status')}
+          blank={t('cases.queue.status_active')}
+          value={p.filters.status}
+          options={CASE_STATUSES.map((s) => ({ value: s, label: t(`cases.status.${s}`) }))}
+        />
+        <Select
+          t={t}
+          name="incident_type"
+          label={t('cases.field.incident_type')}
+          blank={t('cases.queue.any')}
+          value={p.filters.incident_type}
+          options={p.options.incidentTypes}
+        />
+        <Select
+          t={t}
+          name="region"
+          label={t('cases.field.region')}
+          blank={t('cases.queue.any')}
+          value={p.filters.region}
+          options={p.options.regions}
+        />
+        <Select
+          t={t}
+          name="language"
+          label={t('cases.field.language')}
+          blank={t('cases.queue.any')}
+          value={p.filters.language}
+          options={p.options.languages}
+        />
+        <Select
+          t={t}
+          name="assignee"
+          label={t('cases.field.assignee')}
+          blank={t('cases.queue.anyone')}
+          value={p.filters.assignee}
+          options={[
+            { value: 'mine', label: t('cases.queue.mine') },
+            { value: 'unassigned', label: t('cases.queue.unassigned') },
+            ...p.options.staff,
+          ]}
+        />
+        <button type="submit">{t('cases.queue.apply')}</button>
+        <a href="/staff">{t('cases.queue.clear')}</a>
+      </form>
+      {p.rows.length === 0 ? (
+        <p>{t('cases.queue.empty')}</p>
+      ) : (
+        <table class="queue">
+          <caption class="visually-hidden">{t('cases.queue.caption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('cases.field.case')}</th>
+              <th scope="col">{t('cases.field.clock')}</th>
+              <th scope="col">{t('cases.field.status')}</th>
+              <th scope="col">{t('cases.field.urgency')}</th>
+              <th scope="col">{t('cases.field.incident_type')}</th>
+              <th scope="col">{t('cases.field.region')}</th>
+              <th scope="col">{t('cases.field.language')}</th>
+              <th scope="col">{t('cases.field.assignee')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.rows.map((r) => (
+              <tr class={r.awaiting_reply ? 'awaiting' : undefined}>
+                <td>
+                  <a href={`/staff/cases/${r.id}`}>{t('cases.case_number', { id: r.id })}</a>
+                </td>
+                <td>
+                  <ClockText
+                    t={t}
+                    clock={caseClock(
+                      r,
+                      p.now,
+                      p.escalation.leadMinutes,
+                      p.escalation.directorMinutes,
+                    )}
+                  />
+                </td>
+                <td>{t(`cases.status.${r.status}`)}</td>
+                <td>{t(`cases.urgency.${r.urgency}`)}</td>
+                <td>
+                  {r.incident_type
+                    ? (p.labels.incidentType.get(r.incident_type) ?? r.incident_type)
+                    : t('cases.queue.untriaged')}
+                </td>
+                <td>{r.region ? (p.labels.region.get(r.region) ?? r.region) : dash}</td>
+                <td>{p.labels.language.get(r.language) ?? r.language}</td>
+                <td>{r.assignee_name ?? t('cases.queue.unassigned')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <nav class="pager" aria-label={t('cases.queue.pages')}>
+        {p.firstHref ? <a href={p.firstHref}>{t('cases.queue.first_page')}</a> : null}
+        {p.nextHref ? <a href={p.nextHref}>{t('cases.queue.next_page')}</a> : null}
+      </nav>
+    </StaffLayout>
+  );
+}
