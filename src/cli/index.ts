@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../config/index.js';
 import { migrateToLatest } from '../platform/storage/migrate.js';
 import { openRuntime } from '../runtime.js';
+import { demoCommand } from './demo.js';
 import { serve } from './serve.js';
 import { registerTokenCommands } from './token.js';
 import { registerUserCommands } from './user.js';
@@ -35,6 +36,8 @@ export function buildCli(): Command {
 
   registerUserCommands(program);
   registerTokenCommands(program);
+
+  program.addCommand(demoCommand());
 
   return program;
 }
