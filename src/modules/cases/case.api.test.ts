@@ -275,6 +275,7 @@ for (const engine of engines) {
 
       const typo = await call(handler, 'PATCH', `/cases/${caseId}`, { sevrity: 'low' });
       expect(typo.statusCode).toBe(422);
+      expect(typo.json().error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'sevrity' });
 
       const badType = await call(handler, 'PATCH', `/cases/${caseId}`, { version: 'two' });
       expect(badType.statusCode).toBe(422);

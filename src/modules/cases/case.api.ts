@@ -71,10 +71,11 @@ function caseIdOf(req: FastifyRequest): number | null {
 
 /** A zod failure as the API's error: the first field's message, in English. */
 function invalid(req: FastifyRequest, reply: FastifyReply, error: ZodError): FastifyReply {
-  const [field, key] = Object.entries(fieldErrors(error))[0] ?? [
-    '_body',
-    'common.error.validation',
-  ];
+  // An unknown property (a typo such as `sevrity`) is named as the field, so the client sees which.
+  const unknownKey = error.issues.find((i) => i.code === 'unrecognized_keys')?.keys[0];
+  const [field, key] = unknownKey
+    ? [unknownKey, 'common.form.invalid']
+    : (Object.entries(fieldErrors(error))[0] ?? ['_body', 'common.error.validation']);
   return reply.code(422).send({ error: { code: 'VALIDATION_FAILED', message: req.t(key), field } });
 }
 
