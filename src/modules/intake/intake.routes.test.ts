@@ -59,6 +59,7 @@ for (const engine of engines) {
         expect(res.body).toContain('<html lang="ru" dir="ltr">');
         expect(res.body).toContain('href="/request?lang=ru"');
         expect(res.body).toContain('href="/followup?lang=ru"');
+        expect(res.body).toContain('class="brand" href="/?lang=ru"');
         for (const l of ['en', 'es', 'fr', 'ar', 'ru'])
           expect(res.body).toContain(`href="/?lang=${l}"`);
         const form = await h.app.inject({ url: '/request?lang=ar' });
@@ -412,6 +413,29 @@ for (const engine of engines) {
         expect(conv.body).not.toContain('INTERNAL NOTE');
         expect(conv.body).not.toMatch(/<script/i);
         expect(conv.body).toContain('action="/followup/conversation?lang=es"');
+      });
+
+      it('replaces the session when the code is entered again in the same browser', async () => {
+        const receipt = await submit(h);
+        const first = await signInWithReceipt(h, receipt);
+        const page = await h.app.inject({ url: '/followup' });
+        const again = await postForm(
+          h,
+          '/followup',
+          { _csrf: tokenIn(page.body), receipt },
+          { cookie: first.cookie },
+        );
+        expect(again.statusCode).toBe(303);
+        const old = await h.app.inject({
+          url: '/followup/conversation',
+          headers: { cookie: first.cookie },
+        });
+        expect(old.statusCode).toBe(303);
+        const fresh = await h.app.inject({
+          url: '/followup/conversation',
+          headers: { cookie: `haven_followup=${again.cookies[0]!.value}` },
+        });
+        expect(fresh.statusCode).toBe(200);
       });
 
       it('sets the cookie Secure when Haven is served over https', async () => {

@@ -9,6 +9,7 @@ import { sendPage } from '../../platform/views/render.js';
 import { requesterView, taxonomyOptions } from '../cases/index.js';
 import { messageSchema, requestSchema } from './intake.schema.js';
 import {
+  endFollowupCookie,
   FOLLOWUP_COOKIE,
   FOLLOWUP_FORM,
   leaveFollowup,
@@ -246,6 +247,7 @@ export function registerIntakeRoutes(
       // Any wrong code: the same page, built from what was sent and nothing about the code.
       if (!opened)
         return () => renderFollowup(req, reply, 422, { token, notice: 'wrong_receipt', message });
+      await endFollowupCookie(deps, req.cookies[FOLLOWUP_COOKIE]);
       // A message kept from an ended session is sent now, so nothing written is lost.
       if (cleanMessage) await sendFollowupMessage(deps, opened.session, cleanMessage);
       const ctx = intakeContext(req, assets.cssUrl, '/followup');

@@ -112,6 +112,11 @@ export async function sendFollowupMessage(
   await addRequesterMessage(deps, session.caseId, body);
 }
 
+/** Ends whatever session a cookie still points to, so re-entering a code never leaves two behind. */
+export async function endFollowupCookie(deps: Deps, cookie: string | undefined): Promise<void> {
+  if (cookie && cookie.length <= 100) await repo.deleteSession(deps.db, sessionHash(deps, cookie));
+}
+
 /** Ends a follow-up session ("leave"). */
 export async function leaveFollowup(deps: Deps, session: FollowupSession): Promise<void> {
   await repo.deleteSession(deps.db, session.idHash);

@@ -15,6 +15,8 @@ export function PublicLayout(props: {
   children: ComponentChildren;
   /** False on a page that must not be left by accident (the receipt, shown once). */
   languageLinks?: boolean;
+  /** Where the brand links to; a module passes `/?lang=xx` to keep a language chosen by link. */
+  home?: string;
 }) {
   const { ctx } = props;
   return (
@@ -32,7 +34,7 @@ export function PublicLayout(props: {
           {ctx.t('common.skip_to_content')}
         </a>
         <header class="site">
-          <a class="brand" href="/">
+          <a class="brand" href={props.home ?? '/'}>
             {ctx.t('common.brand')}
           </a>
           {props.languageLinks === false ? null : (

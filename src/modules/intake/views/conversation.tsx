@@ -25,7 +25,7 @@ export function ConversationPage(props: ConversationProps) {
   const { ctx } = props;
   const t = ctx.t;
   return (
-    <PublicLayout ctx={ctx} title={t('intake.conversation.title')}>
+    <PublicLayout ctx={ctx} home={ctx.link('/')} title={t('intake.conversation.title')}>
       <h1>{t('intake.conversation.title')}</h1>
       {props.sent ? (
         <p class="notice" role="status">

@@ -22,7 +22,7 @@ export function FollowupPage(props: {
   const t = ctx.t;
   const wrong = notice === 'wrong_receipt';
   return (
-    <PublicLayout ctx={ctx} title={t('intake.followup.title')}>
+    <PublicLayout ctx={ctx} home={ctx.link('/')} title={t('intake.followup.title')}>
       <h1>{t('intake.followup.title')}</h1>
       {notice === 'left' ? <p class="notice">{t('intake.followup.left')}</p> : null}
       {notice === 'expired' ? (

@@ -6,7 +6,7 @@ export function LandingPage(props: { ctx: IntakeContext }) {
   const { ctx } = props;
   const t = ctx.t;
   return (
-    <PublicLayout ctx={ctx} title={t('intake.landing.title')}>
+    <PublicLayout ctx={ctx} home={ctx.link('/')} title={t('intake.landing.title')}>
       <h1>{t('intake.landing.title')}</h1>
       <p>{t('intake.landing.intro')}</p>
       <p>

@@ -9,7 +9,12 @@ export function ReceiptPage(props: { ctx: IntakeContext; receipt: string }) {
   const { ctx } = props;
   const t = ctx.t;
   return (
-    <PublicLayout ctx={ctx} title={t('intake.receipt.title')} languageLinks={false}>
+    <PublicLayout
+      ctx={ctx}
+      home={ctx.link('/')}
+      title={t('intake.receipt.title')}
+      languageLinks={false}
+    >
       <h1>{t('intake.receipt.title')}</h1>
       <p>{t('intake.receipt.code_intro')}</p>
       <p id="receipt" class="receipt">
@@ -41,7 +46,7 @@ export function AlreadySentPage(props: { ctx: IntakeContext }) {
   const { ctx } = props;
   const t = ctx.t;
   return (
-    <PublicLayout ctx={ctx} title={t('intake.already_sent.title')}>
+    <PublicLayout ctx={ctx} home={ctx.link('/')} title={t('intake.already_sent.title')}>
       <h1>{t('intake.already_sent.title')}</h1>
       <p>{t('intake.already_sent.received')}</p>
       <p>{t('intake.already_sent.code_once')}</p>

@@ -47,6 +47,7 @@ export function RequestFormPage(props: RequestFormProps) {
   return (
     <PublicLayout
       ctx={ctx}
+      home={ctx.link('/')}
       title={Object.keys(e).length ? t('intake.form.title_with_errors', { title }) : title}
     >
       <h1>{title}</h1>
