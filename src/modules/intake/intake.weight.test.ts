@@ -42,7 +42,7 @@ describe('public page weight', () => {
     await h?.close();
   });
 
-  it('keeps every page, in every language, within 30 KB with its stylesheet', async () => {
+  it('keeps every page, in every language, within 30 KB with its stylesheet, script-free and with lang and dir', async () => {
     const pages: Record<string, (lang: string) => Promise<string>> = {
       landing: async (l) => (await h.app.inject({ url: `/?lang=${l}` })).body,
       form: async (l) => (await h.app.inject({ url: `/request?lang=${l}` })).body,
@@ -82,7 +82,10 @@ describe('public page weight', () => {
       const sizes: string[] = [];
       for (const lang of PUBLIC_LOCALES) {
         const html = await get(lang);
-        expect(html, `${name} ${lang}`).toContain(`<html lang="${lang}"`);
+        expect(html, `${name} ${lang}`).toContain(
+          `<html lang="${lang}" dir="${lang === 'ar' ? 'rtl' : 'ltr'}">`,
+        );
+        expect(html, `${name} ${lang}`).not.toMatch(/<script|\sstyle=|\son[a-z]+=/i);
         const total = Buffer.byteLength(html) + cssBytes;
         heaviest = Math.max(heaviest, total);
         sizes.push(`${lang} ${total}`);
