@@ -9,8 +9,10 @@ import type { FastifyInstance } from 'fastify';
 export function registerStylesheet(app: FastifyInstance, opts: { file: string; prefix: string; name: string }): string {
   const body = readFileSync(opts.file);
   const hash = createHash('sha256').update(body).digest('hex').slice(0, 10);
-  const url = `${opts.prefix}/${opts.name}.${hash}.css`;
-  app.get(url, async (_req, reply) =>
+  const path = `${opts.prefix}/${opts.name}.${hash}.css`;
+  // Routes are relative to the plugin's prefix (e.g. /staff); pages need the full address.
+  const url = `${app.prefix}${path}`;
+  app.get(path, async (_req, reply) =>
     reply
       .header('cache-control', 'public, max-age=31536000, immutable')
       .type('text/css; charset=utf-8')
