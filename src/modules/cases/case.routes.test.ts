@@ -172,6 +172,11 @@ for (const engine of engines) {
         handler.id,
         coordinator.id,
       ]);
+      // The page's stylesheet is served where the page says it is.
+      const css = /<link rel="stylesheet" href="([^"]+)"/.exec(res.body)?.[1];
+      const sheet = await get(handler, css!);
+      expect(sheet.statusCode).toBe(200);
+      expect(sheet.headers['content-type']).toMatch(/text\/css/);
       // Spanish staff page.
       const es = await h.app.inject({
         method: 'GET',

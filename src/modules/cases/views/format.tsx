@@ -6,7 +6,7 @@ export function formatDuration(t: Translate, ms: number): string {
   const { days, hours, minutes } = splitDuration(ms);
   if (days > 0) return t('cases.duration.days_hours', { days, hours });
   if (hours > 0) return t('cases.duration.hours_minutes', { hours, minutes });
-  return t('cases.duration.minutes', { minutes });
+  return minutes > 0 ? t('cases.duration.minutes', { minutes }) : t('cases.duration.under_minute');
 }
 
 /**

@@ -120,7 +120,7 @@ export function QueuePage(p: QueueViewProps) {
                   />
                 </td>
                 <td>{t(`cases.status.${r.status}`)}</td>
-                <td>{t(`cases.urgency.${r.urgency}`)}</td>
+                <td>{t(`cases.urgency_short.${r.urgency}`)}</td>
                 <td>
                   {r.incident_type
                     ? (p.labels.incidentType.get(r.incident_type) ?? r.incident_type)
