@@ -48,7 +48,7 @@ export function demoCommand(): Command {
     )
     .addOption(
       new Option('--batch <n>', 'cases written per transaction')
-        .default(2000)
+        .default(5000)
         .argParser(positiveInt('--batch', 1, 20_000)),
     )
     .option('--force', 'add demo cases even though the database holds real (non-demo) cases')

@@ -146,3 +146,25 @@ export async function findUserIdByEmail(db: Db, email: string): Promise<string |
     .executeTakeFirst();
   return row?.id ?? null;
 }
+
+/**
+ * Runs a bulk load with a larger SQLite page cache for this connection (256 MiB instead of
+ * the 2 MiB default), restored afterwards. With millions of messages, the random message ids
+ * make every insert touch a different index page; a cache that holds the indexes keeps that
+ * in memory. PostgreSQL needs nothing here: its cache is the server's.
+ */
+export async function withBulkLoadCache<T>(
+  db: Db,
+  dialect: Dialect,
+  fn: () => Promise<T>,
+): Promise<T> {
+  if (dialect !== 'sqlite') return fn();
+  const before = await sql<{ cache_size: number }>`PRAGMA cache_size`.execute(db);
+  const previous = Number(before.rows[0]?.cache_size ?? -2000);
+  await sql`PRAGMA cache_size = -262144`.execute(db);
+  try {
+    return await fn();
+  } finally {
+    await sql.raw(`PRAGMA cache_size = ${Math.trunc(previous)}`).execute(db);
+  }
+}

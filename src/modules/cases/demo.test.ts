@@ -7,7 +7,7 @@ import { createHarness, type Harness } from '../../../test/harness.js';
 import type { Deps } from '../../contracts/deps.js';
 import { demoPlan, REACTIVE_SHARE } from './demo.js';
 import { countNonDemoCases } from './demo.repo.js';
-import { generateDemo } from './demo.service.js';
+import { generateDemo, uuidV7Generator } from './demo.service.js';
 import { DEMO_TEXT } from './demo.text.js';
 import { requesterView, submitRequest } from './index.js';
 
@@ -135,6 +135,17 @@ describe('demo plan (pure)', () => {
     const types = by('incidentType');
     expect(types.get('harassment')!).toBeGreaterThan(types.get('ncii')! * 3);
     expect(by('beneficiary').get('journalist')!).toBeGreaterThan(300);
+  });
+});
+
+describe('demo message ids', () => {
+  it('are UUIDs that sort in the order they were made', () => {
+    const next = uuidV7Generator();
+    const ids = Array.from({ length: 10_000 }, () => next());
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([...ids].sort()).toEqual(ids);
   });
 });
 
