@@ -287,6 +287,27 @@ for (const engine of engines) {
         expect(res.statusCode).toBe(403);
       });
 
+      it('keeps the answers when saving fails, saves nothing, and lets the same form be sent again', async () => {
+        const hf = await createHarness(engine);
+        try {
+          const fields = await validRequest(hf, { description: 'Typed during an outage.' });
+          // Break the audit log, which the case is written with in one transaction.
+          await hf.deps.db.schema.alterTable('audit_log').renameTo('audit_log_away').execute();
+          const res = await postForm(hf, '/request', fields);
+          expect(res.statusCode).toBe(503);
+          expect(res.body).toContain('We could not save your request just now');
+          expect(res.body).toContain('Typed during an outage.');
+          expect(res.body).toContain('value="safe@example.org"');
+          expect(await caseCount(hf)).toBe(0);
+          await hf.deps.db.schema.alterTable('audit_log_away').renameTo('audit_log').execute();
+          const again = await postForm(hf, '/request', fields);
+          expect(again.statusCode).toBe(201);
+          expect(await caseCount(hf)).toBe(1);
+        } finally {
+          await hf.close();
+        }
+      });
+
       it('refuses an oversized body with a clear 413 page, in the person’s language', async () => {
         const before = await caseCount(h);
         const fields = await validRequest(h, {

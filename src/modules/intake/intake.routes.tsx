@@ -25,7 +25,7 @@ import { ConversationPage } from './views/conversation.js';
 import { FollowupPage, type FollowupNotice } from './views/followup.js';
 import { LandingPage } from './views/landing.js';
 import { AlreadySentPage, ReceiptPage } from './views/receipt.js';
-import { RequestFormPage } from './views/request-form.js';
+import { RequestFormPage, type RequestFormNotice } from './views/request-form.js';
 
 /**
  * Every answer to a receipt entered on /followup takes at least this long, right or wrong,
@@ -107,7 +107,7 @@ export function registerIntakeRoutes(
     status: number,
     values: Record<string, string>,
     errors: FieldErrors,
-    tokenProblem: boolean,
+    notice: RequestFormNotice,
     options?: Awaited<ReturnType<typeof requestOptions>>,
   ) {
     const ctx = intakeContext(req, assets.cssUrl, '/request');
@@ -121,7 +121,7 @@ export function registerIntakeRoutes(
         values={values}
         errors={errors}
         token={token}
-        tokenProblem={tokenProblem}
+        notice={notice}
         options={opts}
       />,
     );
@@ -178,7 +178,7 @@ export function registerIntakeRoutes(
   );
 
   app.get('/request', async (req, reply) =>
-    renderRequestForm(req, reply, 200, { language: req.locale, contact_method: 'none' }, {}, false),
+    renderRequestForm(req, reply, 200, { language: req.locale, contact_method: 'none' }, {}, null),
   );
 
   app.post('/request', async (req, reply) => {
@@ -201,14 +201,23 @@ export function registerIntakeRoutes(
         403,
         values,
         parsed.success ? {} : fieldErrors(parsed.error),
-        true,
+        'token',
         options,
       );
     }
     if (!parsed.success)
-      return renderRequestForm(req, reply, 422, values, fieldErrors(parsed.error), false, options);
+      return renderRequestForm(req, reply, 422, values, fieldErrors(parsed.error), null, options);
 
-    const outcome = await submitOnce(deps, token, check.issuedAt, parsed.data);
+    let outcome;
+    try {
+      outcome = await submitOnce(deps, token, check.issuedAt, parsed.data);
+    } catch (e) {
+      // Nothing was saved (one transaction) and the token was given back. The answers come
+      // back in the form rather than on an error page, so a person in an emergency does not
+      // have to write everything again. Only the error's name is logged, never the request.
+      req.log.error({ err: { name: (e as Error)?.name } }, 'a public request could not be saved');
+      return renderRequestForm(req, reply, 503, values, {}, 'save_failed', options);
+    }
     const ctx = intakeContext(req, assets.cssUrl, '/request');
     if (!outcome.ok) return sendPage(reply, 409, <AlreadySentPage ctx={ctx} />);
     // The receipt is shown in the answer to this POST, not after a redirect: it is stored

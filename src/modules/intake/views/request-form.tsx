@@ -14,14 +14,19 @@ import { PublicLayout } from '../../../platform/views/public-layout.js';
 import { LIMITS } from '../../cases/index.js';
 import type { IntakeContext } from './context.js';
 
+export type RequestFormNotice = 'token' | 'save_failed' | null;
+
 /** What the form shows: the values typed so far (kept on every re-render) and the choices. */
 export interface RequestFormProps {
   ctx: IntakeContext;
   values: Record<string, string>;
   errors: FieldErrors;
   token: string;
-  /** The form token was missing, forged or too old: say so, keep everything typed. */
-  tokenProblem: boolean;
+  /**
+   * Why the form came back although the answers may be fine: its token was missing, forged
+   * or too old, or saving failed. Either way everything typed is kept.
+   */
+  notice: RequestFormNotice;
   options: { urgency: Option[]; country: Option[]; language: Option[]; beneficiary: Option[] };
 }
 
@@ -51,9 +56,13 @@ export function RequestFormPage(props: RequestFormProps) {
       title={Object.keys(e).length ? t('intake.form.title_with_errors', { title }) : title}
     >
       <h1>{title}</h1>
-      {props.tokenProblem ? (
+      {props.notice ? (
         <div class="warning" role="alert">
-          <p>{t('intake.form.token_problem')}</p>
+          <p>
+            {props.notice === 'token'
+              ? t('intake.form.token_problem')
+              : t('intake.form.save_failed')}
+          </p>
         </div>
       ) : null}
       <ErrorSummary t={t} errors={e} labels={labels} />
