@@ -8,7 +8,7 @@ import {
   type AuditRecord,
 } from '../../platform/audit/audit.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
-import { canTransition, FINISHED_STATUSES, statusAfterReply } from './case.js';
+import { canTransition, FINISHED_STATUSES, messageId, statusAfterReply } from './case.js';
 import { can, canSetAssignee } from './case.policy.js';
 import * as repo from './case.repo.js';
 import type { PatchCaseInput, QueueQuery, TriageInput } from './case.schema.js';
@@ -299,7 +299,7 @@ async function postMessage(
     const row = await repo.getCaseRow(trx, caseId);
     if (!row) return fail('NOT_FOUND');
     const key = deps.vault.caseKey(caseId, row.key_wrapped);
-    const id = crypto.randomUUID();
+    const id = messageId(now);
     await repo.insertMessage(trx, {
       id,
       case_id: caseId,

@@ -3,6 +3,7 @@ import { CASE_STATUSES } from '../../contracts/case.js';
 import {
   canTransition,
   caseClock,
+  messageId,
   splitDuration,
   statusAfterReply,
   STATUS_TRANSITIONS,
@@ -102,5 +103,16 @@ describe('first-response clock', () => {
     expect(splitDuration(35 * MIN)).toEqual({ days: 0, hours: 0, minutes: 35 });
     expect(splitDuration(80 * MIN + 59_000)).toEqual({ days: 0, hours: 1, minutes: 20 });
     expect(splitDuration((2 * 1440 + 3 * 60 + 5) * MIN)).toEqual({ days: 2, hours: 3, minutes: 5 });
+  });
+});
+
+describe('message ids', () => {
+  it('are UUIDv7 that sort in the order they were made, even within one millisecond', () => {
+    const ms = Date.UTC(2026, 10, 22, 9, 0, 0);
+    const ids = [messageId(ms), messageId(ms), messageId(ms), messageId(ms + 1), messageId(ms + 1)];
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([...ids].sort()).toEqual(ids);
+    expect(ids[0]!.replace(/-/g, '').slice(0, 12)).toBe(ms.toString(16).padStart(12, '0'));
   });
 });

@@ -96,3 +96,25 @@ export function splitDuration(ms: number): { days: number; hours: number; minute
     minutes: totalMinutes % 60,
   };
 }
+
+let lastMs = 0;
+let sequence = 0;
+
+/**
+ * A UUIDv7 for a message: its first 48 bits are `ms`, then a 12-bit sequence, so messages
+ * written in the same millisecond (a reply and a note sent together by the API) still list
+ * in the order they were written when sorted by (created_at, id).
+ */
+export function messageId(ms: number): string {
+  sequence = ms === lastMs ? sequence + 1 : 0;
+  lastMs = ms;
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  const time = BigInt(Math.max(0, Math.floor(ms)));
+  for (let i = 0; i < 6; i++) bytes[i] = Number((time >> BigInt(8 * (5 - i))) & 0xffn);
+  const seq = Math.min(sequence, 0xfff);
+  bytes[6] = 0x70 | (seq >> 8);
+  bytes[7] = seq & 0xff;
+  bytes[8] = 0x80 | (bytes[8]! & 0x3f);
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

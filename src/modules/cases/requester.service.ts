@@ -3,6 +3,7 @@ import type { Deps } from '../../contracts/deps.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { newReceipt, normalizeReceipt } from '../../platform/crypto/receipt.js';
 import { isUniqueViolation } from '../../platform/storage/db.js';
+import { messageId as newMessageId } from './case.js';
 import * as repo from './case.repo.js';
 import { findTerm } from './taxonomy.repo.js';
 
@@ -56,7 +57,7 @@ export async function submitRequest(
         });
         const key = deps.vault.caseKey(id, wrapped);
         if (input.contact) await repo.setContact(trx, id, key.seal('contact', input.contact));
-        const messageId = crypto.randomUUID();
+        const messageId = newMessageId(now);
         await repo.insertMessage(trx, {
           id: messageId,
           case_id: id,
@@ -134,7 +135,7 @@ export async function addRequesterMessage(deps: Deps, caseId: number, body: stri
     const row = await repo.getCaseRow(trx, caseId);
     if (!row) throw new Error('case not found');
     const key = deps.vault.caseKey(caseId, row.key_wrapped);
-    const id = crypto.randomUUID();
+    const id = newMessageId(now);
     await repo.insertMessage(trx, {
       id,
       case_id: caseId,
