@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import type { Deps } from './contracts/deps.js';
 import * as accounts from './modules/accounts/index.js';
 import * as cases from './modules/cases/index.js';
@@ -18,9 +19,9 @@ import { staffErrorPage } from './platform/views/staff-layout.js';
  * so tests inject requests in-process. Three surfaces, each with its own headers, layout,
  * error pages and authentication: public intake (/), staff workspace (/staff), API (/api/v1).
  */
-export async function createApp(deps: Deps): Promise<FastifyInstance> {
+export async function createApp(deps: Deps, opts: { logStream?: DestinationStream } = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: loggerOptions(deps.config.logLevel),
+    logger: loggerOptions(deps.config.logLevel, opts.logStream),
     trustProxy: false,
     bodyLimit: deps.config.bodyLimitBytes,
     // Request ids are random per process and carry nothing about the client.

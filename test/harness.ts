@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import type { Deps } from '../src/contracts/deps.js';
@@ -30,7 +31,11 @@ export interface Harness {
  * A migrated, empty Haven on one engine, with the app built in-process (nothing listens).
  * `env` overrides configuration, as the environment would.
  */
-export async function createHarness(engine: Engine, env: Record<string, string> = {}): Promise<Harness> {
+export async function createHarness(
+  engine: Engine,
+  env: Record<string, string> = {},
+  opts: { logStream?: DestinationStream } = {},
+): Promise<Harness> {
   const db = await engine.create();
   await migrateToLatest(db.storage);
   const masterKey = randomBytes(32);
@@ -45,7 +50,7 @@ export async function createHarness(engine: Engine, env: Record<string, string> 
     i18n: sharedI18n(),
     now: clock.now,
   };
-  const app = await createApp(deps);
+  const app = await createApp(deps, opts);
   return {
     app,
     deps,

@@ -1,3 +1,4 @@
+import type { DestinationStream } from 'pino';
 import type { FastifyServerOptions } from 'fastify';
 
 /**
@@ -5,9 +6,10 @@ import type { FastifyServerOptions } from 'fastify';
  * string or a header. A request is logged as its method, its route pattern (not the URL
  * the person typed) and its status.
  */
-export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+export function loggerOptions(level: string, stream?: DestinationStream): FastifyServerOptions['logger'] {
   return {
     level,
+    ...(stream ? { stream } : {}),
     redact: { paths: ['req.headers', 'req.body', 'req.query', 'body', 'headers'], remove: true },
     serializers: {
       req: (req: { method?: string; routeOptions?: { url?: string } }) => ({
