@@ -168,3 +168,17 @@ export async function withBulkLoadCache<T>(
     await sql.raw(`PRAGMA cache_size = ${Math.trunc(previous)}`).execute(db);
   }
 }
+
+/**
+ * Refreshes the planner's statistics after a bulk load, so the first queries on the new
+ * data (the queue with filters) choose their indexes from the real distribution rather than
+ * from an empty table. SQLite samples a bounded number of rows per index to stay quick.
+ */
+export async function refreshStatistics(db: Db, dialect: Dialect): Promise<void> {
+  if (dialect === 'postgres') {
+    await sql`analyze cases, messages, audit_log`.execute(db);
+  } else {
+    await sql`PRAGMA analysis_limit = 1000`.execute(db);
+    await sql`ANALYZE`.execute(db);
+  }
+}

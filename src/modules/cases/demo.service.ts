@@ -261,6 +261,7 @@ export async function generateDemo(deps: Deps, opts: DemoOptions): Promise<DemoR
     }
     await pending;
   });
+  await repo.refreshStatistics(deps.db, deps.dialect);
   summary.elapsedMs = performance.now() - started;
   opts.onProgress?.({ done: summary.requests, total: requests, elapsedMs: summary.elapsedMs });
   return { ok: true, summary };
