@@ -157,14 +157,31 @@ export interface QueueFilter {
 /**
  * One page of the queue, structured fields only (nothing is decrypted). Order: cases
  * awaiting a reply first, then by first-response deadline (oldest first), then id; paged by
- * keyset on that order so page 1,000 costs what page 1 does on the `cases_queue` index.
+ * keyset on that order. Each status is read separately in the order of the `cases_queue`
+ * index (status, awaiting_reply desc, first_response_due_at, id), which no engine can merge
+ * for `status IN (…)` without sorting every active case; the few pages are merged here, so
+ * a page costs about `limit` rows per status however many cases there are.
  */
 export async function listQueueRows(db: Db, f: QueueFilter) {
+  const pages = await Promise.all(f.statuses.map((status) => queueRowsForStatus(db, status, f)));
+  if (pages.length === 1) return pages[0]!;
+  return pages
+    .flat()
+    .sort(
+      (a, b) =>
+        b.awaiting_reply - a.awaiting_reply ||
+        a.first_response_due_at - b.first_response_due_at ||
+        a.id - b.id,
+    )
+    .slice(0, f.limit);
+}
+
+function queueRowsForStatus(db: Db, status: string, f: QueueFilter) {
   let q = db
     .selectFrom('cases')
     .leftJoin('users', 'users.id', 'cases.assignee_id')
     .select([...STRUCTURED, 'users.display_name as assignee_name'])
-    .where('cases.status', 'in', [...f.statuses]);
+    .where('cases.status', '=', status);
   if (f.incidentType !== undefined) q = q.where('cases.incident_type', '=', f.incidentType);
   if (f.region !== undefined) q = q.where('cases.region', '=', f.region);
   if (f.language !== undefined) q = q.where('cases.language', '=', f.language);
@@ -196,7 +213,7 @@ export async function listQueueRows(db: Db, f: QueueFilter) {
     .execute();
 }
 
-export type QueueRow = Awaited<ReturnType<typeof listQueueRows>>[number];
+export type QueueRow = Awaited<ReturnType<typeof queueRowsForStatus>>[number];
 
 /** A case's structured fields with its assignee's name, or undefined. */
 export async function getCaseSummaryRow(db: Db, caseId: number) {
