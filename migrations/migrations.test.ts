@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../src/platform/storage/migrate.js';
 import { engines } from '../test/engines.js';
@@ -14,6 +14,38 @@ for (const engine of engines) {
         expect(first.results?.every((r) => r.status === 'Success')).toBe(true);
         const again = await migrateToLatest(storage);
         expect(again.results).toEqual([]);
+      } finally {
+        await dispose();
+      }
+    });
+
+    it('step one at a time, keeping data written at every earlier step, and step back down', async () => {
+      const { storage, dispose } = await engine.create();
+      const migrator = new Migrator({
+        db: storage.db,
+        provider: { getMigrations: async () => migrations },
+        migrationTableName: 'haven_migrations',
+        migrationLockTableName: 'haven_migrations_lock',
+      });
+      try {
+        const names = Object.keys(migrations);
+        const now = Date.now();
+        for (const [i, name] of names.entries()) {
+          const res = await migrator.migrateTo(name);
+          expect(res.error, name).toBeUndefined();
+          // A user written after each step must still be there after every later one.
+          await storage.db
+            .insertInto('users')
+            .values({ id: `u${i}`, email: `u${i}@example.org`, display_name: `U${i}`, role: 'handler', status: 'active', password_hash: null, totp_secret_enc: null, totp_last_step: null, failed_logins: 0, locked_until: null, locale: 'en', created_at: now, updated_at: now })
+            .execute();
+        }
+        const users = await storage.db.selectFrom('users').select('id').orderBy('id').execute();
+        expect(users.map((u) => u.id)).toEqual(names.map((_, i) => `u${i}`));
+        // Down to the first migration and back up again: every later step reverses cleanly.
+        const down = await migrator.migrateTo(names[0]!);
+        expect(down.error).toBeUndefined();
+        const up = await migrateToLatest(storage);
+        expect(up.results?.map((r) => r.migrationName)).toEqual(names.slice(1));
       } finally {
         await dispose();
       }
