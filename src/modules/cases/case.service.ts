@@ -101,6 +101,8 @@ export interface CaseView {
   messages: StaffMessage[];
   /** The case's recent audit entries, when the actor may see them (else null). */
   audit: AuditLine[] | null;
+  /** When and by which rule its personal data was deleted; null while it is kept. */
+  purged: { at: number; rule: string } | null;
 }
 
 /**
@@ -116,18 +118,19 @@ export async function viewCase(
   const row = await repo.getCaseRow(deps.db, caseId);
   const summary = row && (await repo.getCaseSummaryRow(deps.db, caseId));
   if (!row || !summary) return fail('NOT_FOUND');
-  const key = deps.vault.caseKey(caseId, row.key_wrapped);
+  // A purged case has no key and no messages left: its structured fields are all there is.
+  const key = row.purged_at === null ? deps.vault.caseKey(caseId, row.key_wrapped) : null;
   const messages = (
-    await repo.listMessageRows(deps.db, caseId, ['requester', 'reply', 'note'])
+    key ? await repo.listMessageRows(deps.db, caseId, ['requester', 'reply', 'note']) : []
   ).map((m) => ({
     id: m.id,
     kind: m.kind as StaffMessage['kind'],
     authorId: m.author_id,
     authorName: m.author_name,
-    body: key.open(`message:${m.id}`, m.body_enc),
+    body: key!.open(`message:${m.id}`, m.body_enc),
     createdAt: m.created_at,
   }));
-  const contact = row.contact_enc ? key.open('contact', row.contact_enc) : null;
+  const contact = key && row.contact_enc ? key.open('contact', row.contact_enc) : null;
   await recordAudit(deps.db, deps.now(), { ...actorOf(actor), action: 'case.viewed', caseId });
   let audit: AuditLine[] | null = null;
   if (can(actor, 'case.view_audit', row)) {
@@ -140,7 +143,9 @@ export async function viewCase(
       actorName: r.actorId ? (names.get(r.actorId) ?? null) : null,
     }));
   }
-  return ok({ case: summary, contact, messages, audit });
+  const purged =
+    row.purged_at === null ? null : { at: row.purged_at, rule: row.purge_rule ?? '' };
+  return ok({ case: summary, contact, messages, audit, purged });
 }
 
 /** Staff who can be given a case, for the assignment form. */
@@ -298,6 +303,8 @@ async function postMessage(
   return deps.db.transaction().execute(async (trx): Promise<Result<PostedMessage>> => {
     const row = await repo.getCaseRow(trx, caseId);
     if (!row) return fail('NOT_FOUND');
+    // Its key is gone: nothing can be written to a purged case.
+    if (row.purged_at !== null) return fail('CONFLICT');
     const key = deps.vault.caseKey(caseId, row.key_wrapped);
     const id = messageId(now);
     await repo.insertMessage(trx, {

@@ -26,6 +26,13 @@ export {
   listCaseWorkers,
 } from './case.service.js';
 export { openApiDocument } from './openapi.js';
+export {
+  purgeCasePersonalData,
+  listCasesDueForPurge,
+  purgeRuleLabel,
+  type PurgeReason,
+  type PurgeOutcome,
+} from './purge.service.js';
 
 /** Registers the handler workspace under /staff: the queue (`GET /staff`) and case pages. */
 export async function registerStaff(

@@ -107,6 +107,8 @@ export async function requesterView(
 ): Promise<{ status: string; createdAt: number; messages: RequesterMessage[] }> {
   const row = await repo.getCaseRow(deps.db, caseId);
   if (!row) throw new Error('case not found');
+  // A purged case has no key and no messages (its follow-up sessions end with the purge).
+  if (row.purged_at !== null) return { status: row.status, createdAt: row.created_at, messages: [] };
   const key = deps.vault.caseKey(caseId, row.key_wrapped);
   const rows = await repo.listMessageRows(deps.db, caseId, ['requester', 'reply']);
   await recordAudit(deps.db, deps.now(), {

@@ -16,6 +16,8 @@ export interface Database {
   taxonomy_terms: TaxonomyTermsTable;
   requester_sessions: RequesterSessionsTable;
   intake_form_tokens: IntakeFormTokensTable;
+  retention_rules: RetentionRulesTable;
+  jobs: JobsTable;
 }
 
 export interface UsersTable {
@@ -86,6 +88,10 @@ export interface CasesTable {
   last_activity_at: number;
   closed_at: number | null;
   version: number;
+  /** When the case's personal data was deleted (crypto-shredded); null while it is kept. */
+  purged_at: number | null;
+  /** What deleted it: `retention:<status>` or `requester`. */
+  purge_rule: string | null;
 }
 
 export interface MessagesTable {
@@ -129,4 +135,24 @@ export interface RequesterSessionsTable {
 export interface IntakeFormTokensTable {
   token_hash: string;
   expires_at: number;
+}
+
+/** How long a case of one status keeps its personal data, counted from `basis`. */
+export interface RetentionRulesTable {
+  status: string;
+  basis: string;
+  days: number;
+  enabled: number;
+  updated_at: number;
+  updated_by: string | null;
+}
+
+/** The job schedule: one row per job; a worker claims a row by moving `locked_until`. */
+export interface JobsTable {
+  name: string;
+  next_run_at: number;
+  locked_until: number;
+  locked_by: string | null;
+  last_run_at: number | null;
+  last_error: string | null;
 }

@@ -106,6 +106,21 @@ function AuditTrail(props: {
   );
 }
 
+/** Says that a case's personal data was deleted, when, and by which rule (see purge.service.ts). */
+function PurgedNotice(props: { t: Translate; locale: string; purged: { at: number; rule: string } }) {
+  const { t, purged } = props;
+  const when = formatTime(props.locale, purged.at);
+  const m = /^retention:([a-z_]+):(\d+)d$/.exec(purged.rule);
+  const rule = m
+    ? t('cases.purged.rule_retention', { status: t(`cases.status.${m[1]}`), days: Number(m[2]) })
+    : t('cases.purged.rule_requester');
+  return (
+    <p class="notice" role="status">
+      {t('cases.purged.notice', { when, rule })}
+    </p>
+  );
+}
+
 /**
  * The case page: the conversation with reply and note forms on the main side; facts, contact,
  * assignment, status, triage and the audit trail on the other. What the person may not do is
@@ -146,6 +161,7 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
       <h1>
         {title} <span class="tag">{t(`cases.status.${c.status}`)}</span>
       </h1>
+      {p.view.purged ? <PurgedNotice t={t} locale={ctx.locale} purged={p.view.purged} /> : null}
       {failed ? <ErrorSummary t={t} errors={failed.errors} labels={fieldLabels} /> : null}
       <div class="layout">
         <div>
@@ -155,7 +171,7 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
               <Message t={t} locale={ctx.locale} m={m} />
             ))}
           </section>
-          {can(me, 'case.reply', c) ? (
+          {can(me, 'case.reply', c) && !p.view.purged ? (
             <form method="post" action={`/staff/cases/${c.id}/replies`} class="panel reply-form">
               <h2>{t('cases.reply.title')}</h2>
               <CsrfField token={ctx.csrfToken} />
@@ -172,7 +188,7 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
               <button type="submit">{t('cases.reply.submit')}</button>
             </form>
           ) : null}
-          {can(me, 'case.note', c) ? (
+          {can(me, 'case.note', c) && !p.view.purged ? (
             <form method="post" action={`/staff/cases/${c.id}/notes`} class="panel note-form">
               <h2>{t('cases.note.title')}</h2>
               <CsrfField token={ctx.csrfToken} />

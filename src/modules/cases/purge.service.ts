@@ -1,0 +1,91 @@
+import { ACTIVE_STATUSES } from '../../contracts/case.js';
+import type { Deps } from '../../contracts/deps.js';
+import { recordAudit } from '../../platform/audit/audit.js';
+import * as purgeRepo from './purge.repo.js';
+
+// Crypto-shredding: a case's personal data is deleted by destroying its wrapped data key and
+// deleting its ciphertext rows, in one transaction. Every copy of those rows anywhere else
+// (replicas, old backups without that key) is unreadable from then on. See ADR 12.
+
+/** Why a case's personal data is deleted. */
+export type PurgeReason =
+  | {
+      kind: 'retention';
+      /** The rule that made it due; the case is purged only if it is still due when locked. */
+      rule: { status: string; basis: 'closed_at' | 'last_activity_at'; days: number };
+    }
+  | { kind: 'requester' };
+
+export type PurgeOutcome = 'purged' | 'already_purged' | 'not_due' | 'not_found';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The label stored on the case and in the audit entry: `retention:<status>:<days>d` or `requester`. */
+export function purgeRuleLabel(reason: PurgeReason): string {
+  return reason.kind === 'requester'
+    ? 'requester'
+    : `retention:${reason.rule.status}:${reason.rule.days}d`;
+}
+
+/**
+ * Deletes a case's personal data, in one transaction: its messages (requester messages,
+ * replies, notes), its contact, its wrapped data key, its receipt hash (the follow-up page no
+ * longer finds it), its country and its follow-up sessions; the case is marked purged. Kept
+ * for reports: status, urgency, incident type, severity, region, beneficiary, language,
+ * mandate, contact method, assignee and dates. A `case.purged` audit entry names the reason
+ * and the rule, never any content. A requester's deletion also closes a case still active,
+ * so it leaves the queue. A retention purge re-checks, with the case locked, that it is
+ * still due (its status or dates may have changed since it was listed).
+ */
+export async function purgeCasePersonalData(
+  deps: Deps,
+  caseId: number,
+  reason: PurgeReason,
+): Promise<PurgeOutcome> {
+  const now = deps.now();
+  const label = purgeRuleLabel(reason);
+  return deps.db.transaction().execute(async (trx): Promise<PurgeOutcome> => {
+    const row = await purgeRepo.lockCaseForPurge(trx, caseId, deps.dialect === 'postgres');
+    if (!row) return 'not_found';
+    if (row.purged_at !== null) return 'already_purged';
+    let statusChange: { status: string; closedAt: number } | undefined;
+    if (reason.kind === 'retention') {
+      const { status, basis, days } = reason.rule;
+      const since = row[basis];
+      if (row.status !== status || since === null || since > now - days * DAY_MS) return 'not_due';
+    } else if ((ACTIVE_STATUSES as readonly string[]).includes(row.status)) {
+      statusChange = { status: 'closed', closedAt: now };
+    }
+    await purgeRepo.shredCase(trx, caseId, {
+      at: now,
+      rule: label,
+      ...(statusChange ? { status: statusChange.status, closedAt: statusChange.closedAt } : {}),
+    });
+    await recordAudit(trx, now, {
+      actorKind: reason.kind === 'requester' ? 'requester' : 'system',
+      actorId: null,
+      action: 'case.purged',
+      caseId,
+      detail: {
+        reason: reason.kind,
+        rule: label,
+        ...(statusChange ? { from: row.status, to: statusChange.status } : {}),
+      },
+    });
+    return 'purged';
+  });
+}
+
+/** Cases in `status` due for deletion under a rule at `now`, at most `limit` of them. */
+export async function listCasesDueForPurge(
+  deps: Deps,
+  rule: { status: string; basis: 'closed_at' | 'last_activity_at'; days: number },
+  limit: number,
+): Promise<number[]> {
+  return purgeRepo.listDueCaseIds(deps.db, {
+    status: rule.status,
+    basis: rule.basis,
+    cutoff: deps.now() - rule.days * DAY_MS,
+    limit,
+  });
+}
