@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../config/index.js';
 import { migrateToLatest } from '../platform/storage/migrate.js';
 import { openRuntime } from '../runtime.js';
+import { backupCommand, restoreCommand } from './backup.js';
 import { demoCommand } from './demo.js';
 import { serve } from './serve.js';
 import { registerTokenCommands } from './token.js';
@@ -38,6 +39,8 @@ export function buildCli(): Command {
   registerTokenCommands(program);
 
   program.addCommand(demoCommand());
+  program.addCommand(backupCommand());
+  program.addCommand(restoreCommand());
 
   return program;
 }

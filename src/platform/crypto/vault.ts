@@ -154,3 +154,14 @@ export function loadMasterKey(opts: { masterKeyHex: string | undefined; dataDir:
   writeFileSync(file, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
   return { key, source: 'file-created', file };
 }
+
+/**
+ * The backup subkey (platform/backup): it seals the expiring secrets that backups are
+ * encrypted under. Derived from the master key that stays on disk in every mode, under its
+ * own KDF context, so it can never coincide with another subkey.
+ */
+export function deriveBackupKey(master: Buffer): Buffer {
+  const out = sodium.sodium_malloc(KEY);
+  sodium.crypto_kdf_derive_from_key(out, 1, Buffer.from('havenbak'), master);
+  return out;
+}

@@ -1,0 +1,425 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engines, type Engine } from '../../../test/engines.js';
+import { createHarness, type Harness } from '../../../test/harness.js';
+import { runBackup, runRestore, type Io } from '../../cli/backup.js';
+import { loadConfig } from '../../config/index.js';
+import type { Deps } from '../../contracts/deps.js';
+import { generateDemo } from '../../modules/cases/demo.service.js';
+import { requesterView, submitRequest } from '../../modules/cases/index.js';
+import { deriveBackupKey, randomBytes, Vault } from '../crypto/vault.js';
+import type { Storage } from '../storage/db.js';
+import { createBackup, restoreBackup, verifyBackup, type BackupKeys } from './backup.js';
+import { listTables } from './catalog.js';
+import { backupKeysDir, pruneBackupKeys } from './keys.js';
+
+const MARKER = 'quokka-7f3e-backup-marker';
+const HANDLER = 'backup-test-handler';
+const DAY = 24 * 60 * 60 * 1000;
+const available = engines.filter((e) => e.available);
+
+async function addHandler(deps: Deps): Promise<void> {
+  const now = deps.now();
+  await deps.db
+    .insertInto('users')
+    .values({
+      id: HANDLER,
+      email: 'backup.test@handler.invalid',
+      display_name: 'Backup',
+      role: 'handler',
+      status: 'active',
+      password_hash: null,
+      totp_secret_enc: Buffer.from([0, 1, 2, 255]),
+      totp_last_step: null,
+      failed_logins: 0,
+      locked_until: null,
+      locale: 'en',
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+}
+
+/** Fills an instance with demo cases and one request carrying the marker. */
+async function fill(h: Harness, requests = 40): Promise<{ caseId: number; receipt: string }> {
+  await addHandler(h.deps);
+  const demo = await generateDemo(h.deps, { requests, seed: 'backup', year: 2023, handlerId: HANDLER, batchSize: 16 });
+  expect(demo.ok).toBe(true);
+  return submitRequest(h.deps, {
+    description: `My phone was seized. ${MARKER}`,
+    urgency: 'reactive',
+    country: 'KE',
+    language: 'en',
+    contactMethod: 'none',
+    contact: null,
+    beneficiary: null,
+  });
+}
+
+/** Every row of every table, Buffers as hex, each table's rows sorted: comparable across engines. */
+async function dumpAll(storage: Storage): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const t of await listTables(storage.db, storage.dialect)) {
+    const r = await sql<Record<string, unknown>>`select * from ${sql.table(t.name)}`.execute(storage.db);
+    out[t.name] = r.rows
+      .map((row) =>
+        JSON.stringify(
+          t.columns.map((c) => {
+            const v = row[c];
+            return v instanceof Uint8Array ? `hex:${Buffer.from(v).toString('hex')}` : v;
+          }),
+        ),
+      )
+      .sort();
+  }
+  return out;
+}
+
+/** The same instance's deps with another master key (a target restored with the source's key). */
+function withKey(h: Harness, key: Buffer): Deps {
+  return { ...h.deps, vault: new Vault(key) };
+}
+
+async function readable(deps: Deps, caseId: number): Promise<string> {
+  try {
+    const v = await requesterView(deps, caseId);
+    return v.messages.map((m) => m.body).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/** Shreds a case the way retention does: key, messages, contact, sessions and receipt hash go. */
+async function shred(deps: Deps, caseId: number): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('messages').where('case_id', '=', caseId).execute();
+    await trx.deleteFrom('requester_sessions').where('case_id', '=', caseId).execute();
+    await trx
+      .updateTable('cases')
+      .set({ key_wrapped: Buffer.alloc(0), contact_enc: null, receipt_hash: `purged:${caseId}` })
+      .where('id', '=', caseId)
+      .execute();
+  });
+}
+
+function collect(): Io & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, out: (l) => lines.push(`out: ${l}`), err: (l) => lines.push(`err: ${l}`) };
+}
+
+const work = mkdtempSync(join(tmpdir(), 'haven-backup-test-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+let fileNo = 0;
+const newFile = (): string => join(work, `b${++fileNo}.havenbak`);
+
+describe.each(available.map((e) => [e.name, e] as const))('backup from %s', (_name, from: Engine) => {
+  let src: Harness;
+  let keys: BackupKeys;
+  let marked: { caseId: number; receipt: string };
+  let file: string;
+  let before: Record<string, string[]>;
+
+  beforeAll(async () => {
+    src = await createHarness(from);
+    marked = await fill(src, 150);
+    keys = { backupKey: deriveBackupKey(src.masterKey), keysDir: backupKeysDir(src.dataDir) };
+    file = newFile();
+    const s = await createBackup(src.deps.storage, keys, file, { now: src.clock.now });
+    expect(s.rows).toBeGreaterThan(100);
+    // Several chunks, so damage in the middle is not damage in the first chunk.
+    expect(s.bytes).toBeGreaterThan(3 * 64 * 1024);
+    before = await dumpAll(src.deps.storage);
+  });
+  afterAll(async () => {
+    await src.close();
+  });
+
+  it('writes a 0600 file with no plaintext of a request, nor its receipt, and no partial files', () => {
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const bytes = readFileSync(file);
+    expect(bytes.includes(Buffer.from(MARKER))).toBe(false);
+    expect(bytes.includes(Buffer.from(marked.receipt))).toBe(false);
+    expect(bytes.includes(Buffer.from(marked.receipt.replace(/[^A-Za-z0-9]/g, '')))).toBe(false);
+    expect(bytes.includes(Buffer.from('backup.test@handler.invalid'))).toBe(false);
+    expect(readdirSync(work).filter((f) => f.includes('.partial'))).toEqual([]);
+    const header = verifyBackup(file, keys);
+    expect(header.tables.map((t) => t.name)).toEqual(expect.arrayContaining(['users', 'cases', 'messages', 'audit_log']));
+    // Parents come before children.
+    const order = header.tables.map((t) => t.name);
+    expect(order.indexOf('users')).toBeLessThan(order.indexOf('cases'));
+    expect(order.indexOf('cases')).toBeLessThan(order.indexOf('messages'));
+  });
+
+  describe.each(available.map((e) => [e.name, e] as const))('restored into %s', (_to, to: Engine) => {
+    let dst: Harness;
+    beforeAll(async () => {
+      dst = await createHarness(to);
+    });
+    afterAll(async () => {
+      await dst.close();
+    });
+
+    it('brings back every row of every table, and the cases still open with the same master key', async () => {
+      const r = await restoreBackup(dst.deps.storage, keys, file);
+      expect(r).toMatchObject({ ok: true });
+      expect(await dumpAll(dst.deps.storage)).toEqual(before);
+      const deps = withKey(dst, src.masterKey);
+      expect(await readable(deps, marked.caseId)).toContain(MARKER);
+      // The next case gets the id the original would have given it.
+      const next = await submitRequest(deps, {
+        description: 'after restore',
+        urgency: 'preventive',
+        country: 'KE',
+        language: 'en',
+        contactMethod: 'none',
+        contact: null,
+        beneficiary: null,
+      });
+      expect(next.caseId).toBe(marked.caseId + 1);
+      // The audit log is still append-only.
+      await expect(sql`update audit_log set action = 'x'`.execute(dst.deps.db)).rejects.toThrow(/append-only/);
+      await expect(sql`delete from audit_log`.execute(dst.deps.db)).rejects.toThrow(/append-only/);
+    });
+
+    it('refuses an instance that holds data, and replaces it with --force, audit guard intact', async () => {
+      const r = await restoreBackup(dst.deps.storage, keys, file);
+      expect(r).toMatchObject({ ok: false, code: 'RESTORE_NOT_EMPTY' });
+      const forced = await restoreBackup(dst.deps.storage, keys, file, { force: true });
+      expect(forced).toMatchObject({ ok: true });
+      expect(await dumpAll(dst.deps.storage)).toEqual(before);
+      await expect(sql`delete from audit_log`.execute(dst.deps.db)).rejects.toThrow(/append-only/);
+    });
+  });
+
+  describe('damage', () => {
+    let dst: Harness;
+    let state: Record<string, string[]>;
+    beforeAll(async () => {
+      // A target that already holds other data: every refusal below must leave it untouched.
+      dst = await createHarness(from);
+      await fill(dst, 5);
+      state = await dumpAll(dst.deps.storage);
+    });
+    afterAll(async () => {
+      await dst.close();
+    });
+
+    const refusals: [string, (f: string) => void, RegExp][] = [
+      [
+        'a flipped byte in the middle',
+        (f) => {
+          const b = readFileSync(f);
+          b[Math.floor(b.length / 2)]! ^= 0x01;
+          writeFileSync(f, b);
+        },
+        /damaged/,
+      ],
+      [
+        'a flipped byte in the header',
+        (f) => {
+          const b = readFileSync(f);
+          b[8]! ^= 0x01;
+          writeFileSync(f, b);
+        },
+        /format/,
+      ],
+      [
+        'a flipped byte in the stream header',
+        (f) => {
+          const b = readFileSync(f);
+          b[40]! ^= 0x01; // inside the secretstream header
+          writeFileSync(f, b);
+        },
+        /damaged or was changed/,
+      ],
+      [
+        'a flipped byte in the final chunk',
+        (f) => {
+          const b = readFileSync(f);
+          b[b.length - 30]! ^= 0x80;
+          writeFileSync(f, b);
+        },
+        /damaged or was changed/,
+      ],
+      ['a file cut in half', (f) => truncateSync(f, Math.floor(statSync(f).size / 2)), /cut short/],
+      ['a file missing its final chunk', (f) => truncateSync(f, statSync(f).size - 100), /cut short/],
+      ['a file with bytes appended', (f) => writeFileSync(f, Buffer.concat([readFileSync(f), Buffer.from([0, 0, 0, 0])])), /damaged/],
+      ['a file that is not a backup', (f) => writeFileSync(f, 'SQLite format 3\0'), /not a Haven backup/],
+    ];
+
+    it.each(refusals)('refuses %s and changes nothing, even with --force', async (_what, damage, message) => {
+      const copy = newFile();
+      writeFileSync(copy, readFileSync(file), { mode: 0o600 });
+      damage(copy);
+      const r = await restoreBackup(dst.deps.storage, keys, copy, { force: true });
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.message).toMatch(message);
+      expect(await dumpAll(dst.deps.storage)).toEqual(state);
+    });
+
+    it('refuses a wrong master key and changes nothing', async () => {
+      const wrong = { ...keys, backupKey: deriveBackupKey(randomBytes(32)) };
+      const r = await restoreBackup(dst.deps.storage, wrong, file, { force: true });
+      expect(r).toMatchObject({ ok: false, code: 'BACKUP_WRONG_KEY' });
+      if (!r.ok) expect(r.message).toMatch(/master key/);
+      expect(await dumpAll(dst.deps.storage)).toEqual(state);
+    });
+
+    it('refuses a backup from a newer schema', async () => {
+      const d = await from.create();
+      try {
+        // A database whose schema has one migration this code does not know.
+        const { migrateToLatest } = await import('../storage/migrate.js');
+        await migrateToLatest(d.storage);
+        await sql`insert into haven_migrations (name, timestamp) values ('2099-01-01-999-future', '2099-01-01T00:00:00.000Z')`.execute(d.storage.db);
+        const f = newFile();
+        await createBackup(d.storage, keys, f, { now: src.clock.now });
+        const r = await restoreBackup(dst.deps.storage, keys, f, { force: true });
+        expect(r).toMatchObject({ ok: false, code: 'BACKUP_SCHEMA_NEWER' });
+        if (!r.ok) expect(r.message).toMatch(/newer Haven.*2099-01-01-999-future/);
+        expect(await dumpAll(dst.deps.storage)).toEqual(state);
+      } finally {
+        await d.dispose();
+      }
+    });
+  });
+
+  it('leaves no file under the final name when the backup fails', async () => {
+    const out = newFile();
+    // A failure inside the snapshot (a query that throws halfway) must leave nothing behind.
+    const failing: Storage = {
+      ...src.deps.storage,
+      db: src.deps.storage.db.withPlugin({
+        transformQuery: (a) => {
+          if (JSON.stringify(a.node).includes('count(*)')) throw new Error('simulated failure');
+          return a.node;
+        },
+        transformResult: async (a) => a.result,
+      }),
+    };
+    await expect(createBackup(failing, keys, out, { now: src.clock.now })).rejects.toThrow();
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(work).filter((f) => f.includes('.partial'))).toEqual([]);
+  });
+});
+
+describe.each(available.map((e) => [e.name, e] as const))('shredded cases and old backups on %s', (_name, engine: Engine) => {
+  it('a backup older than the horizon cannot be opened, so it cannot bring a shredded case back', async () => {
+    const src = await createHarness(engine);
+    const dst = await createHarness(engine);
+    try {
+      const marked = await fill(src, 5);
+      const keys = { backupKey: deriveBackupKey(src.masterKey), keysDir: backupKeysDir(src.dataDir) };
+      const old = newFile();
+      await createBackup(src.deps.storage, keys, old, { now: src.clock.now });
+
+      src.clock.advance(DAY);
+      await shred(src.deps, marked.caseId);
+      expect(await readable(src.deps, marked.caseId)).toBe('');
+      const after = newFile();
+      await createBackup(src.deps.storage, keys, after, { now: src.clock.now });
+      expect(await restoreBackup(dst.deps.storage, keys, after, { now: src.clock.now })).toMatchObject({ ok: true });
+      expect(await readable(withKey(dst, src.masterKey), marked.caseId)).toBe('');
+
+      // Within the horizon the old backup still holds the case's wrapped key: restoring it
+      // brings the case back (ADR 11 says so plainly; retention purges it again on its next run).
+      expect(await restoreBackup(dst.deps.storage, keys, old, { force: true, now: src.clock.now })).toMatchObject({ ok: true });
+      expect(await readable(withKey(dst, src.masterKey), marked.caseId)).toContain(MARKER);
+
+      // Past the horizon the epoch secret is destroyed: the old file opens for no one,
+      // even with the master key, and a restore changes nothing.
+      src.clock.advance(30 * DAY);
+      expect(pruneBackupKeys(keys.keysDir, src.clock.now()).length).toBeGreaterThan(0);
+      await expect(async () => verifyBackup(old, keys)).rejects.toThrow(/destroyed 30 days/);
+      const state = await dumpAll(dst.deps.storage);
+      const r = await restoreBackup(dst.deps.storage, keys, old, { force: true, now: src.clock.now });
+      expect(r).toMatchObject({ ok: false, code: 'BACKUP_KEY_DESTROYED' });
+      expect(await dumpAll(dst.deps.storage)).toEqual(state);
+      expect(readdirSync(keys.keysDir)).toEqual([]);
+    } finally {
+      await src.close();
+      await dst.close();
+    }
+  });
+
+  it('rotates the backup key weekly and destroys each key 30 days after it was made', async () => {
+    const h = await createHarness(engine);
+    try {
+      const keys = { backupKey: deriveBackupKey(h.masterKey), keysDir: backupKeysDir(h.dataDir) };
+      const files: string[] = [];
+      for (let d = 0; d < 40; d += 3) {
+        const f = newFile();
+        await createBackup(h.deps.storage, keys, f, { now: h.clock.now });
+        files.push(f);
+        h.clock.advance(3 * DAY);
+      }
+      const epochs = readdirSync(keys.keysDir);
+      expect(epochs.length).toBeGreaterThanOrEqual(3);
+      expect(epochs.length).toBeLessThanOrEqual(6);
+      for (const f of readdirSync(keys.keysDir)) expect(statSync(join(keys.keysDir, f)).mode & 0o777).toBe(0o600);
+      // The newest backups open; the first ones no longer do.
+      expect(() => verifyBackup(files.at(-1)!, keys)).not.toThrow();
+      expect(() => verifyBackup(files[0]!, keys)).toThrow(/destroyed/);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe.each(available.map((e) => [e.name, e] as const))('haven backup and haven restore on %s', (_name, engine: Engine) => {
+  it('back up, refuse a second write to the same file, restore, refuse a non-empty instance, force', async () => {
+    const src = await createHarness(engine);
+    const dst = await createHarness(engine);
+    try {
+      await fill(src, 5);
+      const env = (h: Harness): ReturnType<typeof loadConfig> =>
+        loadConfig({
+          LOG_LEVEL: 'silent',
+          DATA_DIR: h.dataDir,
+          HAVEN_MASTER_KEY: src.masterKey.toString('hex'),
+          ...(h.databaseUrl ? { DATABASE_URL: h.databaseUrl } : {}),
+        });
+      const out = newFile();
+      let io = collect();
+      expect(await runBackup(env(src), { out, now: src.clock.now }, io)).toBe(0);
+      expect(io.lines.join('\n')).toMatch(/^out: Backup written: .*rows/m);
+      expect(io.lines.join('\n')).not.toContain(src.masterKey.toString('hex'));
+
+      io = collect();
+      expect(await runBackup(env(src), { out, now: src.clock.now }, io)).toBe(1);
+      expect(io.lines.join('\n')).toMatch(/already exists/);
+
+      // The target needs the source's backup keys folder, as after copying it to a new machine.
+      const { cpSync } = await import('node:fs');
+      cpSync(backupKeysDir(src.dataDir), backupKeysDir(dst.dataDir), { recursive: true });
+      io = collect();
+      expect(await runRestore(env(dst), { in: out, now: src.clock.now }, io)).toBe(0);
+      expect(io.lines.join('\n')).toMatch(/^out: Restored \d+ rows/m);
+      expect(await dumpAll(dst.deps.storage)).toEqual(await dumpAll(src.deps.storage));
+
+      io = collect();
+      expect(await runRestore(env(dst), { in: out, now: src.clock.now }, io)).toBe(1);
+      expect(io.lines.join('\n')).toMatch(/Refusing: this instance already holds data.*--force.*Nothing was changed/);
+
+      io = collect();
+      expect(await runRestore(env(dst), { in: out, force: true, now: src.clock.now }, io)).toBe(0);
+
+      io = collect();
+      expect(await runRestore(env(dst), { in: join(work, 'missing'), now: src.clock.now }, io)).toBe(1);
+      expect(io.lines.join('\n')).toMatch(/does not exist/);
+
+      const noKey = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: mkdtempSync(join(tmpdir(), 'haven-nokey-')) });
+      io = collect();
+      expect(await runRestore(noKey, { in: out }, io)).toBe(1);
+      expect(io.lines.join('\n')).toMatch(/no master key/);
+      expect(existsSync(join(noKey.dataDir, 'keys', 'master.key'))).toBe(false);
+      rmSync(noKey.dataDir, { recursive: true, force: true });
+    } finally {
+      await src.close();
+      await dst.close();
+    }
+  });
+});

@@ -1,0 +1,362 @@
+import { closeSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { sql } from 'kysely';
+import type { Storage } from '../storage/db.js';
+import {
+  BackupError,
+  ContainerWriter,
+  lines,
+  readContainer,
+  readContainerHeader,
+  tempSuffix,
+  type BackupFailure,
+} from './container.js';
+import {
+  appliedMigrations,
+  emptyTables,
+  listTables,
+  readCounters,
+  writeCounters,
+  type AnyDb,
+  type TableInfo,
+} from './catalog.js';
+import { currentBackupEpoch, openEpochKey, pruneBackupKeys } from './keys.js';
+
+/**
+ * `haven backup` and `haven restore`: a logical dump of every table, taken in one consistent
+ * read transaction while Haven runs, written as JSON lines inside the encrypted container
+ * (container.ts) under an expiring backup key (keys.ts). The same file restores on SQLite
+ * and PostgreSQL. Design and guarantees: docs/decisions/0011-backups.md.
+ */
+
+export const DUMP_FORMAT = 1;
+const PAGE = 2000;
+// Both engines accept tens of thousands of bound values per statement; stay well below.
+const MAX_VALUES_PER_INSERT = 20_000;
+
+/** The first plaintext line of a backup. */
+export interface DumpHeader {
+  format: number;
+  createdAt: number;
+  engine: string;
+  /** The schema version: every applied migration, in order. */
+  migrations: string[];
+  tables: { name: string; columns: string[]; rows: number }[];
+  /** Identity counters by table (the next id handed out is one more). */
+  counters: Record<string, number>;
+}
+
+export interface BackupKeys {
+  /** The backup subkey of the master key (vault.deriveBackupKey). */
+  backupKey: Buffer;
+  /** The folder of expiring epoch secrets (keys.backupKeysDir). */
+  keysDir: string;
+}
+
+export interface BackupSummary {
+  file: string;
+  bytes: number;
+  tables: number;
+  rows: number;
+  epochId: string;
+  /** When the key that opens this backup will be destroyed. */
+  readableUntil: number;
+  elapsedMs: number;
+}
+
+function encodeValue(v: unknown): unknown {
+  if (v instanceof Uint8Array) return { $b: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') };
+  if (typeof v === 'bigint') return Number(v);
+  return v;
+}
+
+function decodeValue(v: unknown, dialect: Storage['dialect']): unknown {
+  if (v !== null && typeof v === 'object' && '$b' in v) return Buffer.from((v as { $b: string }).$b, 'base64');
+  // SQLite has no boolean type; Haven stores flags as 0/1 anyway.
+  if (typeof v === 'boolean' && dialect === 'sqlite') return v ? 1 : 0;
+  return v;
+}
+
+async function* pages(db: AnyDb, t: TableInfo): AsyncGenerator<Record<string, unknown>[]> {
+  const cols = sql.join(t.columns.map((c) => sql.ref(c)));
+  const table = sql.table(t.name);
+  if (t.primaryKey.length === 0) {
+    // No key to page by (none today): order by every column so pages are stable in the snapshot.
+    for (let offset = 0; ; offset += PAGE) {
+      const r = await sql<Record<string, unknown>>`select ${cols} from ${table} order by ${cols} limit ${PAGE} offset ${offset}`.execute(db);
+      if (r.rows.length) yield r.rows;
+      if (r.rows.length < PAGE) return;
+    }
+  }
+  const key = sql.join(t.primaryKey.map((c) => sql.ref(c)));
+  let last: unknown[] | undefined;
+  for (;;) {
+    const where = last ? sql`where (${key}) > (${sql.join(last.map((v) => sql.val(v)))})` : sql``;
+    const r = await sql<Record<string, unknown>>`select ${cols} from ${table} ${where} order by ${key} limit ${PAGE}`.execute(db);
+    if (r.rows.length) yield r.rows;
+    if (r.rows.length < PAGE) return;
+    const end = r.rows[r.rows.length - 1]!;
+    last = t.primaryKey.map((c) => end[c]);
+  }
+}
+
+/** Runs `fn` in a read-only snapshot: every table is read as of one instant. */
+async function inSnapshot<T>(storage: Storage, fn: (db: AnyDb) => Promise<T>): Promise<T> {
+  if (storage.dialect === 'postgres') {
+    return storage.db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(fn);
+  }
+  // SQLite in WAL mode: a read transaction sees one snapshot and does not block writers.
+  return storage.db.transaction().execute(fn);
+}
+
+/**
+ * Writes an encrypted backup of the whole database to `out`. The file appears under its name
+ * only when complete (written as a 0600 temporary file beside it, synced, then renamed).
+ */
+export async function createBackup(
+  storage: Storage,
+  keys: BackupKeys,
+  out: string,
+  opts: { now?: () => number } = {},
+): Promise<BackupSummary> {
+  const now = opts.now ?? Date.now;
+  const started = Date.now();
+  const epoch = currentBackupEpoch(keys.keysDir, keys.backupKey, now());
+  const tmp = join(dirname(out), `.${basename(out)}.${tempSuffix()}.partial`);
+  const fd = openSync(tmp, 'wx', 0o600);
+  let done = false;
+  try {
+    const writer = new ContainerWriter(fd, epoch.key, epoch.id);
+    const summary = await inSnapshot(storage, async (db) => {
+      const tables = await listTables(db, storage.dialect);
+      const header: DumpHeader = {
+        format: DUMP_FORMAT,
+        createdAt: now(),
+        engine: storage.dialect,
+        migrations: await appliedMigrations(db),
+        tables: [],
+        counters: await readCounters(db, storage.dialect, tables),
+      };
+      for (const t of tables) {
+        const r = await sql<{ n: number }>`select count(*) as n from ${sql.table(t.name)}`.execute(db);
+        header.tables.push({ name: t.name, columns: t.columns, rows: Number(r.rows[0]?.n ?? 0) });
+      }
+      writer.write(`${JSON.stringify(header)}\n`);
+      let total = 0;
+      for (const t of tables) {
+        let n = 0;
+        for await (const page of pages(db, t)) {
+          let text = '';
+          for (const row of page) text += `${JSON.stringify(t.columns.map((c) => encodeValue(row[c])))}\n`;
+          writer.write(text);
+          n += page.length;
+        }
+        const expected = header.tables.find((x) => x.name === t.name)!.rows;
+        if (n !== expected) throw new Error(`table ${t.name} changed during the backup (${n} rows read, ${expected} counted)`);
+        total += n;
+      }
+      writer.write(`${JSON.stringify({ end: true, rows: total })}\n`);
+      return { tables: tables.length, rows: total };
+    });
+    writer.finish();
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, out);
+    try {
+      const dfd = openSync(dirname(out), 'r');
+      fsyncSync(dfd);
+      closeSync(dfd);
+    } catch {
+      // Some platforms cannot sync a directory; the rename itself is still atomic.
+    }
+    done = true;
+    return {
+      file: out,
+      bytes: writer.bytes,
+      ...summary,
+      epochId: epoch.id,
+      readableUntil: epoch.destroyAt,
+      elapsedMs: Date.now() - started,
+    };
+  } finally {
+    if (!done) {
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed
+      }
+      rmSync(tmp, { force: true });
+    }
+  }
+}
+
+/** Opens a backup file and returns its decrypted lines; the caller closes `fd`. */
+function openBackup(fd: number, keys: BackupKeys): { lines: Generator<string>; epochId: string } {
+  const header = readContainerHeader(fd);
+  const k = openEpochKey(keys.keysDir, keys.backupKey, header.epochId);
+  if (!k.ok) {
+    throw k.code === 'BACKUP_KEY_DESTROYED'
+      ? new BackupError(
+          'BACKUP_KEY_DESTROYED',
+          `the key for this backup (epoch ${header.epochId}) is not in ${keys.keysDir}: backup keys are destroyed 30 days after they are made, ` +
+            'so this backup can no longer be opened (or the keys folder was not copied to this machine, or the file header is damaged)',
+        )
+      : new BackupError(
+          'BACKUP_WRONG_KEY',
+          'the backup key cannot be opened with this master key: use the master key of the instance that made the backup',
+        );
+  }
+  return { lines: lines(readContainer(fd, header, k.key)), epochId: header.epochId };
+}
+
+function parseHeader(line: string | undefined): DumpHeader {
+  let h: DumpHeader | undefined;
+  try {
+    h = line === undefined ? undefined : (JSON.parse(line) as DumpHeader);
+  } catch {
+    h = undefined;
+  }
+  if (!h || !Array.isArray(h.tables) || !Array.isArray(h.migrations)) {
+    throw new BackupError('BACKUP_DAMAGED', 'the backup opened but its contents are not a Haven dump');
+  }
+  if (h.format !== DUMP_FORMAT) {
+    throw new BackupError('BACKUP_UNSUPPORTED_FORMAT', `this backup's dump format ${h.format} is not supported by this version of Haven`);
+  }
+  return h;
+}
+
+/**
+ * Reads the whole file and checks every chunk's authentication, the final tag and the row
+ * counts, without touching any database. Returns the dump header.
+ */
+export function verifyBackup(file: string, keys: BackupKeys): DumpHeader {
+  const fd = openSync(file, 'r');
+  try {
+    const it = openBackup(fd, keys).lines;
+    const header = parseHeader(it.next().value as string | undefined);
+    const expected = header.tables.reduce((s, t) => s + t.rows, 0);
+    let rows = 0;
+    let end: { end?: boolean; rows?: number } | undefined;
+    for (const line of it) {
+      if (end) throw new BackupError('BACKUP_DAMAGED', 'the backup has data after its end marker');
+      if (line.startsWith('{')) end = JSON.parse(line) as typeof end;
+      else rows++;
+    }
+    if (!end?.end || end.rows !== expected || rows !== expected) {
+      throw new BackupError('BACKUP_DAMAGED', `the backup holds ${rows} rows but its header promises ${expected}`);
+    }
+    return header;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export type RestoreResult =
+  | { ok: true; tables: number; rows: number; elapsedMs: number; header: DumpHeader }
+  | { ok: false; code: BackupFailure; message: string };
+
+/** Counts rows in the tables that hold people, requests or history. */
+async function dataRows(db: AnyDb, tables: TableInfo[]): Promise<number> {
+  let n = 0;
+  for (const name of ['users', 'cases', 'audit_log']) {
+    if (!tables.some((t) => t.name === name)) continue;
+    const r = await sql<{ n: number }>`select count(*) as n from ${sql.table(name)}`.execute(db);
+    n += Number(r.rows[0]?.n ?? 0);
+  }
+  return n;
+}
+
+function checkSchema(header: DumpHeader, current: string[]): void {
+  const known = new Set(current);
+  const unknown = header.migrations.filter((m) => !known.has(m));
+  if (unknown.length) {
+    throw new BackupError(
+      'BACKUP_SCHEMA_NEWER',
+      `this backup was made by a newer Haven (its schema includes ${unknown.join(', ')}); upgrade Haven, then restore`,
+    );
+  }
+  if (header.migrations.length < current.length && current.slice(0, header.migrations.length).join('\n') === header.migrations.join('\n')) {
+    throw new BackupError(
+      'BACKUP_SCHEMA_OLDER',
+      `this backup was made at an older schema (last migration ${header.migrations.at(-1) ?? 'none'}; this Haven is at ${current.at(-1)}). ` +
+        'Restore it with the Haven release that made it into an empty instance, then upgrade that instance',
+    );
+  }
+  if (header.migrations.join('\n') !== current.join('\n')) {
+    throw new BackupError('BACKUP_SCHEMA_MISMATCH', 'this backup was made at a schema this Haven does not have; restore it with the release that made it');
+  }
+}
+
+/**
+ * Restores a backup into a migrated instance, inside one transaction: any failure (damage
+ * found late, a constraint) rolls everything back. The whole file is verified first, so a
+ * damaged or truncated file changes nothing. Refuses an instance that holds users, cases or
+ * audit entries unless `force`, which empties every table first, in the same transaction.
+ */
+export async function restoreBackup(
+  storage: Storage,
+  keys: BackupKeys,
+  file: string,
+  opts: { force?: boolean; now?: () => number } = {},
+): Promise<RestoreResult> {
+  const started = Date.now();
+  try {
+    pruneBackupKeys(keys.keysDir, (opts.now ?? Date.now)());
+    const verified = verifyBackup(file, keys);
+    checkSchema(verified, await appliedMigrations(storage.db));
+    const fd = openSync(file, 'r');
+    try {
+      const it = openBackup(fd, keys).lines;
+      const header = parseHeader(it.next().value as string | undefined);
+      const rows = await storage.db.transaction().execute(async (db) => {
+        const tables = await listTables(db, storage.dialect);
+        const byName = new Map(tables.map((t) => [t.name, t]));
+        for (const bt of header.tables) {
+          const t = byName.get(bt.name);
+          if (!t || [...t.columns].sort().join() !== [...bt.columns].sort().join()) {
+            throw new BackupError('BACKUP_SCHEMA_MISMATCH', `table ${bt.name} in the backup does not match this database's table of that name`);
+          }
+        }
+        if (!opts.force && (await dataRows(db, tables)) > 0) {
+          throw new BackupError(
+            'RESTORE_NOT_EMPTY',
+            'this instance already holds data (users, cases or audit entries); restore into a fresh instance, or pass --force to replace everything in it',
+          );
+        }
+        if (storage.dialect === 'sqlite') await sql`pragma defer_foreign_keys = on`.execute(db);
+        // Rows a migration seeds (taxonomies, default rules) are replaced by the backup's own.
+        await emptyTables(db, storage.dialect, tables);
+        let total = 0;
+        for (const bt of header.tables) {
+          const batch = Math.max(1, Math.min(500, Math.floor(MAX_VALUES_PER_INSERT / Math.max(1, bt.columns.length))));
+          const cols = sql.join(bt.columns.map((c) => sql.ref(c)));
+          let pending: unknown[][] = [];
+          const flush = async (): Promise<void> => {
+            if (!pending.length) return;
+            const values = sql.join(pending.map((r) => sql`(${sql.join(r.map((v) => sql.val(decodeValue(v, storage.dialect))))})`));
+            await sql`insert into ${sql.table(bt.name)} (${cols}) values ${values}`.execute(db);
+            pending = [];
+          };
+          for (let i = 0; i < bt.rows; i++) {
+            const line = it.next();
+            if (line.done) throw new BackupError('BACKUP_TRUNCATED', 'the backup ended before all rows were read');
+            pending.push(JSON.parse(line.value) as unknown[]);
+            if (pending.length >= batch) await flush();
+          }
+          await flush();
+          total += bt.rows;
+        }
+        await writeCounters(db, storage.dialect, tables, header.counters ?? {});
+        // Drain the stream so the final tag is checked before commit.
+        for (const _ of it) void _;
+        return total;
+      });
+      return { ok: true, tables: header.tables.length, rows, elapsedMs: Date.now() - started, header };
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    if (e instanceof BackupError) return { ok: false, code: e.code, message: e.message };
+    throw e;
+  }
+}
