@@ -3,6 +3,7 @@ import * as core from './2026-11-22-001-core.js';
 import * as intakeFormTokens from './2026-11-22-002-intake-form-tokens.js';
 import * as caseQueueIndex from './2026-11-22-003-case-queue-index.js';
 import * as retention from './2026-11-22-005-retention.js';
+import * as intakeAbuse from './2026-11-22-006-intake-abuse.js';
 
 /** Every migration, in order. Names are ISO-dated; never rename or edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22-002-intake-form-tokens': intakeFormTokens,
   '2026-11-22-003-case-queue-index': caseQueueIndex,
   '2026-11-22-005-retention': retention,
+  '2026-11-22-006-intake-abuse': intakeAbuse,
 };

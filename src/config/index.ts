@@ -26,6 +26,10 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  // Intake abuse resistance (ADR 13): requests beyond the hourly budget, or sent sooner than
+  // this many seconds after the form was shown, are saved as suspected spam, never refused.
+  INTAKE_BUDGET_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(60),
+  INTAKE_MIN_FILL_SECONDS: z.coerce.number().int().min(0).max(600).default(3),
 });
 
 const hints: Record<string, string> = {
@@ -33,6 +37,8 @@ const hints: Record<string, string> = {
   DATABASE_URL: 'leave DATABASE_URL unset for the embedded SQLite, or set e.g. postgres://haven@127.0.0.1:5432/haven',
   HAVEN_MASTER_KEY: 'generate one with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'hex\'))"',
   PUBLIC_URL: 'the address people use to reach Haven, e.g. https://help.example.org',
+  INTAKE_BUDGET_PER_HOUR: 'a whole number of requests per hour, e.g. INTAKE_BUDGET_PER_HOUR=60',
+  INTAKE_MIN_FILL_SECONDS: 'a whole number of seconds from 0 (off) to 600, e.g. INTAKE_MIN_FILL_SECONDS=3',
 };
 
 export interface Config {
@@ -49,6 +55,10 @@ export interface Config {
   logLevel: string;
   bodyLimitBytes: number;
   trustProxy: boolean;
+  /** Accepted public requests per sliding hour before more go to the suspected-spam queue. */
+  intakeBudgetPerHour: number;
+  /** A request form sent sooner than this after it was shown is suspected spam (0: off). */
+  intakeMinFillSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -91,5 +101,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: c.LOG_LEVEL,
     bodyLimitBytes: c.BODY_LIMIT_BYTES,
     trustProxy: c.TRUST_PROXY === 'true',
+    intakeBudgetPerHour: c.INTAKE_BUDGET_PER_HOUR,
+    intakeMinFillSeconds: c.INTAKE_MIN_FILL_SECONDS,
   };
 }

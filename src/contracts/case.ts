@@ -8,11 +8,19 @@ export const CASE_STATUSES = [
   'closed',
   'out_of_mandate',
   'referred',
+  'spam',
 ] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 /** Statuses in which a case still needs the helpline's attention. */
 export const ACTIVE_STATUSES: readonly CaseStatus[] = ['new', 'vetting', 'open', 'waiting'];
+
+/**
+ * Why a case is suspected spam: intake's checks (a filled honeypot field, a form sent sooner
+ * than a person could fill it, a request beyond the hourly budget) or a staff member's hand.
+ */
+export const SPAM_REASONS = ['honeypot', 'too_fast', 'over_budget', 'staff'] as const;
+export type SpamReason = (typeof SPAM_REASONS)[number];
 
 export const URGENCIES = ['reactive', 'preventive'] as const;
 export type Urgency = (typeof URGENCIES)[number];

@@ -26,6 +26,8 @@ const table: Record<CaseAction, string[]> = {
   'case.claim': W,
   'case.assign': W,
   'case.view_audit': L,
+  'case.mark_spam': L,
+  'case.not_spam': W,
 };
 
 describe('case policy', () => {

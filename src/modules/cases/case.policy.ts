@@ -13,6 +13,8 @@ import { fail, ok, type Result } from '../../platform/errors.js';
  *   own case to someone else or release it (the shift handover), but not take or move a
  *   case someone else holds.
  * - The case's audit trail is for coordinators and admins.
+ * - Marking requests as spam (one or many at once) is for coordinators and admins; any
+ *   case worker may move a suspected one back to the main queue ("not spam").
  * - Fund officers, researchers and auditors are denied everything here until their modules
  *   decide what they need (an auditor will read the audit log only).
  */
@@ -26,6 +28,8 @@ export const CASE_ACTIONS = [
   'case.claim',
   'case.assign',
   'case.view_audit',
+  'case.mark_spam',
+  'case.not_spam',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -53,6 +57,10 @@ const rules: Record<CaseAction, Rule> = {
     LEADS.includes(p.role) ||
     (p.role === 'handler' && (c === undefined || c.assignee_id === p.userId)),
   'case.view_audit': (p) => LEADS.includes(p.role),
+  // Marking as spam sends a request towards deletion, so it is for leads; taking one out of
+  // the suspected-spam queue rescues a person, so anyone who works the queue may.
+  'case.mark_spam': (p) => LEADS.includes(p.role),
+  'case.not_spam': (p) => WORKERS.includes(p.role),
 };
 
 /**

@@ -18,6 +18,9 @@ export interface NewCaseRow {
   contact_method: string;
   created_at: number;
   first_response_due_at: number;
+  /** 1 to save it in the suspected-spam queue (default 0), with its reason code. */
+  suspected_spam?: number;
+  spam_reason?: string | null;
 }
 
 export async function insertCase(db: Db, row: NewCaseRow): Promise<number> {
@@ -145,6 +148,8 @@ export interface QueueCursor {
 
 export interface QueueFilter {
   statuses: readonly string[];
+  /** 0: the main queue; 1: the suspected-spam queue (see the `cases_queue_main` index). */
+  suspectedSpam?: 0 | 1 | undefined;
   incidentType?: string | undefined;
   region?: string | undefined;
   language?: string | undefined;
@@ -180,8 +185,9 @@ function queueRowsForStatus(db: Db, status: string, f: QueueFilter) {
   let q = db
     .selectFrom('cases')
     .leftJoin('users', 'users.id', 'cases.assignee_id')
-    .select([...STRUCTURED, 'users.display_name as assignee_name'])
+    .select([...STRUCTURED, 'cases.spam_reason', 'users.display_name as assignee_name'])
     .where('cases.status', '=', status);
+  if (f.suspectedSpam !== undefined) q = q.where('cases.suspected_spam', '=', f.suspectedSpam);
   if (f.incidentType !== undefined) q = q.where('cases.incident_type', '=', f.incidentType);
   if (f.region !== undefined) q = q.where('cases.region', '=', f.region);
   if (f.language !== undefined) q = q.where('cases.language', '=', f.language);

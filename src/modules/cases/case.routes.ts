@@ -8,7 +8,7 @@ import { fieldErrors } from '../../platform/http/validation.js';
 import type { FieldErrors } from '../../platform/views/form.js';
 import { sendPage } from '../../platform/views/render.js';
 import { staffContext, staffErrorPage } from '../../platform/views/staff-layout.js';
-import { authorize, type CaseAction } from './case.policy.js';
+import { authorize, can, type CaseAction } from './case.policy.js';
 import {
   AssignForm,
   ClaimForm,
@@ -117,7 +117,7 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
     if (!page.ok) return errorPage(req, reply, page.code);
     const { options, labels } = await queueOptions(deps, req.locale);
     const filters = Object.fromEntries(
-      ['status', 'incident_type', 'region', 'language', 'assignee'].flatMap((k) =>
+      ['view', 'status', 'incident_type', 'region', 'language', 'assignee'].flatMap((k) =>
         typeof raw[k] === 'string' ? [[k, raw[k] as string]] : [],
       ),
     );
@@ -125,11 +125,20 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
       const qs = new URLSearchParams({ ...filters, ...(cursor ? { cursor } : {}) }).toString();
       return qs ? `/staff?${qs}` : '/staff';
     };
+    const { done, count } = req.query as { done?: unknown; count?: unknown };
+    const flash =
+      done === 'marked_spam'
+        ? req.t('cases.flash.marked_spam', { count: Number(count) || 0 })
+        : done === 'not_spam'
+          ? req.t('cases.flash.not_spam')
+          : undefined;
     return sendPage(
       reply,
       200,
       QueuePage({
-        ctx: staffContext(req, assets.cssUrl),
+        ctx: staffContext(req, assets.cssUrl, flash),
+        view: query.data.view ?? 'main',
+        may: { markSpam: can(me(req), 'case.mark_spam'), notSpam: can(me(req), 'case.not_spam') },
         rows: page.value.rows,
         filters,
         options,

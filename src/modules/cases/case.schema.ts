@@ -64,6 +64,8 @@ export type PatchCaseInput = z.infer<typeof PatchCaseInput>;
 
 /** Queue filters, from the staff queue's GET form or the API's query string. */
 export const QueueQuery = z.object({
+  /** `main` (default) or `spam`: the queue of requests intake saved as suspected spam. */
+  view: z.enum(['main', 'spam']).optional(),
   status: z.enum(CASE_STATUSES).optional(),
   incident_type: code.optional(),
   region: code.optional(),

@@ -52,7 +52,9 @@ export interface QueuePage {
 
 /**
  * One page of the queue for `actor`. Without a status filter it shows the active statuses;
- * `assignee` may be a staff id, `unassigned` or `mine`. Lists structured fields only.
+ * `assignee` may be a staff id, `unassigned` or `mine`. Lists structured fields only. The
+ * main view leaves out suspected spam; `view: 'spam'` shows only that (and what was marked
+ * as spam, until retention deletes it).
  */
 export async function listQueue(
   deps: Deps,
@@ -69,7 +71,12 @@ export async function listQueue(
           ? actor.userId
           : query.assignee;
   const rows = await repo.listQueueRows(deps.db, {
-    statuses: query.status ? [query.status] : ACTIVE_STATUSES,
+    statuses: query.status
+      ? [query.status]
+      : query.view === 'spam'
+        ? [...ACTIVE_STATUSES, 'spam']
+        : ACTIVE_STATUSES,
+    suspectedSpam: query.view === 'spam' ? 1 : 0,
     incidentType: query.incident_type,
     region: query.region,
     language: query.language,
@@ -242,7 +249,17 @@ export async function updateCase(
       if (changes.status !== undefined && changes.status !== current.status) {
         if (!canTransition(current.status, changes.status))
           return fail('CASE_STATUS_TRANSITION', 'status');
+        if (changes.status === 'spam' && !can(actor, 'case.mark_spam'))
+          return fail('FORBIDDEN', 'status');
         patch.status = changes.status;
+        // Spam always sits in the suspected-spam queue; leaving it is "not spam" (ADR 13).
+        if (changes.status === 'spam') {
+          patch.suspected_spam = 1;
+          patch.spam_reason = current.spam_reason ?? 'staff';
+        } else if (current.status === 'spam') {
+          patch.suspected_spam = 0;
+          patch.spam_reason = null;
+        }
         const finished = (FINISHED_STATUSES as readonly string[]).includes(changes.status);
         patch.closed_at = finished ? now : null;
         audits.push({

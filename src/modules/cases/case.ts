@@ -7,17 +7,20 @@ import { ACTIVE_STATUSES, type CaseStatus } from '../../contracts/case.js';
  * resolved → closed; vetting may find a request out of mandate, which is then referred to a
  * partner or closed. A reply may skip vetting (new → open) because the helpline's practice is
  * to acknowledge every request quickly. Resolved and closed cases can be reopened, as they are
- * when the requester writes again.
+ * when the requester writes again. A request that is not yet being worked on (new, vetting)
+ * may be marked as spam; "not spam" brings it back as new. Spam is finished (closed_at is
+ * set), so retention can delete it a few days later.
  */
 export const STATUS_TRANSITIONS: Readonly<Record<CaseStatus, readonly CaseStatus[]>> = {
-  new: ['vetting', 'open'],
-  vetting: ['open', 'out_of_mandate'],
+  new: ['vetting', 'open', 'spam'],
+  vetting: ['open', 'out_of_mandate', 'spam'],
   open: ['waiting', 'resolved'],
   waiting: ['open', 'resolved'],
   resolved: ['closed', 'open'],
   closed: ['open'],
   out_of_mandate: ['referred', 'closed'],
   referred: ['closed'],
+  spam: ['new'],
 };
 
 /** True when a case in `from` may move to `to`. Staying put is not a transition. */
@@ -26,7 +29,7 @@ export function canTransition(from: string, to: string): boolean {
 }
 
 /** Statuses that end the helpline's work on a case (closed_at is set on entering them). */
-export const FINISHED_STATUSES: readonly CaseStatus[] = ['closed', 'referred'];
+export const FINISHED_STATUSES: readonly CaseStatus[] = ['closed', 'referred', 'spam'];
 
 /** True for the statuses the queue shows by default. */
 export function isActive(status: string): boolean {

@@ -3,6 +3,7 @@ import type { Deps } from '../../contracts/deps.js';
 import type { SurfaceAssets } from '../../contracts/module.js';
 import { registerCaseApi } from './case.api.js';
 import { registerCaseRoutes } from './case.routes.js';
+import { registerSpamRoutes } from './spam.routes.js';
 
 /** The cases module: the handler workspace, the cases API, and the requester-facing case functions intake uses. */
 export {
@@ -41,6 +42,7 @@ export async function registerStaff(
   assets: SurfaceAssets,
 ): Promise<void> {
   registerCaseRoutes(app, deps, assets);
+  registerSpamRoutes(app, deps, assets);
 }
 
 /** Registers the cases API under /api/v1, with its OpenAPI document. */

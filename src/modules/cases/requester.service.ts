@@ -1,4 +1,4 @@
-import type { ContactMethod, Urgency } from '../../contracts/case.js';
+import type { ContactMethod, SpamReason, Urgency } from '../../contracts/case.js';
 import type { Deps } from '../../contracts/deps.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { newReceipt, normalizeReceipt } from '../../platform/crypto/receipt.js';
@@ -27,11 +27,13 @@ function receiptHash(deps: Deps, canonical: string): string {
 /**
  * Saves a new request as a case, in one transaction: the case with its own data key, the
  * encrypted contact and first message, and the audit entry. Returns the receipt code, which
- * exists nowhere else: only its keyed hash is stored.
+ * exists nowhere else: only its keyed hash is stored. With `suspectedSpam`, the case is saved
+ * all the same but flagged, so it waits in the suspected-spam queue instead of the main one.
  */
 export async function submitRequest(
   deps: Deps,
   input: NewRequestInput,
+  opts: { suspectedSpam?: SpamReason | null } = {},
 ): Promise<{ caseId: number; receipt: string }> {
   const now = deps.now();
   const region = input.country
@@ -54,6 +56,7 @@ export async function submitRequest(
           contact_method: input.contactMethod,
           created_at: now,
           first_response_due_at: now + deps.config.firstResponseMinutes * 60_000,
+          ...(opts.suspectedSpam ? { suspected_spam: 1, spam_reason: opts.suspectedSpam } : {}),
         });
         const key = deps.vault.caseKey(id, wrapped);
         if (input.contact) await repo.setContact(trx, id, key.seal('contact', input.contact));
@@ -72,6 +75,15 @@ export async function submitRequest(
           action: 'case.created',
           caseId: id,
         });
+        if (opts.suspectedSpam) {
+          await recordAudit(trx, now, {
+            actorKind: 'system',
+            actorId: null,
+            action: 'case.flagged_spam',
+            caseId: id,
+            detail: { reason: opts.suspectedSpam },
+          });
+        }
         return id;
       });
       return { caseId, receipt };
@@ -118,7 +130,8 @@ export async function requesterView(
     caseId,
   });
   return {
-    status: row.status,
+    // A case marked as spam reads as received: nobody is told they were taken for a robot.
+    status: row.status === 'spam' ? 'new' : row.status,
     createdAt: row.created_at,
     messages: rows.map((m) => ({
       kind: m.kind as 'requester' | 'reply',

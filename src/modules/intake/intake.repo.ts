@@ -83,3 +83,31 @@ export async function releaseFormToken(db: Db, tokenHash: string): Promise<void>
 export async function purgeExpiredFormTokens(db: Db, now: number): Promise<void> {
   await db.deleteFrom('intake_form_tokens').where('expires_at', '<=', now).execute();
 }
+
+/** Accepted requests counted in the buckets from `since` on (the intake budget). */
+export async function budgetUsed(db: Db, since: number): Promise<number> {
+  const r = await db
+    .selectFrom('intake_budget')
+    .select((eb) => eb.fn.sum<number | string | null>('accepted').as('n'))
+    .where('minute', '>=', since)
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+/** Counts one accepted request (or gives one back with -1) in the bucket `minute`. */
+export async function countBudget(db: Db, minute: number, delta: 1 | -1): Promise<void> {
+  await db
+    .insertInto('intake_budget')
+    .values({ minute, accepted: Math.max(0, delta) })
+    .onConflict((oc) =>
+      oc
+        .column('minute')
+        .doUpdateSet((eb) => ({ accepted: eb('intake_budget.accepted', '+', delta) })),
+    )
+    .execute();
+}
+
+/** Forgets buckets that have left the sliding window. */
+export async function purgeBudget(db: Db, before: number): Promise<void> {
+  await db.deleteFrom('intake_budget').where('minute', '<', before).execute();
+}

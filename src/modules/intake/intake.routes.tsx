@@ -7,6 +7,7 @@ import { fieldErrors, formBody } from '../../platform/http/validation.js';
 import type { FieldErrors } from '../../platform/views/form.js';
 import { sendPage } from '../../platform/views/render.js';
 import { requesterView, taxonomyOptions } from '../cases/index.js';
+import { HONEYPOT_FIELD, reissueTime } from './intake.abuse.js';
 import { messageSchema, requestSchema } from './intake.schema.js';
 import {
   endFollowupCookie,
@@ -109,9 +110,15 @@ export function registerIntakeRoutes(
     errors: FieldErrors,
     notice: RequestFormNotice,
     options?: Awaited<ReturnType<typeof requestOptions>>,
+    firstIssuedAt?: number,
   ) {
     const ctx = intakeContext(req, assets.cssUrl, '/request');
-    const token = issueFormToken(deps.vault.formKey, REQUEST_FORM, deps.now());
+    const now = deps.now();
+    const issuedAt =
+      firstIssuedAt === undefined
+        ? now
+        : reissueTime(firstIssuedAt, now, deps.config.intakeMinFillSeconds * 1000);
+    const token = issueFormToken(deps.vault.formKey, REQUEST_FORM, issuedAt);
     const opts = options ?? (await requestOptions(req.locale));
     return sendPage(
       reply,
@@ -206,17 +213,32 @@ export function registerIntakeRoutes(
       );
     }
     if (!parsed.success)
-      return renderRequestForm(req, reply, 422, values, fieldErrors(parsed.error), null, options);
+      return renderRequestForm(
+        req,
+        reply,
+        422,
+        values,
+        fieldErrors(parsed.error),
+        null,
+        options,
+        check.issuedAt,
+      );
 
     let outcome;
     try {
-      outcome = await submitOnce(deps, token, check.issuedAt, parsed.data);
+      outcome = await submitOnce(
+        deps,
+        token,
+        check.issuedAt,
+        parsed.data,
+        field(body, HONEYPOT_FIELD),
+      );
     } catch (e) {
       // Nothing was saved (one transaction) and the token was given back. The answers come
       // back in the form rather than on an error page, so a person in an emergency does not
       // have to write everything again. Only the error's name is logged, never the request.
       req.log.error({ err: { name: (e as Error)?.name } }, 'a public request could not be saved');
-      return renderRequestForm(req, reply, 503, values, {}, 'save_failed', options);
+      return renderRequestForm(req, reply, 503, values, {}, 'save_failed', options, check.issuedAt);
     }
     const ctx = intakeContext(req, assets.cssUrl, '/request');
     if (!outcome.ok) return sendPage(reply, 409, <AlreadySentPage ctx={ctx} />);
@@ -224,6 +246,7 @@ export function registerIntakeRoutes(
     // nowhere (only its keyed hash, with the case), so there is nothing to hand over to a
     // second request, no code in a URL or browser history, and no cookie. The page is
     // no-store; a reload resends the same form token, which finds it used (409 above).
+    // Suspected spam gets this same page: telling a robot it was caught teaches it to adapt.
     return sendPage(reply, 201, <ReceiptPage ctx={ctx} receipt={outcome.receipt} />);
   });
 

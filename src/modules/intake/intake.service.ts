@@ -1,3 +1,4 @@
+import type { SpamReason } from '../../contracts/case.js';
 import type { Deps } from '../../contracts/deps.js';
 import { newToken } from '../../platform/auth/session.js';
 import { FORM_TOKEN_MAX_AGE_MS } from '../../platform/http/form-token.js';
@@ -7,6 +8,7 @@ import {
   submitRequest,
   type NewRequestInput,
 } from '../cases/index.js';
+import { budgetBucket, budgetWindowStart, suspicion } from './intake.abuse.js';
 import * as repo from './intake.repo.js';
 
 /** Purposes that bind each public form token to its form. */
@@ -19,20 +21,39 @@ export const FOLLOWUP_COOKIE = 'haven_followup';
 export const FOLLOWUP_IDLE_MS = 30 * 60 * 1000;
 export const FOLLOWUP_MAX_MS = 4 * 60 * 60 * 1000;
 
-export type SubmitOutcome = { ok: true; receipt: string } | { ok: false; reason: 'already_sent' };
+export type SubmitOutcome =
+  | { ok: true; receipt: string; suspectedSpam: SpamReason | null }
+  | { ok: false; reason: 'already_sent' };
+
+/**
+ * Takes one place in the hourly budget of accepted requests, or returns false when the
+ * sliding hour is full. Counted in the database, so every process and restart shares it. Two
+ * requests at the same instant may both take the last place: the budget is a soft limit,
+ * and one request too many in the main queue costs nothing.
+ */
+async function takeBudget(deps: Deps, now: number): Promise<boolean> {
+  const since = budgetWindowStart(now);
+  await repo.purgeBudget(deps.db, since);
+  if ((await repo.budgetUsed(deps.db, since)) >= deps.config.intakeBudgetPerHour) return false;
+  await repo.countBudget(deps.db, budgetBucket(now), 1);
+  return true;
+}
 
 /**
  * Saves a request once per form. The form token is claimed before the case is written, so a
  * second copy of the same form (a reload of the receipt page, a double click, a retry on a
  * slow link) finds it taken and opens no second case. If saving fails, the claim is given
  * back, so the person can send the same form again and nothing is lost. The claim is kept
- * only until the token would have expired anyway.
+ * only until the token would have expired anyway. A request that looks automated (see
+ * `suspicion`) or comes beyond the hourly budget is saved as suspected spam; the person is
+ * answered exactly the same either way.
  */
 export async function submitOnce(
   deps: Deps,
   formToken: string,
   issuedAt: number,
   input: NewRequestInput,
+  honeypot = '',
 ): Promise<SubmitOutcome> {
   const now = deps.now();
   await repo.purgeExpiredFormTokens(deps.db, now);
@@ -43,11 +64,23 @@ export async function submitOnce(
     issuedAt + FORM_TOKEN_MAX_AGE_MS + 60_000,
   );
   if (!claimed) return { ok: false, reason: 'already_sent' };
+  // Suspicious or beyond the budget: saved all the same, in the suspected-spam queue. Only
+  // a request that looks like a person's takes a place in the budget, so a robot filling the
+  // honeypot cannot use it up.
+  const suspected = suspicion({
+    honeypot,
+    issuedAt,
+    now,
+    minFillMs: deps.config.intakeMinFillSeconds * 1000,
+  });
+  const counted = suspected === null && (await takeBudget(deps, now));
+  const suspectedSpam = suspected ?? (counted ? null : 'over_budget');
   try {
-    const { receipt } = await submitRequest(deps, input);
-    return { ok: true, receipt };
+    const { receipt } = await submitRequest(deps, input, { suspectedSpam });
+    return { ok: true, receipt, suspectedSpam };
   } catch (e) {
     await repo.releaseFormToken(deps.db, tokenHash).catch(() => undefined);
+    if (counted) await repo.countBudget(deps.db, budgetBucket(now), -1).catch(() => undefined);
     throw e;
   }
 }

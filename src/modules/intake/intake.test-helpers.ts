@@ -8,8 +8,14 @@ import type { Deps } from '../../contracts/deps.js';
 interface Harness {
   app: FastifyInstance;
   deps: Deps;
-  clock: { now(): number };
+  clock: { now(): number; advance(ms: number): void };
 }
+
+/**
+ * How long a person takes over the form in these tests. Sending it sooner than the minimum
+ * fill time would save the request as suspected spam, which only the abuse tests want.
+ */
+export const FILL_TIME_MS = 30_000;
 
 export const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
@@ -45,12 +51,13 @@ export async function postForm(
   });
 }
 
-/** A complete, valid request form, with a fresh form token from the form page. */
+/** A complete, valid request form, with a fresh form token from the form page, filled in at a person's pace. */
 export async function validRequest(
   h: Harness,
   overrides: Record<string, string> = {},
 ): Promise<Record<string, string>> {
   const page = await h.app.inject({ url: '/request' });
+  h.clock.advance(FILL_TIME_MS);
   return {
     _csrf: tokenIn(page.body),
     description: 'Our office laptop was seized at the border yesterday.',

@@ -16,6 +16,7 @@ export interface Database {
   taxonomy_terms: TaxonomyTermsTable;
   requester_sessions: RequesterSessionsTable;
   intake_form_tokens: IntakeFormTokensTable;
+  intake_budget: IntakeBudgetTable;
   retention_rules: RetentionRulesTable;
   jobs: JobsTable;
 }
@@ -88,6 +89,10 @@ export interface CasesTable {
   last_activity_at: number;
   closed_at: number | null;
   version: number;
+  /** 1 when intake saved it as suspected spam (it waits in the separate queue); see ADR 13. */
+  suspected_spam: Generated<number>;
+  /** Why: honeypot, too_fast, over_budget, or staff (marked by hand). */
+  spam_reason: string | null;
   /** When the case's personal data was deleted (crypto-shredded); null while it is kept. */
   purged_at: number | null;
   /** What deleted it: `retention:<status>` or `requester`. */
@@ -155,4 +160,10 @@ export interface JobsTable {
   locked_by: string | null;
   last_run_at: number | null;
   last_error: string | null;
+}
+
+/** Accepted public requests per minute (`minute` is its start, epoch ms): the intake budget. */
+export interface IntakeBudgetTable {
+  minute: number;
+  accepted: number;
 }

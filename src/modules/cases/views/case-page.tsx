@@ -135,7 +135,10 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
   const errorsOf = (form: CaseForm): FieldErrors => (failed?.form === form ? failed.errors : {});
   const valueOf = (form: CaseForm, field: string, fallback: string | null): string | undefined =>
     failed?.form === form ? str(failed.values[field]) : (fallback ?? undefined);
-  const next = STATUS_TRANSITIONS[c.status as CaseStatus] ?? [];
+  // Only leads may mark as spam (ADR 13); a handler is not offered what would be refused.
+  const next = (STATUS_TRANSITIONS[c.status as CaseStatus] ?? []).filter(
+    (s) => s !== 'spam' || can(me, 'case.mark_spam'),
+  );
   const title = t('cases.case_number', { id: c.id });
   const fieldLabels: Record<string, string> = {
     body: t('cases.reply.label'),

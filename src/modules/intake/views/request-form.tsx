@@ -12,6 +12,7 @@ import {
 } from '../../../platform/views/form.js';
 import { PublicLayout } from '../../../platform/views/public-layout.js';
 import { LIMITS } from '../../cases/index.js';
+import { HONEYPOT_FIELD } from '../intake.abuse.js';
 import type { IntakeContext } from './context.js';
 
 export type RequestFormNotice = 'token' | 'save_failed' | null;
@@ -28,6 +29,27 @@ export interface RequestFormProps {
    */
   notice: RequestFormNotice;
   options: { urgency: Option[]; country: Option[]; language: Option[]; beneficiary: Option[] };
+}
+
+/**
+ * A field people never fill: moved off-screen by the stylesheet (robots that do not apply
+ * CSS see an ordinary field), out of the tab order, with autofill off and a name no browser
+ * autofills. Screen readers still reach it, so its label says plainly to leave it empty.
+ */
+function Honeypot(p: { label: string }) {
+  return (
+    <div class="hp">
+      <label for={HONEYPOT_FIELD}>{p.label}</label>
+      <input
+        type="text"
+        id={HONEYPOT_FIELD}
+        name={HONEYPOT_FIELD}
+        value=""
+        autocomplete="off"
+        tabindex={-1}
+      />
+    </div>
+  );
 }
 
 /** The request form, one page, every answer but the first and the consent optional. */
@@ -69,6 +91,7 @@ export function RequestFormPage(props: RequestFormProps) {
       <p>{t('intake.form.intro')}</p>
       <form method="post" action={ctx.link('/request')} accept-charset="utf-8" novalidate>
         <CsrfField token={props.token} />
+        <Honeypot label={t('intake.form.honeypot_label')} />
         <TextArea
           t={t}
           name="description"
