@@ -4,6 +4,7 @@ import { migrateToLatest } from '../platform/storage/migrate.js';
 import { openRuntime } from '../runtime.js';
 import { backupCommand, restoreCommand } from './backup.js';
 import { demoCommand } from './demo.js';
+import { registerJobCommands } from './jobs.js';
 import { serve } from './serve.js';
 import { registerTokenCommands } from './token.js';
 import { registerUserCommands } from './user.js';
@@ -37,6 +38,7 @@ export function buildCli(): Command {
 
   registerUserCommands(program);
   registerTokenCommands(program);
+  registerJobCommands(program);
 
   program.addCommand(demoCommand());
   program.addCommand(backupCommand());

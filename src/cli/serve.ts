@@ -2,11 +2,19 @@ import type { Config } from '../config/index.js';
 import { createApp } from '../app.js';
 import { firstAdminLink } from '../modules/accounts/index.js';
 import { openRuntime } from '../runtime.js';
+import { createWorker } from '../worker.js';
 
 /** Starts Haven and prints where to find it. Stops cleanly on SIGINT/SIGTERM. */
 export async function serve(config: Config): Promise<void> {
   const rt = await openRuntime(config);
   const app = await createApp(rt);
+  // Scheduled jobs (retention) run in this process; the schedule in the database keeps two
+  // servers from running the same job. Only the error's name is logged, never its message.
+  const worker = createWorker(rt, {
+    onError: (job, e) => app.log.error({ job, err: { name: (e as Error)?.name } }, 'a scheduled job failed'),
+  });
+  worker.start();
+  app.addHook('onClose', async () => worker.stop());
   await app.listen({ host: config.host, port: config.port });
   console.log(`Haven is running at ${config.publicUrl}/`);
   console.log(`  staff workspace: ${config.publicUrl}/staff`);

@@ -77,6 +77,11 @@ export function AccountPage(props: {
             <a href="/staff/users">{t('accounts.users.title')}</a>
           </li>
         ) : null}
+        {account.canPeople ? (
+          <li>
+            <a href="/staff/retention">{t('retention.title')}</a>
+          </li>
+        ) : null}
       </ul>
     </StaffLayout>
   );

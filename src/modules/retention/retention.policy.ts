@@ -1,0 +1,20 @@
+import type { Principal, Role } from '../../contracts/roles.js';
+
+/**
+ * Who may do what with retention. Deny by default. Retention decides when personal data is
+ * destroyed for good, so only administrators see and change the rules or start a run.
+ */
+export const RETENTION_ACTIONS = ['retention.view', 'retention.edit', 'retention.run'] as const;
+export type RetentionAction = (typeof RETENTION_ACTIONS)[number];
+
+const RULES: Record<RetentionAction, readonly Role[]> = {
+  'retention.view': ['admin'],
+  'retention.edit': ['admin'],
+  'retention.run': ['admin'],
+};
+
+/** True when `principal` may perform `action`; false for nobody signed in. */
+export function can(principal: Pick<Principal, 'role'> | null, action: RetentionAction): boolean {
+  if (!principal) return false;
+  return RULES[action]?.includes(principal.role) ?? false;
+}
