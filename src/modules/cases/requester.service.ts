@@ -166,5 +166,18 @@ export async function addRequesterMessage(deps: Deps, caseId: number, body: stri
       action: 'case.message_added',
       caseId,
     });
+    // Someone who writes again after their request was marked as spam may be a person after
+    // all: it comes back as new, still in the suspected-spam queue, for someone to look again
+    // before retention deletes it.
+    if (row.status === 'spam') {
+      await repo.updateCaseIfVersion(trx, caseId, undefined, { status: 'new', closed_at: null });
+      await recordAudit(trx, now, {
+        actorKind: 'requester',
+        actorId: null,
+        action: 'case.status_changed',
+        caseId,
+        detail: { from: 'spam', to: 'new' },
+      });
+    }
   });
 }

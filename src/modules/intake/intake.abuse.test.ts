@@ -3,7 +3,13 @@ import { engines } from '../../../test/engines.js';
 import { createHarness, type Harness } from '../../../test/harness.js';
 import { caseIdForReceipt } from '../cases/index.js';
 import { budgetWindowStart, HONEYPOT_FIELD, reissueTime, suspicion } from './intake.abuse.js';
-import { postForm, receiptIn, tokenIn, validRequest } from './intake.test-helpers.js';
+import {
+  postForm,
+  receiptIn,
+  signInWithReceipt,
+  tokenIn,
+  validRequest,
+} from './intake.test-helpers.js';
 
 describe('suspicion (pure)', () => {
   const base = { honeypot: '', issuedAt: 1_000_000, now: 1_000_000 + 10_000, minFillMs: 3_000 };
@@ -162,6 +168,33 @@ for (const engine of engines) {
       const fields = await validRequest(h, { [HONEYPOT_FIELD]: 'x' });
       await send(fields);
       expect((await postForm(h, '/request', fields)).statusCode).toBe(409);
+    });
+
+    it('brings a case marked as spam back to the suspected queue when its requester writes again', async () => {
+      await clearBudget();
+      const bot = await send(await validRequest(h, { [HONEYPOT_FIELD]: 'x' }));
+      const receipt = receiptIn(bot.body);
+      const id = (await caseIdForReceipt(h.deps, receipt))!;
+      await h.deps.db
+        .updateTable('cases')
+        .set({ status: 'spam', closed_at: h.clock.now() })
+        .where('id', '=', id)
+        .execute();
+      const { cookie, csrf, html } = await signInWithReceipt(h, receipt);
+      // The requester is never told: a case marked as spam reads as received.
+      expect(html).toContain('Received, waiting for a first answer');
+      const res = await postForm(
+        h,
+        '/followup/conversation',
+        { _csrf: csrf, body: 'Please, this is real.' },
+        { cookie },
+      );
+      expect(res.statusCode).toBe(303);
+      expect(await flagOf(receipt)).toEqual({
+        suspected_spam: 1,
+        spam_reason: 'honeypot',
+        status: 'new',
+      });
     });
 
     it('audits the flag with its reason and nothing of the request', async () => {
