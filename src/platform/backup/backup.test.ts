@@ -9,7 +9,7 @@ import { runBackup, runRestore, type Io } from '../../cli/backup.js';
 import { loadConfig } from '../../config/index.js';
 import type { Deps } from '../../contracts/deps.js';
 import { generateDemo } from '../../modules/cases/demo.service.js';
-import { requesterView, submitRequest } from '../../modules/cases/index.js';
+import { purgeCasePersonalData, requesterView, submitRequest } from '../../modules/cases/index.js';
 import { deriveBackupKey, randomBytes, Vault } from '../crypto/vault.js';
 import type { Storage } from '../storage/db.js';
 import { createBackup, restoreBackup, verifyBackup, type BackupKeys } from './backup.js';
@@ -92,17 +92,9 @@ async function readable(deps: Deps, caseId: number): Promise<string> {
   }
 }
 
-/** Shreds a case the way retention does: key, messages, contact, sessions and receipt hash go. */
+/** Shreds a case exactly as retention and a requester's deletion do. */
 async function shred(deps: Deps, caseId: number): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('messages').where('case_id', '=', caseId).execute();
-    await trx.deleteFrom('requester_sessions').where('case_id', '=', caseId).execute();
-    await trx
-      .updateTable('cases')
-      .set({ key_wrapped: Buffer.alloc(0), contact_enc: null, receipt_hash: `purged:${caseId}` })
-      .where('id', '=', caseId)
-      .execute();
-  });
+  expect(await purgeCasePersonalData(deps, caseId, { kind: 'requester' })).toBe('purged');
 }
 
 function collect(): Io & { lines: string[] } {

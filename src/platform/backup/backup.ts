@@ -14,6 +14,7 @@ import {
 import {
   appliedMigrations,
   emptyTables,
+  insertRows,
   listTables,
   readCounters,
   writeCounters,
@@ -266,6 +267,15 @@ async function dataRows(db: AnyDb, tables: TableInfo[]): Promise<number> {
   return n;
 }
 
+/** SQLite: a 256 MB page cache while a restore loads (index pages stay in memory); the previous size after. */
+async function widenSqliteCache(storage: Storage): Promise<{ restore(): Promise<void> }> {
+  if (storage.dialect !== 'sqlite') return { restore: async () => undefined };
+  const before = await sql<{ cache_size: number }>`pragma cache_size`.execute(storage.db);
+  const previous = Math.trunc(Number(before.rows[0]?.cache_size ?? -2000));
+  await sql`pragma cache_size = -262144`.execute(storage.db);
+  return { restore: async () => void (await sql.raw(`pragma cache_size = ${previous}`).execute(storage.db)) };
+}
+
 function checkSchema(header: DumpHeader, current: string[]): void {
   const known = new Set(current);
   const unknown = header.migrations.filter((m) => !known.has(m));
@@ -285,6 +295,48 @@ function checkSchema(header: DumpHeader, current: string[]): void {
   if (header.migrations.join('\n') !== current.join('\n')) {
     throw new BackupError('BACKUP_SCHEMA_MISMATCH', 'this backup was made at a schema this Haven does not have; restore it with the release that made it');
   }
+}
+
+/** Empties the instance and loads every row, in one transaction; returns the row count. */
+async function load(storage: Storage, it: Generator<string>, header: DumpHeader, force: boolean): Promise<number> {
+  return storage.db.transaction().execute(async (db) => {
+    const tables = await listTables(db, storage.dialect);
+    const byName = new Map(tables.map((t) => [t.name, t]));
+    for (const bt of header.tables) {
+      const t = byName.get(bt.name);
+      if (!t || [...t.columns].sort().join() !== [...bt.columns].sort().join()) {
+        throw new BackupError('BACKUP_SCHEMA_MISMATCH', `table ${bt.name} in the backup does not match this database's table of that name`);
+      }
+    }
+    if (!force && (await dataRows(db, tables)) > 0) {
+      throw new BackupError(
+        'RESTORE_NOT_EMPTY',
+        'this instance already holds data (users, cases or audit entries); restore into a fresh instance, or pass --force to replace everything in it',
+      );
+    }
+    if (storage.dialect === 'sqlite') await sql`pragma defer_foreign_keys = on`.execute(db);
+    // Rows a migration seeds (taxonomies, default rules) are replaced by the backup's own.
+    await emptyTables(db, storage.dialect, tables);
+    let total = 0;
+    for (const bt of header.tables) {
+      const batch = Math.max(1, Math.min(500, Math.floor(MAX_VALUES_PER_INSERT / Math.max(1, bt.columns.length))));
+      let pending: unknown[][] = [];
+      for (let i = 0; i < bt.rows; i++) {
+        const line = it.next();
+        if (line.done) throw new BackupError('BACKUP_TRUNCATED', 'the backup ended before all rows were read');
+        pending.push((JSON.parse(line.value) as unknown[]).map((v) => decodeValue(v, storage.dialect)));
+        if (pending.length >= batch || i === bt.rows - 1) {
+          await insertRows(db, storage.dialect, bt.name, bt.columns, pending);
+          pending = [];
+        }
+      }
+      total += bt.rows;
+    }
+    await writeCounters(db, storage.dialect, tables, header.counters ?? {});
+    // Drain the stream so the final tag is checked again before commit.
+    for (const _ of it) void _;
+    return total;
+  });
 }
 
 /**
@@ -308,49 +360,15 @@ export async function restoreBackup(
     try {
       const it = openBackup(fd, keys).lines;
       const header = parseHeader(it.next().value as string | undefined);
-      const rows = await storage.db.transaction().execute(async (db) => {
-        const tables = await listTables(db, storage.dialect);
-        const byName = new Map(tables.map((t) => [t.name, t]));
-        for (const bt of header.tables) {
-          const t = byName.get(bt.name);
-          if (!t || [...t.columns].sort().join() !== [...bt.columns].sort().join()) {
-            throw new BackupError('BACKUP_SCHEMA_MISMATCH', `table ${bt.name} in the backup does not match this database's table of that name`);
-          }
-        }
-        if (!opts.force && (await dataRows(db, tables)) > 0) {
-          throw new BackupError(
-            'RESTORE_NOT_EMPTY',
-            'this instance already holds data (users, cases or audit entries); restore into a fresh instance, or pass --force to replace everything in it',
-          );
-        }
-        if (storage.dialect === 'sqlite') await sql`pragma defer_foreign_keys = on`.execute(db);
-        // Rows a migration seeds (taxonomies, default rules) are replaced by the backup's own.
-        await emptyTables(db, storage.dialect, tables);
-        let total = 0;
-        for (const bt of header.tables) {
-          const batch = Math.max(1, Math.min(500, Math.floor(MAX_VALUES_PER_INSERT / Math.max(1, bt.columns.length))));
-          const cols = sql.join(bt.columns.map((c) => sql.ref(c)));
-          let pending: unknown[][] = [];
-          const flush = async (): Promise<void> => {
-            if (!pending.length) return;
-            const values = sql.join(pending.map((r) => sql`(${sql.join(r.map((v) => sql.val(decodeValue(v, storage.dialect))))})`));
-            await sql`insert into ${sql.table(bt.name)} (${cols}) values ${values}`.execute(db);
-            pending = [];
-          };
-          for (let i = 0; i < bt.rows; i++) {
-            const line = it.next();
-            if (line.done) throw new BackupError('BACKUP_TRUNCATED', 'the backup ended before all rows were read');
-            pending.push(JSON.parse(line.value) as unknown[]);
-            if (pending.length >= batch) await flush();
-          }
-          await flush();
-          total += bt.rows;
-        }
-        await writeCounters(db, storage.dialect, tables, header.counters ?? {});
-        // Drain the stream so the final tag is checked before commit.
-        for (const _ of it) void _;
-        return total;
-      });
+      const cache = await widenSqliteCache(storage);
+      let rows: number;
+      try {
+        rows = await load(storage, it, header, opts.force === true);
+      } finally {
+        await cache.restore();
+      }
+      // Fresh planner statistics, as after any bulk load: the queue's plans depend on them.
+      await sql.raw(storage.dialect === 'postgres' ? 'analyze' : 'pragma optimize').execute(storage.db);
       return { ok: true, tables: header.tables.length, rows, elapsedMs: Date.now() - started, header };
     } finally {
       closeSync(fd);

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Dialect } from '../storage/db.js';
 
 /**
@@ -224,4 +224,24 @@ export async function emptyTables(db: AnyDb, dialect: Dialect, tables: TableInfo
     await sql`delete from ${sql.table(t.name)}`.execute(db);
     if (guarded.has(t.name)) await sql`alter table ${sql.table(t.name)} enable trigger user`.execute(db);
   }
+}
+
+/**
+ * Inserts rows with one multi-row statement. The text is built directly (identifiers quoted,
+ * values bound as parameters) rather than through Kysely's node tree, which for thousands of
+ * values per statement cost more than the insert itself.
+ */
+export async function insertRows(db: AnyDb, dialect: Dialect, table: string, columns: string[], values: unknown[][]): Promise<void> {
+  const q = (id: string): string => `"${id.replace(/"/g, '""')}"`;
+  let n = 0;
+  const params: unknown[] = [];
+  const tuples = values.map((row) => {
+    const marks = row.map((v) => {
+      params.push(v);
+      return dialect === 'postgres' ? `$${++n}` : '?';
+    });
+    return `(${marks.join(', ')})`;
+  });
+  const text = `insert into ${q(table)} (${columns.map(q).join(', ')}) values ${tuples.join(', ')}`;
+  await db.executeQuery(CompiledQuery.raw(text, params));
 }
