@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../contracts/deps.js';
 import type { SurfaceAssets } from '../../contracts/module.js';
+import { registerDeletionRoutes } from './deletion.routes.js';
 import { registerIntakeRoutes } from './intake.routes.js';
 
 export { requestSchema, messageSchema, type TaxonomyCodes } from './intake.schema.js';
@@ -12,4 +13,5 @@ export async function registerPublic(
   assets: SurfaceAssets,
 ): Promise<void> {
   registerIntakeRoutes(app, deps, assets);
+  registerDeletionRoutes(app, deps, assets);
 }

@@ -90,6 +90,14 @@ export function ConversationPage(props: ConversationProps) {
           {t('intake.conversation.leave')}
         </button>
       </form>
+      <h2>{t('intake.conversation.delete_title')}</h2>
+      <form method="post" action={ctx.link('/followup/delete')}>
+        <CsrfField token={props.csrfToken} />
+        <p>{t('intake.conversation.delete_hint')}</p>
+        <button type="submit" class="secondary">
+          {t('intake.conversation.delete')}
+        </button>
+      </form>
     </PublicLayout>
   );
 }
