@@ -1,6 +1,23 @@
 import type { Deps } from './contracts/deps.js';
 import * as retention from './modules/retention/index.js';
-import { createJobRunner, type JobRunner } from './platform/jobs/jobs.js';
+import { backupKeysDir, pruneBackupKeys } from './platform/backup/keys.js';
+import { createJobRunner, type JobDefinition, type JobRunner } from './platform/jobs/jobs.js';
+
+/**
+ * Destroys backup epoch secrets older than 30 days (ADR 11) every six hours, so an old backup
+ * becomes unreadable on time even when no `haven backup` runs. The secrets live in this
+ * server's DATA_DIR; with several servers on one PostgreSQL, each runs `haven backup` (which
+ * prunes too) or `haven jobs run-due` from its own cron.
+ */
+function backupKeysJob(deps: Deps): JobDefinition {
+  return {
+    name: 'backup-keys',
+    intervalMs: 6 * 60 * 60 * 1000,
+    run: async () => {
+      pruneBackupKeys(backupKeysDir(deps.config.dataDir), deps.now());
+    },
+  };
+}
 
 /**
  * Builds Haven's background worker from its dependencies: every module's scheduled jobs over
@@ -8,5 +25,5 @@ import { createJobRunner, type JobRunner } from './platform/jobs/jobs.js';
  * `haven jobs run-due` runs it once.
  */
 export function createWorker(deps: Deps, opts: { onError?: (job: string, e: unknown) => void } = {}): JobRunner {
-  return createJobRunner(deps, [...retention.jobs(deps)], opts);
+  return createJobRunner(deps, [...retention.jobs(deps), backupKeysJob(deps)], opts);
 }

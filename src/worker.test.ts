@@ -1,0 +1,21 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engines } from '../test/engines.js';
+import { createHarness, type Harness } from '../test/harness.js';
+import { createWorker } from './worker.js';
+
+describe('the background worker', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness(engines[0]!);
+  });
+  afterAll(async () => h?.close());
+
+  it('runs every job once when due, then waits for the next interval', async () => {
+    const worker = createWorker(h.deps);
+    expect(await worker.runDue()).toEqual([
+      { name: 'retention', outcome: 'done' },
+      { name: 'backup-keys', outcome: 'done' },
+    ]);
+    expect((await worker.runDue()).map((r) => r.outcome)).toEqual(['not_due', 'not_due']);
+  });
+});
