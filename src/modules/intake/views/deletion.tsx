@@ -25,9 +25,7 @@ export function DeleteConfirmPage(props: { ctx: IntakeContext; csrfToken: string
       </p>
       <form method="post" action={ctx.link('/followup/delete/confirm')}>
         <CsrfField token={props.csrfToken} />
-        <button type="submit" class="warning">
-          {t('intake.delete.confirm')}
-        </button>
+        <button type="submit">{t('intake.delete.confirm')}</button>
       </form>
       <p>
         <a href={ctx.link('/followup/conversation')}>{t('intake.delete.cancel')}</a>
