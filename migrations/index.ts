@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as core from './2026-11-22-001-core.js';
 import * as intakeFormTokens from './2026-11-22-002-intake-form-tokens.js';
 import * as caseQueueIndex from './2026-11-22-003-case-queue-index.js';
+import * as vaultKeys from './2026-11-22-004-vault-keys.js';
 import * as retention from './2026-11-22-005-retention.js';
 import * as intakeAbuse from './2026-11-22-006-intake-abuse.js';
 
@@ -10,6 +11,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22-001-core': core,
   '2026-11-22-002-intake-form-tokens': intakeFormTokens,
   '2026-11-22-003-case-queue-index': caseQueueIndex,
+  '2026-11-22-004-vault-keys': vaultKeys,
   '2026-11-22-005-retention': retention,
   '2026-11-22-006-intake-abuse': intakeAbuse,
 };

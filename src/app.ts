@@ -7,6 +7,7 @@ import type { Deps } from './contracts/deps.js';
 import * as accounts from './modules/accounts/index.js';
 import * as cases from './modules/cases/index.js';
 import * as intake from './modules/intake/index.js';
+import * as vault from './modules/vault/index.js';
 import * as retention from './modules/retention/index.js';
 import { registerStylesheet } from './platform/http/assets.js';
 import { apiSurface, publicSurface, staffSurface } from './platform/http/surfaces.js';
@@ -45,6 +46,7 @@ export async function createApp(deps: Deps, opts: { logStream?: DestinationStrea
       staffSurface(staff, deps, staffErrorPage(cssUrl));
       await accounts.registerStaff(staff, deps, { cssUrl });
       await cases.registerStaff(staff, deps, { cssUrl });
+      await vault.registerStaff(staff, deps, { cssUrl });
       await retention.registerStaff(staff, deps, { cssUrl });
     },
     { prefix: '/staff' },

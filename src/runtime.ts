@@ -1,6 +1,7 @@
 import type { Config } from './config/index.js';
 import type { Deps } from './contracts/deps.js';
-import { loadMasterKey, Vault } from './platform/crypto/vault.js';
+import { openVault } from './modules/vault/index.js';
+import { loadMasterKey } from './platform/crypto/vault.js';
 import { I18n, loadCatalog } from './platform/i18n/index.js';
 import { projectRoot } from './platform/paths.js';
 import { join } from 'node:path';
@@ -26,15 +27,18 @@ export async function openRuntime(
   const master = loadMasterKey(config);
   const storage = openStorage(config);
   if (opts.migrate !== false) await migrateToLatest(storage);
+  const now = opts.now ?? Date.now;
+  // Sealed mode (ADR 10): the vault starts sealed; an administrator unseals it at /staff/unseal.
+  const vault = await openVault({ db: storage.db, config, now }, master.key);
   return {
     config,
     storage,
     db: storage.db,
     dialect: storage.dialect,
-    vault: new Vault(master.key),
+    vault,
     i18n: sharedI18n(),
-    now: opts.now ?? Date.now,
-    keySource: master.source === 'env' ? 'HAVEN_MASTER_KEY' : master.file!,
+    now,
+    keySource: `${master.source === 'env' ? 'HAVEN_MASTER_KEY' : master.file!}${config.sealed ? ' (sealed mode: unseal at /staff/unseal)' : ''}`,
     close: () => storage.close(),
   };
 }

@@ -6,6 +6,7 @@ import type { Deps } from '../src/contracts/deps.js';
 import { randomBytes, Vault } from '../src/platform/crypto/vault.js';
 import { migrateToLatest } from '../src/platform/storage/migrate.js';
 import { sharedI18n } from '../src/runtime.js';
+import { openVault } from '../src/modules/vault/index.js';
 import type { Engine } from './engines.js';
 
 /** A test clock: starts at a fixed instant and moves only when told. */
@@ -61,6 +62,28 @@ export async function createHarness(
     async close() {
       await app.close();
       await db.dispose();
+    },
+  };
+}
+
+/**
+ * The same data in a new process: a new vault built as Haven builds it at start (in sealed
+ * mode it starts sealed again) and a new app. `env` is the new process's configuration. The old
+ * app is closed; closing the returned harness closes the database too.
+ */
+export async function restartHarness(h: Harness, env: Record<string, string> = {}): Promise<Harness> {
+  await h.app.close();
+  const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: h.dataDir, ...env });
+  const vault = await openVault({ db: h.deps.db, config, now: h.clock.now }, h.masterKey);
+  const deps: Deps = { ...h.deps, config, vault };
+  const app = await createApp(deps);
+  return {
+    ...h,
+    app,
+    deps,
+    async close() {
+      await app.close();
+      await h.close();
     },
   };
 }

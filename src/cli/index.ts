@@ -8,6 +8,7 @@ import { registerJobCommands } from './jobs.js';
 import { serve } from './serve.js';
 import { registerTokenCommands } from './token.js';
 import { registerUserCommands } from './user.js';
+import { vaultCommands } from './vault.js';
 
 /** The `haven` command line. Every command reads the same configuration as the server. */
 export function buildCli(): Command {
@@ -41,6 +42,7 @@ export function buildCli(): Command {
   registerJobCommands(program);
 
   program.addCommand(demoCommand());
+  for (const c of vaultCommands()) program.addCommand(c);
   program.addCommand(backupCommand());
   program.addCommand(restoreCommand());
 

@@ -20,6 +20,7 @@ const schema = z.object({
     .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters (32 bytes)')
     .optional(),
   PUBLIC_URL: z.url().optional(),
+  HAVEN_SEALED: z.enum(['true', 'false']).default('false'),
   FIRST_RESPONSE_MINUTES: durationMinutes.default(120),
   ESCALATE_LEAD_MINUTES: durationMinutes.default(60),
   ESCALATE_DIRECTOR_MINUTES: durationMinutes.default(90),
@@ -37,6 +38,7 @@ const hints: Record<string, string> = {
   DATABASE_URL: 'leave DATABASE_URL unset for the embedded SQLite, or set e.g. postgres://haven@127.0.0.1:5432/haven',
   HAVEN_MASTER_KEY: 'generate one with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'hex\'))"',
   PUBLIC_URL: 'the address people use to reach Haven, e.g. https://help.example.org',
+  HAVEN_SEALED: 'true after `haven seal-init` (see docs/operations.md, "Sealed mode"), otherwise false or unset',
   INTAKE_BUDGET_PER_HOUR: 'a whole number of requests per hour, e.g. INTAKE_BUDGET_PER_HOUR=60',
   INTAKE_MIN_FILL_SECONDS: 'a whole number of seconds from 0 (off) to 600, e.g. INTAKE_MIN_FILL_SECONDS=3',
 };
@@ -47,6 +49,8 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | undefined;
   masterKeyHex: string | undefined;
+  /** Sealed mode (ADR 10): the key that reads case content is only in memory after an unseal. */
+  sealed: boolean;
   publicUrl: string;
   secureCookies: boolean;
   firstResponseMinutes: number;
@@ -93,6 +97,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     databaseUrl: c.DATABASE_URL,
     masterKeyHex: c.HAVEN_MASTER_KEY,
+    sealed: c.HAVEN_SEALED === 'true',
     publicUrl,
     secureCookies: publicUrl.startsWith('https://'),
     firstResponseMinutes: c.FIRST_RESPONSE_MINUTES,

@@ -13,6 +13,9 @@ export const errorCatalog = {
   RATE_LIMITED: { status: 429, messageKey: 'common.error.rate_limited' },
   CASE_ASSIGNEE_INVALID: { status: 422, messageKey: 'common.error.assignee_invalid' },
   CASE_STATUS_TRANSITION: { status: 422, messageKey: 'common.error.status_transition' },
+  /** Sealed mode (ADR 10): nothing that reads case content works until an unseal. */
+  SEALED: { status: 503, messageKey: 'common.error.sealed' },
+  UNSEAL_FAILED: { status: 401, messageKey: 'vault.error.unseal_failed' },
   INTERNAL: { status: 500, messageKey: 'common.error.internal' },
 } as const;
 

@@ -2,6 +2,7 @@ import type { ContactMethod, SpamReason, Urgency } from '../../contracts/case.js
 import type { Deps } from '../../contracts/deps.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { newReceipt, normalizeReceipt } from '../../platform/crypto/receipt.js';
+import { CaseKey } from '../../platform/crypto/vault.js';
 import { isUniqueViolation } from '../../platform/storage/db.js';
 import { messageId as newMessageId } from './case.js';
 import * as repo from './case.repo.js';
@@ -41,7 +42,7 @@ export async function submitRequest(
     : null;
   for (let attempt = 0; ; attempt++) {
     const receipt = newReceipt();
-    const { wrapped } = deps.vault.newCaseKey();
+    const { raw, wrapped } = deps.vault.newCaseKey();
     try {
       const caseId = await deps.db.transaction().execute(async (trx) => {
         const id = await repo.insertCase(trx, {
@@ -58,7 +59,8 @@ export async function submitRequest(
           first_response_due_at: now + deps.config.firstResponseMinutes * 60_000,
           ...(opts.suspectedSpam ? { suspected_spam: 1, spam_reason: opts.suspectedSpam } : {}),
         });
-        const key = deps.vault.caseKey(id, wrapped);
+        // The raw key, not an unwrap: a sealed instance can wrap but not unwrap (ADR 10).
+        const key = new CaseKey(raw, id);
         if (input.contact) await repo.setContact(trx, id, key.seal('contact', input.contact));
         const messageId = newMessageId(now);
         await repo.insertMessage(trx, {

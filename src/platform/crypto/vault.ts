@@ -4,10 +4,14 @@ import sodium from 'sodium-native';
 
 /**
  * The one seam for cryptography at rest. A master key (32 bytes, never stored in the
- * database) derives purpose-bound subkeys: one wraps the per-case data keys, one keys the
- * hashes of receipts and tokens, one protects staff second-factor secrets. Every sealed value
- * is XChaCha20-Poly1305 with a random 24-byte nonce and a context string as associated data,
- * so a ciphertext copied into another row or column fails to open.
+ * database) derives purpose-bound subkeys: one keys the hashes of receipts and tokens, one
+ * signs form tokens, and (in the default mode) one seeds the content keypair. Case data keys
+ * are wrapped with `crypto_box_seal` to the active content public key, so anyone can wrap but
+ * only the private key unwraps: in sealed mode (ADR 10) that private key exists only in
+ * memory after an administrator unseals, while the public intake keeps wrapping new cases.
+ *
+ * Every sealed value is XChaCha20-Poly1305 with a random 24-byte nonce and a context string
+ * as associated data, so a ciphertext copied into another row or column fails to open.
  */
 
 const VERSION = 1;
@@ -15,13 +19,31 @@ const NONCE = sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
 const ABYTES = sodium.crypto_aead_xchacha20poly1305_ietf_ABYTES;
 const KEY = sodium.crypto_aead_xchacha20poly1305_ietf_KEYBYTES;
 const KDF_CONTEXT = Buffer.from('havenkey'); // exactly crypto_kdf_CONTEXTBYTES (8)
+const SK_KDF_CONTEXT = Buffer.from('havensk_'); // subkeys of a content private key
+const PK_BYTES = sodium.crypto_box_PUBLICKEYBYTES;
+const SK_BYTES = sodium.crypto_box_SECRETKEYBYTES;
+const SEAL_BYTES = sodium.crypto_box_SEALBYTES;
 
-const SUBKEY = { wrap: 1, hash: 2, staff: 3, forms: 4 } as const;
+/** Wrap formats: v1 symmetric under the master's wrap subkey (read only); v2 sealed to a keypair. */
+const WRAP_V1 = 1;
+const WRAP_V2 = 2;
+/** Key id 0 is the keypair derived from the master key (the default mode). */
+export const DEFAULT_KEY_ID = 0;
+
+const SUBKEY = { wrap: 1, hash: 2, staff: 3, forms: 4, content: 5 } as const;
 
 export class DecryptionError extends Error {
   constructor(context: string) {
     super(`ciphertext could not be opened (context ${context})`);
     this.name = 'DecryptionError';
+  }
+}
+
+/** The instance is sealed: the private key that opens case keys is not in memory. */
+export class SealedError extends Error {
+  constructor() {
+    super('Haven is sealed: an administrator must unseal it before case content can be read');
+    this.name = 'SealedError';
   }
 }
 
@@ -76,30 +98,181 @@ export class CaseKey {
   }
 }
 
-export class Vault {
-  private readonly wrapKey: Buffer;
-  private readonly hashKey: Buffer;
-  private readonly staffKey: Buffer;
-  readonly formKey: Buffer;
+/** A content keypair's public half, as stored in `vault_keys`. */
+export interface PublicKeyInfo {
+  id: number;
+  publicKey: Buffer;
+}
 
-  constructor(master: Buffer) {
+interface OpenedKey {
+  publicKey: Buffer;
+  secretKey: Buffer;
+  /** Seals staff second-factor secrets; derived from the private key, so sealed with it. */
+  staffKey: Buffer;
+}
+
+function openedFrom(publicKey: Buffer, secretKey: Buffer): OpenedKey {
+  const staffKey = sodium.sodium_malloc(KEY);
+  sodium.crypto_kdf_derive_from_key(staffKey, 1, SK_KDF_CONTEXT, secretKey);
+  return { publicKey, secretKey, staffKey };
+}
+
+/** A fresh random content keypair (sealed mode). */
+export function newKeypair(): { publicKey: Buffer; secretKey: Buffer } {
+  const publicKey = Buffer.alloc(PK_BYTES);
+  const secretKey = sodium.sodium_malloc(SK_BYTES);
+  sodium.crypto_box_keypair(publicKey, secretKey);
+  return { publicKey, secretKey };
+}
+
+function seedKeypair(seed: Buffer): { publicKey: Buffer; secretKey: Buffer } {
+  const publicKey = Buffer.alloc(PK_BYTES);
+  const secretKey = sodium.sodium_malloc(SK_BYTES);
+  sodium.crypto_box_seed_keypair(publicKey, secretKey, seed);
+  return { publicKey, secretKey };
+}
+
+/** True when `secretKey` is the private half of `publicKey`. */
+export function keypairMatches(publicKey: Buffer, secretKey: Buffer): boolean {
+  const derived = Buffer.alloc(PK_BYTES);
+  sodium.crypto_scalarmult_base(derived, secretKey);
+  return sodium.sodium_memcmp(derived, publicKey);
+}
+
+/** What a stored wrap is: the legacy symmetric format, or sealed to one keypair. */
+export type WrapInfo = { version: 1 } | { version: 2; keyId: number } | { version: 0 };
+
+export function wrapInfo(wrapped: Buffer): WrapInfo {
+  if (wrapped.length > 0 && wrapped[0] === WRAP_V1) return { version: 1 };
+  if (wrapped.length >= 5 + SEAL_BYTES && wrapped[0] === WRAP_V2) return { version: 2, keyId: wrapped.readUInt32BE(1) };
+  // Empty (a shredded case) or damaged: nothing can open it.
+  return { version: 0 };
+}
+
+export class Vault {
+  private readonly hashKey: Buffer;
+  private readonly legacyWrapKey: Buffer;
+  private readonly legacyStaffKey: Buffer;
+  /** The keypair derived from the master key: always openable, since the master is on disk. */
+  private readonly defaultKey: OpenedKey;
+  private active: PublicKeyInfo;
+  private readonly opened = new Map<number, OpenedKey>();
+  readonly formKey: Buffer;
+  /** True when the instance runs in sealed mode (whether or not it is unsealed now). */
+  readonly sealedMode: boolean;
+
+  /**
+   * Without `sealed`, the default mode: the content keypair is derived from the master key.
+   * With `sealed`, new wraps go to `sealed.active` and nothing can be opened until `unlock`.
+   */
+  constructor(master: Buffer, opts: { sealed?: { active: PublicKeyInfo } } = {}) {
     if (master.length !== KEY) throw new Error('the master key must be 32 bytes');
-    this.wrapKey = derive(master, SUBKEY.wrap);
+    this.legacyWrapKey = derive(master, SUBKEY.wrap);
     this.hashKey = derive(master, SUBKEY.hash);
-    this.staffKey = derive(master, SUBKEY.staff);
+    this.legacyStaffKey = derive(master, SUBKEY.staff);
     this.formKey = derive(master, SUBKEY.forms);
+    const seed = derive(master, SUBKEY.content);
+    const pair = seedKeypair(seed);
+    sodium.sodium_memzero(seed);
+    this.defaultKey = openedFrom(pair.publicKey, pair.secretKey);
+    this.sealedMode = opts.sealed !== undefined;
+    this.active = opts.sealed?.active ?? { id: DEFAULT_KEY_ID, publicKey: pair.publicKey };
   }
 
-  /** A fresh random data key for a new case, and its wrapped form to store with the case. */
+  /** Sealed: the private key for new and existing case keys is not in memory. */
+  get sealed(): boolean {
+    return this.active.id !== DEFAULT_KEY_ID && !this.opened.has(this.active.id);
+  }
+
+  /** The key id new wraps go to. */
+  get activeKeyId(): number {
+    return this.active.id;
+  }
+
+  /** Ids of the private keys held in memory. */
+  openedKeyIds(): number[] {
+    return [...this.opened.keys()];
+  }
+
+  /**
+   * Puts a private key in memory (after an unseal). Refuses a key that does not match its
+   * public half, so a damaged or swapped row cannot unseal anything.
+   */
+  unlock(key: PublicKeyInfo & { secretKey: Buffer }): void {
+    if (!keypairMatches(key.publicKey, key.secretKey)) throw new DecryptionError(`vault-key:${key.id}`);
+    this.opened.set(key.id, openedFrom(key.publicKey, key.secretKey));
+  }
+
+  /** Makes `key` the one new wraps go to (sealed-mode initialisation and rotation). */
+  activate(key: PublicKeyInfo): void {
+    this.active = { id: key.id, publicKey: key.publicKey };
+  }
+
+  /** Drops a retired private key from memory. */
+  forget(id: number): void {
+    const k = this.opened.get(id);
+    if (!k) return;
+    sodium.sodium_memzero(k.secretKey);
+    sodium.sodium_memzero(k.staffKey);
+    this.opened.delete(id);
+  }
+
+  /** Seals private key `id` to a holder's public key, without ever handing the private key out. */
+  wrapSecretFor(id: number, holderPublicKey: Buffer): Buffer {
+    const k = this.opened.get(id);
+    if (!k) throw new SealedError();
+    const out = Buffer.alloc(SK_BYTES + SEAL_BYTES);
+    sodium.crypto_box_seal(out, k.secretKey, holderPublicKey);
+    return out;
+  }
+
+  private keyFor(id: number): OpenedKey {
+    if (id === DEFAULT_KEY_ID) return this.defaultKey;
+    const k = this.opened.get(id);
+    if (!k) throw new SealedError();
+    return k;
+  }
+
+  /** A fresh random data key for a new case, and its wrapped form to store with the case. Works while sealed. */
   newCaseKey(): { raw: Buffer; wrapped: Buffer } {
     const raw = Buffer.alloc(KEY);
     sodium.randombytes_buf(raw);
-    return { raw, wrapped: sealWith(this.wrapKey, raw, 'case-key') };
+    return { raw, wrapped: this.wrapRaw(raw) };
   }
 
-  /** Binds a wrapped case key to the case it belongs to. */
+  private wrapRaw(raw: Buffer): Buffer {
+    const out = Buffer.alloc(5 + SEAL_BYTES + raw.length);
+    out[0] = WRAP_V2;
+    out.writeUInt32BE(this.active.id, 1);
+    sodium.crypto_box_seal(out.subarray(5), raw, this.active.publicKey);
+    return out;
+  }
+
+  private unwrapRaw(wrapped: Buffer): Buffer {
+    const info = wrapInfo(wrapped);
+    if (info.version === 1) return openWith(this.legacyWrapKey, wrapped, 'case-key');
+    if (info.version !== 2) throw new DecryptionError('case-key');
+    const k = this.keyFor(info.keyId);
+    const raw = Buffer.alloc(wrapped.length - 5 - SEAL_BYTES);
+    if (!sodium.crypto_box_seal_open(raw, wrapped.subarray(5), k.publicKey, k.secretKey)) {
+      throw new DecryptionError('case-key');
+    }
+    return raw;
+  }
+
+  /** Binds a wrapped case key to the case it belongs to; throws SealedError while sealed. */
   caseKey(caseId: number, wrapped: Buffer): CaseKey {
-    return new CaseKey(openWith(this.wrapKey, wrapped, 'case-key'), caseId);
+    return new CaseKey(this.unwrapRaw(wrapped), caseId);
+  }
+
+  /** The same case key wrapped to the active public key (rotation, sealed-mode set-up). */
+  rewrapCaseKey(wrapped: Buffer): Buffer {
+    const raw = this.unwrapRaw(wrapped);
+    try {
+      return this.wrapRaw(raw);
+    } finally {
+      sodium.sodium_memzero(raw);
+    }
   }
 
   /** A keyed BLAKE2b hash (hex) for looking up secrets such as receipts and tokens. */
@@ -109,13 +282,95 @@ export class Vault {
     return out.toString('hex');
   }
 
+  /** Seals a staff secret (a TOTP seed) under the active private key; throws SealedError while sealed. */
   sealStaff(context: string, text: string): Buffer {
-    return sealWith(this.staffKey, Buffer.from(text, 'utf8'), `staff:${context}`);
+    const k = this.keyFor(this.active.id);
+    const head = Buffer.alloc(5);
+    head[0] = WRAP_V2;
+    head.writeUInt32BE(this.active.id, 1);
+    return Buffer.concat([head, sealWith(k.staffKey, Buffer.from(text, 'utf8'), `staff:${context}`)]);
   }
 
   openStaff(context: string, sealed: Buffer): string {
-    return openWith(this.staffKey, sealed, `staff:${context}`).toString('utf8');
+    if (sealed.length > 0 && sealed[0] === VERSION) {
+      return openWith(this.legacyStaffKey, sealed, `staff:${context}`).toString('utf8');
+    }
+    if (sealed.length < 5 || sealed[0] !== WRAP_V2) throw new DecryptionError(`staff:${context}`);
+    const k = this.keyFor(sealed.readUInt32BE(1));
+    return openWith(k.staffKey, sealed.subarray(5), `staff:${context}`).toString('utf8');
   }
+
+  /** The key id a staff secret is sealed under, or null for the legacy format. */
+  staffKeyId(sealed: Buffer): number | null {
+    return sealed.length >= 5 && sealed[0] === WRAP_V2 ? sealed.readUInt32BE(1) : null;
+  }
+
+  /** Legacy v1 wraps, for tests of reading data written before ADR 10. */
+  legacyWrapForTest(raw: Buffer): Buffer {
+    return sealWith(this.legacyWrapKey, raw, 'case-key');
+  }
+}
+
+/** Argon2id limits for unseal passphrases. MODERATE: about a second and 256 MiB per try. */
+export const PASSPHRASE_LIMITS = {
+  opslimit: sodium.crypto_pwhash_OPSLIMIT_MODERATE,
+  memlimit: sodium.crypto_pwhash_MEMLIMIT_MODERATE,
+} as const;
+
+/** The smallest limits libsodium allows; for tests only, where speed matters more than cost. */
+export const TEST_PASSPHRASE_LIMITS = {
+  opslimit: sodium.crypto_pwhash_OPSLIMIT_MIN,
+  memlimit: sodium.crypto_pwhash_MEMLIMIT_MIN,
+} as const;
+
+export const SALT_BYTES = sodium.crypto_pwhash_SALTBYTES;
+
+/**
+ * A holder's keypair, derived from their passphrase with argon2id (off the event loop, so the
+ * server keeps answering during an unseal). The public half is stored so that a rotation can
+ * wrap a new private key to every holder without knowing their passphrases.
+ */
+export async function holderKeypair(
+  passphrase: string,
+  salt: Buffer,
+  limits: { opslimit: number; memlimit: number },
+): Promise<{ publicKey: Buffer; secretKey: Buffer }> {
+  const seed = sodium.sodium_malloc(32);
+  const pw = Buffer.from(passphrase, 'utf8');
+  try {
+    await new Promise<void>((resolve, reject) =>
+      sodium.crypto_pwhash_async(
+        seed,
+        pw,
+        salt,
+        limits.opslimit,
+        limits.memlimit,
+        sodium.crypto_pwhash_ALG_ARGON2ID13,
+        (err) => (err ? reject(err) : resolve()),
+      ),
+    );
+    return seedKeypair(seed);
+  } finally {
+    sodium.sodium_memzero(seed);
+    sodium.sodium_memzero(pw);
+  }
+}
+
+/** Opens a private key sealed to a holder; null when the passphrase was wrong. */
+export function openHolderWrap(
+  wrapped: Buffer,
+  holder: { publicKey: Buffer; secretKey: Buffer },
+): Buffer | null {
+  if (wrapped.length !== SK_BYTES + SEAL_BYTES) return null;
+  const sk = sodium.sodium_malloc(SK_BYTES);
+  return sodium.crypto_box_seal_open(sk, wrapped, holder.publicKey, holder.secretKey) ? sk : null;
+}
+
+/** Seals a private key to a holder's public key (set-up, before the Vault holds it). */
+export function sealSecretTo(secretKey: Buffer, holderPublicKey: Buffer): Buffer {
+  const out = Buffer.alloc(SK_BYTES + SEAL_BYTES);
+  sodium.crypto_box_seal(out, secretKey, holderPublicKey);
+  return out;
 }
 
 /** Random bytes from libsodium's CSPRNG. */

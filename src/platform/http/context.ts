@@ -17,6 +17,8 @@ declare module 'fastify' {
     auth?: RouteAuth;
     /** 'session' (default for staff POSTs) checks the session's synchronizer token. */
     csrf?: 'session' | 'none';
+    /** True for the few staff routes that work while the vault is sealed (the unseal form). */
+    whileSealed?: boolean;
   }
 }
 

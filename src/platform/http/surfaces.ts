@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../contracts/deps.js';
 import { principalForToken } from '../auth/api-token.js';
+import { SealedError } from '../crypto/vault.js';
 import { csrfMatches, loadSession, STAFF_COOKIE } from '../auth/session.js';
 import { apiError, errorCatalog, type ErrorCode } from '../errors.js';
 import { dirOf, PUBLIC_LOCALES, STAFF_LOCALES } from '../i18n/index.js';
@@ -16,6 +17,7 @@ function langChoice(req: FastifyRequest): string | undefined {
 }
 
 function codeFor(err: FastifyError): ErrorCode {
+  if (err instanceof SealedError) return 'SEALED';
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'BODY_TOO_LARGE';
   if (err.statusCode === 415 || err.statusCode === 400 || err.validation) return 'VALIDATION_FAILED';
   if (err.statusCode === 404) return 'NOT_FOUND';
@@ -58,6 +60,10 @@ export function staffSurface(app: FastifyInstance, deps: Deps, errorPage: ErrorP
     req.t = deps.i18n.translator(req.locale);
   });
   app.addHook('preHandler', async (req, reply) => {
+    // Sealed (ADR 10): every staff page gives way to the unseal form; only it and the stylesheet answer.
+    if (deps.vault.sealed && !req.routeOptions.config.whileSealed && !req.routeOptions.url?.startsWith('/staff/assets/')) {
+      return reply.redirect('/staff/unseal', 303);
+    }
     const need = req.routeOptions.config.auth ?? 'full';
     if (need !== 'public') {
       const stage = req.staff?.stage;
@@ -96,6 +102,7 @@ export function apiSurface(app: FastifyInstance, deps: Deps): void {
     req.t = deps.i18n.translator('en');
     req.staff = null;
     req.principal = null;
+    if (deps.vault.sealed) return sendApiError(req, reply, 'SEALED');
     const header = req.headers.authorization;
     if (header?.startsWith('Bearer ')) req.principal = await principalForToken(deps, header.slice(7).trim());
   });

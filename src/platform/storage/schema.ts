@@ -16,6 +16,8 @@ export interface Database {
   taxonomy_terms: TaxonomyTermsTable;
   requester_sessions: RequesterSessionsTable;
   intake_form_tokens: IntakeFormTokensTable;
+  vault_keys: VaultKeysTable;
+  unseal_holders: UnsealHoldersTable;
   intake_budget: IntakeBudgetTable;
   retention_rules: RetentionRulesTable;
   jobs: JobsTable;
@@ -166,4 +168,25 @@ export interface JobsTable {
 export interface IntakeBudgetTable {
   minute: number;
   accepted: number;
+}
+
+/** Public halves of the content keypairs case keys are sealed to (sealed mode, ADR 10). */
+export interface VaultKeysTable {
+  id: number;
+  public_key: Buffer;
+  created_at: number;
+  /** Set once no case key or staff secret is wrapped to it any more. */
+  retired_at: number | null;
+}
+
+/** A key's private half sealed to one holder's passphrase-derived keypair (ADR 10). */
+export interface UnsealHoldersTable {
+  key_id: number;
+  holder: string;
+  salt: Buffer;
+  opslimit: number;
+  memlimit: number;
+  holder_public_key: Buffer;
+  wrapped_sk: Buffer;
+  created_at: number;
 }

@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../../contracts/deps.js';
+import type { SurfaceAssets } from '../../contracts/module.js';
+import { staffErrorPage } from '../../platform/views/staff-layout.js';
+import { UnsealThrottle } from './throttle.js';
+import { registerVaultRoutes } from './vault.routes.js';
+
+/**
+ * The vault module: sealed mode (ADR 10). Unsealing, unseal holders, key rotation. The
+ * cryptography itself lives in platform/crypto/vault.ts; this module keeps the keys' records.
+ */
+
+export {
+  addHolder,
+  finishRotation,
+  openVault,
+  removeHolder,
+  sealInit,
+  startRotation,
+  unseal,
+  vaultStatus,
+  VaultInputError,
+  type PassphraseLimits,
+} from './vault.service.js';
+export { UnsealThrottle } from './throttle.js';
+
+/** Registers /staff/unseal and /staff/vault. One throttle per app: it counts failures process-wide. */
+export async function registerStaff(
+  app: FastifyInstance,
+  deps: Deps,
+  assets: SurfaceAssets,
+  opts: { throttle?: UnsealThrottle } = {},
+): Promise<void> {
+  registerVaultRoutes(app, deps, {
+    cssUrl: assets.cssUrl,
+    errorPage: staffErrorPage(assets.cssUrl),
+    throttle: opts.throttle ?? new UnsealThrottle(),
+  });
+}

@@ -1,0 +1,81 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Deps } from '../../contracts/deps.js';
+import { checkFormToken, issueFormToken } from '../../platform/http/form-token.js';
+import type { ErrorPage } from '../../platform/http/surfaces.js';
+import { formBody } from '../../platform/http/validation.js';
+import { sendPage } from '../../platform/views/render.js';
+import { staffContext } from '../../platform/views/staff-layout.js';
+import { can } from './vault.policy.js';
+import { finishRotation, needsRotationFinish, startRotation, unseal, vaultStatus } from './vault.service.js';
+import type { UnsealThrottle } from './throttle.js';
+import { UnsealPage, VaultPage } from './views/unseal.js';
+
+const UNSEAL_FORM = 'staff-unseal';
+
+const UnsealInput = z.object({
+  holder: z.string().trim().min(1, 'vault.error.holder_required').max(64, 'vault.error.holder_name'),
+  passphrase: z.string().min(1, 'vault.error.passphrase_required').max(1024, 'vault.error.passphrase_length'),
+});
+
+/**
+ * Finishes an interrupted or just-started rotation in the background: the request that
+ * started it returns at once, and the app keeps serving while batches are re-wrapped.
+ */
+function finishInBackground(app: FastifyInstance, deps: Deps): void {
+  void finishRotation(deps).catch((e: unknown) => {
+    app.log.error({ err: { message: e instanceof Error ? e.message : String(e) } }, 'key rotation stopped; it resumes after the next unseal');
+  });
+}
+
+/** /staff/unseal (works while sealed) and /staff/vault (administrators). */
+export function registerVaultRoutes(
+  app: FastifyInstance,
+  deps: Deps,
+  opts: { cssUrl: string; errorPage: ErrorPage; throttle: UnsealThrottle },
+): void {
+  const { cssUrl, errorPage, throttle } = opts;
+  const formToken = () => issueFormToken(deps.vault.formKey, UNSEAL_FORM, deps.now());
+
+  app.get('/unseal', { config: { auth: 'public', whileSealed: true } }, async (req, reply) => {
+    if (!deps.vault.sealed) return reply.redirect('/staff', 303);
+    return sendPage(reply, 503, <UnsealPage ctx={staffContext(req, cssUrl)} formToken={formToken()} />);
+  });
+
+  app.post('/unseal', { config: { auth: 'public', csrf: 'none', whileSealed: true } }, async (req, reply) => {
+    const body = formBody(req.body);
+    if (!checkFormToken(deps.vault.formKey, UNSEAL_FORM, body._form, deps.now()).ok) {
+      return errorPage(req, reply, 'CSRF_INVALID');
+    }
+    const holder = typeof body.holder === 'string' ? body.holder.slice(0, 64) : undefined;
+    const page = (status: number, errors: Record<string, string>) =>
+      sendPage(reply, status, <UnsealPage ctx={staffContext(req, cssUrl)} formToken={formToken()} holder={holder} errors={errors} />);
+    const parsed = UnsealInput.safeParse(body);
+    if (!parsed.success) {
+      const errors: Record<string, string> = {};
+      for (const i of parsed.error.issues) errors[String(i.path[0])] ??= i.message;
+      return page(422, errors);
+    }
+    const res = await unseal(deps, throttle, { holder: parsed.data.holder, passphrase: parsed.data.passphrase });
+    if (!res.ok) {
+      if (res.code === 'CONFLICT') return reply.redirect('/staff', 303);
+      return page(401, { passphrase: 'vault.error.unseal_failed' });
+    }
+    if (await needsRotationFinish(deps)) finishInBackground(app, deps);
+    return reply.redirect('/staff/sign-in', 303);
+  });
+
+  app.get('/vault', async (req, reply) => {
+    if (!can(req.principal, 'vault.view')) return errorPage(req, reply, 'FORBIDDEN');
+    return sendPage(reply, 200, <VaultPage ctx={staffContext(req, cssUrl)} status={await vaultStatus(deps)} />);
+  });
+
+  app.post('/vault/rotate', async (req, reply) => {
+    if (!can(req.principal, 'vault.rotate')) return errorPage(req, reply, 'FORBIDDEN');
+    const status = await vaultStatus(deps);
+    if (!status.sealedMode || status.rotation.running || status.liveKeys > 1) return errorPage(req, reply, 'CONFLICT');
+    await startRotation(deps, req.principal!.userId);
+    finishInBackground(app, deps);
+    return reply.redirect('/staff/vault', 303);
+  });
+}
