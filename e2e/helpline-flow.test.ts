@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActiveUser } from '../src/modules/accounts/index.js';
+import { submitRequest as saveRequest } from '../src/modules/cases/index.js';
 import { totpNow } from '../src/platform/auth/totp.js';
 import { engines } from '../test/engines.js';
 import { axeCheck, blocking, chromiumAvailable, launchChromium, startHaven, type RunningHaven } from './support.js';
@@ -145,6 +146,24 @@ describe.skipIf(!chromiumAvailable)('helpline flow in Chromium', () => {
     await page.click('form[action^="/followup"]:not([action*="leave"]) button[type=submit]');
     expect(page.url()).not.toContain('/conversation');
     await audit(page, 'follow-up wrong receipt (ar)');
+
+    // The suspected-spam queue, holding a request intake saved because it came too fast.
+    await saveRequest(
+      haven.harness.deps,
+      {
+        description: 'Cheap watches, best prices',
+        urgency: 'preventive',
+        country: null,
+        language: 'en',
+        contactMethod: 'none',
+        contact: null,
+        beneficiary: null,
+      },
+      { suspectedSpam: 'too_fast' },
+    );
+    await staff.goto(`${haven.origin}/staff?view=spam`);
+    await expect.poll(() => staff.locator('main').innerText()).toContain('Sent too fast');
+    await audit(staff, 'suspected-spam queue');
 
     await staffContext.close();
 

@@ -185,7 +185,12 @@ function queueRowsForStatus(db: Db, status: string, f: QueueFilter) {
   let q = db
     .selectFrom('cases')
     .leftJoin('users', 'users.id', 'cases.assignee_id')
-    .select([...STRUCTURED, 'cases.spam_reason', 'users.display_name as assignee_name'])
+    .select([
+      ...STRUCTURED,
+      'cases.suspected_spam',
+      'cases.spam_reason',
+      'users.display_name as assignee_name',
+    ])
     .where('cases.status', '=', status);
   if (f.suspectedSpam !== undefined) q = q.where('cases.suspected_spam', '=', f.suspectedSpam);
   if (f.incidentType !== undefined) q = q.where('cases.incident_type', '=', f.incidentType);
@@ -226,7 +231,12 @@ export async function getCaseSummaryRow(db: Db, caseId: number) {
   return db
     .selectFrom('cases')
     .leftJoin('users', 'users.id', 'cases.assignee_id')
-    .select([...STRUCTURED, 'users.display_name as assignee_name'])
+    .select([
+      ...STRUCTURED,
+      'cases.suspected_spam',
+      'cases.spam_reason',
+      'users.display_name as assignee_name',
+    ])
     .where('cases.id', '=', caseId)
     .executeTakeFirst();
 }

@@ -35,6 +35,7 @@ const FLASHES = [
   'assigned',
   'claimed',
   'status_changed',
+  'not_spam',
 ] as const;
 type Flash = (typeof FLASHES)[number];
 

@@ -187,6 +187,19 @@ for (const engine of engines) {
       expect((await post(handler, '/staff/cases/999999/not-spam', [])).statusCode).toBe(404);
     });
 
+    it('says on the case page why a case is suspected, and moves it back from there', async () => {
+      const id = await flagged();
+      const page = await get(handler, `/staff/cases/${id}`);
+      expect(page.body).toContain('Saved as suspected spam (Sent too fast)');
+      expect(page.body).toContain(`action="/staff/cases/${id}/not-spam"`);
+      const res = await post(handler, `/staff/cases/${id}/not-spam`, [['from', 'case']]);
+      expect(res.statusCode).toBe(303);
+      expect(res.headers.location).toBe(`/staff/cases/${id}?done=not_spam`);
+      const after = await get(handler, res.headers.location as string);
+      expect(after.body).toContain('Moved to the main queue.');
+      expect(after.body).not.toContain('Saved as suspected spam');
+    });
+
     it('lets only leads set the spam status on the case page, and flags the case when they do', async () => {
       const id = (await newRequest(h.deps)).caseId;
       expect((await get(handler, `/staff/cases/${id}`)).body).not.toContain('value="spam"');

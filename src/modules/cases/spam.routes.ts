@@ -46,6 +46,11 @@ export function registerSpamRoutes(app: FastifyInstance, deps: Deps, assets: Sur
     if (!allowed.ok) return errorPage(req, reply, allowed.code);
     const result = await notSpam(deps, me(req), Number(raw));
     if (!result.ok) return errorPage(req, reply, result.code);
-    return reply.redirect('/staff?view=spam&done=not_spam', 303);
+    // From the case page, back to the case; from the queue, back to the queue.
+    const fromCase = (req.body as Record<string, unknown> | null)?.from === 'case';
+    return reply.redirect(
+      fromCase ? `/staff/cases/${raw}?done=not_spam` : '/staff?view=spam&done=not_spam',
+      303,
+    );
   });
 }

@@ -165,6 +165,22 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
         {title} <span class="tag">{t(`cases.status.${c.status}`)}</span>
       </h1>
       {p.view.purged ? <PurgedNotice t={t} locale={ctx.locale} purged={p.view.purged} /> : null}
+      {c.suspected_spam ? (
+        <div class="notice">
+          <p>
+            {t('cases.spam.notice', {
+              reason: t(`cases.spam_reason.${c.spam_reason ?? 'staff'}`),
+            })}
+          </p>
+          {can(me, 'case.not_spam', c) ? (
+            <form method="post" action={`/staff/cases/${c.id}/not-spam`}>
+              <CsrfField token={ctx.csrfToken} />
+              <input type="hidden" name="from" value="case" />
+              <button type="submit">{t('cases.spam.not_spam')}</button>
+            </form>
+          ) : null}
+        </div>
+      ) : null}
       {failed ? <ErrorSummary t={t} errors={failed.errors} labels={fieldLabels} /> : null}
       <div class="layout">
         <div>
