@@ -97,9 +97,10 @@ export async function runRestore(
       `Restored ${r.rows.toLocaleString('en')} rows in ${r.tables} tables from a backup made on ${day(r.header.createdAt)} ` +
         `(${r.header.engine}), in ${(r.elapsedMs / 1000).toFixed(1)} s.`,
     );
+    if (r.migrated.length) io.out(`The backup was made at an older schema; then applied: ${r.migrated.join(', ')}.`);
     return 0;
   } catch (e) {
-    io.err(`Restore failed, nothing was changed: ${e instanceof Error ? e.message : String(e)}`);
+    io.err(`Restore failed: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   } finally {
     await storage.close();

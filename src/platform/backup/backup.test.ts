@@ -13,7 +13,9 @@ import { purgeCasePersonalData, requesterView, submitRequest } from '../../modul
 import { deriveBackupKey, randomBytes, Vault } from '../crypto/vault.js';
 import type { Storage } from '../storage/db.js';
 import { createBackup, restoreBackup, verifyBackup, type BackupKeys } from './backup.js';
-import { listTables } from './catalog.js';
+import { appliedMigrations, listTables } from './catalog.js';
+import { migrations } from '../../../migrations/index.js';
+import { migrateTo } from '../storage/migrate.js';
 import { backupKeysDir, pruneBackupKeys } from './keys.js';
 
 const MARKER = 'quokka-7f3e-backup-marker';
@@ -411,6 +413,46 @@ describe.each(available.map((e) => [e.name, e] as const))('haven backup and have
       rmSync(noKey.dataDir, { recursive: true, force: true });
     } finally {
       await src.close();
+      await dst.close();
+    }
+  });
+});
+
+describe.each(available.map((e) => [e.name, e] as const))('a backup made at an older schema on %s', (_name, engine: Engine) => {
+  it('restores into an empty instance taken down to that schema, then migrates forward', async () => {
+    const names = Object.keys(migrations);
+    const at = names.indexOf('2026-11-22-003-case-queue-index');
+    const old = await engine.create();
+    const dst = await createHarness(engine);
+    const keys = { backupKey: deriveBackupKey(dst.masterKey), keysDir: backupKeysDir(dst.dataDir) };
+    try {
+      await migrateTo(old.storage, names[at]!);
+      const db = old.storage.db;
+      const t = Date.UTC(2025, 0, 1);
+      await sql`insert into users (id, email, display_name, role, status, failed_logins, locale, created_at, updated_at)
+        values ('u1', 'old@example.invalid', 'Old', 'handler', 'active', 0, 'en', ${t}, ${t})`.execute(db);
+      await sql`insert into cases (id, receipt_hash, key_wrapped, status, urgency, language, mandate, contact_method,
+          awaiting_reply, created_at, updated_at, first_response_due_at, last_activity_at, version)
+        values (7, 'h7', ${Buffer.from([1, 2, 3])}, 'open', 'reactive', 'en', 'unknown', 'none', 1, ${t}, ${t}, ${t}, ${t}, 1)`.execute(db);
+      await sql`insert into messages (id, case_id, kind, author_id, body_enc, created_at)
+        values ('m1', 7, 'requester', null, ${Buffer.from([9, 9])}, ${t})`.execute(db);
+      await sql`insert into audit_log (at, actor_kind, action, case_id) values (${t}, 'system', 'case.created', 7)`.execute(db);
+      const f = newFile();
+      await createBackup(old.storage, keys, f, { now: dst.clock.now });
+
+      expect(await restoreBackup(dst.deps.storage, keys, f, { force: true })).toMatchObject({ ok: false, code: 'BACKUP_SCHEMA_OLDER' });
+      const r = await restoreBackup(dst.deps.storage, keys, f);
+      expect(r).toMatchObject({ ok: true, migrated: names.slice(at + 1) });
+      expect(await appliedMigrations(dst.deps.db)).toEqual(names);
+      const c = await dst.deps.db.selectFrom('cases').selectAll().where('id', '=', 7).executeTakeFirstOrThrow();
+      expect(Buffer.from(c.key_wrapped)).toEqual(Buffer.from([1, 2, 3]));
+      const m = await dst.deps.db.selectFrom('messages').selectAll().executeTakeFirstOrThrow();
+      expect(Buffer.from(m.body_enc)).toEqual(Buffer.from([9, 9]));
+      await expect(sql`delete from audit_log`.execute(dst.deps.db)).rejects.toThrow(/append-only/);
+      // Now it holds data: the same backup is refused.
+      expect(await restoreBackup(dst.deps.storage, keys, f)).toMatchObject({ ok: false, code: 'RESTORE_NOT_EMPTY' });
+    } finally {
+      await old.dispose();
       await dst.close();
     }
   });

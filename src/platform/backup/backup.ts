@@ -2,6 +2,7 @@ import { closeSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { sql } from 'kysely';
 import type { Storage } from '../storage/db.js';
+import { migrateTo, migrateToLatest } from '../storage/migrate.js';
 import {
   BackupError,
   ContainerWriter,
@@ -253,7 +254,15 @@ export function verifyBackup(file: string, keys: BackupKeys): DumpHeader {
 }
 
 export type RestoreResult =
-  | { ok: true; tables: number; rows: number; elapsedMs: number; header: DumpHeader }
+  | {
+      ok: true;
+      tables: number;
+      rows: number;
+      elapsedMs: number;
+      header: DumpHeader;
+      /** Migrations run after loading a backup made at an older schema. */
+      migrated: string[];
+    }
   | { ok: false; code: BackupFailure; message: string };
 
 /** Counts rows in the tables that hold people, requests or history. */
@@ -276,7 +285,8 @@ async function widenSqliteCache(storage: Storage): Promise<{ restore(): Promise<
   return { restore: async () => void (await sql.raw(`pragma cache_size = ${previous}`).execute(storage.db)) };
 }
 
-function checkSchema(header: DumpHeader, current: string[]): void {
+/** Whether a backup's schema is the code's or an older one; throws for anything else. */
+function compareSchema(header: DumpHeader, current: string[]): 'same' | 'older' {
   const known = new Set(current);
   const unknown = header.migrations.filter((m) => !known.has(m));
   if (unknown.length) {
@@ -285,16 +295,12 @@ function checkSchema(header: DumpHeader, current: string[]): void {
       `this backup was made by a newer Haven (its schema includes ${unknown.join(', ')}); upgrade Haven, then restore`,
     );
   }
-  if (header.migrations.length < current.length && current.slice(0, header.migrations.length).join('\n') === header.migrations.join('\n')) {
-    throw new BackupError(
-      'BACKUP_SCHEMA_OLDER',
-      `this backup was made at an older schema (last migration ${header.migrations.at(-1) ?? 'none'}; this Haven is at ${current.at(-1)}). ` +
-        'Restore it with the Haven release that made it into an empty instance, then upgrade that instance',
-    );
-  }
-  if (header.migrations.join('\n') !== current.join('\n')) {
-    throw new BackupError('BACKUP_SCHEMA_MISMATCH', 'this backup was made at a schema this Haven does not have; restore it with the release that made it');
-  }
+  if (header.migrations.join('\n') === current.join('\n')) return 'same';
+  if (current.slice(0, header.migrations.length).join('\n') === header.migrations.join('\n')) return 'older';
+  throw new BackupError(
+    'BACKUP_SCHEMA_MISMATCH',
+    'this backup was made at a schema this Haven cannot reach by migrating forward; restore it with the release that made it',
+  );
 }
 
 /** Empties the instance and loads every row, in one transaction; returns the row count. */
@@ -339,11 +345,34 @@ async function load(storage: Storage, it: Generator<string>, header: DumpHeader,
   });
 }
 
+/** Loads an already verified file whose schema is the database's. */
+async function restoreVerified(storage: Storage, keys: BackupKeys, file: string, force: boolean, started: number): Promise<RestoreResult> {
+  const fd = openSync(file, 'r');
+  try {
+    const it = openBackup(fd, keys).lines;
+    const header = parseHeader(it.next().value as string | undefined);
+    const cache = await widenSqliteCache(storage);
+    let rows: number;
+    try {
+      rows = await load(storage, it, header, force);
+    } finally {
+      await cache.restore();
+    }
+    // Fresh planner statistics, as after any bulk load: the queue's plans depend on them.
+    await sql.raw(storage.dialect === 'postgres' ? 'analyze' : 'pragma optimize').execute(storage.db);
+    return { ok: true, tables: header.tables.length, rows, elapsedMs: Date.now() - started, header, migrated: [] };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Restores a backup into a migrated instance, inside one transaction: any failure (damage
  * found late, a constraint) rolls everything back. The whole file is verified first, so a
  * damaged or truncated file changes nothing. Refuses an instance that holds users, cases or
  * audit entries unless `force`, which empties every table first, in the same transaction.
+ * A backup made at an older schema is loaded into an empty instance taken down to that schema,
+ * then migrated forward; one from a newer Haven is refused.
  */
 export async function restoreBackup(
   storage: Storage,
@@ -355,24 +384,28 @@ export async function restoreBackup(
   try {
     pruneBackupKeys(keys.keysDir, (opts.now ?? Date.now)());
     const verified = verifyBackup(file, keys);
-    checkSchema(verified, await appliedMigrations(storage.db));
-    const fd = openSync(file, 'r');
-    try {
-      const it = openBackup(fd, keys).lines;
-      const header = parseHeader(it.next().value as string | undefined);
-      const cache = await widenSqliteCache(storage);
-      let rows: number;
-      try {
-        rows = await load(storage, it, header, opts.force === true);
-      } finally {
-        await cache.restore();
-      }
-      // Fresh planner statistics, as after any bulk load: the queue's plans depend on them.
-      await sql.raw(storage.dialect === 'postgres' ? 'analyze' : 'pragma optimize').execute(storage.db);
-      return { ok: true, tables: header.tables.length, rows, elapsedMs: Date.now() - started, header };
-    } finally {
-      closeSync(fd);
+    const schema = compareSchema(verified, await appliedMigrations(storage.db));
+    if (schema === 'same') return await restoreVerified(storage, keys, file, opts.force === true, started);
+    // An older backup: take the empty instance down to the backup's schema, load it there,
+    // then run the remaining migrations on the restored data, as an upgrade would.
+    if (opts.force) {
+      throw new BackupError(
+        'BACKUP_SCHEMA_OLDER',
+        `this backup was made at an older schema (last migration ${verified.migrations.at(-1) ?? 'none'}); it restores only into an empty instance, so --force is not accepted: use a fresh instance`,
+      );
     }
+    if ((await dataRows(storage.db, await listTables(storage.db, storage.dialect))) > 0) {
+      throw new BackupError('RESTORE_NOT_EMPTY', 'this instance already holds data (users, cases or audit entries); restore an older backup into a fresh instance');
+    }
+    await migrateTo(storage, verified.migrations.at(-1) ?? null);
+    let r: RestoreResult;
+    try {
+      r = await restoreVerified(storage, keys, file, false, started);
+    } finally {
+      // Whatever happened, the instance ends at the code's schema (empty again on failure).
+      await migrateToLatest(storage);
+    }
+    return r.ok ? { ...r, migrated: (await appliedMigrations(storage.db)).slice(verified.migrations.length) } : r;
   } catch (e) {
     if (e instanceof BackupError) return { ok: false, code: e.code, message: e.message };
     throw e;
