@@ -84,6 +84,17 @@ for (const engine of engines) {
       expect(await listRules(h.deps)).toEqual(before);
     });
 
+    it('runs retention now for an administrator only', async () => {
+      const denied = await postForm(h, '/staff/retention/run', { _csrf: handler.csrf }, handler.cookie);
+      expect(denied.statusCode).toBe(403);
+      const res = await postForm(h, '/staff/retention/run', { _csrf: admin.csrf }, admin.cookie);
+      expect(res.statusCode).toBe(303);
+      expect(res.headers.location).toBe('/staff/retention?done=ran');
+      const page = await h.app.inject({ url: res.headers.location as string, headers: { cookie: admin.cookie } });
+      expect(page.body).toContain('Retention ran');
+      expect(page.body).toContain('Last run:');
+    });
+
     it('refuses a post without the session token', async () => {
       const res = await postForm(h, '/staff/retention', { status: 'closed', basis: 'closed_at', days: '1' }, admin.cookie);
       expect(res.statusCode).toBe(403);

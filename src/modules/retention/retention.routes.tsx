@@ -2,12 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CASE_STATUSES } from '../../contracts/case.js';
 import type { Deps } from '../../contracts/deps.js';
 import type { SurfaceAssets } from '../../contracts/module.js';
-import { listJobs } from '../../platform/jobs/jobs.js';
+import { createJobRunner, listJobs } from '../../platform/jobs/jobs.js';
 import { fieldErrors, formBody } from '../../platform/http/validation.js';
 import type { FieldErrors } from '../../platform/views/form.js';
 import { sendPage } from '../../platform/views/render.js';
 import { staffContext, staffErrorPage } from '../../platform/views/staff-layout.js';
-import { RETENTION_JOB } from './retention.job.js';
+import { RETENTION_JOB, retentionJob } from './retention.job.js';
 import { can } from './retention.policy.js';
 import { RetentionRuleInput } from './retention.schema.js';
 import { listRules, saveRule } from './retention.service.js';
@@ -62,7 +62,16 @@ export function registerRetentionRoutes(app: FastifyInstance, deps: Deps, assets
     const values: RuleFormValues = editing
       ? { status: editing.status, basis: editing.basis, days: String(editing.days), enabled: editing.enabled }
       : {};
-    const flash = q.done === 'saved' ? req.t('retention.done.saved') : undefined;
+    const flash =
+      q.done === 'saved'
+        ? req.t('retention.done.saved')
+        : q.done === 'ran'
+          ? req.t('retention.done.ran')
+          : q.done === 'busy'
+            ? req.t('retention.done.busy')
+            : q.done === 'failed'
+              ? req.t('retention.done.failed')
+              : undefined;
     return page(req, reply, 200, values, {}, flash);
   });
 
@@ -84,5 +93,13 @@ export function registerRetentionRoutes(app: FastifyInstance, deps: Deps, assets
     if (!parsed.success) return page(req, reply, 422, values, fieldErrors(parsed.error));
     await saveRule(deps, req.principal!, parsed.data);
     return reply.redirect('/staff/retention?done=saved', 303);
+  });
+
+  // "Run now": claims the job like the schedule does, so it never runs twice at once.
+  app.post('/retention/run', async (req, reply) => {
+    if (!can(req.principal, 'retention.run')) return errorPage(req, reply, 'FORBIDDEN');
+    const [result] = await createJobRunner(deps, [retentionJob(deps)]).runDue({ force: true });
+    const done = result?.outcome === 'done' ? 'ran' : result?.outcome === 'locked' ? 'busy' : 'failed';
+    return reply.redirect(`/staff/retention?done=${done}`, 303);
   });
 }

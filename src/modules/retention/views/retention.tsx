@@ -84,6 +84,14 @@ export function RetentionPage(p: RetentionPageProps) {
         ) : null}
       </p>
 
+      <form method="post" action="/staff/retention/run">
+        <CsrfField token={ctx.csrfToken} />
+        <p class="hint">{t('retention.run_hint')}</p>
+        <button type="submit" class="secondary">
+          {t('retention.run')}
+        </button>
+      </form>
+
       <section class="panel" aria-labelledby="rule-title" id="rule-form">
         <h2 id="rule-title">{t('retention.form_title')}</h2>
         <p class="hint">{t('retention.form_hint')}</p>
