@@ -54,8 +54,13 @@ export async function openVault(
   deps: Pick<Deps, 'db' | 'config' | 'now'>,
   master: Buffer,
 ): Promise<Vault> {
-  if (!deps.config.sealed) return new Vault(master);
   const keys = await repo.liveKeys(deps.db);
+  if (!deps.config.sealed) {
+    // Starting such an instance in the default mode would wrap new cases to the key file's
+    // keypair, readable from the disk again, and could read none of the sealed ones.
+    if (keys.length > 0) throw new Error('this instance is in sealed mode (haven seal-init ran): start it with HAVEN_SEALED=true');
+    return new Vault(master);
+  }
   const active = keys.at(-1);
   if (!active) {
     throw new Error('HAVEN_SEALED is true but this instance has no sealed key yet: run `haven seal-init` first (docs/operations.md, "Sealed mode")');

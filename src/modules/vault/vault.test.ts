@@ -16,7 +16,7 @@ import { engines } from '../../../test/engines.js';
 import { createHarness, restartHarness, type Harness } from '../../../test/harness.js';
 import { form, hiddenField, signInAs } from '../../../test/staff-session.js';
 import { UnsealThrottle } from './throttle.js';
-import { addHolder, finishRotation, removeHolder, sealInit, startRotation, unseal, VaultInputError } from './vault.service.js';
+import { addHolder, finishRotation, openVault, removeHolder, sealInit, startRotation, unseal, VaultInputError } from './vault.service.js';
 
 const ANA = { name: 'ana', passphrase: 'river stone lantern 4812' };
 const BO = { name: 'bo', passphrase: 'quiet orchard copper 7731' };
@@ -257,6 +257,40 @@ for (const engine of engines) {
       expect(page.body).toContain('bo');
       const handler = await signInAs(h, 'handler');
       expect((await h.app.inject({ url: '/staff/vault', headers: { cookie: handler.cookie } })).statusCode).toBe(403);
+    });
+
+    it('an administrator rotates from /staff/vault while requests keep arriving; default mode refuses', async () => {
+      h = await sealedHarness(engine);
+      await sendRequest(h, 'before the rotation');
+      expect((await unsealByForm(h, ANA)).statusCode).toBe(303);
+      const admin = await signInAs(h, 'admin');
+      const before = h.deps.vault.activeKeyId;
+      const res = await h.app.inject({ method: 'POST', url: '/staff/vault/rotate', ...form({ _csrf: admin.csrf }), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: admin.cookie } });
+      expect(res.statusCode).toBe(303);
+      expect(h.deps.vault.activeKeyId).toBe(before + 1);
+      await sendRequest(h, 'during the rotation');
+      // The background re-wrap finishes on its own; wait for the old key to be retired.
+      for (let i = 0; i < 100 && (await h.deps.db.selectFrom('vault_keys').select('id').where('retired_at', 'is', null).execute()).length > 1; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const live = await h.deps.db.selectFrom('vault_keys').select('id').where('retired_at', 'is', null).execute();
+      expect(live.map((k) => k.id)).toEqual([before + 1]);
+      const rows = await h.deps.db.selectFrom('cases').select(['id', 'key_wrapped']).execute();
+      for (const r of rows) expect(wrapInfo(r.key_wrapped)).toEqual({ version: 2, keyId: before + 1 });
+      const handler = await signInAs(h, 'handler');
+      const forbidden = await h.app.inject({ method: 'POST', url: '/staff/vault/rotate', ...form({ _csrf: handler.csrf }), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: handler.cookie } });
+      expect(forbidden.statusCode).toBe(403);
+      const audit = (await auditActions(h, 'vault.rotation')).map((a) => a.detail?.by ?? a.action);
+      expect(audit).toEqual([admin.userId, 'vault.rotation_finished']);
+
+      // Forgetting HAVEN_SEALED=true must not quietly start a default-mode instance.
+      await expect(openVault({ db: h.deps.db, config: { ...h.deps.config, sealed: false }, now: h.clock.now }, h.masterKey)).rejects.toThrow(/HAVEN_SEALED=true/);
+      await h.close();
+      h = await createHarness(engine);
+      const plain = await signInAs(h, 'admin');
+      expect((await h.app.inject({ url: '/staff', headers: { cookie: plain.cookie } })).statusCode).toBe(200);
+      const refused = await h.app.inject({ method: 'POST', url: '/staff/vault/rotate', ...form({ _csrf: plain.csrf }), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: plain.cookie } });
+      expect(refused.statusCode).toBe(409);
     });
 
     it.skipIf(engine.name !== 'sqlite')('the SQLite file and its WAL hold no marker text and no private key bytes', async () => {
