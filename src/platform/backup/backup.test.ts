@@ -10,7 +10,8 @@ import { loadConfig } from '../../config/index.js';
 import type { Deps } from '../../contracts/deps.js';
 import { generateDemo } from '../../modules/cases/demo.service.js';
 import { purgeCasePersonalData, requesterView, submitRequest } from '../../modules/cases/index.js';
-import { deriveBackupKey, randomBytes, Vault } from '../crypto/vault.js';
+import { deriveBackupKey, randomBytes, TEST_PASSPHRASE_LIMITS, Vault } from '../crypto/vault.js';
+import { openVault, sealInit, unseal, UnsealThrottle } from '../../modules/vault/index.js';
 import type { Storage } from '../storage/db.js';
 import { createBackup, restoreBackup, verifyBackup, type BackupKeys } from './backup.js';
 import { appliedMigrations, listTables } from './catalog.js';
@@ -453,6 +454,33 @@ describe.each(available.map((e) => [e.name, e] as const))('a backup made at an o
       expect(await restoreBackup(dst.deps.storage, keys, f)).toMatchObject({ ok: false, code: 'RESTORE_NOT_EMPTY' });
     } finally {
       await old.dispose();
+      await dst.close();
+    }
+  });
+});
+
+describe.each(available.map((e) => [e.name, e] as const))('a sealed instance on %s', (_name, engine: Engine) => {
+  it('restores sealed, and its cases read again after an unseal with a passphrase from before the backup', async () => {
+    const src = await createHarness(engine);
+    const dst = await createHarness(engine);
+    try {
+      const marked = await fill(src, 5);
+      const holder = { name: 'ana', passphrase: 'river stone lantern 4812' };
+      await sealInit(src.deps, [holder], TEST_PASSPHRASE_LIMITS);
+      const keys = { backupKey: deriveBackupKey(src.masterKey), keysDir: backupKeysDir(src.dataDir) };
+      const f = newFile();
+      await createBackup(src.deps.storage, keys, f, { now: src.clock.now });
+      expect(await restoreBackup(dst.deps.storage, keys, f)).toMatchObject({ ok: true });
+      const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dst.dataDir, HAVEN_SEALED: 'true' });
+      const vault = await openVault({ db: dst.deps.db, config, now: dst.clock.now }, src.masterKey);
+      const deps: Deps = { ...dst.deps, config, vault };
+      expect(vault.sealed).toBe(true);
+      expect(await readable(deps, marked.caseId)).toBe('');
+      const throttle = new UnsealThrottle({ baseMs: 1000, maxMs: 60_000 }, async () => undefined);
+      expect((await unseal(deps, throttle, { holder: holder.name, passphrase: holder.passphrase })).ok).toBe(true);
+      expect(await readable(deps, marked.caseId)).toContain(MARKER);
+    } finally {
+      await src.close();
       await dst.close();
     }
   });
