@@ -49,7 +49,13 @@ for (const engine of engines) {
       expect((await addNote(h.deps, admin.principal, caseId, 'a note')).ok).toBe(true);
       await h.deps.db
         .insertInto('requester_sessions')
-        .values({ id_hash: `s${caseId}`, case_id: caseId, csrf_token: 't', created_at: 0, expires_at: h.clock.now() + DAY })
+        .values({
+          id_hash: `s${caseId}`,
+          case_id: caseId,
+          csrf_token: 't',
+          created_at: 0,
+          expires_at: h.clock.now() + DAY,
+        })
         .execute();
       const before = await caseRow(caseId);
       expect(await messageCount(caseId)).toBe(3);
@@ -70,17 +76,35 @@ for (const engine of engines) {
       // An active case a requester deletes is closed, so it leaves the queue.
       expect(after.status).toBe('closed');
       expect(after.closed_at).toBe(h.clock.now());
-      for (const k of ['urgency', 'region', 'language', 'beneficiary', 'contact_method', 'created_at', 'first_response_at', 'assignee_id'] as const) {
+      for (const k of [
+        'urgency',
+        'region',
+        'language',
+        'beneficiary',
+        'contact_method',
+        'created_at',
+        'first_response_at',
+        'assignee_id',
+      ] as const) {
         expect(after[k], k).toEqual(before[k]);
       }
-      const sessions = await h.deps.db.selectFrom('requester_sessions').select('id_hash').where('case_id', '=', caseId).execute();
+      const sessions = await h.deps.db
+        .selectFrom('requester_sessions')
+        .select('id_hash')
+        .where('case_id', '=', caseId)
+        .execute();
       expect(sessions).toEqual([]);
 
       const audit = await listAuditForCase(h.deps.db, caseId);
       const purged = audit.filter((a) => a.action === 'case.purged');
       expect(purged).toHaveLength(1);
       expect(purged[0]!.actorKind).toBe('requester');
-      expect(purged[0]!.detail).toEqual({ reason: 'requester', rule: 'requester', from: 'open', to: 'closed' });
+      expect(purged[0]!.detail).toEqual({
+        reason: 'requester',
+        rule: 'requester',
+        from: 'open',
+        to: 'closed',
+      });
       const allText = JSON.stringify(audit);
       expect(allText).not.toContain(MARKER);
       expect(allText).not.toContain('a reply');
@@ -95,49 +119,84 @@ for (const engine of engines) {
       expect(await messageCount(caseId)).toBe(0);
 
       // A second purge finds nothing to do and writes no second entry.
-      expect(await purgeCasePersonalData(h.deps, caseId, { kind: 'requester' })).toBe('already_purged');
-      expect((await listAuditForCase(h.deps.db, caseId)).filter((a) => a.action === 'case.purged')).toHaveLength(1);
+      expect(await purgeCasePersonalData(h.deps, caseId, { kind: 'requester' })).toBe(
+        'already_purged',
+      );
+      expect(
+        (await listAuditForCase(h.deps.db, caseId)).filter((a) => a.action === 'case.purged'),
+      ).toHaveLength(1);
     });
 
     it('purges under a retention rule only when the case is still due', async () => {
       const start = h.clock.now();
       const due = await closedCase(start - 91 * DAY);
       const notDue = await closedCase(start - 89 * DAY);
-      expect(await purgeCasePersonalData(h.deps, notDue.caseId, { kind: 'retention', rule: RULE })).toBe('not_due');
+      expect(
+        await purgeCasePersonalData(h.deps, notDue.caseId, { kind: 'retention', rule: RULE }),
+      ).toBe('not_due');
       expect((await caseRow(notDue.caseId)).purged_at).toBeNull();
       expect(await messageCount(notDue.caseId)).toBe(1);
       // A rule for another status does not apply.
       expect(
-        await purgeCasePersonalData(h.deps, due.caseId, { kind: 'retention', rule: { ...RULE, status: 'resolved' } }),
+        await purgeCasePersonalData(h.deps, due.caseId, {
+          kind: 'retention',
+          rule: { ...RULE, status: 'resolved' },
+        }),
       ).toBe('not_due');
-      expect(await purgeCasePersonalData(h.deps, due.caseId, { kind: 'retention', rule: RULE })).toBe('purged');
+      expect(
+        await purgeCasePersonalData(h.deps, due.caseId, { kind: 'retention', rule: RULE }),
+      ).toBe('purged');
       const row = await caseRow(due.caseId);
       expect(row.purge_rule).toBe('retention:closed:90d');
       expect(row.status).toBe('closed');
       expect(row.incident_type).toBe('phishing');
       expect(row.severity).toBe('high');
-      const audit = (await listAuditForCase(h.deps.db, due.caseId)).find((a) => a.action === 'case.purged')!;
+      const audit = (await listAuditForCase(h.deps.db, due.caseId)).find(
+        (a) => a.action === 'case.purged',
+      )!;
       expect(audit.actorKind).toBe('system');
       expect(audit.detail).toEqual({ reason: 'retention', rule: 'retention:closed:90d' });
       expect(await purgeCasePersonalData(h.deps, 999_999, { kind: 'requester' })).toBe('not_found');
     });
 
-    it.skipIf(engine.name !== 'sqlite')('leaves no ciphertext, key or receipt hash in the SQLite file or its log', async () => {
-      const { caseId } = await closedCase(h.clock.now() - 100 * DAY);
-      const row = await caseRow(caseId);
-      const body = (await h.deps.db.selectFrom('messages').select('body_enc').where('case_id', '=', caseId).executeTakeFirstOrThrow()).body_enc;
-      // Secrets long enough that a chance match elsewhere in the file is impossible.
-      const needles = [row.key_wrapped, body.subarray(0, 40), row.contact_enc!, Buffer.from(row.receipt_hash)];
-      const files = () =>
-        ['haven.db', 'haven.db-wal'].map((n) => join(h.dataDir, n)).filter(existsSync).map((f) => readFileSync(f));
-      await checkpointAfterDelete(h.deps.storage);
-      expect(needles.every((n) => files().some((f) => f.includes(n)))).toBe(true);
+    // A raw-file check: PostgreSQL keeps its files out of reach, so only SQLite has one.
+    if (engine.name === 'sqlite') {
+      it('leaves no ciphertext, key or receipt hash in the SQLite file or its log', async () => {
+        const { caseId } = await closedCase(h.clock.now() - 100 * DAY);
+        const row = await caseRow(caseId);
+        const body = (
+          await h.deps.db
+            .selectFrom('messages')
+            .select('body_enc')
+            .where('case_id', '=', caseId)
+            .executeTakeFirstOrThrow()
+        ).body_enc;
+        // Secrets long enough that a chance match elsewhere in the file is impossible.
+        const needles = [
+          row.key_wrapped,
+          body.subarray(0, 40),
+          row.contact_enc!,
+          Buffer.from(row.receipt_hash),
+        ];
+        const files = () =>
+          ['haven.db', 'haven.db-wal']
+            .map((n) => join(h.dataDir, n))
+            .filter(existsSync)
+            .map((f) => readFileSync(f));
+        await checkpointAfterDelete(h.deps.storage);
+        expect(needles.every((n) => files().some((f) => f.includes(n)))).toBe(true);
 
-      expect(await purgeCasePersonalData(h.deps, caseId, { kind: 'retention', rule: RULE })).toBe('purged');
-      await checkpointAfterDelete(h.deps.storage);
-      for (const [i, n] of needles.entries()) {
-        expect(files().some((f) => f.includes(n)), `needle ${i}`).toBe(false);
-      }
-    });
+        expect(await purgeCasePersonalData(h.deps, caseId, { kind: 'retention', rule: RULE })).toBe(
+          'purged',
+        );
+        await checkpointAfterDelete(h.deps.storage);
+        for (const [i, n] of needles.entries()) {
+          expect(
+            files().some((f) => f.includes(n)),
+            `needle ${i}`,
+          ).toBe(false);
+        }
+      });
+    }
   });
 }
