@@ -1,3 +1,4 @@
+import { ShownOncePage } from './shown-once.js';
 import {
   CsrfField,
   ErrorSummary,
@@ -102,18 +103,14 @@ export function TokensPage(props: {
 export function TokenCreatedPage(props: { ctx: StaffPageContext; label: string; token: string }) {
   const t = props.ctx.t;
   return (
-    <StaffLayout ctx={props.ctx} title={t('accounts.tokens.created_title')}>
-      <h1>{t('accounts.tokens.created_title')}</h1>
-      <p>{t('accounts.tokens.created_body', { label: props.label })}</p>
-      <p>
-        <code id="api-token" class="secret">
-          {props.token}
-        </code>
-      </p>
-      <p class="hint">{t('accounts.tokens.created_once')}</p>
-      <p>
-        <a href="/staff/account/tokens">{t('accounts.tokens.back')}</a>
-      </p>
-    </StaffLayout>
+    <ShownOncePage
+      ctx={props.ctx}
+      title={t('accounts.tokens.created_title')}
+      body={t('accounts.tokens.created_body', { label: props.label })}
+      secretId="api-token"
+      secret={props.token}
+      once={t('accounts.tokens.created_once')}
+      back={{ href: '/staff/account/tokens', text: t('accounts.tokens.back') }}
+    />
   );
 }

@@ -1,3 +1,4 @@
+import { ShownOncePage } from './shown-once.js';
 import { ASSIGNABLE_ROLES } from '../../../contracts/roles.js';
 import {
   CsrfField,
@@ -130,18 +131,14 @@ export function UsersPage(props: {
 export function UserAddedPage(props: { ctx: StaffPageContext; email: string; link: string }) {
   const t = props.ctx.t;
   return (
-    <StaffLayout ctx={props.ctx} title={t('accounts.users.added_title')}>
-      <h1>{t('accounts.users.added_title')}</h1>
-      <p>{t('accounts.users.added_body', { email: props.email })}</p>
-      <p>
-        <code id="enrol-link" class="secret">
-          {props.link}
-        </code>
-      </p>
-      <p class="hint">{t('accounts.users.added_once')}</p>
-      <p>
-        <a href="/staff/users">{t('accounts.users.back')}</a>
-      </p>
-    </StaffLayout>
+    <ShownOncePage
+      ctx={props.ctx}
+      title={t('accounts.users.added_title')}
+      body={t('accounts.users.added_body', { email: props.email })}
+      secretId="enrol-link"
+      secret={props.link}
+      once={t('accounts.users.added_once')}
+      back={{ href: '/staff/users', text: t('accounts.users.back') }}
+    />
   );
 }
