@@ -35,6 +35,11 @@ export function openSqlite(file: string): Storage {
 /** Connects to PostgreSQL with a small pool. */
 export function openPostgres(connectionString: string, max = 10): Storage {
   const pool = new pg.Pool({ connectionString, max });
+  // An idle pooled connection can be closed by the server (a restart, an administrator,
+  // a dropped database). pg then emits 'error' on the pool, which would crash the process
+  // without a listener; the pool has already discarded that connection and the next query
+  // opens a new one, so there is nothing more to do.
+  pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', file: undefined, close: () => db.destroy() };
 }
