@@ -21,6 +21,7 @@ import { randomBytes, Vault } from '../src/platform/crypto/vault.js';
 import { migrateToLatest } from '../src/platform/storage/migrate.js';
 import { sharedI18n } from '../src/runtime.js';
 import { engines, type Engine } from '../test/engines.js';
+import { insertStaffRow } from '../test/staff-row.js';
 
 interface Result {
   engine: string;
@@ -68,24 +69,13 @@ async function openDeps(engine: Engine) {
     now: Date.now,
   };
   const now = Date.now();
-  await deps.db
-    .insertInto('users')
-    .values({
-      id: HANDLER,
-      email: 'bench@handler.invalid',
-      display_name: 'Bench',
-      role: 'handler',
-      status: 'active',
-      password_hash: null,
-      totp_secret_enc: null,
-      totp_last_step: null,
-      failed_logins: 0,
-      locked_until: null,
-      locale: 'en',
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
+  await insertStaffRow(deps.db, {
+    id: HANDLER,
+    email: 'bench@handler.invalid',
+    displayName: 'Bench',
+    role: 'handler',
+    at: now,
+  });
   return { deps, dispose: db.dispose };
 }
 

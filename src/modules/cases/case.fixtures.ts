@@ -3,6 +3,7 @@ import type { Principal, Role } from '../../contracts/roles.js';
 import { createApiToken } from '../../platform/auth/api-token.js';
 import { createSession, STAFF_COOKIE } from '../../platform/auth/session.js';
 import { submitRequest, type NewRequestInput } from './requester.service.js';
+import { insertStaffRow } from '../../../test/staff-row.js';
 
 // Test fixtures for the cases module's tests: staff members with a full session and an API
 // token, created directly (the sign-in flow has its own tests), and requests as intake saves them.
@@ -25,24 +26,7 @@ export async function staffMember(deps: Deps, role: Role, name?: string): Promis
   const n = ++counter;
   const displayName = name ?? `${role} ${n}`;
   const email = `${role}${n}-${id.slice(0, 8)}@example.org`;
-  await deps.db
-    .insertInto('users')
-    .values({
-      id,
-      email,
-      display_name: displayName,
-      role,
-      status: 'active',
-      password_hash: null,
-      totp_secret_enc: null,
-      totp_last_step: null,
-      failed_logins: 0,
-      locked_until: null,
-      locale: 'en',
-      created_at: deps.now(),
-      updated_at: deps.now(),
-    })
-    .execute();
+  await insertStaffRow(deps.db, { id, email, displayName, role, at: deps.now() });
   const session = await createSession(deps, id, 'full');
   const { token } = await createApiToken(deps, id, 'test');
   return {

@@ -10,6 +10,7 @@ import { countNonDemoCases } from './demo.repo.js';
 import { generateDemo, uuidV7Generator } from './demo.service.js';
 import { DEMO_TEXT } from './demo.text.js';
 import { requesterView, submitRequest } from './index.js';
+import { insertStaffRow } from '../../../test/staff-row.js';
 
 const YEAR_START = Date.UTC(2023, 0, 1);
 const YEAR_END = Date.UTC(2024, 0, 1);
@@ -18,24 +19,13 @@ const HANDLER_ID = 'demo-handler-test';
 /** A staff row for the demo to attribute replies to (the accounts module is not under test here). */
 async function addHandler(deps: Deps): Promise<void> {
   const now = deps.now();
-  await deps.db
-    .insertInto('users')
-    .values({
-      id: HANDLER_ID,
-      email: 'demo.test@handler.invalid',
-      display_name: 'Demo',
-      role: 'handler',
-      status: 'active',
-      password_hash: null,
-      totp_secret_enc: null,
-      totp_last_step: null,
-      failed_logins: 0,
-      locked_until: null,
-      locale: 'en',
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
+  await insertStaffRow(deps.db, {
+    id: HANDLER_ID,
+    email: 'demo.test@handler.invalid',
+    displayName: 'Demo',
+    role: 'handler',
+    at: now,
+  });
 }
 
 async function demoHarness(engine: Engine, requests: number, seed: string): Promise<Harness> {

@@ -18,6 +18,7 @@ import { appliedMigrations, listTables } from './catalog.js';
 import { migrations } from '../../../migrations/index.js';
 import { migrateTo } from '../storage/migrate.js';
 import { backupKeysDir, pruneBackupKeys } from './keys.js';
+import { insertStaffRow } from '../../../test/staff-row.js';
 
 const MARKER = 'quokka-7f3e-backup-marker';
 const HANDLER = 'backup-test-handler';
@@ -26,24 +27,15 @@ const available = engines.filter((e) => e.available);
 
 async function addHandler(deps: Deps): Promise<void> {
   const now = deps.now();
-  await deps.db
-    .insertInto('users')
-    .values({
-      id: HANDLER,
-      email: 'backup.test@handler.invalid',
-      display_name: 'Backup',
-      role: 'handler',
-      status: 'active',
-      password_hash: null,
-      totp_secret_enc: Buffer.from([0, 1, 2, 255]),
-      totp_last_step: null,
-      failed_logins: 0,
-      locked_until: null,
-      locale: 'en',
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
+  await insertStaffRow(deps.db, {
+    id: HANDLER,
+    email: 'backup.test@handler.invalid',
+    displayName: 'Backup',
+    role: 'handler',
+    at: now,
+    // A non-empty second-factor blob, so the round trip covers binary columns of users too.
+    totpSecretEnc: Buffer.from([0, 1, 2, 255]),
+  });
 }
 
 /** Fills an instance with demo cases and one request carrying the marker. */
