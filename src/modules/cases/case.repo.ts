@@ -71,9 +71,47 @@ export async function insertMessage(
     author_id: string | null;
     body_enc: Buffer;
     created_at: number;
+    /** The content key the body is sealed to, when it was written while sealed. */
+    sealed_to_key?: number | null;
   },
 ): Promise<void> {
   await db.insertInto('messages').values(row).execute();
+}
+
+/** Messages still sealed to a content key (written while sealed), oldest first, after `afterId`. */
+export async function sealedToKeyPage(db: Db, afterId: string, limit: number) {
+  return db
+    .selectFrom('messages')
+    .innerJoin('cases', 'cases.id', 'messages.case_id')
+    .select([
+      'messages.id',
+      'messages.case_id',
+      'messages.body_enc',
+      'messages.sealed_to_key',
+      'cases.key_wrapped',
+      'cases.purged_at',
+    ])
+    .where('messages.sealed_to_key', 'is not', null)
+    .where('messages.id', '>', afterId)
+    .orderBy('messages.id')
+    .limit(limit)
+    .execute();
+}
+
+/** Replaces a body sealed to a content key by one under the case key, unless it changed meanwhile. */
+export async function moveUnderCaseKey(
+  db: Db,
+  id: string,
+  keyId: number,
+  body: Buffer,
+): Promise<boolean> {
+  const res = await db
+    .updateTable('messages')
+    .set({ body_enc: body, sealed_to_key: null })
+    .where('id', '=', id)
+    .where('sealed_to_key', '=', keyId)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
 }
 
 export async function listMessageRows(db: Db, caseId: number, kinds: readonly string[]) {
@@ -85,6 +123,7 @@ export async function listMessageRows(db: Db, caseId: number, kinds: readonly st
       'messages.kind',
       'messages.author_id',
       'messages.body_enc',
+      'messages.sealed_to_key',
       'messages.created_at',
       'users.display_name as author_name',
     ])

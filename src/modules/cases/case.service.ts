@@ -11,6 +11,7 @@ import { fail, ok, type Result } from '../../platform/errors.js';
 import { canTransition, FINISHED_STATUSES, messageId, statusAfterReply } from './case.js';
 import { can, canSetAssignee } from './case.policy.js';
 import * as repo from './case.repo.js';
+import { messageField, openMessageBody } from './message-body.js';
 import type { PatchCaseInput, QueueQuery, TriageInput } from './case.schema.js';
 import { findTerm, listTerms } from './taxonomy.repo.js';
 
@@ -134,7 +135,7 @@ export async function viewCase(
     kind: m.kind as StaffMessage['kind'],
     authorId: m.author_id,
     authorName: m.author_name,
-    body: key!.open(`message:${m.id}`, m.body_enc),
+    body: openMessageBody(deps.vault, key!, m),
     createdAt: m.created_at,
   }));
   const contact = key && row.contact_enc ? key.open('contact', row.contact_enc) : null;
@@ -329,7 +330,7 @@ async function postMessage(
       case_id: caseId,
       kind,
       author_id: actor.userId,
-      body_enc: key.seal(`message:${id}`, body),
+      body_enc: key.seal(messageField(id), body),
       created_at: now,
     });
     if (kind === 'reply') {

@@ -27,6 +27,7 @@ export {
   listCaseWorkers,
 } from './case.service.js';
 export { openApiDocument } from './openapi.js';
+export { moveSealedMessages } from './message-body.js';
 export {
   purgeCasePersonalData,
   listCasesDueForPurge,

@@ -6,6 +6,7 @@ import { CaseKey } from '../../platform/crypto/vault.js';
 import { isUniqueViolation } from '../../platform/storage/db.js';
 import { messageId as newMessageId } from './case.js';
 import * as repo from './case.repo.js';
+import { messageField, openMessageBody, sealMessageToKey } from './message-body.js';
 import { findTerm } from './taxonomy.repo.js';
 
 /** Size limits on what a requester can write, in characters. */
@@ -68,7 +69,7 @@ export async function submitRequest(
           case_id: id,
           kind: 'requester',
           author_id: null,
-          body_enc: key.seal(`message:${messageId}`, input.description),
+          body_enc: key.seal(messageField(messageId), input.description),
           created_at: now,
         });
         await recordAudit(trx, now, {
@@ -118,26 +119,31 @@ export interface RequesterMessage {
 export async function requesterView(
   deps: Deps,
   caseId: number,
-): Promise<{ status: string; createdAt: number; messages: RequesterMessage[] }> {
+): Promise<{ status: string; createdAt: number; messages: RequesterMessage[]; locked: boolean }> {
   const row = await repo.getCaseRow(deps.db, caseId);
   if (!row) throw new Error('case not found');
+  // A case marked as spam reads as received: nobody is told they were taken for a robot.
+  const status = row.status === 'spam' ? 'new' : row.status;
   // A purged case has no key and no messages (its follow-up sessions end with the purge).
-  if (row.purged_at !== null) return { status: row.status, createdAt: row.created_at, messages: [] };
-  const key = deps.vault.caseKey(caseId, row.key_wrapped);
-  const rows = await repo.listMessageRows(deps.db, caseId, ['requester', 'reply']);
+  if (row.purged_at !== null) return { status, createdAt: row.created_at, messages: [], locked: false };
+  // Sealed (ADR 10): nothing can be decrypted, but the person may still write (see below).
+  const locked = deps.vault.sealed;
+  const key = locked ? null : deps.vault.caseKey(caseId, row.key_wrapped);
+  const rows = key ? await repo.listMessageRows(deps.db, caseId, ['requester', 'reply']) : [];
   await recordAudit(deps.db, deps.now(), {
     actorKind: 'requester',
     actorId: null,
     action: 'case.viewed',
     caseId,
+    ...(locked ? { detail: { sealed: true } } : {}),
   });
   return {
-    // A case marked as spam reads as received: nobody is told they were taken for a robot.
-    status: row.status === 'spam' ? 'new' : row.status,
+    status,
     createdAt: row.created_at,
+    locked,
     messages: rows.map((m) => ({
       kind: m.kind as 'requester' | 'reply',
-      body: key.open(`message:${m.id}`, m.body_enc),
+      body: openMessageBody(deps.vault, key!, m),
       createdAt: m.created_at,
     })),
   };
@@ -145,20 +151,32 @@ export async function requesterView(
 
 const REOPENING = new Set(['waiting', 'resolved', 'closed']);
 
-/** Adds a requester's message; a waiting, resolved or closed case opens again. */
+/**
+ * Adds a requester's message; a waiting, resolved or closed case opens again. While the
+ * instance is sealed the case key cannot be unwrapped, so the message is sealed to the active
+ * content public key instead and moves under the case key after the next unseal: a person in
+ * an emergency can always write, and nothing they write waits in plaintext.
+ */
 export async function addRequesterMessage(deps: Deps, caseId: number, body: string): Promise<void> {
   const now = deps.now();
   await deps.db.transaction().execute(async (trx) => {
     const row = await repo.getCaseRow(trx, caseId);
     if (!row) throw new Error('case not found');
-    const key = deps.vault.caseKey(caseId, row.key_wrapped);
     const id = newMessageId(now);
+    let sealed: { body_enc: Buffer; sealed_to_key: number | null };
+    if (deps.vault.sealed) {
+      const s = sealMessageToKey(deps.vault, caseId, id, body);
+      sealed = { body_enc: s.sealed, sealed_to_key: s.keyId };
+    } else {
+      const key = deps.vault.caseKey(caseId, row.key_wrapped);
+      sealed = { body_enc: key.seal(messageField(id), body), sealed_to_key: null };
+    }
     await repo.insertMessage(trx, {
       id,
       case_id: caseId,
       kind: 'requester',
       author_id: null,
-      body_enc: key.seal(`message:${id}`, body),
+      ...sealed,
       created_at: now,
     });
     await repo.markRequesterActivity(trx, caseId, now, REOPENING.has(row.status));

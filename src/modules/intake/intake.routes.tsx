@@ -171,6 +171,7 @@ export function registerIntakeRoutes(
         ctx={ctx}
         status={view.status}
         messages={view.messages}
+        locked={view.locked}
         csrfToken={session.csrfToken}
         sent={p.sent ?? false}
         draft={p.draft ?? ''}

@@ -15,6 +15,7 @@ import {
   DEFAULT_KEY_ID,
 } from '../../platform/crypto/vault.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
+import { moveSealedMessages } from '../cases/index.js';
 import * as repo from './vault.repo.js';
 import type { UnsealThrottle } from './throttle.js';
 
@@ -255,6 +256,17 @@ export async function unseal(
   });
   // Second factors sealed before seal-init (or by a default-mode process) move to the sealed key.
   await rewrapStaffSecrets(deps);
+  // Messages requesters wrote while sealed move under their case keys (ADR 10).
+  const moved = await moveSealedMessages(deps);
+  if (moved > 0) {
+    await recordAudit(deps.db, deps.now(), {
+      actorKind: 'system',
+      actorId: null,
+      action: 'vault.sealed_messages_moved',
+      caseId: null,
+      detail: { messages: moved },
+    });
+  }
   return ok({ already: false });
 }
 
@@ -382,6 +394,8 @@ export async function finishRotation(deps: Deps, opts: { batchSize?: number } = 
       },
     });
     await rewrapStaffSecrets(deps);
+    // No message body may stay sealed to a key about to be retired.
+    await moveSealedMessages(deps);
     const old = (await repo.liveKeys(deps.db)).map((k) => k.id).filter((id) => id !== active);
     await deps.db.transaction().execute(async (trx) => {
       await repo.retireKeys(trx, old, deps.now());

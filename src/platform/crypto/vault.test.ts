@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newReceipt, normalizeReceipt, RECEIPT_BITS } from './receipt.js';
-import { DecryptionError, loadMasterKey, randomBytes, safeEqual, Vault } from './vault.js';
+import { DecryptionError, loadMasterKey, newKeypair, randomBytes, safeEqual, SealedError, Vault } from './vault.js';
 
 describe('Vault', () => {
   const vault = new Vault(randomBytes(32));
@@ -16,6 +16,30 @@ describe('Vault', () => {
     expect(key.open('message:body', sealed)).toBe('They took my phone at the border');
     expect(() => key.open('contact', sealed)).toThrow(DecryptionError);
     expect(() => vault.caseKey(8, wrapped).open('message:body', sealed)).toThrow(DecryptionError);
+  });
+
+  it('seals to the content key while sealed; only that private key opens it, in its own context', () => {
+    const master = randomBytes(32);
+    const pair = newKeypair();
+    const sealedVault = new Vault(master, { sealed: { active: { id: 4, publicKey: pair.publicKey } } });
+    const { keyId, sealed } = sealedVault.sealToKey('case:3:message:m1', 'Они пришли ночью');
+    expect(keyId).toBe(4);
+    expect(sealed.includes(Buffer.from('Они'))).toBe(false);
+    expect(() => sealedVault.openToKey('case:3:message:m1', sealed)).toThrow(SealedError);
+    sealedVault.unlock({ id: 4, publicKey: pair.publicKey, secretKey: pair.secretKey });
+    expect(sealedVault.openToKey('case:3:message:m1', sealed)).toBe('Они пришли ночью');
+    // Copied to another case or message, or tampered with: refused.
+    expect(() => sealedVault.openToKey('case:4:message:m1', sealed)).toThrow(DecryptionError);
+    expect(() => sealedVault.openToKey('case:3:message:m2', sealed)).toThrow(DecryptionError);
+    const flipped = Buffer.from(sealed);
+    flipped[flipped.length - 1]! ^= 1;
+    expect(() => sealedVault.openToKey('case:3:message:m1', flipped)).toThrow(DecryptionError);
+    expect(() => sealedVault.openToKey('case:3:message:m1', sealed.subarray(0, 20))).toThrow(DecryptionError);
+    // Another instance's key opens nothing.
+    const other = newKeypair();
+    const stranger = new Vault(randomBytes(32), { sealed: { active: { id: 4, publicKey: other.publicKey } } });
+    stranger.unlock({ id: 4, publicKey: other.publicKey, secretKey: other.secretKey });
+    expect(() => stranger.openToKey('case:3:message:m1', sealed)).toThrow(DecryptionError);
   });
 
   it('refuses a tampered ciphertext', () => {

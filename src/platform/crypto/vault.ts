@@ -27,6 +27,8 @@ const SEAL_BYTES = sodium.crypto_box_SEALBYTES;
 /** Wrap formats: v1 symmetric under the master's wrap subkey (read only); v2 sealed to a keypair. */
 const WRAP_V1 = 1;
 const WRAP_V2 = 2;
+/** A value sealed to a content public key while sealed (a requester's follow-up message). */
+const TO_KEY_V1 = 3;
 /** Key id 0 is the keypair derived from the master key (the default mode). */
 export const DEFAULT_KEY_ID = 0;
 
@@ -273,6 +275,41 @@ export class Vault {
     } finally {
       sodium.sodium_memzero(raw);
     }
+  }
+
+  /**
+   * Seals `text` to the active content public key, bound to `context`: works while sealed,
+   * when no case key can be unwrapped (a requester writing again to a sealed instance). Only
+   * that key's private half opens it, after an unseal. crypto_box_seal has no associated
+   * data, so the context travels inside the ciphertext and `openToKey` checks it.
+   */
+  sealToKey(context: string, text: string): { keyId: number; sealed: Buffer } {
+    const ctx = Buffer.from(context, 'utf8');
+    const body = Buffer.from(text, 'utf8');
+    const plain = Buffer.alloc(2 + ctx.length + body.length);
+    plain.writeUInt16BE(ctx.length, 0);
+    ctx.copy(plain, 2);
+    body.copy(plain, 2 + ctx.length);
+    const out = Buffer.alloc(5 + SEAL_BYTES + plain.length);
+    out[0] = TO_KEY_V1;
+    out.writeUInt32BE(this.active.id, 1);
+    sodium.crypto_box_seal(out.subarray(5), plain, this.active.publicKey);
+    sodium.sodium_memzero(plain);
+    return { keyId: this.active.id, sealed: out };
+  }
+
+  /** Opens a value made by `sealToKey`; SealedError while its key is locked, DecryptionError on any mismatch. */
+  openToKey(context: string, sealed: Buffer): string {
+    if (sealed.length < 5 + SEAL_BYTES + 2 || sealed[0] !== TO_KEY_V1) throw new DecryptionError(context);
+    const k = this.keyFor(sealed.readUInt32BE(1));
+    const plain = Buffer.alloc(sealed.length - 5 - SEAL_BYTES);
+    if (!sodium.crypto_box_seal_open(plain, sealed.subarray(5), k.publicKey, k.secretKey)) {
+      throw new DecryptionError(context);
+    }
+    const n = plain.readUInt16BE(0);
+    const ctx = Buffer.from(context, 'utf8');
+    if (2 + n > plain.length || !ctx.equals(plain.subarray(2, 2 + n))) throw new DecryptionError(context);
+    return plain.subarray(2 + n).toString('utf8');
   }
 
   /** A keyed BLAKE2b hash (hex) for looking up secrets such as receipts and tokens. */

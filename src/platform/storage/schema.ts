@@ -108,6 +108,8 @@ export interface MessagesTable {
   author_id: string | null;
   body_enc: Buffer;
   created_at: number;
+  /** Set while the body is sealed to content key N (written while sealed); null: under the case key. */
+  sealed_to_key: Generated<number | null>;
 }
 
 export interface AuditLogTable {

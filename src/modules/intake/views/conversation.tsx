@@ -12,6 +12,8 @@ export interface ConversationProps {
   ctx: IntakeContext;
   status: string;
   messages: { kind: 'requester' | 'reply'; body: string; createdAt: number }[];
+  /** Sealed instance: the conversation cannot be shown, but a message can still be sent. */
+  locked: boolean;
   csrfToken: string;
   sent: boolean;
   draft: string;
@@ -55,7 +57,11 @@ export function ConversationPage(props: ConversationProps) {
           </p>
         </article>
       ))}
-      {props.messages.some((m) => m.kind === 'reply') ? null : (
+      {props.locked ? (
+        <p class="notice" role="status" id="records-locked">
+          {t('intake.conversation.locked')}
+        </p>
+      ) : props.messages.some((m) => m.kind === 'reply') ? null : (
         <p>{t('intake.conversation.no_reply_yet')}</p>
       )}
       <h2>{t('intake.conversation.write_title')}</h2>
