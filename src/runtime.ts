@@ -26,10 +26,17 @@ export async function openRuntime(
 ): Promise<Deps & { keySource: string; close(): Promise<void> }> {
   const master = loadMasterKey(config);
   const storage = openStorage(config);
-  if (opts.migrate !== false) await migrateToLatest(storage);
   const now = opts.now ?? Date.now;
-  // Sealed mode (ADR 10): the vault starts sealed; an administrator unseals it at /staff/unseal.
-  const vault = await openVault({ db: storage.db, config, now }, master.key);
+  let vault: Awaited<ReturnType<typeof openVault>>;
+  try {
+    if (opts.migrate !== false) await migrateToLatest(storage);
+    // Sealed mode (ADR 10): the vault starts sealed; an administrator unseals it at /staff/unseal.
+    vault = await openVault({ db: storage.db, config, now }, master.key);
+  } catch (e) {
+    // A process that cannot start must not keep a PostgreSQL pool alive (it would hang on exit).
+    await storage.close().catch(() => undefined);
+    throw e;
+  }
   return {
     config,
     storage,
