@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { loadConfig } from '../config/index.js';
+import { openStorage } from '../platform/storage/db.js';
 import { migrateToLatest } from '../platform/storage/migrate.js';
-import { openRuntime } from '../runtime.js';
 import { backupCommand, restoreCommand } from './backup.js';
 import { demoCommand } from './demo.js';
 import { registerJobCommands } from './jobs.js';
@@ -27,13 +27,14 @@ export function buildCli(): Command {
     .command('migrate')
     .description('bring the database to the latest schema')
     .action(async () => {
-      const rt = await openRuntime(loadConfig(), { migrate: false });
+      // Only the database: opening the vault reads tables that migrations create.
+      const storage = openStorage(loadConfig());
       try {
-        const res = await migrateToLatest(rt.storage);
+        const res = await migrateToLatest(storage);
         const applied = res.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
         console.log(applied.length ? `applied: ${applied.join(', ')}` : 'the database is up to date');
       } finally {
-        await rt.close();
+        await storage.close();
       }
     });
 
