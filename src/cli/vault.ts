@@ -2,37 +2,61 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { loadConfig, type Config } from '../config/index.js';
-import { addHolder, removeHolder, sealInit, unseal, UnsealThrottle, VaultInputError } from '../modules/vault/index.js';
-import { openRuntime } from '../runtime.js';
+import {
+  addHolder,
+  removeHolder,
+  sealInit,
+  unseal,
+  UnsealThrottle,
+  VaultInputError,
+  type PassphraseLimits,
+} from '../modules/vault/index.js';
+import { openRuntime, sharedI18n } from '../runtime.js';
+import type { Io } from './backup.js';
 
 /**
  * Sealed-mode commands (ADR 10). Passphrases come only from standard input, one per line (or
  * a hidden prompt per line on a terminal): never from arguments, which other users of the
  * machine can see in the process list, and never into any log.
+ *
+ * Each command is a function of the configuration, its options and the passphrase lines that
+ * writes to an `Io` and returns the exit code, so tests run it without a terminal; the
+ * commander actions only read standard input and call it.
  */
 
+const terminal: Io = { out: (l) => console.log(l), err: (l) => console.error(l) };
+
+/** Where `readSecretLines` reads and prompts: standard input and standard error by default. */
+export interface SecretStreams {
+  input: NodeJS.ReadableStream & { isTTY?: boolean };
+  prompt: NodeJS.WritableStream;
+}
+
 /** Reads one line per prompt from standard input; on a terminal, prompts on stderr without echo. */
-export async function readSecretLines(prompts: string[]): Promise<string[]> {
-  const tty = process.stdin.isTTY === true;
+export async function readSecretLines(
+  prompts: string[],
+  streams: SecretStreams = { input: process.stdin, prompt: process.stderr },
+): Promise<string[]> {
+  const tty = streams.input.isTTY === true;
   let muted = false;
   const output = new Writable({
     write(chunk: Buffer, _enc, done) {
-      if (!muted) process.stderr.write(chunk);
+      if (!muted) streams.prompt.write(chunk);
       done();
     },
   });
-  const rl = createInterface({ input: process.stdin, output: tty ? output : undefined, terminal: tty });
+  const rl = createInterface({ input: streams.input, output: tty ? output : undefined, terminal: tty });
   const lines: string[] = [];
   const iter = rl[Symbol.asyncIterator]();
   try {
     for (const prompt of prompts) {
       if (tty) {
-        process.stderr.write(`${prompt}: `);
+        streams.prompt.write(`${prompt}: `);
         muted = true;
       }
       const next = await iter.next();
       muted = false;
-      if (tty) process.stderr.write('\n');
+      if (tty) streams.prompt.write('\n');
       if (next.done) throw new Error(`standard input ended before: ${prompt}`);
       lines.push(String(next.value).replace(/\r$/, ''));
     }
@@ -42,9 +66,10 @@ export async function readSecretLines(prompts: string[]): Promise<string[]> {
   return lines;
 }
 
-function explain(rt: { i18n: { format(locale: string, key: string): string } }, e: unknown): never {
-  if (e instanceof VaultInputError) throw new Error(rt.i18n.format('en', e.messageKey));
-  throw e;
+/** An error as one sentence for the terminal (English, like the rest of the CLI); never a stack. */
+function explain(e: unknown): string {
+  if (e instanceof VaultInputError) return sharedI18n().format('en', e.messageKey);
+  return e instanceof Error ? e.message : String(e);
 }
 
 function localUrl(config: Config): string {
@@ -52,11 +77,181 @@ function localUrl(config: Config): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
 }
 
+type Runtime = Awaited<ReturnType<typeof openRuntime>>;
+
+/**
+ * Opens the runtime, runs `body` and closes it; any failure (opening included) is one line on
+ * `io.err` and exit code 1.
+ */
+async function withRuntime(config: Config, io: Io, body: (rt: Runtime) => Promise<number>): Promise<number> {
+  let rt: Runtime;
+  try {
+    rt = await openRuntime(config);
+  } catch (e) {
+    io.err(explain(e));
+    return 1;
+  }
+  try {
+    return await body(rt);
+  } catch (e) {
+    io.err(explain(e));
+    return 1;
+  } finally {
+    await rt.close();
+  }
+}
+
 /** Unseals this process's own copy of the vault (for holder changes, which only write rows). */
-async function unsealHere(rt: Awaited<ReturnType<typeof openRuntime>>, holder: string, passphrase: string): Promise<void> {
+async function unsealHere(rt: Runtime, holder: string, passphrase: string): Promise<void> {
   if (!rt.config.sealed) throw new Error('HAVEN_SEALED is not true: holders exist only in sealed mode');
   const res = await unseal(rt, new UnsealThrottle(), { holder, passphrase });
   if (!res.ok) throw new Error(rt.i18n.format('en', 'vault.error.unseal_failed'));
+}
+
+/** The lines, or a message naming the first prompt standard input did not answer. */
+function enough(lines: string[], prompts: string[], io: Io): boolean {
+  if (lines.length >= prompts.length) return true;
+  io.err(`standard input ended before: ${prompts[lines.length]}`);
+  return false;
+}
+
+const sealInitPrompts = (holders: string[]) => holders.map((h) => `Unseal passphrase for ${h}`);
+const unsealPrompts = (holder: string) => [`Unseal passphrase for ${holder}`];
+const addPrompts = (o: { holder: string; as: string }) => [`Unseal passphrase for ${o.as}`, `New passphrase for ${o.holder}`];
+const removePrompts = (o: { as: string }) => [`Unseal passphrase for ${o.as}`];
+
+/**
+ * `haven seal-init --holder A [--holder B…]`; one passphrase line per holder. `limits` is
+ * argon2id's cost for the holders' passphrases: unset (the production default) except in tests.
+ * Returns the exit code.
+ */
+export async function runSealInit(
+  config: Config,
+  o: { holder: string[] },
+  passphrases: string[],
+  io: Io = terminal,
+  limits?: PassphraseLimits,
+): Promise<number> {
+  if (o.holder.length === 0) {
+    io.err('name at least one --holder');
+    return 1;
+  }
+  if (!enough(passphrases, sealInitPrompts(o.holder), io)) return 1;
+  // The conversion runs from the default vault (the key file opens today's wraps).
+  return withRuntime({ ...config, sealed: false }, io, async (rt) => {
+    const started = Date.now();
+    const res = await sealInit(
+      rt,
+      o.holder.map((name, i) => ({ name, passphrase: passphrases[i]! })),
+      limits,
+    );
+    io.out(
+      `sealed mode initialised: key ${res.keyId}, ${res.caseKeys} case keys and ${res.staffSecrets} second factors re-wrapped in ${Date.now() - started} ms`,
+    );
+    io.out('Now set HAVEN_SEALED=true and start Haven; unseal it after every start (haven unseal or /staff/unseal).');
+    return 0;
+  });
+}
+
+/** Why a request to Haven failed, in words (fetch's own message is only "fetch failed"). */
+function unreachable(base: string, e: unknown): string {
+  const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : explain(e);
+  return `could not reach Haven at ${base}: ${cause}`;
+}
+
+/**
+ * `haven unseal --holder A [--url U]`: posts the running server's own /staff/unseal form, so
+ * the command line and the browser share one path (the same throttle and audit). Returns the
+ * exit code.
+ */
+export async function runUnseal(
+  config: Config,
+  o: { holder: string; url?: string | undefined },
+  lines: string[],
+  io: Io = terminal,
+): Promise<number> {
+  const base = (o.url ?? localUrl(config)).replace(/\/$/, '');
+  if (!enough(lines, unsealPrompts(o.holder), io)) return 1;
+  const passphrase = lines[0]!;
+  try {
+    const page = await fetch(`${base}/staff/unseal`, { redirect: 'manual' });
+    if (page.status === 303) {
+      io.out('Haven is not sealed.');
+      return 0;
+    }
+    const token = /name="_form" value="([^"]+)"/.exec(await page.text())?.[1];
+    if (!token) {
+      io.err(`no unseal form at ${base}/staff/unseal (status ${page.status})`);
+      return 1;
+    }
+    const started = Date.now();
+    const res = await fetch(`${base}/staff/unseal`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _form: token, holder: o.holder, passphrase }).toString(),
+    });
+    if (res.status !== 303) {
+      io.err(res.status === 401 ? 'that holder name and passphrase did not unseal Haven' : `unseal failed with status ${res.status}`);
+      return 1;
+    }
+    io.out(`Haven is unsealed (${Date.now() - started} ms).`);
+    return 0;
+  } catch (e) {
+    io.err(unreachable(base, e));
+    return 1;
+  }
+}
+
+/**
+ * `haven seal-holder add --holder B --as A`; lines: A's passphrase, then B's new one. `limits`
+ * as for `runSealInit`. Returns the exit code.
+ */
+export async function runHolderAdd(
+  config: Config,
+  o: { holder: string; as: string },
+  lines: string[],
+  io: Io = terminal,
+  limits?: PassphraseLimits,
+): Promise<number> {
+  if (!enough(lines, addPrompts(o), io)) return 1;
+  const [mine, theirs] = lines as [string, string];
+  return withRuntime(config, io, async (rt) => {
+    await unsealHere(rt, o.as, mine);
+    await addHolder(rt, { name: o.holder, passphrase: theirs, by: o.as }, limits);
+    io.out(`${o.holder} can now unseal Haven.`);
+    return 0;
+  });
+}
+
+/** `haven seal-holder remove --holder B --as A`; lines: A's passphrase. Returns the exit code. */
+export async function runHolderRemove(
+  config: Config,
+  o: { holder: string; as: string },
+  lines: string[],
+  io: Io = terminal,
+): Promise<number> {
+  if (!enough(lines, removePrompts(o), io)) return 1;
+  const [mine] = lines as [string];
+  return withRuntime(config, io, async (rt) => {
+    await unsealHere(rt, o.as, mine);
+    await removeHolder(rt, { name: o.holder, by: o.as });
+    io.out(`${o.holder} can no longer unseal Haven.`);
+    return 0;
+  });
+}
+
+/** Reads the passphrase lines from standard input, then runs the command and sets the exit code. */
+async function fromStdin(prompts: string[], run: (lines: string[]) => Promise<number>): Promise<void> {
+  let lines: string[];
+  try {
+    lines = await readSecretLines(prompts);
+  } catch (e) {
+    terminal.err(explain(e));
+    process.exitCode = 1;
+    return;
+  }
+  process.exitCode = await run(lines);
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -67,18 +262,12 @@ export function vaultCommands(): Command[] {
     .description('switch this instance to sealed mode (run with Haven stopped); passphrases on stdin, one line per --holder')
     .option('--holder <name>', 'a person who can unseal (repeat for several)', collect, [] as string[])
     .action(async (opts: { holder: string[] }) => {
-      if (opts.holder.length === 0) throw new Error('name at least one --holder');
-      const passphrases = await readSecretLines(opts.holder.map((h) => `Unseal passphrase for ${h}`));
-      // The conversion runs from the default vault (the key file opens today's wraps).
-      const rt = await openRuntime({ ...loadConfig(), sealed: false });
-      try {
-        const started = Date.now();
-        const res = await sealInit(rt, opts.holder.map((name, i) => ({ name, passphrase: passphrases[i]! }))).catch((e: unknown) => explain(rt, e));
-        console.log(`sealed mode initialised: key ${res.keyId}, ${res.caseKeys} case keys and ${res.staffSecrets} second factors re-wrapped in ${Date.now() - started} ms`);
-        console.log('Now set HAVEN_SEALED=true and start Haven; unseal it after every start (haven unseal or /staff/unseal).');
-      } finally {
-        await rt.close();
+      const config = loadConfig();
+      if (opts.holder.length === 0) {
+        process.exitCode = await runSealInit(config, opts, []);
+        return;
       }
+      await fromStdin(sealInitPrompts(opts.holder), (lines) => runSealInit(config, opts, lines));
     });
 
   const unsealCmd = new Command('unseal')
@@ -86,24 +275,8 @@ export function vaultCommands(): Command[] {
     .requiredOption('--holder <name>', 'your holder name')
     .option('--url <url>', 'where Haven listens (default: this configuration, on 127.0.0.1)')
     .action(async (opts: { holder: string; url?: string }) => {
-      const base = (opts.url ?? localUrl(loadConfig())).replace(/\/$/, '');
-      const [passphrase] = await readSecretLines([`Unseal passphrase for ${opts.holder}`]);
-      const page = await fetch(`${base}/staff/unseal`, { redirect: 'manual' });
-      if (page.status === 303) {
-        console.log('Haven is not sealed.');
-        return;
-      }
-      const token = /name="_form" value="([^"]+)"/.exec(await page.text())?.[1];
-      if (!token) throw new Error(`no unseal form at ${base}/staff/unseal (status ${page.status})`);
-      const started = Date.now();
-      const res = await fetch(`${base}/staff/unseal`, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ _form: token, holder: opts.holder, passphrase: passphrase! }).toString(),
-      });
-      if (res.status !== 303) throw new Error(res.status === 401 ? 'that holder name and passphrase did not unseal Haven' : `unseal failed with status ${res.status}`);
-      console.log(`Haven is unsealed (${Date.now() - started} ms).`);
+      const config = loadConfig();
+      await fromStdin(unsealPrompts(opts.holder), (lines) => runUnseal(config, opts, lines));
     });
 
   const holder = new Command('seal-holder').description('add or remove someone who can unseal (sealed mode)');
@@ -113,15 +286,8 @@ export function vaultCommands(): Command[] {
     .requiredOption('--holder <name>', 'the new holder')
     .requiredOption('--as <name>', 'an existing holder, to unseal the key')
     .action(async (opts: { holder: string; as: string }) => {
-      const [mine, theirs] = await readSecretLines([`Unseal passphrase for ${opts.as}`, `New passphrase for ${opts.holder}`]);
-      const rt = await openRuntime(loadConfig());
-      try {
-        await unsealHere(rt, opts.as, mine!);
-        await addHolder(rt, { name: opts.holder, passphrase: theirs!, by: opts.as }).catch((e: unknown) => explain(rt, e));
-        console.log(`${opts.holder} can now unseal Haven.`);
-      } finally {
-        await rt.close();
-      }
+      const config = loadConfig();
+      await fromStdin(addPrompts(opts), (lines) => runHolderAdd(config, opts, lines));
     });
   holder
     .command('remove')
@@ -129,15 +295,8 @@ export function vaultCommands(): Command[] {
     .requiredOption('--holder <name>', 'the holder to remove')
     .requiredOption('--as <name>', 'an existing holder, to authorise the change')
     .action(async (opts: { holder: string; as: string }) => {
-      const [mine] = await readSecretLines([`Unseal passphrase for ${opts.as}`]);
-      const rt = await openRuntime(loadConfig());
-      try {
-        await unsealHere(rt, opts.as, mine!);
-        await removeHolder(rt, { name: opts.holder, by: opts.as }).catch((e: unknown) => explain(rt, e));
-        console.log(`${opts.holder} can no longer unseal Haven.`);
-      } finally {
-        await rt.close();
-      }
+      const config = loadConfig();
+      await fromStdin(removePrompts(opts), (lines) => runHolderRemove(config, opts, lines));
     });
   return [init, unsealCmd, holder];
 }

@@ -1,0 +1,282 @@
+import { PassThrough, Readable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig, type Config } from '../config/index.js';
+import { submitRequest } from '../modules/cases/index.js';
+import { createActiveUser } from '../modules/accounts/index.js';
+import { openVault, unseal, UnsealThrottle } from '../modules/vault/index.js';
+import { TEST_PASSPHRASE_LIMITS } from '../platform/crypto/vault.js';
+import { engines } from '../../test/engines.js';
+import { createHarness, restartHarness, type Harness } from '../../test/harness.js';
+import { signInAs } from '../../test/staff-session.js';
+import type { Io } from './backup.js';
+import { readSecretLines, runHolderAdd, runHolderRemove, runSealInit, runUnseal } from './vault.js';
+
+/**
+ * The sealed-mode commands as an operator runs them: seal-init on an instance with data, unseal
+ * against a server listening on 127.0.0.1, holders added and removed; each with the output and
+ * exit code the operator sees, on both engines.
+ */
+
+const ANA = { name: 'ana', passphrase: 'river stone lantern 4812' };
+const BO = { name: 'bo', passphrase: 'quiet orchard copper 7731' };
+const CY = { name: 'cy', passphrase: 'harbour violet engine 2291' };
+const SEALED = { HAVEN_SEALED: 'true' };
+const MARKER = 'MARKER-cli-5e1d-detained-at-border';
+
+/** An Io that keeps what a command prints. */
+function capture(): Io & { lines: string[]; errors: string[]; text(): string } {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  return {
+    lines,
+    errors,
+    out: (l) => lines.push(l),
+    err: (l) => errors.push(l),
+    text: () => [...lines, ...errors].join('\n'),
+  };
+}
+
+/** The configuration a `haven` process would read for this harness's instance. */
+function cliConfig(h: Harness, env: Record<string, string> = {}): Config {
+  return loadConfig({
+    LOG_LEVEL: 'silent',
+    DATA_DIR: h.dataDir,
+    DATABASE_URL: h.databaseUrl,
+    HAVEN_MASTER_KEY: h.masterKey.toString('hex'),
+    ...env,
+  });
+}
+
+/** Where the harness's app listens on 127.0.0.1 (a free port). */
+async function listen(h: Harness): Promise<{ origin: string; port: number }> {
+  await h.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = h.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { origin: `http://127.0.0.1:${port}`, port };
+}
+
+async function audit(h: Harness, prefix: string) {
+  const rows = await h.deps.db
+    .selectFrom('audit_log')
+    .select(['action', 'detail'])
+    .where('action', 'like', `${prefix}%`)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ action: r.action, detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null }));
+}
+
+/** Whether a freshly started (sealed) vault opens with this holder's passphrase. */
+async function unsealsFresh(h: Harness, who: { name: string; passphrase: string }): Promise<boolean> {
+  const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: h.dataDir, ...SEALED });
+  const vault = await openVault({ db: h.deps.db, config, now: h.clock.now }, h.masterKey);
+  expect(vault.sealed).toBe(true);
+  const throttle = new UnsealThrottle({ baseMs: 1, maxMs: 1 }, async () => undefined);
+  const res = await unseal({ ...h.deps, config, vault }, throttle, { holder: who.name, passphrase: who.passphrase });
+  return res.ok && !vault.sealed;
+}
+
+function request(description: string) {
+  return {
+    description,
+    urgency: 'reactive' as const,
+    country: null,
+    language: 'en',
+    contactMethod: 'none' as const,
+    contact: null,
+    beneficiary: null,
+  };
+}
+
+describe('readSecretLines', () => {
+  it('reads one line per prompt from a piped stream, without prompting, across chunks and CRLF', async () => {
+    const input = Readable.from(['river stone ', 'lantern 4812\r\nquiet orchard', ' copper 7731\nleft over\n']);
+    const prompt = new PassThrough();
+    const shown: string[] = [];
+    prompt.on('data', (c: Buffer) => shown.push(c.toString()));
+    const lines = await readSecretLines(['Unseal passphrase for ana', 'Unseal passphrase for bo'], { input, prompt });
+    expect(lines).toEqual([ANA.passphrase, BO.passphrase]);
+    expect(shown).toEqual([]);
+  });
+
+  it('says which prompt standard input did not answer', async () => {
+    const input = Readable.from(['only one line\n']);
+    await expect(
+      readSecretLines(['Unseal passphrase for ana', 'New passphrase for cy'], { input, prompt: new PassThrough() }),
+    ).rejects.toThrow('standard input ended before: New passphrase for cy');
+  });
+
+  it('on a terminal prompts on the prompt stream and never echoes the passphrase', async () => {
+    const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
+    const prompt = new PassThrough();
+    let shown = '';
+    prompt.on('data', (c: Buffer) => (shown += c.toString()));
+    const reading = readSecretLines(['Unseal passphrase for ana'], { input, prompt });
+    input.write(`${ANA.passphrase}\r`);
+    expect(await reading).toEqual([ANA.passphrase]);
+    expect(shown).toContain('Unseal passphrase for ana: ');
+    expect(shown).not.toContain('river');
+  });
+});
+
+for (const engine of engines) {
+  describe.skipIf(!engine.available)(`sealed-mode commands on ${engine.name}`, () => {
+    let h: Harness;
+    afterEach(async () => {
+      await h?.close();
+    });
+
+    it('seal-init converts an instance with a case, prints the counts, and refuses a second time', async () => {
+      h = await createHarness(engine);
+      const { caseId } = await submitRequest(h.deps, request(`Laptop seized ${MARKER}`));
+      await createActiveUser(h.deps, {
+        email: 'early@example.org',
+        role: 'handler',
+        displayName: 'Early',
+        password: 'correct horse battery staple',
+      });
+
+      const io = capture();
+      const code = await runSealInit(cliConfig(h), { holder: ['ana', 'bo'] }, [ANA.passphrase, BO.passphrase], io, TEST_PASSPHRASE_LIMITS);
+      expect(code, io.text()).toBe(0);
+      expect(io.lines[0]).toMatch(/^sealed mode initialised: key \d+, 1 case keys and 1 second factors re-wrapped in \d+ ms$/);
+      expect(io.lines[1]).toContain('HAVEN_SEALED=true');
+      expect(io.text()).not.toContain(ANA.passphrase);
+      expect((await audit(h, 'vault.sealed_mode')).map((a) => a.detail)).toEqual([
+        expect.objectContaining({ holders: 2, caseKeys: 1, staffSecrets: 1 }),
+      ]);
+
+      // A second run refuses, in words, and changes nothing.
+      const again = capture();
+      expect(await runSealInit(cliConfig(h), { holder: ['cy'] }, [CY.passphrase], again, TEST_PASSPHRASE_LIMITS)).toBe(1);
+      expect(again.errors.join('\n')).toMatch(/already in sealed mode|is in sealed mode/);
+      expect(again.lines).toEqual([]);
+      expect(await h.deps.db.selectFrom('unseal_holders').select('holder').distinct().orderBy('holder').execute()).toEqual([
+        { holder: 'ana' },
+        { holder: 'bo' },
+      ]);
+
+      // The case written before sealing reads again after an unseal with either passphrase.
+      h = await restartHarness(h, SEALED);
+      const { origin } = await listen(h);
+      const un = capture();
+      expect(await runUnseal(cliConfig(h, SEALED), { holder: 'bo', url: origin }, [BO.passphrase], un), un.text()).toBe(0);
+      const handler = await signInAs(h, 'handler');
+      const view = await h.app.inject({ url: `/staff/cases/${caseId}`, headers: { cookie: handler.cookie } });
+      expect(view.statusCode).toBe(200);
+      expect(view.body).toContain(MARKER);
+    });
+
+    it('seal-init refuses no holder, a short passphrase, a bad name, duplicates and missing lines, and stays in the default mode', async () => {
+      h = await createHarness(engine);
+      const cases: [{ holder: string[] }, string[], string][] = [
+        [{ holder: [] }, [], 'name at least one --holder'],
+        [{ holder: ['ana'] }, ['too short'], 'A passphrase has between 12 and 1024 characters.'],
+        [{ holder: ['-ana'] }, [ANA.passphrase], 'A holder name has 1 to 64 letters'],
+        [{ holder: ['ana', 'ana'] }, [ANA.passphrase, BO.passphrase], 'There is already a holder with that name.'],
+        [{ holder: ['ana', 'bo'] }, [ANA.passphrase], 'standard input ended before: Unseal passphrase for bo'],
+      ];
+      for (const [opts, lines, message] of cases) {
+        const io = capture();
+        expect(await runSealInit(cliConfig(h), opts, lines, io, TEST_PASSPHRASE_LIMITS), message).toBe(1);
+        expect(io.errors.join('\n')).toContain(message);
+        expect(io.lines).toEqual([]);
+      }
+      expect(await h.deps.db.selectFrom('vault_keys').select('id').execute()).toEqual([]);
+      expect(await h.deps.db.selectFrom('unseal_holders').select('holder').execute()).toEqual([]);
+    });
+
+    it('unseal posts the running server\'s form: a wrong passphrase fails and is audited, the right one unseals, then "not sealed"', async () => {
+      h = await createHarness(engine);
+      expect(await runSealInit(cliConfig(h), { holder: ['ana'] }, [ANA.passphrase], capture(), TEST_PASSPHRASE_LIMITS)).toBe(0);
+      h = await restartHarness(h, SEALED);
+      const { origin, port } = await listen(h);
+      // Without --url it finds the server from the configuration (HOST and PORT), on 127.0.0.1.
+      const config = cliConfig(h, { ...SEALED, HOST: '0.0.0.0', PORT: String(port) });
+
+      const wrong = capture();
+      expect(await runUnseal(config, { holder: 'ana' }, ['not the passphrase at all'], wrong)).toBe(1);
+      expect(wrong.errors.join('\n')).toContain('did not unseal');
+      expect(wrong.lines).toEqual([]);
+      expect(h.deps.vault.sealed).toBe(true);
+      const failed = await audit(h, 'vault.unseal');
+      expect(failed).toEqual([{ action: 'vault.unseal_failed', detail: { holder: 'ana', failures: 1 } }]);
+      expect(JSON.stringify(failed)).not.toContain('not the passphrase');
+      expect((await fetch(`${origin}/staff/sign-in`, { redirect: 'manual' })).headers.get('location')).toBe('/staff/unseal');
+
+      const right = capture();
+      // The server makes this attempt wait out the one-second delay after the failure.
+      expect(await runUnseal(config, { holder: 'ana' }, [ANA.passphrase], right), right.text()).toBe(0);
+      expect(right.lines).toEqual([expect.stringMatching(/^Haven is unsealed \(\d+ ms\)\.$/)]);
+      expect(h.deps.vault.sealed).toBe(false);
+      expect((await audit(h, 'vault.unseal')).map((a) => a.action)).toEqual(['vault.unseal_failed', 'vault.unsealed']);
+      const signIn = await fetch(`${origin}/staff/sign-in`, { redirect: 'manual' });
+      expect(signIn.status).toBe(200);
+      expect(await signIn.text()).toContain('name="password"');
+
+      const twice = capture();
+      expect(await runUnseal(config, { holder: 'ana', url: `${origin}/` }, [ANA.passphrase], twice)).toBe(0);
+      expect(twice.lines).toEqual(['Haven is not sealed.']);
+    });
+
+    it('unseal says so when nothing listens, or no passphrase came on standard input', async () => {
+      h = await createHarness(engine);
+      const { origin } = await listen(h);
+      await h.app.close();
+      const io = capture();
+      expect(await runUnseal(cliConfig(h), { holder: 'ana', url: origin }, [ANA.passphrase], io)).toBe(1);
+      expect(io.errors).toEqual([expect.stringMatching(new RegExp(`^could not reach Haven at ${origin}: .*ECONNREFUSED`))]);
+      const none = capture();
+      expect(await runUnseal(cliConfig(h), { holder: 'ana', url: origin }, [], none)).toBe(1);
+      expect(none.errors).toEqual(['standard input ended before: Unseal passphrase for ana']);
+    });
+
+    it('seal-holder add lets the new holder unseal and is audited; remove stops a holder, never the last', async () => {
+      h = await createHarness(engine);
+      expect(await runSealInit(cliConfig(h), { holder: ['ana', 'bo'] }, [ANA.passphrase, BO.passphrase], capture(), TEST_PASSPHRASE_LIMITS)).toBe(0);
+      const config = cliConfig(h, SEALED);
+      expect(await unsealsFresh(h, CY)).toBe(false);
+
+      // A wrong passphrase for --as changes nothing.
+      const refused = capture();
+      expect(await runHolderAdd(config, { holder: 'cy', as: 'ana' }, [BO.passphrase, CY.passphrase], refused, TEST_PASSPHRASE_LIMITS)).toBe(1);
+      expect(refused.errors.join('\n')).toContain('did not unseal');
+      expect(await unsealsFresh(h, CY)).toBe(false);
+
+      const add = capture();
+      expect(await runHolderAdd(config, { holder: 'cy', as: 'ana' }, [ANA.passphrase, CY.passphrase], add, TEST_PASSPHRASE_LIMITS), add.text()).toBe(0);
+      expect(add.lines).toEqual(['cy can now unseal Haven.']);
+      expect(await unsealsFresh(h, CY)).toBe(true);
+      expect((await audit(h, 'vault.holder')).map((a) => [a.action, a.detail])).toEqual([
+        ['vault.holder_added', { holder: 'cy', by: 'ana' }],
+      ]);
+      const taken = capture();
+      expect(await runHolderAdd(config, { holder: 'cy', as: 'bo' }, [BO.passphrase, CY.passphrase], taken, TEST_PASSPHRASE_LIMITS)).toBe(1);
+      expect(taken.errors).toEqual(['There is already a holder with that name.']);
+
+      const remove = capture();
+      expect(await runHolderRemove(config, { holder: 'bo', as: 'cy' }, [CY.passphrase], remove), remove.text()).toBe(0);
+      expect(remove.lines).toEqual(['bo can no longer unseal Haven.']);
+      expect(await unsealsFresh(h, BO)).toBe(false);
+      expect(await unsealsFresh(h, ANA)).toBe(true);
+      const unknown = capture();
+      expect(await runHolderRemove(config, { holder: 'bo', as: 'cy' }, [CY.passphrase], unknown)).toBe(1);
+      expect(unknown.errors).toEqual(['There is no holder with that name.']);
+
+      expect(await runHolderRemove(config, { holder: 'ana', as: 'cy' }, [CY.passphrase], capture())).toBe(0);
+      const last = capture();
+      expect(await runHolderRemove(config, { holder: 'cy', as: 'cy' }, [CY.passphrase], last)).toBe(1);
+      expect(last.errors).toEqual([expect.stringContaining('This is the last holder')]);
+      expect(await unsealsFresh(h, CY)).toBe(true);
+      expect((await audit(h, 'vault.holder')).map((a) => a.action)).toEqual([
+        'vault.holder_added',
+        'vault.holder_removed',
+        'vault.holder_removed',
+      ]);
+
+      // Without HAVEN_SEALED=true the holder commands refuse in words, not with a stack trace.
+      const plain = capture();
+      expect(await runHolderRemove(cliConfig(h), { holder: 'cy', as: 'cy' }, [CY.passphrase], plain)).toBe(1);
+      expect(plain.errors).toEqual([expect.stringContaining('HAVEN_SEALED=true')]);
+    });
+  });
+}
