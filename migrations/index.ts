@@ -5,6 +5,7 @@ import * as caseQueueIndex from './2026-11-22-003-case-queue-index.js';
 import * as vaultKeys from './2026-11-22-004-vault-keys.js';
 import * as retention from './2026-11-22-005-retention.js';
 import * as intakeAbuse from './2026-11-22-006-intake-abuse.js';
+import * as retentionByType from './2026-12-01-001-retention-by-type.js';
 import * as messagesSealedToKey from './2026-12-01-002-messages-sealed-to-key.js';
 
 /** Every migration, in order. Names are ISO-dated; never rename or edit a landed one. */
@@ -15,5 +16,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22-004-vault-keys': vaultKeys,
   '2026-11-22-005-retention': retention,
   '2026-11-22-006-intake-abuse': intakeAbuse,
+  '2026-12-01-001-retention-by-type': retentionByType,
   '2026-12-01-002-messages-sealed-to-key': messagesSealedToKey,
 };

@@ -1,4 +1,4 @@
-import { Migrator, sql } from 'kysely';
+import { Migrator, sql, type Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../src/platform/storage/migrate.js';
 import { engines } from '../test/engines.js';
@@ -46,6 +46,66 @@ for (const engine of engines) {
         expect(down.error).toBeUndefined();
         const up = await migrateToLatest(storage);
         expect(up.results?.map((r) => r.migrationName)).toEqual(names.slice(1));
+      } finally {
+        await dispose();
+      }
+    });
+
+    it('keep retention rules through the per-type migration, up, down and up again', async () => {
+      const { storage, dispose } = await engine.create();
+      const migrator = new Migrator({
+        db: storage.db,
+        provider: { getMigrations: async () => migrations },
+        migrationTableName: 'haven_migrations',
+        migrationLockTableName: 'haven_migrations_lock',
+      });
+      const BEFORE = '2026-11-22-006-intake-abuse';
+      const BY_TYPE = '2026-12-01-001-retention-by-type';
+      // The tables change shape across these steps, so this test speaks plain SQL.
+      const db = storage.db as unknown as Kysely<unknown>;
+      const rules = async () =>
+        (
+          await sql<{ r: string }>`select status || ':' || days || ':' || enabled as r from retention_rules order by status`.execute(db)
+        ).rows.map((x) => x.r);
+      try {
+        expect((await migrator.migrateTo(BEFORE)).error).toBeUndefined();
+        // Written at the old shape: a changed default, a new status, and a triaged closed case.
+        await sql`update retention_rules set days = 45, enabled = 0 where status = 'closed'`.execute(db);
+        await sql`insert into retention_rules (status, basis, days, enabled, updated_at, updated_by) values ('waiting', 'last_activity_at', 30, 1, 1, null)`.execute(db);
+        const now = Date.now();
+        await sql`insert into cases (receipt_hash, key_wrapped, status, urgency, incident_type, language, mandate, contact_method, awaiting_reply, created_at, updated_at, first_response_due_at, last_activity_at, closed_at, version)
+          values ('h1', ${Buffer.from([1])}, 'closed', 'reactive', 'harassment', 'en', 'pending', 'none', 0, ${now}, ${now}, ${now}, ${now}, ${now}, 1)`.execute(db);
+        const oldRules = await rules();
+        expect(oldRules).toContain('closed:45:0');
+
+        expect((await migrator.migrateTo(BY_TYPE)).error).toBeUndefined();
+        // Every existing rule is now its status's general rule ('' = any incident type).
+        const general = await sql<{ n: number }>`select count(*) as n from retention_rules where incident_type = ''`.execute(db);
+        expect(Number(general.rows[0]!.n)).toBe(oldRules.length);
+        expect(await rules()).toEqual(oldRules);
+        // One rule per (status, incident type or none): a type rule beside the general one, no duplicates.
+        await sql`insert into retention_rules (status, incident_type, basis, days, enabled, updated_at, updated_by) values ('closed', 'harassment', 'closed_at', 7, 1, 2, null)`.execute(db);
+        await expect(
+          sql`insert into retention_rules (status, incident_type, basis, days, enabled, updated_at, updated_by) values ('closed', 'harassment', 'closed_at', 8, 1, 3, null)`.execute(db),
+        ).rejects.toThrow();
+        await expect(
+          sql`insert into retention_rules (status, basis, days, enabled, updated_at, updated_by) values ('closed', 'closed_at', 8, 1, 3, null)`.execute(db),
+        ).rejects.toThrow();
+        const due = await sql<{ id: number }>`select id from cases where status = 'closed' and incident_type = 'harassment' and purged_at is null and closed_at <= ${now}`.execute(db);
+        expect(due.rows).toHaveLength(1);
+
+        // Down: the general rules stay as they were, the type rule goes, status is the key again.
+        expect((await migrator.migrateTo(BEFORE)).error).toBeUndefined();
+        expect(await rules()).toEqual(oldRules);
+        await expect(
+          sql`insert into retention_rules (status, basis, days, enabled, updated_at, updated_by) values ('closed', 'closed_at', 8, 1, 3, null)`.execute(db),
+        ).rejects.toThrow();
+
+        // Up again: nothing lost.
+        expect((await migrateToLatest(storage)).error).toBeUndefined();
+        expect(await rules()).toEqual(oldRules);
+        const cases = await sql<{ n: number }>`select count(*) as n from cases where incident_type = 'harassment'`.execute(db);
+        expect(Number(cases.rows[0]!.n)).toBe(1);
       } finally {
         await dispose();
       }

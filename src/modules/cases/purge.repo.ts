@@ -21,7 +21,7 @@ export function purgedReceiptHash(caseId: number): string {
 export async function lockCaseForPurge(db: Db, caseId: number, postgres: boolean) {
   let q = db
     .selectFrom('cases')
-    .select(['id', 'status', 'closed_at', 'last_activity_at', 'purged_at'])
+    .select(['id', 'status', 'incident_type', 'created_at', 'closed_at', 'last_activity_at', 'purged_at'])
     .where('id', '=', caseId);
   if (postgres) q = q.forUpdate();
   return q.executeTakeFirst();
@@ -56,20 +56,45 @@ export async function shredCase(
     .execute();
 }
 
-/** Ids of unpurged cases in `status` whose `basis` time is at or before `cutoff`, oldest first. */
+/**
+ * Ids of unpurged cases in `status` whose `basis` time is at or before `cutoff`, oldest first:
+ * of `incidentType` when it is set, else of no incident type or any not in
+ * `exceptIncidentTypes`. The partial indexes cases_retention_* (unpurged cases by status,
+ * incident type and basis time) serve it.
+ */
 export async function listDueCaseIds(
   db: Db,
-  f: { status: string; basis: 'closed_at' | 'last_activity_at'; cutoff: number; limit: number },
+  f: {
+    status: string;
+    incidentType: string | null;
+    exceptIncidentTypes: readonly string[];
+    basis: 'closed_at' | 'last_activity_at';
+    cutoff: number;
+    limit: number;
+  },
 ): Promise<number[]> {
-  const rows = await db
+  let q = db
     .selectFrom('cases')
     .select('id')
     .where('status', '=', f.status)
     .where('purged_at', 'is', null)
     .where(f.basis, 'is not', null)
-    .where(f.basis, '<=', f.cutoff)
-    .orderBy('id')
-    .limit(f.limit)
-    .execute();
+    .where(f.basis, '<=', f.cutoff);
+  if (f.incidentType !== null) q = q.where('incident_type', '=', f.incidentType);
+  else if (f.exceptIncidentTypes.length > 0) {
+    const except = [...f.exceptIncidentTypes];
+    q = q.where((eb) => eb.or([eb('incident_type', 'is', null), eb('incident_type', 'not in', except)]));
+  }
+  const rows = await q.orderBy('id').limit(f.limit).execute();
   return rows.map((r) => r.id);
+}
+
+/** The cases among `ids` that still exist, with what a deletion list is matched against. */
+export async function casesForShredCheck(db: Db, ids: readonly number[]) {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('cases')
+    .select(['id', 'status', 'created_at', 'purged_at'])
+    .where('id', 'in', [...ids])
+    .execute();
 }

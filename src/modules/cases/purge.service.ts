@@ -12,19 +12,39 @@ export type PurgeReason =
   | {
       kind: 'retention';
       /** The rule that made it due; the case is purged only if it is still due when locked. */
-      rule: { status: string; basis: 'closed_at' | 'last_activity_at'; days: number };
+      rule: RetentionRuleRef;
     }
   | { kind: 'requester' };
 
 export type PurgeOutcome = 'purged' | 'already_purged' | 'not_due' | 'not_found';
 
+/** A retention rule as a purge sees it (the retention module owns the rules). */
+export interface RetentionRuleRef {
+  status: string;
+  /** The rule's incident type; null or absent for the status's general rule. */
+  incidentType?: string | null;
+  /** For a general rule: incident types with their own rule for the status, never purged by it. */
+  exceptIncidentTypes?: readonly string[];
+  basis: 'closed_at' | 'last_activity_at';
+  days: number;
+}
+
+/** True when a case of `incidentType` falls under `rule` (its status is checked apart). */
+function coversIncidentType(rule: RetentionRuleRef, incidentType: string | null): boolean {
+  if (rule.incidentType != null) return incidentType === rule.incidentType;
+  return incidentType === null || !(rule.exceptIncidentTypes ?? []).includes(incidentType);
+}
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** The label stored on the case and in the audit entry: `retention:<status>:<days>d` or `requester`. */
+/**
+ * The label stored on the case and in the audit entry: `retention:<status>:<days>d`,
+ * `retention:<status>:<incident type>:<days>d` for a type-specific rule, or `requester`.
+ */
 export function purgeRuleLabel(reason: PurgeReason): string {
-  return reason.kind === 'requester'
-    ? 'requester'
-    : `retention:${reason.rule.status}:${reason.rule.days}d`;
+  if (reason.kind === 'requester') return 'requester';
+  const { status, incidentType, days } = reason.rule;
+  return incidentType != null ? `retention:${status}:${incidentType}:${days}d` : `retention:${status}:${days}d`;
 }
 
 /**
@@ -53,6 +73,7 @@ export async function purgeCasePersonalData(
       const { status, basis, days } = reason.rule;
       const since = row[basis];
       if (row.status !== status || since === null || since > now - days * DAY_MS) return 'not_due';
+      if (!coversIncidentType(reason.rule, row.incident_type)) return 'not_due';
     } else if ((ACTIVE_STATUSES as readonly string[]).includes(row.status)) {
       statusChange = { status: 'closed', closedAt: now };
     }
@@ -72,18 +93,24 @@ export async function purgeCasePersonalData(
         ...(statusChange ? { from: row.status, to: statusChange.status } : {}),
       },
     });
+    // Before the commit, into the deletion list of every live backup key (ADR 11): a crash
+    // after this line leaves the case listed, and the next start deletes it again; a crash
+    // before it rolls the purge back. Either way no backup can bring the case back unnoticed.
+    deps.shreds?.record({ caseId, createdAt: row.created_at, at: now, rule: label });
     return 'purged';
   });
 }
 
-/** Cases in `status` due for deletion under a rule at `now`, at most `limit` of them. */
+/** Cases in `status` (and of the rule's incident types) due for deletion under a rule at `now`, at most `limit` of them. */
 export async function listCasesDueForPurge(
   deps: Deps,
-  rule: { status: string; basis: 'closed_at' | 'last_activity_at'; days: number },
+  rule: RetentionRuleRef,
   limit: number,
 ): Promise<number[]> {
   return purgeRepo.listDueCaseIds(deps.db, {
     status: rule.status,
+    incidentType: rule.incidentType ?? null,
+    exceptIncidentTypes: rule.exceptIncidentTypes ?? [],
     basis: rule.basis,
     cutoff: deps.now() - rule.days * DAY_MS,
     limit,

@@ -74,18 +74,18 @@ for (const engine of engines) {
     it('follows rule changes: a disabled rule purges nothing, a new status gets its own rule', async () => {
       const admin = await staffMember(h.deps, 'admin');
       const now = h.clock.now();
-      await saveRule(h.deps, admin.principal, { status: 'closed', basis: 'closed_at', days: 90, enabled: false });
+      await saveRule(h.deps, admin.principal, { status: 'closed', incident_type: null, basis: 'closed_at', days: 90, enabled: false });
       const closed = await caseIn('closed', { closedAt: now - 365 * DAY });
       const waiting = await caseIn('waiting', { lastActivityAt: now - 31 * DAY });
       expect(await runRetention(h.deps)).toEqual({ purged: 0, skipped: 0 });
-      await saveRule(h.deps, admin.principal, { status: 'waiting', basis: 'last_activity_at', days: 30, enabled: true });
-      await saveRule(h.deps, admin.principal, { status: 'closed', basis: 'closed_at', days: 90, enabled: true });
+      await saveRule(h.deps, admin.principal, { status: 'waiting', incident_type: null, basis: 'last_activity_at', days: 30, enabled: true });
+      await saveRule(h.deps, admin.principal, { status: 'closed', incident_type: null, basis: 'closed_at', days: 90, enabled: true });
       expect(await runRetention(h.deps)).toEqual({ purged: 2, skipped: 0 });
       expect(await purgedAt(closed)).not.toBeNull();
       expect(await purgedAt(waiting)).not.toBeNull();
       const row = await h.deps.db.selectFrom('cases').select('purge_rule').where('id', '=', waiting).executeTakeFirstOrThrow();
       expect(row.purge_rule).toBe('retention:waiting:30d');
-      await saveRule(h.deps, admin.principal, { status: 'waiting', basis: 'last_activity_at', days: 30, enabled: false });
+      await saveRule(h.deps, admin.principal, { status: 'waiting', incident_type: null, basis: 'last_activity_at', days: 30, enabled: false });
     });
 
     it('runs as a scheduled job through the runner', async () => {

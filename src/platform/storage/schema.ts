@@ -97,7 +97,7 @@ export interface CasesTable {
   spam_reason: string | null;
   /** When the case's personal data was deleted (crypto-shredded); null while it is kept. */
   purged_at: number | null;
-  /** What deleted it: `retention:<status>` or `requester`. */
+  /** What deleted it: `retention:<status>:<days>d`, `retention:<status>:<incident type>:<days>d` or `requester`. */
   purge_rule: string | null;
 }
 
@@ -149,6 +149,8 @@ export interface IntakeFormTokensTable {
 /** How long a case of one status keeps its personal data, counted from `basis`. */
 export interface RetentionRulesTable {
   status: string;
+  /** An incident type code, or '' for the status's general rule (any other type). */
+  incident_type: string;
   basis: string;
   days: number;
   enabled: number;

@@ -107,13 +107,26 @@ function AuditTrail(props: {
 }
 
 /** Says that a case's personal data was deleted, when, and by which rule (see purge.service.ts). */
-function PurgedNotice(props: { t: Translate; locale: string; purged: { at: number; rule: string } }) {
+function PurgedNotice(props: {
+  t: Translate;
+  locale: string;
+  purged: { at: number; rule: string };
+  incidentTypes: Option[];
+}) {
   const { t, purged } = props;
   const when = formatTime(props.locale, purged.at);
-  const m = /^retention:([a-z_]+):(\d+)d$/.exec(purged.rule);
-  const rule = m
-    ? t('cases.purged.rule_retention', { status: t(`cases.status.${m[1]}`), days: Number(m[2]) })
-    : t('cases.purged.rule_requester');
+  // `retention:<status>:<days>d`, or `retention:<status>:<incident type>:<days>d` for a type's rule.
+  const m = /^retention:([a-z_]+):(?:([a-z0-9_-]+):)?(\d+)d$/.exec(purged.rule);
+  const status = m ? t(`cases.status.${m[1]}`) : '';
+  const rule = !m
+    ? t('cases.purged.rule_requester')
+    : m[2]
+      ? t('cases.purged.rule_retention_type', {
+          status,
+          type: labelOf(props.incidentTypes, m[2]) ?? m[2],
+          days: Number(m[3]),
+        })
+      : t('cases.purged.rule_retention', { status, days: Number(m[3]) });
   return (
     <p class="notice" role="status">
       {t('cases.purged.notice', { when, rule })}
@@ -164,7 +177,7 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
       <h1>
         {title} <span class="tag">{t(`cases.status.${c.status}`)}</span>
       </h1>
-      {p.view.purged ? <PurgedNotice t={t} locale={ctx.locale} purged={p.view.purged} /> : null}
+      {p.view.purged ? <PurgedNotice t={t} locale={ctx.locale} purged={p.view.purged} incidentTypes={p.options.incidentTypes} /> : null}
       {c.suspected_spam ? (
         <div class="notice">
           <p>
