@@ -9,7 +9,7 @@ import { engines } from '../../test/engines.js';
 import { createHarness, restartHarness, type Harness } from '../../test/harness.js';
 import { signInAs } from '../../test/staff-session.js';
 import type { Io } from './backup.js';
-import { readSecretLines, runHolderAdd, runHolderRemove, runSealInit, runUnseal } from './vault.js';
+import { readSecretLines, runHolderAdd, runHolderRemove, runSealInit, runUnseal, vaultCommands } from './vault.js';
 
 /**
  * The sealed-mode commands as an operator runs them: seal-init on an instance with data, unseal
@@ -87,6 +87,33 @@ function request(description: string) {
   };
 }
 
+describe('the sealed-mode command line', () => {
+  it('keeps its documented names and options, and takes no passphrase as an argument', () => {
+    const shape = (c: ReturnType<typeof vaultCommands>[number]): unknown => ({
+      name: c.name(),
+      options: c.options.map((o) => `${o.flags}${o.mandatory ? ' (required)' : ''}`),
+      ...(c.commands.length ? { commands: c.commands.map(shape) } : {}),
+    });
+    expect(vaultCommands().map(shape)).toEqual([
+      { name: 'seal-init', options: ['--holder <name>'] },
+      { name: 'unseal', options: ['--holder <name> (required)', '--url <url>'] },
+      {
+        name: 'seal-holder',
+        options: [],
+        commands: [
+          { name: 'add', options: ['--holder <name> (required)', '--as <name> (required)'] },
+          { name: 'remove', options: ['--holder <name> (required)', '--as <name> (required)'] },
+        ],
+      },
+    ]);
+    // --holder repeats for seal-init.
+    const init = vaultCommands()[0]!;
+    init.action(() => undefined);
+    init.parse(['--holder', 'ana', '--holder', 'bo'], { from: 'user' });
+    expect(init.opts()).toEqual({ holder: ['ana', 'bo'] });
+  });
+});
+
 describe('readSecretLines', () => {
   it('reads one line per prompt from a piped stream, without prompting, across chunks and CRLF', async () => {
     const input = Readable.from(['river stone ', 'lantern 4812\r\nquiet orchard', ' copper 7731\nleft over\n']);
@@ -148,7 +175,7 @@ for (const engine of engines) {
       // A second run refuses, in words, and changes nothing.
       const again = capture();
       expect(await runSealInit(cliConfig(h), { holder: ['cy'] }, [CY.passphrase], again, TEST_PASSPHRASE_LIMITS)).toBe(1);
-      expect(again.errors.join('\n')).toMatch(/already in sealed mode|is in sealed mode/);
+      expect(again.errors).toEqual([expect.stringContaining('this instance is in sealed mode (haven seal-init ran)')]);
       expect(again.lines).toEqual([]);
       expect(await h.deps.db.selectFrom('unseal_holders').select('holder').distinct().orderBy('holder').execute()).toEqual([
         { holder: 'ana' },
@@ -213,8 +240,17 @@ for (const engine of engines) {
       expect(signIn.status).toBe(200);
       expect(await signIn.text()).toContain('name="password"');
 
+      // An empty line is refused by the form before any passphrase work.
+      h = await restartHarness(h, SEALED);
+      const again = await listen(h);
+      const empty = capture();
+      expect(await runUnseal(config, { holder: 'ana', url: again.origin }, [''], empty)).toBe(1);
+      expect(empty.errors).toEqual(['Haven refused the form: the holder name or the passphrase is empty or too long']);
+      expect(h.deps.vault.sealed).toBe(true);
+      expect(await runUnseal(config, { holder: 'ana', url: again.origin }, [ANA.passphrase], capture())).toBe(0);
+
       const twice = capture();
-      expect(await runUnseal(config, { holder: 'ana', url: `${origin}/` }, [ANA.passphrase], twice)).toBe(0);
+      expect(await runUnseal(config, { holder: 'ana', url: `${again.origin}/` }, [ANA.passphrase], twice)).toBe(0);
       expect(twice.lines).toEqual(['Haven is not sealed.']);
     });
 

@@ -192,7 +192,11 @@ export async function runUnseal(
       body: new URLSearchParams({ _form: token, holder: o.holder, passphrase }).toString(),
     });
     if (res.status !== 303) {
-      io.err(res.status === 401 ? 'that holder name and passphrase did not unseal Haven' : `unseal failed with status ${res.status}`);
+      const why: Record<number, string> = {
+        401: 'that holder name and passphrase did not unseal Haven',
+        422: 'Haven refused the form: the holder name or the passphrase is empty or too long',
+      };
+      io.err(why[res.status] ?? `unseal failed with status ${res.status}`);
       return 1;
     }
     io.out(`Haven is unsealed (${Date.now() - started} ms).`);
