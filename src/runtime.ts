@@ -1,7 +1,9 @@
 import type { Config } from './config/index.js';
 import type { Deps } from './contracts/deps.js';
 import { openVault } from './modules/vault/index.js';
-import { loadMasterKey } from './platform/crypto/vault.js';
+import { backupKeysDir } from './platform/backup/keys.js';
+import { fileLedger } from './platform/backup/shreds.js';
+import { deriveBackupKey, loadMasterKey } from './platform/crypto/vault.js';
 import { I18n, loadCatalog } from './platform/i18n/index.js';
 import { projectRoot } from './platform/paths.js';
 import { join } from 'node:path';
@@ -45,6 +47,7 @@ export async function openRuntime(
     vault,
     i18n: sharedI18n(),
     now,
+    shreds: fileLedger(backupKeysDir(config.dataDir), deriveBackupKey(master.key)),
     keySource: `${master.source === 'env' ? 'HAVEN_MASTER_KEY' : master.file!}${config.sealed ? ' (sealed mode: unseal at /staff/unseal)' : ''}`,
     close: () => storage.close(),
   };

@@ -7,6 +7,7 @@ import { backupKeysDir, DESTROY_DAYS } from '../platform/backup/keys.js';
 import { deriveBackupKey, loadMasterKey } from '../platform/crypto/vault.js';
 import { openStorage } from '../platform/storage/db.js';
 import { migrateToLatest } from '../platform/storage/migrate.js';
+import { reapplyShreds } from '../modules/cases/index.js';
 
 /** Where a command writes: the terminal by default, a buffer in tests. */
 export interface Io {
@@ -88,7 +89,12 @@ export async function runRestore(
   const storage = openStorage(config);
   try {
     await migrateToLatest(storage);
-    const r = await restoreBackup(storage, keys, file, { force: o.force === true, now: o.now });
+    const now = o.now ?? Date.now;
+    const r = await restoreBackup(storage, keys, file, {
+      force: o.force === true,
+      now,
+      reapplyShreds: async (db, entries) => (await reapplyShreds(db, entries, now())).purged,
+    });
     if (!r.ok) {
       io.err(`Refusing: ${r.message}. Nothing was changed.`);
       return 1;
@@ -98,6 +104,9 @@ export async function runRestore(
         `(${r.header.engine}), in ${(r.elapsedMs / 1000).toFixed(1)} s.`,
     );
     if (r.migrated.length) io.out(`The backup was made at an older schema; then applied: ${r.migrated.join(', ')}.`);
+    if (r.reapplied > 0) {
+      io.out(`Deleted again the personal data of ${r.reapplied} cases deleted after this backup was made (the deletion list of its key).`);
+    }
     return 0;
   } catch (e) {
     io.err(`Restore failed: ${e instanceof Error ? e.message : String(e)}`);

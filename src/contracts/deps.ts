@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config/index.js';
 import type { I18n } from '../platform/i18n/index.js';
 import type { Vault } from '../platform/crypto/vault.js';
+import type { ShredLedger } from '../platform/backup/shreds.js';
 import type { Dialect, Storage } from '../platform/storage/db.js';
 import type { Database } from '../platform/storage/schema.js';
 
@@ -15,4 +16,6 @@ export interface Deps {
   i18n: I18n;
   /** The current time in milliseconds; tests move it. */
   now: () => number;
+  /** The deletion lists beside the backup keys (ADR 11); absent where no backup key folder is in use. */
+  shreds?: ShredLedger;
 }

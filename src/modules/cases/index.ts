@@ -28,6 +28,7 @@ export {
 } from './case.service.js';
 export { openApiDocument } from './openapi.js';
 export { moveSealedMessages } from './message-body.js';
+export { reapplyShreds, type ReapplyReport } from './shred-ledger.service.js';
 export {
   purgeCasePersonalData,
   listCasesDueForPurge,

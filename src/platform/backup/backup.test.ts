@@ -9,7 +9,7 @@ import { runBackup, runRestore, type Io } from '../../cli/backup.js';
 import { loadConfig } from '../../config/index.js';
 import type { Deps } from '../../contracts/deps.js';
 import { generateDemo } from '../../modules/cases/demo.service.js';
-import { purgeCasePersonalData, requesterView, submitRequest } from '../../modules/cases/index.js';
+import { purgeCasePersonalData, reapplyShreds, requesterView, submitRequest } from '../../modules/cases/index.js';
 import { deriveBackupKey, randomBytes, TEST_PASSPHRASE_LIMITS, Vault } from '../crypto/vault.js';
 import { openVault, sealInit, unseal, UnsealThrottle } from '../../modules/vault/index.js';
 import type { Storage } from '../storage/db.js';
@@ -18,6 +18,8 @@ import { appliedMigrations, listTables } from './catalog.js';
 import { migrations } from '../../../migrations/index.js';
 import { migrateTo } from '../storage/migrate.js';
 import { backupKeysDir, pruneBackupKeys } from './keys.js';
+import { allShreds, fileLedger } from './shreds.js';
+import { reapplyDeletionLists } from '../../worker.js';
 import { insertStaffRow } from '../../../test/staff-row.js';
 
 const MARKER = 'quokka-7f3e-backup-marker';
@@ -294,27 +296,65 @@ describe.each(available.map((e) => [e.name, e] as const))('backup from %s', (_na
 });
 
 describe.each(available.map((e) => [e.name, e] as const))('shredded cases and old backups on %s', (_name, engine: Engine) => {
-  it('a backup older than the horizon cannot be opened, so it cannot bring a shredded case back', async () => {
+  it('a shredded case is unreadable from a backup taken before the shredding: deleted again on restore, and the key expires', async () => {
     const src = await createHarness(engine);
     const dst = await createHarness(engine);
     try {
       const marked = await fill(src, 5);
       const keys = { backupKey: deriveBackupKey(src.masterKey), keysDir: backupKeysDir(src.dataDir) };
+      // As in a running Haven (runtime.ts): every shred goes on the live backup keys' lists.
+      src.deps.shreds = fileLedger(keys.keysDir, keys.backupKey);
       const old = newFile();
       await createBackup(src.deps.storage, keys, old, { now: src.clock.now });
 
       src.clock.advance(DAY);
       await shred(src.deps, marked.caseId);
       expect(await readable(src.deps, marked.caseId)).toBe('');
+      const created = (await src.deps.db.selectFrom('cases').select('created_at').where('id', '=', marked.caseId).executeTakeFirstOrThrow()).created_at;
+      expect(allShreds(keys.keysDir, keys.backupKey)).toEqual([
+        { caseId: marked.caseId, createdAt: created, at: src.clock.now(), rule: 'requester' },
+      ]);
+      // The list holds no content and no plaintext id line.
+      const listFile = readdirSync(keys.keysDir).find((f) => f.endsWith('.shreds'))!;
+      expect(readFileSync(join(keys.keysDir, listFile), 'utf8')).not.toContain('requester');
       const after = newFile();
       await createBackup(src.deps.storage, keys, after, { now: src.clock.now });
       expect(await restoreBackup(dst.deps.storage, keys, after, { now: src.clock.now })).toMatchObject({ ok: true });
       expect(await readable(withKey(dst, src.masterKey), marked.caseId)).toBe('');
 
-      // Within the horizon the old backup still holds the case's wrapped key: restoring it
-      // brings the case back (ADR 11 says so plainly; retention purges it again on its next run).
-      expect(await restoreBackup(dst.deps.storage, keys, old, { force: true, now: src.clock.now })).toMatchObject({ ok: true });
+      // Within the horizon the old backup still holds the case's wrapped key. Restoring it
+      // without the list would bring the case back...
+      expect(await restoreBackup(dst.deps.storage, keys, old, { force: true, now: src.clock.now })).toMatchObject({ ok: true, reapplied: 0 });
       expect(await readable(withKey(dst, src.masterKey), marked.caseId)).toContain(MARKER);
+      // ...so haven restore applies the backup key's deletion list in the same transaction.
+      const r = await restoreBackup(dst.deps.storage, keys, old, {
+        force: true,
+        now: src.clock.now,
+        reapplyShreds: async (db, entries) => (await reapplyShreds(db, entries, src.clock.now())).purged,
+      });
+      expect(r).toMatchObject({ ok: true, reapplied: 1 });
+      expect(await readable(withKey(dst, src.masterKey), marked.caseId)).toBe('');
+      const row = await dst.deps.db.selectFrom('cases').select(['purged_at', 'purge_rule', 'key_wrapped']).where('id', '=', marked.caseId).executeTakeFirstOrThrow();
+      expect(row.purged_at).toBe(src.clock.now());
+      expect(row.purge_rule).toBe('requester');
+      expect(row.key_wrapped.length).toBe(0);
+      expect(await dst.deps.db.selectFrom('messages').select('id').where('case_id', '=', marked.caseId).execute()).toEqual([]);
+      const audit = await dst.deps.db.selectFrom('audit_log').select('detail').where('action', '=', 'case.purged').where('case_id', '=', marked.caseId).execute();
+      expect(audit.map((a) => JSON.parse(a.detail!).reason)).toContain('reapplied');
+      // The other cases came back untouched.
+      expect(await dst.deps.db.selectFrom('cases').select('id').where('purged_at', 'is', null).execute()).toHaveLength(5 + 1 - 1);
+
+      // An altered list refuses the restore before anything changes.
+      const listPath = join(keys.keysDir, readdirSync(keys.keysDir).find((f) => f.endsWith('.shreds') && readFileSync(join(keys.keysDir, f), 'utf8').length > 0)!);
+      const good = readFileSync(listPath, 'utf8');
+      writeFileSync(listPath, good.replace(/^(.)/, (c) => (c === '0' ? '1' : '0')));
+      const before = await dumpAll(dst.deps.storage);
+      expect(await restoreBackup(dst.deps.storage, keys, old, { force: true, now: src.clock.now })).toMatchObject({ ok: false, code: 'BACKUP_DELETION_LIST' });
+      // A missing list likewise: whoever copies the key must copy its list.
+      rmSync(listPath);
+      expect(await restoreBackup(dst.deps.storage, keys, old, { force: true, now: src.clock.now })).toMatchObject({ ok: false, code: 'BACKUP_DELETION_LIST' });
+      expect(await dumpAll(dst.deps.storage)).toEqual(before);
+      writeFileSync(listPath, good, { mode: 0o600 });
 
       // Past the horizon the epoch secret is destroyed: the old file opens for no one,
       // even with the master key, and a restore changes nothing.
@@ -322,13 +362,46 @@ describe.each(available.map((e) => [e.name, e] as const))('shredded cases and ol
       expect(pruneBackupKeys(keys.keysDir, src.clock.now()).length).toBeGreaterThan(0);
       await expect(async () => verifyBackup(old, keys)).rejects.toThrow(/destroyed 30 days/);
       const state = await dumpAll(dst.deps.storage);
-      const r = await restoreBackup(dst.deps.storage, keys, old, { force: true, now: src.clock.now });
-      expect(r).toMatchObject({ ok: false, code: 'BACKUP_KEY_DESTROYED' });
+      const res = await restoreBackup(dst.deps.storage, keys, old, { force: true, now: src.clock.now });
+      expect(res).toMatchObject({ ok: false, code: 'BACKUP_KEY_DESTROYED' });
       expect(await dumpAll(dst.deps.storage)).toEqual(state);
       expect(readdirSync(keys.keysDir)).toEqual([]);
     } finally {
       await src.close();
       await dst.close();
+    }
+  });
+
+  it('a database copied back by other means loses, at the next start, what was deleted after the copy; a later case with the same id is kept', async () => {
+    const h = await createHarness(engine);
+    try {
+      const marked = await fill(h, 3);
+      const keys = { backupKey: deriveBackupKey(h.masterKey), keysDir: backupKeysDir(h.dataDir) };
+      h.deps.shreds = fileLedger(keys.keysDir, keys.backupKey);
+      await createBackup(h.deps.storage, keys, newFile(), { now: h.clock.now });
+      // Snapshot the case as a raw copy would hold it, then shred it.
+      const copy = await h.deps.db.selectFrom('cases').selectAll().where('id', '=', marked.caseId).executeTakeFirstOrThrow();
+      const msgs = await h.deps.db.selectFrom('messages').selectAll().where('case_id', '=', marked.caseId).execute();
+      h.clock.advance(DAY);
+      await shred(h.deps, marked.caseId);
+      // Put the old rows back, as restoring a file copy or a pg_dump would.
+      await h.deps.db.updateTable('cases').set({ ...copy, id: undefined } as never).where('id', '=', marked.caseId).execute();
+      await h.deps.db.insertInto('messages').values(msgs).execute();
+      expect(await readable(h.deps, marked.caseId)).toContain(MARKER);
+
+      expect(await reapplyDeletionLists(h.deps)).toEqual({ purged: 1, unchanged: 0 });
+      expect(await readable(h.deps, marked.caseId)).toBe('');
+      // Running again changes nothing.
+      expect(await reapplyDeletionLists(h.deps)).toEqual({ purged: 0, unchanged: 1 });
+
+      // A case that holds the same id but was created later (a new timeline after a restore)
+      // is someone else's request: never touched.
+      await h.deps.db.updateTable('cases').set({ ...copy, id: undefined, created_at: copy.created_at + 5 } as never).where('id', '=', marked.caseId).execute();
+      await h.deps.db.insertInto('messages').values(msgs).execute();
+      expect(await reapplyDeletionLists(h.deps)).toEqual({ purged: 0, unchanged: 1 });
+      expect(await readable(h.deps, marked.caseId)).toContain(MARKER);
+    } finally {
+      await h.close();
     }
   });
 
@@ -343,8 +416,10 @@ describe.each(available.map((e) => [e.name, e] as const))('shredded cases and ol
         files.push(f);
         h.clock.advance(3 * DAY);
       }
-      const epochs = readdirSync(keys.keysDir);
+      const epochs = readdirSync(keys.keysDir).filter((f) => f.endsWith('.key'));
       expect(epochs.length).toBeGreaterThanOrEqual(3);
+      // Each key has its deletion list beside it, and none outlives its key.
+      expect(readdirSync(keys.keysDir).filter((f) => f.endsWith('.shreds')).sort()).toEqual(epochs.map((f) => f.replace(/\.key$/, '.shreds')).sort());
       expect(epochs.length).toBeLessThanOrEqual(6);
       for (const f of readdirSync(keys.keysDir)) expect(statSync(join(keys.keysDir, f)).mode & 0o777).toBe(0o600);
       // The newest backups open; the first ones no longer do.

@@ -23,6 +23,7 @@ import {
   type TableInfo,
 } from './catalog.js';
 import { currentBackupEpoch, openEpochKey, pruneBackupKeys } from './keys.js';
+import { LedgerError, readShreds, type ShredEntry } from './shreds.js';
 
 /**
  * `haven backup` and `haven restore`: a logical dump of every table, taken in one consistent
@@ -227,6 +228,19 @@ function parseHeader(line: string | undefined): DumpHeader {
   return h;
 }
 
+/** The deletion list of the backup key a file was made under (shreds.ts), or a refusal. */
+function deletionList(file: string, keys: BackupKeys): ShredEntry[] {
+  const fd = openSync(file, 'r');
+  try {
+    return readShreds(keys.keysDir, keys.backupKey, readContainerHeader(fd).epochId);
+  } catch (e) {
+    if (e instanceof LedgerError) throw new BackupError('BACKUP_DELETION_LIST', e.message);
+    throw e;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Reads the whole file and checks every chunk's authentication, the final tag and the row
  * counts, without touching any database. Returns the dump header.
@@ -262,6 +276,8 @@ export type RestoreResult =
       header: DumpHeader;
       /** Migrations run after loading a backup made at an older schema. */
       migrated: string[];
+      /** Cases deleted after the backup was taken, deleted again from the restored data. */
+      reapplied: number;
     }
   | { ok: false; code: BackupFailure; message: string };
 
@@ -304,7 +320,13 @@ function compareSchema(header: DumpHeader, current: string[]): 'same' | 'older' 
 }
 
 /** Empties the instance and loads every row, in one transaction; returns the row count. */
-async function load(storage: Storage, it: Generator<string>, header: DumpHeader, force: boolean): Promise<number> {
+async function load(
+  storage: Storage,
+  it: Generator<string>,
+  header: DumpHeader,
+  force: boolean,
+  reapply: (() => ((db: AnyDb) => Promise<number>)) | null,
+): Promise<{ rows: number; reapplied: number }> {
   return storage.db.transaction().execute(async (db) => {
     const tables = await listTables(db, storage.dialect);
     const byName = new Map(tables.map((t) => [t.name, t]));
@@ -341,26 +363,43 @@ async function load(storage: Storage, it: Generator<string>, header: DumpHeader,
     await writeCounters(db, storage.dialect, tables, header.counters ?? {});
     // Drain the stream so the final tag is checked again before commit.
     for (const _ of it) void _;
-    return total;
+    // Deletions made since the backup, in the same transaction: never committed without them.
+    const reapplied = reapply ? await reapply()(db) : 0;
+    return { rows: total, reapplied };
   });
 }
 
 /** Loads an already verified file whose schema is the database's. */
-async function restoreVerified(storage: Storage, keys: BackupKeys, file: string, force: boolean, started: number): Promise<RestoreResult> {
+async function restoreVerified(
+  storage: Storage,
+  keys: BackupKeys,
+  file: string,
+  force: boolean,
+  started: number,
+  reapply: ((db: AnyDb) => Promise<number>) | null,
+): Promise<RestoreResult> {
   const fd = openSync(file, 'r');
   try {
     const it = openBackup(fd, keys).lines;
     const header = parseHeader(it.next().value as string | undefined);
     const cache = await widenSqliteCache(storage);
-    let rows: number;
+    let loaded: { rows: number; reapplied: number };
     try {
-      rows = await load(storage, it, header, force);
+      loaded = await load(storage, it, header, force, reapply ? () => reapply : null);
     } finally {
       await cache.restore();
     }
     // Fresh planner statistics, as after any bulk load: the queue's plans depend on them.
     await sql.raw(storage.dialect === 'postgres' ? 'analyze' : 'pragma optimize').execute(storage.db);
-    return { ok: true, tables: header.tables.length, rows, elapsedMs: Date.now() - started, header, migrated: [] };
+    return {
+      ok: true,
+      tables: header.tables.length,
+      rows: loaded.rows,
+      elapsedMs: Date.now() - started,
+      header,
+      migrated: [],
+      reapplied: loaded.reapplied,
+    };
   } finally {
     closeSync(fd);
   }
@@ -378,14 +417,23 @@ export async function restoreBackup(
   storage: Storage,
   keys: BackupKeys,
   file: string,
-  opts: { force?: boolean; now?: () => number } = {},
+  opts: {
+    force?: boolean;
+    now?: () => number;
+    /** Deletes again the cases on this backup key's deletion list (the cases module's reapplyShreds); returns how many. */
+    reapplyShreds?: (db: AnyDb, entries: ShredEntry[]) => Promise<number>;
+  } = {},
 ): Promise<RestoreResult> {
   const started = Date.now();
   try {
     pruneBackupKeys(keys.keysDir, (opts.now ?? Date.now)());
     const verified = verifyBackup(file, keys);
+    // The deletion list is read before anything changes: a missing or altered list refuses.
+    const shreds = deletionList(file, keys);
+    const hook = opts.reapplyShreds;
+    const reapply = hook ? (db: AnyDb) => hook(db, shreds) : null;
     const schema = compareSchema(verified, await appliedMigrations(storage.db));
-    if (schema === 'same') return await restoreVerified(storage, keys, file, opts.force === true, started);
+    if (schema === 'same') return await restoreVerified(storage, keys, file, opts.force === true, started, reapply);
     // An older backup: take the empty instance down to the backup's schema, load it there,
     // then run the remaining migrations on the restored data, as an upgrade would.
     if (opts.force) {
@@ -400,12 +448,16 @@ export async function restoreBackup(
     await migrateTo(storage, verified.migrations.at(-1) ?? null);
     let r: RestoreResult;
     try {
-      r = await restoreVerified(storage, keys, file, false, started);
+      r = await restoreVerified(storage, keys, file, false, started, null);
     } finally {
       // Whatever happened, the instance ends at the code's schema (empty again on failure).
       await migrateToLatest(storage);
     }
-    return r.ok ? { ...r, migrated: (await appliedMigrations(storage.db)).slice(verified.migrations.length) } : r;
+    if (!r.ok) return r;
+    // The deletion list is applied at the code's schema, once the migrations have run. Should
+    // this fail, the next start of the server applies it (the list stays in the keys folder).
+    const reapplied = reapply ? await storage.db.transaction().execute((trx) => reapply(trx)) : 0;
+    return { ...r, reapplied, migrated: (await appliedMigrations(storage.db)).slice(verified.migrations.length) };
   } catch (e) {
     if (e instanceof BackupError) return { ok: false, code: e.code, message: e.message };
     throw e;

@@ -47,6 +47,7 @@ export type BackupFailure =
   | 'BACKUP_SCHEMA_NEWER'
   | 'BACKUP_SCHEMA_OLDER'
   | 'BACKUP_SCHEMA_MISMATCH'
+  | 'BACKUP_DELETION_LIST'
   | 'RESTORE_NOT_EMPTY';
 
 /** An expected reason to refuse a backup file; the CLI prints `message`. */

@@ -23,6 +23,8 @@ interface EpochFile {
   id: string;
   createdAt: number;
   secret: string; // hex of sealWith(backupKey, secret, 'backup-epoch:<id>')
+  /** True for epochs made with a deletion list beside them (`<id>.shreds`, shreds.ts). */
+  ledger?: boolean;
 }
 
 export type EpochKeyResult =
@@ -73,16 +75,27 @@ function destroyFile(file: string): void {
   }
 }
 
-/** Destroys every epoch secret older than DESTROY_DAYS; returns the ids destroyed. */
+/** The deletion list kept beside an epoch's secret (shreds.ts). */
+export function ledgerFile(dir: string, id: string): string {
+  return join(dir, `${id}.shreds`);
+}
+
+/** Destroys every epoch secret older than DESTROY_DAYS, with its deletion list; returns the ids destroyed. */
 export function pruneBackupKeys(dir: string, now: number): string[] {
   const destroyed: string[] = [];
   for (const e of listEpochs(dir)) {
     if (now - e.createdAt >= DESTROY_DAYS * DAY) {
       destroyFile(join(dir, `${e.id}.key`));
+      if (existsSync(ledgerFile(dir, e.id))) destroyFile(ledgerFile(dir, e.id));
       destroyed.push(e.id);
     }
   }
   return destroyed;
+}
+
+/** The epochs whose secrets still exist: the ones a backup can still be opened with. */
+export function liveEpochs(dir: string): { id: string; createdAt: number; ledger: boolean }[] {
+  return listEpochs(dir).map((e) => ({ id: e.id, createdAt: e.createdAt, ledger: e.ledger === true }));
 }
 
 /**
@@ -112,7 +125,10 @@ export function currentBackupEpoch(
     id,
     createdAt: now,
     secret: sealWith(backupKey, secret, `backup-epoch:${id}`).toString('hex'),
+    ledger: true,
   };
+  // The deletion list first, so an epoch that says it has one always does.
+  writeFileSync(ledgerFile(dir, id), '', { mode: 0o600, flag: 'wx' });
   writeFileSync(join(dir, `${id}.key`), `${JSON.stringify(file)}\n`, { mode: 0o600, flag: 'wx' });
   return { id, key: streamKey(secret, id), destroyAt: now + DESTROY_DAYS * DAY };
 }
