@@ -469,6 +469,17 @@ describe.each(available.map((e) => [e.name, e] as const))('haven backup and have
       io = collect();
       expect(await runRestore(env(dst), { in: out, force: true, now: src.clock.now }, io)).toBe(0);
 
+      // A case deleted after the backup (here: on the restored instance, whose server records
+      // it on the list of the backup's key) is deleted again when the backup is restored.
+      const victim = (await dst.deps.db.selectFrom('cases').select('id').where('purged_at', 'is', null).orderBy('id').executeTakeFirstOrThrow()).id;
+      const dstKeys = { backupKey: deriveBackupKey(src.masterKey), keysDir: backupKeysDir(dst.dataDir) };
+      await shred({ ...withKey(dst, src.masterKey), shreds: fileLedger(dstKeys.keysDir, dstKeys.backupKey) }, victim);
+      io = collect();
+      expect(await runRestore(env(dst), { in: out, force: true, now: src.clock.now }, io)).toBe(0);
+      expect(io.lines.join('\n')).toMatch(/^out: Deleted again the personal data of 1 cases deleted after this backup was made/m);
+      const back = await dst.deps.db.selectFrom('cases').select(['purged_at', 'purge_rule']).where('id', '=', victim).executeTakeFirstOrThrow();
+      expect(back).toEqual({ purged_at: src.clock.now(), purge_rule: 'requester' });
+
       io = collect();
       expect(await runRestore(env(dst), { in: join(work, 'missing'), now: src.clock.now }, io)).toBe(1);
       expect(io.lines.join('\n')).toMatch(/does not exist/);
