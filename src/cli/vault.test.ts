@@ -1,5 +1,5 @@
 import { PassThrough, Readable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig, type Config } from '../config/index.js';
 import { submitRequest } from '../modules/cases/index.js';
 import { createActiveUser } from '../modules/accounts/index.js';
@@ -9,6 +9,7 @@ import { engines } from '../../test/engines.js';
 import { createHarness, restartHarness, type Harness } from '../../test/harness.js';
 import { signInAs } from '../../test/staff-session.js';
 import type { Io } from './backup.js';
+import { buildCli } from './index.js';
 import { readSecretLines, runHolderAdd, runHolderRemove, runSealInit, runUnseal, vaultCommands } from './vault.js';
 
 /**
@@ -150,6 +151,25 @@ for (const engine of engines) {
     let h: Harness;
     afterEach(async () => {
       await h?.close();
+    });
+
+    it('haven migrate brings a fresh database up before anything reads the vault\'s tables', async () => {
+      const db = await engine.create();
+      const saved = { ...process.env };
+      const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+      try {
+        Object.assign(process.env, { DATA_DIR: db.dataDir, LOG_LEVEL: 'silent' });
+        if (db.url) process.env.DATABASE_URL = db.url;
+        else delete process.env.DATABASE_URL;
+        await buildCli().parseAsync(['node', 'haven', 'migrate']);
+        expect(log.mock.calls[0]?.[0]).toMatch(/^applied: .*vault-keys/);
+        await buildCli().parseAsync(['node', 'haven', 'migrate']);
+        expect(log.mock.calls[1]?.[0]).toBe('the database is up to date');
+      } finally {
+        log.mockRestore();
+        process.env = saved;
+        await db.dispose();
+      }
     });
 
     it('seal-init converts an instance with a case, prints the counts, and refuses a second time', async () => {
