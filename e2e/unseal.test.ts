@@ -196,4 +196,41 @@ describe.skipIf(!chromiumAvailable)('unsealing in Chromium', () => {
     await ar.context().close();
     expect(foreignRequests).toEqual([]);
   }, 120_000);
+
+  it('a requester follows up while sealed, in Arabic, right to left: the page says why, the message is kept and read after the unseal', async () => {
+    await startSealed();
+    const pub = await open('ar');
+    const receipt = await sendRequest(pub, 'صادروا هاتفي على الحدود');
+    await pub.goto(`${origin}/followup?lang=ar`);
+    await pub.fill('[name=receipt]', receipt);
+    await pub.click('form[action^="/followup"] button[type=submit]');
+    await pub.waitForURL(/\/followup\/conversation/);
+    expect(await pub.getAttribute('html', 'dir')).toBe('rtl');
+    expect(await pub.locator('#records-locked').innerText()).toBe(i18n.format('ar', 'intake.conversation.locked'));
+    await audit(pub, 'conversation while sealed (ar)');
+
+    const text = 'رسالة ثانية أثناء القفل: حسابي مخترق الآن';
+    await pub.fill('[name=body]', text);
+    await pub.click('form[action^="/followup/conversation"] button[type=submit]');
+    await pub.waitForURL(/sent=1/);
+    expect(await pub.locator('main').innerText()).toContain(i18n.format('ar', 'intake.conversation.sent'));
+    const stored = await h.deps.db.selectFrom('messages').select(['body_enc', 'sealed_to_key']).where('sealed_to_key', 'is not', null).execute();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.body_enc.includes(Buffer.from(text))).toBe(false);
+
+    // After the unseal the person reads their whole conversation again.
+    const staff = await open('en-GB');
+    await staff.goto(`${origin}/staff/unseal`);
+    await staff.fill('[name=holder]', ANA.name);
+    await staff.fill('[name=passphrase]', ANA.passphrase);
+    await staff.click('form[action="/staff/unseal"] button[type=submit]');
+    await staff.waitForURL(/\/staff\/sign-in$/);
+    await pub.goto(`${origin}/followup/conversation?lang=ar`);
+    expect(await pub.locator('#records-locked').count()).toBe(0);
+    expect(await pub.locator('main').innerText()).toContain(text);
+    expect(await pub.locator('main').innerText()).toContain('صادروا هاتفي على الحدود');
+    await pub.context().close();
+    await staff.context().close();
+    expect(foreignRequests).toEqual([]);
+  }, 120_000);
 });
