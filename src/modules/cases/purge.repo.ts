@@ -57,36 +57,54 @@ export async function shredCase(
 }
 
 /**
- * Ids of unpurged cases in `status` whose `basis` time is at or before `cutoff`, oldest first:
- * of `incidentType` when it is set, else of no incident type or any not in
- * `exceptIncidentTypes`. The partial indexes cases_retention_* (unpurged cases by status,
- * incident type and basis time) serve it.
+ * Ids of unpurged cases in `status` and of exactly `incidentType` (null: cases without one)
+ * whose `basis` time is at or before `cutoff`, oldest first. The partial indexes
+ * cases_retention_* (unpurged cases by status, incident type and basis time) serve it as one
+ * range read in the right order, whatever the planner estimates.
  */
 export async function listDueCaseIds(
   db: Db,
   f: {
     status: string;
     incidentType: string | null;
-    exceptIncidentTypes: readonly string[];
     basis: 'closed_at' | 'last_activity_at';
     cutoff: number;
     limit: number;
   },
 ): Promise<number[]> {
-  let q = db
+  const rows = await db
     .selectFrom('cases')
     .select('id')
     .where('status', '=', f.status)
+    .where('incident_type', f.incidentType === null ? 'is' : '=', f.incidentType)
     .where('purged_at', 'is', null)
     .where(f.basis, 'is not', null)
-    .where(f.basis, '<=', f.cutoff);
-  if (f.incidentType !== null) q = q.where('incident_type', '=', f.incidentType);
-  else if (f.exceptIncidentTypes.length > 0) {
-    const except = [...f.exceptIncidentTypes];
-    q = q.where((eb) => eb.or([eb('incident_type', 'is', null), eb('incident_type', 'not in', except)]));
-  }
-  const rows = await q.orderBy('id').limit(f.limit).execute();
+    .where(f.basis, '<=', f.cutoff)
+    .orderBy(f.basis)
+    .limit(f.limit)
+    .execute();
   return rows.map((r) => r.id);
+}
+
+/**
+ * The next incident type after `after` (or the first) that unpurged cases in `status` have,
+ * or undefined. One short read of the same index per call, so the distinct types of a status
+ * are found without reading its cases.
+ */
+export async function nextLiveIncidentType(
+  db: Db,
+  status: string,
+  after: string | null,
+): Promise<string | undefined> {
+  let q = db
+    .selectFrom('cases')
+    .select('incident_type')
+    .where('status', '=', status)
+    .where('purged_at', 'is', null)
+    .where('incident_type', 'is not', null);
+  if (after !== null) q = q.where('incident_type', '>', after);
+  const row = await q.orderBy('incident_type').limit(1).executeTakeFirst();
+  return row?.incident_type ?? undefined;
 }
 
 /** The cases among `ids` that still exist, with what a deletion list is matched against. */

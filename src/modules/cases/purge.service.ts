@@ -101,18 +101,36 @@ export async function purgeCasePersonalData(
   });
 }
 
-/** Cases in `status` (and of the rule's incident types) due for deletion under a rule at `now`, at most `limit` of them. */
+/**
+ * Cases due for deletion under a rule at `now`, at most `limit` of them, oldest first within
+ * each incident type. A type-specific rule reads its one type; a general rule reads cases
+ * without a type, then each type that live cases of the status have, except
+ * `exceptIncidentTypes`: every read is one index range, so cases a type rule keeps are never
+ * scanned (see migration 2026-12-01-001).
+ */
 export async function listCasesDueForPurge(
   deps: Deps,
   rule: RetentionRuleRef,
   limit: number,
 ): Promise<number[]> {
-  return purgeRepo.listDueCaseIds(deps.db, {
-    status: rule.status,
-    incidentType: rule.incidentType ?? null,
-    exceptIncidentTypes: rule.exceptIncidentTypes ?? [],
-    basis: rule.basis,
-    cutoff: deps.now() - rule.days * DAY_MS,
-    limit,
-  });
+  const cutoff = deps.now() - rule.days * DAY_MS;
+  const read = (incidentType: string | null, n: number) =>
+    purgeRepo.listDueCaseIds(deps.db, {
+      status: rule.status,
+      incidentType,
+      basis: rule.basis,
+      cutoff,
+      limit: n,
+    });
+  if (rule.incidentType != null) return read(rule.incidentType, limit);
+  const except = new Set(rule.exceptIncidentTypes ?? []);
+  const ids = await read(null, limit);
+  for (
+    let type = await purgeRepo.nextLiveIncidentType(deps.db, rule.status, null);
+    type !== undefined && ids.length < limit;
+    type = await purgeRepo.nextLiveIncidentType(deps.db, rule.status, type)
+  ) {
+    if (!except.has(type)) ids.push(...(await read(type, limit - ids.length)));
+  }
+  return ids;
 }
