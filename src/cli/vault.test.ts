@@ -1,16 +1,25 @@
 import { PassThrough, Readable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig, type Config } from '../config/index.js';
-import { submitRequest } from '../modules/cases/index.js';
+import { addRequesterMessage, purgeCasePersonalData, submitRequest } from '../modules/cases/index.js';
 import { createActiveUser } from '../modules/accounts/index.js';
 import { openVault, unseal, UnsealThrottle } from '../modules/vault/index.js';
-import { TEST_PASSPHRASE_LIMITS } from '../platform/crypto/vault.js';
+import { DecryptionError, TEST_PASSPHRASE_LIMITS, wrapInfo } from '../platform/crypto/vault.js';
+import { openRuntime } from '../runtime.js';
 import { engines } from '../../test/engines.js';
 import { createHarness, restartHarness, type Harness } from '../../test/harness.js';
-import { signInAs } from '../../test/staff-session.js';
+import { signInAs, signInWith } from '../../test/staff-session.js';
 import type { Io } from './backup.js';
 import { buildCli } from './index.js';
-import { readSecretLines, runHolderAdd, runHolderRemove, runSealInit, runUnseal, vaultCommands } from './vault.js';
+import {
+  readSecretLines,
+  runHolderAdd,
+  runHolderRemove,
+  runSealInit,
+  runSealOff,
+  runUnseal,
+  vaultCommands,
+} from './vault.js';
 
 /**
  * The sealed-mode commands as an operator runs them: seal-init on an instance with data, unseal
@@ -76,6 +85,18 @@ async function unsealsFresh(h: Harness, who: { name: string; passphrase: string 
   return res.ok && !vault.sealed;
 }
 
+/** Every row seal-off may change, to show that a refused run changed none of them. */
+async function vaultRows(h: Harness) {
+  const db = h.deps.db;
+  return {
+    cases: await db.selectFrom('cases').select(['id', 'key_wrapped']).orderBy('id').execute(),
+    users: await db.selectFrom('users').select(['id', 'totp_secret_enc']).orderBy('id').execute(),
+    messages: await db.selectFrom('messages').select(['id', 'body_enc', 'sealed_to_key']).orderBy('id').execute(),
+    keys: await db.selectFrom('vault_keys').selectAll().orderBy('id').execute(),
+    holders: await db.selectFrom('unseal_holders').selectAll().orderBy('key_id').orderBy('holder').execute(),
+  };
+}
+
 function request(description: string) {
   return {
     description,
@@ -106,6 +127,7 @@ describe('the sealed-mode command line', () => {
           { name: 'remove', options: ['--holder <name> (required)', '--as <name> (required)'] },
         ],
       },
+      { name: 'seal-off', options: ['--as <name> (required)'] },
     ]);
     // --holder repeats for seal-init.
     const init = vaultCommands()[0]!;
@@ -333,6 +355,128 @@ for (const engine of engines) {
       const plain = capture();
       expect(await runHolderRemove(cliConfig(h), { holder: 'cy', as: 'cy' }, [CY.passphrase], plain)).toBe(1);
       expect(plain.errors).toEqual([expect.stringContaining('HAVEN_SEALED=true')]);
+    });
+
+    it('seal-off: a wrong passphrase changes nothing; the right one returns every case and second factor to the key file, and seal-init works again', async () => {
+      h = await createHarness(engine);
+      const before = await submitRequest(h.deps, request(`Written before sealing ${MARKER}`));
+      const shredded = await submitRequest(h.deps, request('MARKER-shredded-9a0c'));
+      const staff = await signInAs(h, 'handler');
+      expect(await runSealInit(cliConfig(h), { holder: ['ana', 'bo'] }, [ANA.passphrase, BO.passphrase], capture(), TEST_PASSPHRASE_LIMITS)).toBe(0);
+      const firstKey = (await h.deps.db.selectFrom('vault_keys').select('id').executeTakeFirstOrThrow()).id;
+
+      // While sealed: a new case, a follow-up on the old one, and a case shredded.
+      h = await restartHarness(h, SEALED);
+      const during = await submitRequest(h.deps, request('MARKER-written-while-sealed-case-51f2'));
+      await addRequesterMessage(h.deps, before.caseId, 'MARKER-follow-up-while-sealed-07be');
+      expect(await purgeCasePersonalData(h.deps, shredded.caseId, { kind: 'requester' })).toBe('purged');
+      expect(
+        await h.deps.db.selectFrom('messages').select('sealed_to_key').where('sealed_to_key', 'is not', null).execute(),
+      ).toEqual([{ sealed_to_key: firstKey }]);
+
+      // A wrong passphrase is refused and audited, and changes no row.
+      const rows = await vaultRows(h);
+      const wrong = capture();
+      expect(await runSealOff(cliConfig(h, SEALED), { as: 'bo' }, ['not the passphrase at all'], wrong)).toBe(1);
+      expect(wrong.errors).toEqual([expect.stringContaining('did not unseal')]);
+      expect(wrong.lines).toEqual([]);
+      expect(await vaultRows(h)).toEqual(rows);
+      expect(await audit(h, 'vault.')).toEqual([
+        { action: 'vault.sealed_mode_initialised', detail: expect.anything() },
+        { action: 'vault.unseal_failed', detail: { holder: 'bo', failures: 1 } },
+      ]);
+      const none = capture();
+      expect(await runSealOff(cliConfig(h, SEALED), { as: 'bo' }, [], none)).toBe(1);
+      expect(none.errors).toEqual(['standard input ended before: Unseal passphrase for bo']);
+
+      // The right one, even with HAVEN_SEALED already gone from the environment.
+      const off = capture();
+      expect(await runSealOff(cliConfig(h), { as: 'bo' }, [BO.passphrase], off), off.text()).toBe(0);
+      expect(off.lines[0]).toMatch(
+        new RegExp(
+          `^sealed mode left in \\d+ ms: 2 case keys and 1 second factors re-wrapped to the master key's keypair \\(key 0\\), 0 messages moved under their case keys; sealed key ${firstKey} retired, 2 holders removed$`,
+        ),
+      );
+      expect(off.lines[1]).toContain('from now on HAVEN_MASTER_KEY can read every case again');
+      expect(off.lines[2]).toContain('start Haven without HAVEN_SEALED');
+      expect(off.text()).not.toContain(BO.passphrase);
+      const left = (await audit(h, 'vault.')).slice(2);
+      expect(left).toEqual([
+        { action: 'vault.unsealed', detail: { holder: 'bo', keys: 1 } },
+        { action: 'vault.sealed_messages_moved', detail: { messages: 1 } },
+        {
+          action: 'vault.sealed_mode_left',
+          detail: { by: 'bo', caseKeys: 2, staffSecrets: 1, messages: 0, retired: String(firstKey), holders: 2 },
+        },
+      ]);
+      expect(await h.deps.db.selectFrom('unseal_holders').selectAll().execute()).toEqual([]);
+      const keys = await h.deps.db.selectFrom('vault_keys').select(['id', 'retired_at']).execute();
+      expect(keys).toEqual([{ id: firstKey, retired_at: expect.anything() }]);
+      expect(keys.every((k) => k.retired_at !== null)).toBe(true);
+      const wraps = await h.deps.db.selectFrom('cases').select(['id', 'key_wrapped']).orderBy('id').execute();
+      expect(wraps.map((c) => [c.id, wrapInfo(c.key_wrapped)])).toEqual([
+        [before.caseId, { version: 2, keyId: 0 }],
+        [shredded.caseId, { version: 0 }],
+        [during.caseId, { version: 2, keyId: 0 }],
+      ]);
+
+      // Started without HAVEN_SEALED: the handler signs in with their second factor and reads every case.
+      h = await restartHarness(h);
+      expect(h.deps.vault.sealedMode).toBe(false);
+      h.clock.advance(60_000); // a fresh code: the one used at the first sign-in cannot be replayed
+      const session = await signInWith(h, staff);
+      for (const [caseId, texts] of [
+        [before.caseId, [MARKER, 'MARKER-follow-up-while-sealed-07be']],
+        [during.caseId, ['MARKER-written-while-sealed-case-51f2']],
+      ] as const) {
+        const view = await h.app.inject({ url: `/staff/cases/${caseId}`, headers: { cookie: session.cookie } });
+        expect(view.statusCode).toBe(200);
+        for (const text of texts) expect(view.body).toContain(text);
+      }
+      // The shredded case stays shredded.
+      const gone = await h.app.inject({ url: `/staff/cases/${shredded.caseId}`, headers: { cookie: session.cookie } });
+      expect(gone.body).not.toContain('MARKER-shredded-9a0c');
+      expect(() => h.deps.vault.caseKey(shredded.caseId, wraps[1]!.key_wrapped)).toThrow(DecryptionError);
+
+      // Started with HAVEN_SEALED=true: refused, in words.
+      await expect(openRuntime(cliConfig(h, SEALED), { migrate: false })).rejects.toThrow(
+        /HAVEN_SEALED is true but this instance is not in sealed mode: run `haven seal-init` first/,
+      );
+      const unsealed = capture();
+      expect(await runHolderRemove(cliConfig(h, SEALED), { holder: 'ana', as: 'bo' }, [BO.passphrase], unsealed)).toBe(1);
+      expect(unsealed.errors).toEqual([expect.stringContaining('not in sealed mode')]);
+
+      // A second seal-off has nothing to leave.
+      const again = capture();
+      expect(await runSealOff(cliConfig(h, SEALED), { as: 'bo' }, [BO.passphrase], again)).toBe(1);
+      expect(again.errors).toEqual([
+        'this instance is not in sealed mode: there is nothing to leave (haven seal-off undoes haven seal-init)',
+      ]);
+
+      // Sealing again works, with a key id never used before, and new holders only.
+      const init = capture();
+      expect(await runSealInit(cliConfig(h), { holder: ['cy'] }, [CY.passphrase], init, TEST_PASSPHRASE_LIMITS), init.text()).toBe(0);
+      const live = await h.deps.db.selectFrom('vault_keys').select('id').where('retired_at', 'is', null).execute();
+      expect(live).toEqual([{ id: expect.any(Number) }]);
+      expect(live[0]!.id).toBeGreaterThan(firstKey);
+      expect(init.lines[0]).toMatch(new RegExp(`^sealed mode initialised: key ${live[0]!.id}, 2 case keys and 1 second factors`));
+      expect(await unsealsFresh(h, BO)).toBe(false);
+      expect(await unsealsFresh(h, CY)).toBe(true);
+      h = await restartHarness(h, SEALED);
+      expect(await unsealsFresh(h, CY)).toBe(true);
+    });
+
+    it('seal-off on an instance that was never sealed refuses, in words', async () => {
+      h = await createHarness(engine);
+      for (const env of [{}, SEALED]) {
+        const io = capture();
+        expect(await runSealOff(cliConfig(h, env), { as: 'ana' }, [ANA.passphrase], io)).toBe(1);
+        expect(io.errors).toEqual([
+          'this instance is not in sealed mode: there is nothing to leave (haven seal-off undoes haven seal-init)',
+        ]);
+        expect(io.lines).toEqual([]);
+      }
+      expect(await h.deps.db.selectFrom('audit_log').select('action').where('action', 'like', 'vault.%').execute()).toEqual([]);
     });
   });
 }

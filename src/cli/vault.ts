@@ -1,9 +1,12 @@
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { loadConfig, type Config } from '../config/index.js';
 import {
   addHolder,
+  leaveSealedMode,
+  NotInSealedModeError,
   removeHolder,
   sealInit,
   unseal,
@@ -81,14 +84,19 @@ type Runtime = Awaited<ReturnType<typeof openRuntime>>;
 
 /**
  * Opens the runtime, runs `body` and closes it; any failure (opening included) is one line on
- * `io.err` and exit code 1.
+ * `io.err` and exit code 1. `explainOpen` words a failure to open for this command.
  */
-async function withRuntime(config: Config, io: Io, body: (rt: Runtime) => Promise<number>): Promise<number> {
+async function withRuntime(
+  config: Config,
+  io: Io,
+  body: (rt: Runtime) => Promise<number>,
+  explainOpen: (e: unknown) => string = explain,
+): Promise<number> {
   let rt: Runtime;
   try {
     rt = await openRuntime(config);
   } catch (e) {
-    io.err(explain(e));
+    io.err(explainOpen(e));
     return 1;
   }
   try {
@@ -119,6 +127,7 @@ const sealInitPrompts = (holders: string[]) => holders.map((h) => `Unseal passph
 const unsealPrompts = (holder: string) => [`Unseal passphrase for ${holder}`];
 const addPrompts = (o: { holder: string; as: string }) => [`Unseal passphrase for ${o.as}`, `New passphrase for ${o.holder}`];
 const removePrompts = (o: { as: string }) => [`Unseal passphrase for ${o.as}`];
+const sealOffPrompts = (o: { as: string }) => [`Unseal passphrase for ${o.as}`];
 
 /**
  * `haven seal-init --holder A [--holder B…]`; one passphrase line per holder. `limits` is
@@ -245,6 +254,46 @@ export async function runHolderRemove(
   });
 }
 
+/**
+ * `haven seal-off --as A`; lines: A's passphrase. Leaves sealed mode (run with Haven stopped):
+ * unseals with A's passphrase (a wrong one is refused and audited, and changes nothing), then
+ * in one transaction re-wraps every case key and second factor to the key file's keypair,
+ * retires the sealed keys and deletes every holder. Returns the exit code.
+ */
+export async function runSealOff(
+  config: Config,
+  o: { as: string },
+  lines: string[],
+  io: Io = terminal,
+): Promise<number> {
+  if (!enough(lines, sealOffPrompts(o), io)) return 1;
+  const [mine] = lines as [string];
+  // Sealed whatever the environment says: the operator may have removed HAVEN_SEALED already.
+  const sealed = { ...config, sealed: true };
+  const notSealed = (e: unknown) =>
+    e instanceof NotInSealedModeError
+      ? 'this instance is not in sealed mode: there is nothing to leave (haven seal-off undoes haven seal-init)'
+      : explain(e);
+  return withRuntime(
+    sealed,
+    io,
+    async (rt) => {
+      const started = Date.now();
+      await unsealHere(rt, o.as, mine);
+      const res = await leaveSealedMode(rt, { by: o.as });
+      const key = config.masterKeyHex ? 'HAVEN_MASTER_KEY' : `the key file ${join(config.dataDir, 'keys', 'master.key')}`;
+      const retired = `${res.retiredKeys.length === 1 ? 'key' : 'keys'} ${res.retiredKeys.join(', ')}`;
+      io.out(
+        `sealed mode left in ${Date.now() - started} ms: ${res.caseKeys} case keys and ${res.staffSecrets} second factors re-wrapped to the master key's keypair (key 0), ${res.messages} messages moved under their case keys; sealed ${retired} retired, ${res.holders} holders removed`,
+      );
+      io.out(`Warning: from now on ${key} can read every case again; whoever holds it and the database can read them all. Guard it as you guard the database.`);
+      io.out('Next: start Haven without HAVEN_SEALED (remove HAVEN_SEALED=true from its environment); nobody needs to unseal it any more. To seal it again later, run haven seal-init.');
+      return 0;
+    },
+    notSealed,
+  );
+}
+
 /** Reads the passphrase lines from standard input, then runs the command and sets the exit code. */
 async function fromStdin(prompts: string[], run: (lines: string[]) => Promise<number>): Promise<void> {
   let lines: string[];
@@ -260,7 +309,7 @@ async function fromStdin(prompts: string[], run: (lines: string[]) => Promise<nu
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-/** `haven seal-init`, `haven unseal`, `haven seal-holder add|remove`. */
+/** `haven seal-init`, `haven unseal`, `haven seal-holder add|remove`, `haven seal-off`. */
 export function vaultCommands(): Command[] {
   const init = new Command('seal-init')
     .description('switch this instance to sealed mode (run with Haven stopped); passphrases on stdin, one line per --holder')
@@ -302,5 +351,13 @@ export function vaultCommands(): Command[] {
       const config = loadConfig();
       await fromStdin(removePrompts(opts), (lines) => runHolderRemove(config, opts, lines));
     });
-  return [init, unsealCmd, holder];
+
+  const off = new Command('seal-off')
+    .description('leave sealed mode: the key file reads every case again (run with Haven stopped); stdin: your passphrase')
+    .requiredOption('--as <name>', 'a holder, to unseal the key')
+    .action(async (opts: { as: string }) => {
+      const config = loadConfig();
+      await fromStdin(sealOffPrompts(opts), (lines) => runSealOff(config, opts, lines));
+    });
+  return [init, unsealCmd, holder, off];
 }

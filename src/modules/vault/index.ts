@@ -6,13 +6,15 @@ import { UnsealThrottle } from './throttle.js';
 import { registerVaultRoutes } from './vault.routes.js';
 
 /**
- * The vault module: sealed mode (ADR 10). Unsealing, unseal holders, key rotation. The
+ * The vault module: sealed mode (ADR 10). Unsealing, unseal holders, key rotation, leaving sealed mode. The
  * cryptography itself lives in platform/crypto/vault.ts; this module keeps the keys' records.
  */
 
 export {
   addHolder,
   finishRotation,
+  leaveSealedMode,
+  NotInSealedModeError,
   openVault,
   removeHolder,
   sealInit,
@@ -21,6 +23,7 @@ export {
   vaultStatus,
   VaultInputError,
   type PassphraseLimits,
+  type SealedModeLeft,
 } from './vault.service.js';
 export { UnsealThrottle } from './throttle.js';
 

@@ -30,11 +30,11 @@ export function liveKeys(db: Db) {
     .execute();
 }
 
-export async function countKeys(db: Db): Promise<number> {
-  const r = await db.selectFrom('vault_keys').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
-  return Number(r?.n ?? 0);
-}
-
+/**
+ * The id for a new key: one more than any key ever made, retired ones included. Ids are never
+ * reused, because every wrap names its key id: a wrap left under a retired key must never be
+ * mistaken for one under a new key.
+ */
 export async function nextKeyId(db: Db): Promise<number> {
   const r = await db.selectFrom('vault_keys').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst();
   return Number(r?.m ?? 0) + 1;
@@ -48,6 +48,12 @@ export async function retireKeys(db: Db, ids: number[], at: number): Promise<voi
   if (ids.length === 0) return;
   await db.deleteFrom('unseal_holders').where('key_id', 'in', ids).execute();
   await db.updateTable('vault_keys').set({ retired_at: at }).where('id', 'in', ids).execute();
+}
+
+/** Deletes every holder row, of every key (leaving sealed mode). Returns how many. */
+export async function deleteAllHolders(db: Db): Promise<number> {
+  const r = await db.deleteFrom('unseal_holders').executeTakeFirst();
+  return Number(r.numDeletedRows);
 }
 
 export async function insertHolder(db: Db, row: HolderRow): Promise<void> {

@@ -1,3 +1,4 @@
+import type { Transaction } from 'kysely';
 import type { Deps } from '../../contracts/deps.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import {
@@ -15,6 +16,7 @@ import {
   DEFAULT_KEY_ID,
 } from '../../platform/crypto/vault.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
+import type { Database } from '../../platform/storage/schema.js';
 import { moveSealedMessages } from '../cases/index.js';
 import * as repo from './vault.repo.js';
 import type { UnsealThrottle } from './throttle.js';
@@ -42,11 +44,22 @@ function checkPassphrase(p: string): void {
   if (p.length < PASSPHRASE_MIN || p.length > PASSPHRASE_MAX) throw new VaultInputError('vault.error.passphrase_length');
 }
 
+/** HAVEN_SEALED is true but the instance has no live sealed key (never sealed, or sealed mode was left). */
+export class NotInSealedModeError extends Error {
+  constructor() {
+    super(
+      'HAVEN_SEALED is true but this instance is not in sealed mode: run `haven seal-init` first, or start it without HAVEN_SEALED (docs/operations.md, "Sealed mode")',
+    );
+    this.name = 'NotInSealedModeError';
+  }
+}
+
 // The stored TOTP context, as accounts seals it (`totp:<userId>`); part of the stored format.
 const totpContext = (userId: string) => `totp:${userId}`;
 
 /**
- * Builds the process's vault: in the default mode from the master key alone; in sealed mode
+ * Builds the process's vault: in the default mode from the master key alone (keys retired by
+ * `haven seal-off` are fine, a live one is not); in sealed mode
  * with the active public key from `vault_keys` and nothing unlocked. In sealed mode it then
  * moves any case key still wrapped under the master key (written before `seal-init`, or by a
  * default-mode process since) to the active public key, which needs no private key.
@@ -63,9 +76,8 @@ export async function openVault(
     return new Vault(master);
   }
   const active = keys.at(-1);
-  if (!active) {
-    throw new Error('HAVEN_SEALED is true but this instance has no sealed key yet: run `haven seal-init` first (docs/operations.md, "Sealed mode")');
-  }
+  // Never sealed, or `haven seal-off` ran (its keys are all retired).
+  if (!active) throw new NotInSealedModeError();
   const vault = new Vault(master, { sealed: { active: { id: active.id, publicKey: active.public_key } } });
   await rewrapCaseKeys({ ...deps, vault }, (info) => info.version === 1 || (info.version === 2 && info.keyId === DEFAULT_KEY_ID));
   return vault;
@@ -165,7 +177,8 @@ export async function sealInit(
     if (names.has(h.name)) throw new VaultInputError('vault.error.holder_taken');
     names.add(h.name);
   }
-  if ((await repo.countKeys(deps.db)) > 0) throw new VaultInputError('vault.error.already_sealed');
+  // Keys retired by `haven seal-off` do not count: sealed mode may be entered again.
+  if ((await repo.liveKeys(deps.db)).length > 0) throw new VaultInputError('vault.error.already_sealed');
   const now = deps.now();
   const pair = newKeypair();
   const keyId = await repo.nextKeyId(deps.db);
@@ -328,6 +341,82 @@ export async function removeHolder(deps: Deps, input: { name: string; by: string
       detail: { holder: input.name, by: input.by },
     });
   });
+}
+
+/**
+ * `trx` as a database handle whose `transaction()` runs in `trx` itself, so that a use case of
+ * another module which commits in short batches of its own (moveSealedMessages) joins
+ * `leaveSealedMode`'s one transaction instead of failing: Kysely refuses to nest transactions.
+ * Every other member is `trx`'s own, bound to it (Kysely keeps its state in private fields).
+ */
+function joining(trx: Transaction<Database>): Transaction<Database> {
+  return new Proxy(trx, {
+    get(target, prop) {
+      if (prop === 'transaction') {
+        return () => ({ execute: <T>(fn: (t: Transaction<Database>) => Promise<T>) => fn(target) });
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/** What leaving sealed mode did, for the command's output. */
+export interface SealedModeLeft {
+  caseKeys: number;
+  staffSecrets: number;
+  messages: number;
+  retiredKeys: number[];
+  holders: number;
+}
+
+/**
+ * Leaves sealed mode (`haven seal-off`, run with Haven stopped, on a vault just unsealed by
+ * holder `by`): in one transaction, messages still sealed to a content key move under their
+ * case keys, every case key and staff second factor is re-wrapped to the keypair derived from
+ * the master key (key id 0), every live key is retired and every holder row deleted, and the
+ * change is audited. A failure anywhere rolls it all back: the instance stays sealed and
+ * intact. Shredded cases (empty wraps) stay shredded. Retired key ids are kept, so a later
+ * `seal-init` never reuses one. Afterwards the instance starts without HAVEN_SEALED.
+ */
+export async function leaveSealedMode(deps: Deps, input: { by: string }): Promise<SealedModeLeft> {
+  if (!deps.vault.sealedMode) throw new VaultInputError('vault.error.not_sealed_mode');
+  if (deps.vault.sealed) throw new SealedError();
+  if (rotationProgress(deps.vault).running) throw new VaultInputError('vault.error.rotation_running');
+  const previous = deps.vault.activeKeyId;
+  const now = deps.now();
+  const liveRows = await repo.liveKeys(deps.db);
+  const live = liveRows.map((k) => k.id);
+  const previousKey = liveRows.find((k) => k.id === previous);
+  deps.vault.activateDefault();
+  let result: SealedModeLeft;
+  try {
+    result = await deps.db.transaction().execute(async (trx) => {
+      const tdeps = { db: trx, vault: deps.vault };
+      // First, while every sealed key is still live: bodies sealed to them move under case keys.
+      const messages = await moveSealedMessages({ db: joining(trx), vault: deps.vault });
+      const caseKeys = await rewrapCaseKeys(tdeps, (info) => !(info.version === 2 && info.keyId === DEFAULT_KEY_ID));
+      const staffSecrets = await rewrapStaffSecrets(tdeps);
+      const holders = (await repo.holderNames(trx)).length;
+      await repo.retireKeys(trx, live, now);
+      // retireKeys deleted the live keys' holder rows; any left from older keys go too.
+      await repo.deleteAllHolders(trx);
+      await recordAudit(trx, now, {
+        actorKind: 'system',
+        actorId: null,
+        action: 'vault.sealed_mode_left',
+        caseId: null,
+        detail: { by: input.by, caseKeys, staffSecrets, messages, retired: live.join(','), holders },
+      });
+      return { caseKeys, staffSecrets, messages, retiredKeys: live, holders };
+    });
+  } catch (e) {
+    // Nothing was written: this process's vault goes back to the sealed key too.
+    if (previousKey) deps.vault.activate({ id: previousKey.id, publicKey: previousKey.public_key });
+    throw e;
+  }
+  for (const id of live) deps.vault.forget(id);
+  return result;
 }
 
 /** Where a rotation stands, for the status page and tests. */

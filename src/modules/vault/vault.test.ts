@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createActiveUser } from '../accounts/index.js';
 import { postForm as postPublic, receiptIn, validRequest } from '../intake/intake.test-helpers.js';
-import { submitRequest } from '../cases/requester.service.js';
+import { requesterView, submitRequest } from '../cases/requester.service.js';
+import { messageId } from '../cases/case.js';
 import {
   DecryptionError,
   holderKeypair,
@@ -19,6 +20,7 @@ import { UnsealThrottle } from './throttle.js';
 import {
   addHolder,
   finishRotation,
+  leaveSealedMode,
   openVault,
   removeHolder,
   sealInit,
@@ -31,6 +33,15 @@ const ANA = { name: 'ana', passphrase: 'river stone lantern 4812' };
 const BO = { name: 'bo', passphrase: 'quiet orchard copper 7731' };
 const SEALED = { HAVEN_SEALED: 'true' };
 const MARKER = 'MARKER-7f3c-seized-laptop-ZX81';
+
+const PLAIN_REQUEST = {
+  urgency: 'reactive',
+  country: null,
+  language: 'en',
+  contactMethod: 'none',
+  contact: null,
+  beneficiary: null,
+} as const;
 
 const noSleep = () => new UnsealThrottle({ baseMs: 1000, maxMs: 60_000 }, async () => undefined);
 
@@ -275,6 +286,72 @@ for (const engine of engines) {
       expect(wrong.body).toContain('name="passphrase"');
       expect((await unsealByForm(h, BO)).statusCode).toBe(303); // waits out the one-second delay
       expect(h.deps.vault.sealed).toBe(false);
+    });
+
+    it('leaving sealed mode is all or nothing: a failure half-way changes no row; then every key, message and holder goes', async () => {
+      h = await sealedHarness(engine);
+      const a = await submitRequest(h.deps, { ...PLAIN_REQUEST, description: `Leaving sealed mode ${MARKER}` });
+      const b = await submitRequest(h.deps, { ...PLAIN_REQUEST, description: 'the case whose wrap gets damaged' });
+      await expect(leaveSealedMode(h.deps, { by: 'ana' })).rejects.toThrow(SealedError);
+      expect((await unseal(h.deps, noSleep(), { holder: 'ana', passphrase: ANA.passphrase })).ok).toBe(true);
+      // A rotation interrupted half-way: two live keys, a case under each.
+      const first = h.deps.vault.activeKeyId;
+      const { keyId: second } = await startRotation(h.deps, 'ana');
+      const c = await submitRequest(h.deps, { ...PLAIN_REQUEST, description: 'written under the second key' });
+      // A follow-up sealed to the content key after the unseal moved the others (see sealed-followup.test.ts).
+      const id = messageId(h.clock.now());
+      const late = h.deps.vault.sealToKey(`case:${a.caseId}:message:${id}`, 'MARKER-late-follow-up-2d9e');
+      await h.deps.db
+        .insertInto('messages')
+        .values({ id, case_id: a.caseId, kind: 'requester', author_id: null, body_enc: late.sealed, sealed_to_key: late.keyId, created_at: h.clock.now() + 1 })
+        .execute();
+
+      const snapshot = async () => ({
+        cases: await h.deps.db.selectFrom('cases').select(['id', 'key_wrapped']).orderBy('id').execute(),
+        messages: await h.deps.db.selectFrom('messages').select(['id', 'body_enc', 'sealed_to_key']).orderBy('id').execute(),
+        keys: await h.deps.db.selectFrom('vault_keys').selectAll().orderBy('id').execute(),
+        holders: await h.deps.db.selectFrom('unseal_holders').selectAll().orderBy('key_id').orderBy('holder').execute(),
+        audit: await auditActions(h, 'vault.sealed_mode_left'),
+      });
+      // A damaged wrap makes the re-wrap fail after the message has moved inside the transaction.
+      const good = (await h.deps.db.selectFrom('cases').select('key_wrapped').where('id', '=', b.caseId).executeTakeFirstOrThrow()).key_wrapped;
+      const damaged = Buffer.from(good);
+      damaged[damaged.length - 1]! ^= 1;
+      await h.deps.db.updateTable('cases').set({ key_wrapped: damaged }).where('id', '=', b.caseId).execute();
+      const before = await snapshot();
+      await expect(leaveSealedMode(h.deps, { by: 'ana' })).rejects.toThrow(DecryptionError);
+      expect(await snapshot()).toEqual(before);
+      expect(before.messages.filter((m) => m.sealed_to_key !== null)).toHaveLength(1);
+      expect(h.deps.vault.activeKeyId).toBe(second);
+      expect(h.deps.vault.openedKeyIds().sort()).toEqual([first, second].sort());
+
+      await h.deps.db.updateTable('cases').set({ key_wrapped: good }).where('id', '=', b.caseId).execute();
+      const left = await leaveSealedMode(h.deps, { by: 'ana' });
+      expect(left).toEqual({ caseKeys: 3, staffSecrets: 0, messages: 1, retiredKeys: [first, second], holders: 2 });
+      expect(h.deps.vault.openedKeyIds()).toEqual([]);
+      expect(h.deps.vault.activeKeyId).toBe(0);
+      const after = await snapshot();
+      expect(after.holders).toEqual([]);
+      expect(after.keys.map((k) => k.retired_at)).toEqual([expect.anything(), expect.anything()]);
+      expect(after.keys.every((k) => k.retired_at !== null)).toBe(true);
+      expect(after.messages.every((m) => m.sealed_to_key === null)).toBe(true);
+      expect(after.cases.map((r) => wrapInfo(r.key_wrapped))).toEqual([0, 0, 0].map((keyId) => ({ version: 2, keyId })));
+      expect(after.audit).toEqual([
+        {
+          action: 'vault.sealed_mode_left',
+          detail: { by: 'ana', caseKeys: 3, staffSecrets: 0, messages: 1, retired: `${first},${second}`, holders: 2 },
+        },
+      ]);
+
+      // The next process, in the default mode, reads all three cases and the late message.
+      h = await restartHarness(h);
+      expect((await requesterView(h.deps, a.caseId)).messages.map((m) => m.body)).toEqual([
+        `Leaving sealed mode ${MARKER}`,
+        'MARKER-late-follow-up-2d9e',
+      ]);
+      expect((await requesterView(h.deps, c.caseId)).messages.map((m) => m.body)).toEqual(['written under the second key']);
+      // A default-mode vault has no sealed mode to leave.
+      await expect(leaveSealedMode(h.deps, { by: 'ana' })).rejects.toThrow(VaultInputError);
     });
 
     it('holders can be added and removed while unsealed, never the last one', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newReceipt, normalizeReceipt, RECEIPT_BITS } from './receipt.js';
-import { DecryptionError, loadMasterKey, newKeypair, randomBytes, safeEqual, SealedError, Vault } from './vault.js';
+import { DecryptionError, loadMasterKey, newKeypair, randomBytes, safeEqual, SealedError, Vault, wrapInfo } from './vault.js';
 
 describe('Vault', () => {
   const vault = new Vault(randomBytes(32));
@@ -40,6 +40,35 @@ describe('Vault', () => {
     const stranger = new Vault(randomBytes(32), { sealed: { active: { id: 4, publicKey: other.publicKey } } });
     stranger.unlock({ id: 4, publicKey: other.publicKey, secretKey: other.secretKey });
     expect(() => stranger.openToKey('case:3:message:m1', sealed)).toThrow(DecryptionError);
+  });
+
+  it('activateDefault: wraps go to the master key\'s keypair again, readable by a default-mode vault', () => {
+    const master = randomBytes(32);
+    const pair = newKeypair();
+    const v = new Vault(master, { sealed: { active: { id: 3, publicKey: pair.publicKey } } });
+    v.unlock({ id: 3, publicKey: pair.publicKey, secretKey: pair.secretKey });
+    const underSealed = v.newCaseKey().wrapped;
+    const totp = v.sealStaff('totp:u1', 'JBSWY3DPEHPK3PXP');
+    expect(v.staffKeyId(totp)).toBe(3);
+
+    v.activateDefault();
+    expect(v.activeKeyId).toBe(0);
+    expect(v.sealed).toBe(false);
+    const moved = v.rewrapCaseKey(underSealed);
+    expect(wrapInfo(moved)).toEqual({ version: 2, keyId: 0 });
+    const staff = v.sealStaff('totp:u1', v.openStaff('totp:u1', totp));
+    expect(v.staffKeyId(staff)).toBe(0);
+
+    // A process started in the default mode, with the same master key, opens both; the
+    // sealed key's wraps stay closed to it.
+    const plain = new Vault(master);
+    const sealedText = v.caseKey(9, underSealed).seal('message:m1', 'детали дела');
+    expect(plain.caseKey(9, moved).open('message:m1', sealedText)).toBe('детали дела');
+    expect(plain.openStaff('totp:u1', staff)).toBe('JBSWY3DPEHPK3PXP');
+    expect(() => plain.caseKey(9, underSealed)).toThrow(SealedError);
+    expect(() => plain.openStaff('totp:u1', totp)).toThrow(SealedError);
+    // Another master key opens nothing.
+    expect(() => new Vault(randomBytes(32)).caseKey(9, moved)).toThrow(DecryptionError);
   });
 
   it('refuses a tampered ciphertext', () => {

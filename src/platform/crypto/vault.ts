@@ -210,6 +210,16 @@ export class Vault {
     this.active = { id: key.id, publicKey: key.publicKey };
   }
 
+  /**
+   * Makes the keypair derived from the master key (key id 0) the one new wraps go to again:
+   * leaving sealed mode (`haven seal-off`) re-wraps every case key and second factor with it.
+   * The sealed keys stay in memory, so existing wraps still open until `forget`; `sealedMode`
+   * keeps describing how this process started (it exits after the switch).
+   */
+  activateDefault(): void {
+    this.active = { id: DEFAULT_KEY_ID, publicKey: this.defaultKey.publicKey };
+  }
+
   /** Drops a retired private key from memory. */
   forget(id: number): void {
     const k = this.opened.get(id);
