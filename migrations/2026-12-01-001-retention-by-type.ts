@@ -25,20 +25,22 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     await sql`alter table retention_rules drop constraint retention_rules_pkey`.execute(db);
     await sql`alter table retention_rules add constraint retention_rules_pkey primary key (status, incident_type)`.execute(db);
   } else {
-    // SQLite cannot change a primary key in place: rebuild the table and copy the rules.
+    // SQLite cannot change a primary key in place: rebuild the table and copy the rules. The
+    // new column comes last, as PostgreSQL's ADD COLUMN puts it, so both engines have the same
+    // column order (a backup moves between them).
     await db.schema
       .createTable('retention_rules_next')
       .addColumn('status', 'text', (c) => c.notNull())
-      .addColumn('incident_type', 'text', (c) => c.notNull().defaultTo(''))
       .addColumn('basis', 'text', (c) => c.notNull())
       .addColumn('days', 'integer', (c) => c.notNull())
       .addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(1))
       .addColumn('updated_at', millis(db), (c) => c.notNull())
       .addColumn('updated_by', 'text')
+      .addColumn('incident_type', 'text', (c) => c.notNull().defaultTo(''))
       .addPrimaryKeyConstraint('retention_rules_pkey', ['status', 'incident_type'])
       .execute();
-    await sql`insert into retention_rules_next (status, incident_type, basis, days, enabled, updated_at, updated_by)
-      select status, '', basis, days, enabled, updated_at, updated_by from retention_rules`.execute(db);
+    await sql`insert into retention_rules_next (status, basis, days, enabled, updated_at, updated_by, incident_type)
+      select status, basis, days, enabled, updated_at, updated_by, '' from retention_rules`.execute(db);
     await db.schema.dropTable('retention_rules').execute();
     await db.schema.alterTable('retention_rules_next').renameTo('retention_rules').execute();
   }
