@@ -34,6 +34,7 @@ export function openMessageBody(
  * short transactions (the app keeps serving). Needs the vault unsealed; runs after every
  * unseal and before a rotation retires a key, so no body is left sealed to a destroyed key.
  * A body already moved (or shredded) meanwhile is skipped. Returns how many moved.
+ * Given a transaction, it runs inside it.
  */
 export async function moveSealedMessages(deps: Pick<Deps, 'db' | 'vault'>, batchSize = 200): Promise<number> {
   let after = '';
@@ -51,8 +52,11 @@ export async function moveSealedMessages(deps: Pick<Deps, 'db' | 'vault'>, batch
       changes.push({ id: m.id, keyId: m.sealed_to_key, body: key.seal(messageField(m.id), text) });
     }
     if (changes.length === 0) continue;
-    await deps.db.transaction().execute(async (trx) => {
-      for (const c of changes) if (await repo.moveUnderCaseKey(trx, c.id, c.keyId, c.body)) moved += 1;
-    });
+    const apply = async (db: repo.Db) => {
+      for (const c of changes) if (await repo.moveUnderCaseKey(db, c.id, c.keyId, c.body)) moved += 1;
+    };
+    // Inside a caller's transaction (leaving sealed mode), batches join it; otherwise each is its own.
+    if (deps.db.isTransaction) await apply(deps.db);
+    else await deps.db.transaction().execute(apply);
   }
 }

@@ -1,4 +1,3 @@
-import type { Transaction } from 'kysely';
 import type { Deps } from '../../contracts/deps.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import {
@@ -16,7 +15,6 @@ import {
   DEFAULT_KEY_ID,
 } from '../../platform/crypto/vault.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
-import type { Database } from '../../platform/storage/schema.js';
 import { moveSealedMessages } from '../cases/index.js';
 import * as repo from './vault.repo.js';
 import type { UnsealThrottle } from './throttle.js';
@@ -343,24 +341,6 @@ export async function removeHolder(deps: Deps, input: { name: string; by: string
   });
 }
 
-/**
- * `trx` as a database handle whose `transaction()` runs in `trx` itself, so that a use case of
- * another module which commits in short batches of its own (moveSealedMessages) joins
- * `leaveSealedMode`'s one transaction instead of failing: Kysely refuses to nest transactions.
- * Every other member is `trx`'s own, bound to it (Kysely keeps its state in private fields).
- */
-function joining(trx: Transaction<Database>): Transaction<Database> {
-  return new Proxy(trx, {
-    get(target, prop) {
-      if (prop === 'transaction') {
-        return () => ({ execute: <T>(fn: (t: Transaction<Database>) => Promise<T>) => fn(target) });
-      }
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
-
 /** What leaving sealed mode did, for the command's output. */
 export interface SealedModeLeft {
   caseKeys: number;
@@ -394,7 +374,7 @@ export async function leaveSealedMode(deps: Deps, input: { by: string }): Promis
     result = await deps.db.transaction().execute(async (trx) => {
       const tdeps = { db: trx, vault: deps.vault };
       // First, while every sealed key is still live: bodies sealed to them move under case keys.
-      const messages = await moveSealedMessages({ db: joining(trx), vault: deps.vault });
+      const messages = await moveSealedMessages(tdeps);
       const caseKeys = await rewrapCaseKeys(tdeps, (info) => !(info.version === 2 && info.keyId === DEFAULT_KEY_ID));
       const staffSecrets = await rewrapStaffSecrets(tdeps);
       const holders = (await repo.holderNames(trx)).length;
