@@ -6,8 +6,9 @@ import { retentionJob } from './retention.job.js';
 import { registerRetentionRoutes } from './retention.routes.js';
 
 /**
- * The retention module: rules per case status for how long personal data is kept, the
- * scheduled job that applies them (through the cases module's purge), and the admin page.
+ * The retention module: rules per case status, and optionally per incident type, for how
+ * long personal data is kept; the scheduled job that applies them (through the cases
+ * module's purge), and the admin page.
  */
 export { RETENTION_JOB, retentionJob } from './retention.job.js';
 export { runRetention, listRules, type RetentionRunReport } from './retention.service.js';
