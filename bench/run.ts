@@ -15,7 +15,9 @@ import { sql } from 'kysely';
 import { loadConfig } from '../src/config/index.js';
 import type { Deps } from '../src/contracts/deps.js';
 import type { Principal } from '../src/contracts/roles.js';
-import { listQueue, submitRequest, viewCase } from '../src/modules/cases/index.js';
+import { listQueue, purgeCasePersonalData, reapplyShreds, submitRequest, viewCase } from '../src/modules/cases/index.js';
+import { backupKeysDir, currentBackupEpoch } from '../src/platform/backup/keys.js';
+import { fileLedger } from '../src/platform/backup/shreds.js';
 import { generateDemo } from '../src/modules/cases/demo.service.js';
 import { randomBytes, Vault } from '../src/platform/crypto/vault.js';
 import { migrateToLatest } from '../src/platform/storage/migrate.js';
@@ -173,7 +175,44 @@ async function benchEngine(engine: Engine, out: Result[]): Promise<void> {
       await open(`open a case, ${LARGE} cases`, LARGE - 10);
     }
 
-    // (3) A requester's submission, end to end through the service, one at a time.
+    // (3) Crypto-shredding with the deletion lists (ADR 11, 12): purging cases one by one as
+    // retention does, each also listed beside the live backup key; then the check a starting
+    // server makes of the whole list against the database (nothing left to delete again).
+    const keysDir = backupKeysDir(deps.config.dataDir);
+    const backupKey = randomBytes(32);
+    currentBackupEpoch(keysDir, backupKey, Date.now());
+    const shredDeps: Deps = { ...deps, shreds: fileLedger(keysDir, backupKey) };
+    const purges = 2000;
+    const tp = performance.now();
+    for (let id = 1; id <= purges; id++) {
+      const outcome = await purgeCasePersonalData(shredDeps, id, { kind: 'requester' });
+      if (outcome !== 'purged') throw new Error(`purge ${id}: ${outcome}`);
+    }
+    const perPurge = (performance.now() - tp) / purges;
+    add({
+      measure: `purge a case (listed), ${LARGE} cases`,
+      value: perPurge,
+      unit: 'ms',
+      baseline: 'select 1',
+      baselineValue: roundTrip,
+      ratio: perPurge / roundTrip,
+    });
+    const listed = shredDeps.shreds!.entries();
+    if (listed.length !== purges) throw new Error(`the list holds ${listed.length} entries, not ${purges}`);
+    const reapplyMs = await median(10, async () => {
+      const r = await reapplyShreds(deps.db, shredDeps.shreds!.entries(), Date.now());
+      if (r.purged !== 0) throw new Error('nothing should be deleted again');
+    });
+    add({
+      measure: `deletion list check at start, ${purges} entries`,
+      value: reapplyMs,
+      unit: 'ms',
+      baseline: 'select 1',
+      baselineValue: roundTrip,
+      ratio: reapplyMs / roundTrip,
+    });
+
+    // (4) A requester's submission, end to end through the service, one at a time.
     const submits = 300;
     const t = performance.now();
     for (let i = 0; i < submits; i++) {
