@@ -166,6 +166,31 @@ describe('readSecretLines', () => {
     expect(shown).toContain('Unseal passphrase for ana: ');
     expect(shown).not.toContain('river');
   });
+
+  it('on a terminal asks for a new passphrase twice and refuses two different entries', async () => {
+    const fresh = { text: 'Unseal passphrase for ana', fresh: true } as const;
+    const tty = () => Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
+    const input = tty();
+    let shown = '';
+    const prompt = new PassThrough();
+    prompt.on('data', (c: Buffer) => (shown += c.toString()));
+    const reading = readSecretLines([fresh, 'Other'], { input, prompt });
+    input.write(`${ANA.passphrase}\r${ANA.passphrase}\rsecond\r`);
+    expect(await reading).toEqual([ANA.passphrase, 'second']);
+    expect(shown).toContain('Unseal passphrase for ana (again): ');
+    expect(shown).not.toContain('river');
+
+    const typo = tty();
+    const refused = readSecretLines([fresh], { input: typo, prompt: new PassThrough() });
+    typo.write(`${ANA.passphrase}\r${ANA.passphrase}x\r`);
+    await expect(refused).rejects.toThrow(/differ: nothing was changed/);
+
+    // Piped input (no terminal) gives each passphrase once, as scripts expect.
+    const piped = new PassThrough();
+    const once = readSecretLines([fresh, 'Other'], { input: piped, prompt: new PassThrough() });
+    piped.end(`${ANA.passphrase}\nsecond\n`);
+    expect(await once).toEqual([ANA.passphrase, 'second']);
+  });
 });
 
 for (const engine of engines) {

@@ -35,9 +35,16 @@ export interface SecretStreams {
   prompt: NodeJS.WritableStream;
 }
 
-/** Reads one line per prompt from standard input; on a terminal, prompts on stderr without echo. */
+/** A prompt for a passphrase; `fresh` marks a new one, typed twice on a terminal. */
+export type SecretPrompt = string | { text: string; fresh: true };
+
+/**
+ * Reads one line per prompt from standard input; on a terminal, prompts on stderr without echo,
+ * and asks for each new passphrase twice: a typo in a passphrase nobody has written down would
+ * lock the case data away for good. Piped input gives each passphrase once.
+ */
 export async function readSecretLines(
-  prompts: string[],
+  prompts: SecretPrompt[],
   streams: SecretStreams = { input: process.stdin, prompt: process.stderr },
 ): Promise<string[]> {
   const tty = streams.input.isTTY === true;
@@ -52,7 +59,7 @@ export async function readSecretLines(
   const lines: string[] = [];
   const iter = rl[Symbol.asyncIterator]();
   try {
-    for (const prompt of prompts) {
+    const ask = async (prompt: string): Promise<string> => {
       if (tty) {
         streams.prompt.write(`${prompt}: `);
         muted = true;
@@ -61,7 +68,15 @@ export async function readSecretLines(
       muted = false;
       if (tty) streams.prompt.write('\n');
       if (next.done) throw new Error(`standard input ended before: ${prompt}`);
-      lines.push(String(next.value).replace(/\r$/, ''));
+      return String(next.value).replace(/\r$/, '');
+    };
+    for (const p of prompts) {
+      const text = typeof p === 'string' ? p : p.text;
+      const line = await ask(text);
+      if (tty && typeof p !== 'string' && (await ask(`${text} (again)`)) !== line) {
+        throw new Error(`the two entries of "${text}" differ: nothing was changed`);
+      }
+      lines.push(line);
     }
   } finally {
     rl.close();
@@ -117,15 +132,16 @@ async function unsealHere(rt: Runtime, holder: string, passphrase: string): Prom
 }
 
 /** The lines, or a message naming the first prompt standard input did not answer. */
-function enough(lines: string[], prompts: string[], io: Io): boolean {
+function enough(lines: string[], prompts: SecretPrompt[], io: Io): boolean {
   if (lines.length >= prompts.length) return true;
-  io.err(`standard input ended before: ${prompts[lines.length]}`);
+  const missing = prompts[lines.length]!;
+  io.err(`standard input ended before: ${typeof missing === 'string' ? missing : missing.text}`);
   return false;
 }
 
-const sealInitPrompts = (holders: string[]) => holders.map((h) => `Unseal passphrase for ${h}`);
+const sealInitPrompts = (holders: string[]): SecretPrompt[] => holders.map((h) => ({ text: `Unseal passphrase for ${h}`, fresh: true }));
 const unsealPrompts = (holder: string) => [`Unseal passphrase for ${holder}`];
-const addPrompts = (o: { holder: string; as: string }) => [`Unseal passphrase for ${o.as}`, `New passphrase for ${o.holder}`];
+const addPrompts = (o: { holder: string; as: string }): SecretPrompt[] => [`Unseal passphrase for ${o.as}`, { text: `New passphrase for ${o.holder}`, fresh: true }];
 const removePrompts = (o: { as: string }) => [`Unseal passphrase for ${o.as}`];
 const sealOffPrompts = (o: { as: string }) => [`Unseal passphrase for ${o.as}`];
 
@@ -295,7 +311,7 @@ export async function runSealOff(
 }
 
 /** Reads the passphrase lines from standard input, then runs the command and sets the exit code. */
-async function fromStdin(prompts: string[], run: (lines: string[]) => Promise<number>): Promise<void> {
+async function fromStdin(prompts: SecretPrompt[], run: (lines: string[]) => Promise<number>): Promise<void> {
   let lines: string[];
   try {
     lines = await readSecretLines(prompts);
