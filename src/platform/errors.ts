@@ -4,7 +4,11 @@
  */
 export const errorCatalog = {
   VALIDATION_FAILED: { status: 422, messageKey: 'common.error.validation' },
+  /** The body could not be read at all (broken or empty JSON, a length that does not match). */
+  MALFORMED_BODY: { status: 400, messageKey: 'common.error.malformed' },
   BODY_TOO_LARGE: { status: 413, messageKey: 'common.error.too_large' },
+  /** The body came in a content type this surface does not parse. */
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, messageKey: 'common.error.unsupported_media_type' },
   CSRF_INVALID: { status: 403, messageKey: 'common.error.csrf' },
   UNAUTHENTICATED: { status: 401, messageKey: 'common.error.unauthenticated' },
   FORBIDDEN: { status: 403, messageKey: 'common.error.forbidden' },

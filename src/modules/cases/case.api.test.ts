@@ -214,6 +214,70 @@ for (const engine of engines) {
       conforms('/cases/{id}/notes', 'post', 422, empty.json());
     });
 
+    it('answers 400 for a body it cannot read and 415 for one that is not JSON, in the documented shape', async () => {
+      const { caseId } = await newRequest(h.deps);
+      const send = (method: 'POST' | 'PATCH', url: string, payload: string, type?: string) =>
+        h.app.inject({
+          method,
+          url: `/api/v1${url}`,
+          headers: { authorization: handler.bearer, ...(type ? { 'content-type': type } : {}) },
+          payload,
+        });
+      const routes = [
+        ['POST', `/cases/${caseId}/replies`, '/cases/{id}/replies', 'post'],
+        ['POST', `/cases/${caseId}/notes`, '/cases/{id}/notes', 'post'],
+        ['PATCH', `/cases/${caseId}`, '/cases/{id}', 'patch'],
+      ] as const;
+      for (const [method, url, path, op] of routes) {
+        const where = `${method} ${url}`;
+        for (const [payload, type, status, code] of [
+          ['{"body": "half', 'application/json', 400, 'MALFORMED_BODY'],
+          ['{"body": "x",}', 'application/json; charset=utf-8', 400, 'MALFORMED_BODY'],
+          ['', 'application/json', 400, 'MALFORMED_BODY'],
+          ['body=hello', 'text/plain', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+          ['<body>hello</body>', 'application/xml', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+          ['body=hello', 'application/x-www-form-urlencoded', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+          ['{"body": "x"}', 'not a media type', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+          ['{"body": "x"}', undefined, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+        ] as const) {
+          const res = await send(method, url, payload, type);
+          expect(res.statusCode, `${where} ${type}: ${payload}`).toBe(status);
+          expect(res.headers['content-type']).toMatch(/application\/json/);
+          expect(res.json().error.code, `${where} ${type}`).toBe(code);
+          conforms(path, op, status, res.json());
+        }
+        // Well-formed JSON that fails the schema is still a 422 naming the field.
+        const invalid = await send(method, url, '{"body": 5, "severity": 5}', 'application/json');
+        expect(invalid.statusCode, where).toBe(422);
+        expect(invalid.json().error).toMatchObject({ code: 'VALIDATION_FAILED' });
+        expect(invalid.json().error.field, where).toEqual(expect.any(String));
+        conforms(path, op, 422, invalid.json());
+      }
+      const broken = await send('POST', `/cases/${caseId}/notes`, '{', 'application/json');
+      expect(broken.json()).toEqual({
+        error: {
+          code: 'MALFORMED_BODY',
+          message: 'What was sent could not be read. Please try again. Nothing was saved.',
+        },
+      });
+      const big = await send(
+        'POST',
+        `/cases/${caseId}/notes`,
+        JSON.stringify({ body: 'x'.repeat(h.deps.config.bodyLimitBytes) }),
+        'application/json',
+      );
+      expect(big.statusCode).toBe(413);
+      expect(big.json().error.code).toBe('BODY_TOO_LARGE');
+      conforms('/cases/{id}/notes', 'post', 413, big.json());
+      // Nothing was written by any of the refused requests.
+      const row = await h.deps.db
+        .selectFrom('cases')
+        .select(['version'])
+        .where('id', '=', caseId)
+        .executeTakeFirstOrThrow();
+      expect(row.version).toBe(1);
+    });
+
     it('answers 404 for unknown ids on every case route', async () => {
       for (const [method, url, payload] of [
         ['GET', '/cases/424242', undefined],

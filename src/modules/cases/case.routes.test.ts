@@ -250,6 +250,25 @@ for (const engine of engines) {
       expect(JSON.stringify(await auditActions(caseId))).not.toContain('password');
     });
 
+    it('answers a body it cannot read with a 400 or 415 page, not JSON, and changes nothing', async () => {
+      const { caseId } = await newRequest(h.deps);
+      for (const [payload, type, status, words] of [
+        ['{"body":', 'application/json', 400, 'could not be read'],
+        ['<body>x</body>', 'application/xml', 415, 'not accepted here'],
+      ] as const) {
+        const res = await h.app.inject({
+          method: 'POST',
+          url: `/staff/cases/${caseId}/notes`,
+          headers: { cookie: handler.cookie, 'content-type': type },
+          payload,
+        });
+        expect(res.statusCode, type).toBe(status);
+        expect(res.headers['content-type']).toMatch(/text\/html/);
+        expect(res.body).toContain(words);
+      }
+      expect((await caseRow(caseId)).version).toBe(1);
+    });
+
     it('re-renders an empty reply or note with 422 and the message next to the field', async () => {
       const { caseId } = await newRequest(h.deps);
       const res = await post(handler, `/staff/cases/${caseId}/replies`, { body: '   ' });

@@ -42,6 +42,13 @@ const standardErrors = {
   '403': error('The token holder’s role may not do this'),
 };
 
+/** What any operation with a JSON request body may also answer, before its own checks. */
+const bodyErrors = {
+  '400': error('The body cannot be read: broken JSON, or empty while sent as JSON'),
+  '413': error('The body is larger than the server accepts'),
+  '415': error('The body is not `application/json`'),
+};
+
 function queryParameters(): JsonSchema[] {
   const props = (schemaOf(QueueQuery, 'input').properties ?? {}) as Record<string, JsonSchema>;
   return Object.entries(props).map(([name, schema]) => ({
@@ -114,6 +121,7 @@ export function openApiDocument(): JsonSchema {
           responses: {
             '200': { description: 'The changed case', ...json('CaseSummary') },
             ...standardErrors,
+            ...bodyErrors,
             '404': error('No such case'),
             '409': error('The case changed since `version`'),
             '422': error(
@@ -131,6 +139,7 @@ export function openApiDocument(): JsonSchema {
           responses: {
             '201': { description: 'The reply and the case after it', ...json('MessageCreated') },
             ...standardErrors,
+            ...bodyErrors,
             '404': error('No such case'),
             '422': error('The body is empty or too long'),
           },
@@ -145,6 +154,7 @@ export function openApiDocument(): JsonSchema {
           responses: {
             '201': { description: 'The note and the case', ...json('MessageCreated') },
             ...standardErrors,
+            ...bodyErrors,
             '404': error('No such case'),
             '422': error('The body is empty or too long'),
           },

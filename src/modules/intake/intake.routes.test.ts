@@ -358,6 +358,41 @@ for (const engine of engines) {
       });
     });
 
+    describe('a body that cannot be read', () => {
+      it('answers 400 for broken JSON and 415 for an unknown content type, as a page in the person’s language', async () => {
+        const before = await caseCount(h);
+        for (const [payload, type, status, lang, words] of [
+          ['{"description":', 'application/json', 400, 'es', 'No se pudo leer'],
+          ['', 'application/json', 400, 'ru', 'Не удалось прочитать'],
+          ['<description>x</description>', 'application/xml', 415, 'fr', 'format qui n'],
+          ['description=x', 'not a media type', 415, 'ar', 'بتنسيق غير مقبول'],
+          ['description=x', undefined, 415, 'en', 'not accepted here'],
+        ] as const) {
+          const res = await h.app.inject({
+            method: 'POST',
+            url: '/request',
+            payload,
+            headers: { 'accept-language': lang, ...(type ? { 'content-type': type } : {}) },
+          });
+          expect(res.statusCode, `${type}: ${payload}`).toBe(status);
+          expect(res.headers['content-type']).toMatch(/text\/html/);
+          expect(res.headers['content-language']).toBe(lang);
+          expect(res.body).toContain(`<html lang="${lang}"`);
+          expect(res.body).toContain(words);
+          expect(res.body).not.toMatch(/<script/i);
+        }
+        const chosen = await h.app.inject({
+          method: 'POST',
+          url: '/request?lang=fr',
+          payload: '<x/>',
+          headers: { 'accept-language': 'en', 'content-type': 'application/xml' },
+        });
+        expect(chosen.statusCode).toBe(415);
+        expect(chosen.body).toContain('<html lang="fr"');
+        expect(await caseCount(h)).toBe(before);
+      });
+    });
+
     describe('follow-up', () => {
       it('gives any wrong receipt exactly the same answer, after the same minimum time', async () => {
         const page = await h.app.inject({ url: '/followup' });

@@ -16,10 +16,28 @@ function langChoice(req: FastifyRequest): string | undefined {
   return typeof q?.lang === 'string' ? q.lang : undefined;
 }
 
-function codeFor(err: FastifyError): ErrorCode {
+/**
+ * Fastify 5's body-parser errors for a body it could not read (see its lib/errors.js):
+ * empty or broken JSON, or fewer or more bytes than Content-Length said.
+ */
+const UNREADABLE_BODY = new Set([
+  'FST_ERR_CTP_EMPTY_JSON_BODY',
+  'FST_ERR_CTP_INVALID_JSON_BODY',
+  'FST_ERR_CTP_INVALID_CONTENT_LENGTH',
+]);
+
+/**
+ * Maps what Fastify throws to the catalogue. A body that cannot be parsed is 400 and a
+ * content type with no parser is 415, apart from a parsed body that fails its schema (422).
+ */
+export function codeFor(err: FastifyError): ErrorCode {
   if (err instanceof SealedError) return 'SEALED';
-  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'BODY_TOO_LARGE';
-  if (err.statusCode === 415 || err.statusCode === 400 || err.validation) return 'VALIDATION_FAILED';
+  if (err.validation) return 'VALIDATION_FAILED';
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) return 'BODY_TOO_LARGE';
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.statusCode === 415) return 'UNSUPPORTED_MEDIA_TYPE';
+  if (UNREADABLE_BODY.has(err.code)) return 'MALFORMED_BODY';
+  // A parser's SyntaxError, or a request stream that broke mid-body: Fastify marks both 400.
+  if (err.statusCode === 400) return 'MALFORMED_BODY';
   if (err.statusCode === 404) return 'NOT_FOUND';
   return 'INTERNAL';
 }
@@ -95,6 +113,9 @@ export function sendApiError(req: FastifyRequest, reply: FastifyReply, code: Err
 
 /** The JSON API: bearer tokens, English messages, errors as { error: { code, message, field? } }. */
 export function apiSurface(app: FastifyInstance, deps: Deps): void {
+  // The API takes JSON only: a form or plain-text body is answered 415, not parsed into
+  // something that then fails the schema with a misleading 422.
+  app.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
   app.addHook('onRequest', async (req, reply) => {
     setSecurityHeaders(reply, API_CSP);
     req.locale = 'en';
