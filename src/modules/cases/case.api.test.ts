@@ -102,6 +102,22 @@ for (const engine of engines) {
         headers: { authorization: 'Bearer hvn_nope' },
       });
       expect(bad.statusCode).toBe(401);
+      // Without a token no body is read: a broken or foreign body is still just 401.
+      for (const [type, payload] of [
+        ['application/json', '{"body": "x",'],
+        ['application/xml', '<body>x</body>'],
+      ] as const) {
+        const unread = await h.app.inject({
+          method: 'POST',
+          url: `/api/v1/cases/${caseId}/notes`,
+          headers: { 'content-type': type },
+          payload,
+        });
+        expect(unread.statusCode, type).toBe(401);
+        expect(unread.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
+      }
+      // An unknown route is still 404, token or not.
+      expect((await call(null, 'GET', '/nowhere')).statusCode).toBe(404);
       for (const [method, url, payload] of [
         ['GET', '/cases', undefined],
         ['GET', `/cases/${caseId}`, undefined],

@@ -126,10 +126,10 @@ export function apiSurface(app: FastifyInstance, deps: Deps): void {
     if (deps.vault.sealed) return sendApiError(req, reply, 'SEALED');
     const header = req.headers.authorization;
     if (header?.startsWith('Bearer ')) req.principal = await principalForToken(deps, header.slice(7).trim());
-  });
-  app.addHook('preHandler', async (req, reply) => {
-    const need = req.routeOptions.config.auth ?? 'full';
-    if (need !== 'public' && !req.principal) {
+    // Before the body is read: nobody without a token gets a body parsed, or learns from a
+    // 400 or 415 what this route would have accepted. Unknown routes fall through to 404.
+    const need = req.routeOptions.config?.auth ?? 'full';
+    if (req.routeOptions.url !== undefined && need !== 'public' && !req.principal) {
       reply.header('www-authenticate', 'Bearer');
       return sendApiError(req, reply, 'UNAUTHENTICATED');
     }
