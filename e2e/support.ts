@@ -67,7 +67,8 @@ export interface AxeViolation {
 export async function axeCheck(browser: Browser, page: Page): Promise<AxeViolation[]> {
   const html = await page.content();
   const origin = new URL(page.url()).origin;
-  const ctx = await browser.newContext({ bypassCSP: true });
+  // At the page's own viewport, so a check of a narrow (phone) layout sees that layout.
+  const ctx = await browser.newContext({ bypassCSP: true, viewport: page.viewportSize() });
   try {
     const checker = await ctx.newPage();
     await checker.goto(`${origin}/assets/none`, { waitUntil: 'domcontentloaded' });
