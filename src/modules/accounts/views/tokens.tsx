@@ -7,6 +7,7 @@ import {
 } from '../../../platform/views/form.js';
 import { StaffLayout, type StaffPageContext } from '../../../platform/views/staff-layout.js';
 import type { TokenSummary } from '../user.repo.js';
+import { TableScroll } from '../../../platform/views/table-scroll.js';
 
 function when(locale: string, ms: number): string {
   return (
@@ -36,47 +37,49 @@ export function TokensPage(props: {
       {props.tokens.length === 0 ? (
         <p>{t('accounts.tokens.none')}</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('accounts.field.token_label')}</th>
-              <th scope="col">{t('accounts.tokens.created')}</th>
-              <th scope="col">{t('accounts.tokens.last_used')}</th>
-              <th scope="col">
-                <span class="visually-hidden">{t('accounts.users.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.tokens.map((tk) => (
+        <TableScroll label={t('accounts.tokens.title')}>
+          <table>
+            <thead>
               <tr>
-                <td>{tk.label}</td>
-                <td>{when(ctx.locale, tk.createdAt)}</td>
-                <td>
-                  {tk.lastUsedAt === null
-                    ? t('accounts.tokens.never')
-                    : when(ctx.locale, tk.lastUsedAt)}
-                </td>
-                <td>
-                  <form
-                    method="post"
-                    action={`/staff/account/tokens/${tk.id}/revoke`}
-                    class="inline"
-                  >
-                    <CsrfField token={ctx.csrfToken} />
-                    <button
-                      type="submit"
-                      class="warning"
-                      aria-label={t('accounts.tokens.revoke_named', { label: tk.label })}
-                    >
-                      {t('accounts.tokens.revoke')}
-                    </button>
-                  </form>
-                </td>
+                <th scope="col">{t('accounts.field.token_label')}</th>
+                <th scope="col">{t('accounts.tokens.created')}</th>
+                <th scope="col">{t('accounts.tokens.last_used')}</th>
+                <th scope="col">
+                  <span class="visually-hidden">{t('accounts.users.actions')}</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {props.tokens.map((tk) => (
+                <tr>
+                  <td>{tk.label}</td>
+                  <td>{when(ctx.locale, tk.createdAt)}</td>
+                  <td>
+                    {tk.lastUsedAt === null
+                      ? t('accounts.tokens.never')
+                      : when(ctx.locale, tk.lastUsedAt)}
+                  </td>
+                  <td>
+                    <form
+                      method="post"
+                      action={`/staff/account/tokens/${tk.id}/revoke`}
+                      class="inline"
+                    >
+                      <CsrfField token={ctx.csrfToken} />
+                      <button
+                        type="submit"
+                        class="warning"
+                        aria-label={t('accounts.tokens.revoke_named', { label: tk.label })}
+                      >
+                        {t('accounts.tokens.revoke')}
+                      </button>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
       <section class="panel" aria-labelledby="new-token-title">
         <h2 id="new-token-title">{t('accounts.tokens.create_title')}</h2>

@@ -9,6 +9,7 @@ import {
 } from '../../../platform/views/form.js';
 import { StaffLayout, type StaffPageContext } from '../../../platform/views/staff-layout.js';
 import { BOOTSTRAP_EMAIL, type StaffUser } from '../user.js';
+import { TableScroll } from '../../../platform/views/table-scroll.js';
 
 export interface NewUserValues {
   email?: string | undefined;
@@ -36,58 +37,60 @@ export function UsersPage(props: {
   return (
     <StaffLayout ctx={ctx} title={t('accounts.users.title')}>
       <h1>{t('accounts.users.title')}</h1>
-      <table>
-        <caption class="visually-hidden">{t('accounts.users.title')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('accounts.field.display_name')}</th>
-            <th scope="col">{t('accounts.field.email')}</th>
-            <th scope="col">{t('accounts.field.role')}</th>
-            <th scope="col">{t('accounts.field.status')}</th>
-            <th scope="col">
-              <span class="visually-hidden">{t('accounts.users.actions')}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.users.map((u) => (
+      <TableScroll label={t('accounts.users.title')}>
+        <table>
+          <caption class="visually-hidden">{t('accounts.users.title')}</caption>
+          <thead>
             <tr>
-              <td>{u.displayName}</td>
-              <td>
-                {u.email === BOOTSTRAP_EMAIL ? t('accounts.users.first_admin_pending') : u.email}
-              </td>
-              <td>{t(`accounts.role.${u.role}`)}</td>
-              <td>{t(`accounts.status.${u.status}`)}</td>
-              <td class="actions">
-                {u.status === 'pending' ? (
-                  <form method="post" action={`/staff/users/${u.id}/link`} class="inline">
-                    <CsrfField token={ctx.csrfToken} />
-                    <button
-                      type="submit"
-                      class="secondary"
-                      aria-label={t('accounts.users.new_link_named', { name: u.displayName })}
-                    >
-                      {t('accounts.users.new_link')}
-                    </button>
-                  </form>
-                ) : null}
-                {u.status !== 'disabled' && u.id !== props.selfId ? (
-                  <form method="post" action={`/staff/users/${u.id}/disable`} class="inline">
-                    <CsrfField token={ctx.csrfToken} />
-                    <button
-                      type="submit"
-                      class="warning"
-                      aria-label={t('accounts.users.disable_named', { name: u.displayName })}
-                    >
-                      {t('accounts.users.disable')}
-                    </button>
-                  </form>
-                ) : null}
-              </td>
+              <th scope="col">{t('accounts.field.display_name')}</th>
+              <th scope="col">{t('accounts.field.email')}</th>
+              <th scope="col">{t('accounts.field.role')}</th>
+              <th scope="col">{t('accounts.field.status')}</th>
+              <th scope="col">
+                <span class="visually-hidden">{t('accounts.users.actions')}</span>
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {props.users.map((u) => (
+              <tr>
+                <td>{u.displayName}</td>
+                <td>
+                  {u.email === BOOTSTRAP_EMAIL ? t('accounts.users.first_admin_pending') : u.email}
+                </td>
+                <td>{t(`accounts.role.${u.role}`)}</td>
+                <td>{t(`accounts.status.${u.status}`)}</td>
+                <td class="actions">
+                  {u.status === 'pending' ? (
+                    <form method="post" action={`/staff/users/${u.id}/link`} class="inline">
+                      <CsrfField token={ctx.csrfToken} />
+                      <button
+                        type="submit"
+                        class="secondary"
+                        aria-label={t('accounts.users.new_link_named', { name: u.displayName })}
+                      >
+                        {t('accounts.users.new_link')}
+                      </button>
+                    </form>
+                  ) : null}
+                  {u.status !== 'disabled' && u.id !== props.selfId ? (
+                    <form method="post" action={`/staff/users/${u.id}/disable`} class="inline">
+                      <CsrfField token={ctx.csrfToken} />
+                      <button
+                        type="submit"
+                        class="warning"
+                        aria-label={t('accounts.users.disable_named', { name: u.displayName })}
+                      >
+                        {t('accounts.users.disable')}
+                      </button>
+                    </form>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
 
       <section class="panel" aria-labelledby="add-title">
         <h2 id="add-title">{t('accounts.users.add_title')}</h2>

@@ -15,6 +15,7 @@ import { MESSAGE_MAX } from '../case.schema.js';
 import type { AuditLine, CaseView, StaffMessage } from '../case.service.js';
 import { ClockText, formatTime } from './format.js';
 import type { CaseStatus } from '../../../contracts/case.js';
+import { TableScroll } from '../../../platform/views/table-scroll.js';
 
 /** The forms on the case page; a failed POST re-renders the page with that form's errors. */
 export type CaseForm = 'reply' | 'note' | 'triage' | 'assign' | 'status';
@@ -79,29 +80,31 @@ function AuditTrail(props: {
   return (
     <section class="panel" aria-labelledby="audit-title">
       <h2 id="audit-title">{t('cases.audit.title')}</h2>
-      <table class="audit">
-        <thead>
-          <tr>
-            <th scope="col">{t('cases.audit.when')}</th>
-            <th scope="col">{t('cases.audit.who')}</th>
-            <th scope="col">{t('cases.audit.what')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.lines.map((a) => (
+      <TableScroll label={t('cases.audit.title')}>
+        <table class="audit">
+          <thead>
             <tr>
-              <td>{formatTime(props.locale, a.at)}</td>
-              <td>
-                {a.actorName ??
-                  t(
-                    `cases.audit.actor.${a.actorKind === 'requester' ? 'requester' : a.actorKind === 'system' ? 'system' : 'staff'}`,
-                  )}
-              </td>
-              <td>{props.actionLabel(a)}</td>
+              <th scope="col">{t('cases.audit.when')}</th>
+              <th scope="col">{t('cases.audit.who')}</th>
+              <th scope="col">{t('cases.audit.what')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {props.lines.map((a) => (
+              <tr>
+                <td>{formatTime(props.locale, a.at)}</td>
+                <td>
+                  {a.actorName ??
+                    t(
+                      `cases.audit.actor.${a.actorKind === 'requester' ? 'requester' : a.actorKind === 'system' ? 'system' : 'staff'}`,
+                    )}
+                </td>
+                <td>{props.actionLabel(a)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
     </section>
   );
 }
@@ -177,7 +180,14 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
       <h1>
         {title} <span class="tag">{t(`cases.status.${c.status}`)}</span>
       </h1>
-      {p.view.purged ? <PurgedNotice t={t} locale={ctx.locale} purged={p.view.purged} incidentTypes={p.options.incidentTypes} /> : null}
+      {p.view.purged ? (
+        <PurgedNotice
+          t={t}
+          locale={ctx.locale}
+          purged={p.view.purged}
+          incidentTypes={p.options.incidentTypes}
+        />
+      ) : null}
       {c.suspected_spam ? (
         <div class="notice">
           <p>

@@ -5,6 +5,7 @@ import { StaffLayout, type StaffPageContext } from '../../../platform/views/staf
 import { caseClock } from '../case.js';
 import type { QueueRow } from '../case.repo.js';
 import { ClockText } from './format.js';
+import { TableScroll } from '../../../platform/views/table-scroll.js';
 
 export interface QueueOptions {
   incidentTypes: Option[];
@@ -45,79 +46,86 @@ export function QueuePage(p: QueueViewProps) {
   const may = p.may ?? { markSpam: false, notSpam: false };
   const title = spam ? t('cases.queue.view_spam') : t('cases.queue.title');
   const table = (
-    <table class="queue">
-      <caption class="visually-hidden">
-        {spam ? t('cases.queue.spam_caption') : t('cases.queue.caption')}
-      </caption>
-      <thead>
-        <tr>
-          {spam && may.markSpam ? <th scope="col">{t('cases.field.select')}</th> : null}
-          <th scope="col">{t('cases.field.case')}</th>
-          <th scope="col">{t('cases.field.clock')}</th>
-          <th scope="col">{t('cases.field.status')}</th>
-          {spam ? <th scope="col">{t('cases.field.spam_reason')}</th> : null}
-          <th scope="col">{t('cases.field.urgency')}</th>
-          <th scope="col">{t('cases.field.incident_type')}</th>
-          <th scope="col">{t('cases.field.region')}</th>
-          <th scope="col">{t('cases.field.language')}</th>
-          <th scope="col">{t('cases.field.assignee')}</th>
-          {spam && may.notSpam ? <td></td> : null}
-        </tr>
-      </thead>
-      <tbody>
-        {p.rows.map((r) => (
-          <tr class={r.awaiting_reply ? 'awaiting' : undefined}>
-            {spam && may.markSpam ? (
-              <td>
-                {MARKABLE.has(r.status) ? (
-                  <>
-                    <input type="checkbox" name="case" value={String(r.id)} id={`case-${r.id}`} />
-                    <label for={`case-${r.id}`} class="visually-hidden">
-                      {t('cases.spam.select_case', { id: r.id })}
-                    </label>
-                  </>
-                ) : null}
-              </td>
-            ) : null}
-            <td>
-              <a href={`/staff/cases/${r.id}`}>{t('cases.case_number', { id: r.id })}</a>
-            </td>
-            <td>
-              <ClockText
-                t={t}
-                clock={caseClock(r, p.now, p.escalation.leadMinutes, p.escalation.directorMinutes)}
-              />
-            </td>
-            <td>{t(`cases.status.${r.status}`)}</td>
-            {spam ? (
-              <td>{r.spam_reason ? t(`cases.spam_reason.${r.spam_reason}`) : dash}</td>
-            ) : null}
-            <td>{t(`cases.urgency_short.${r.urgency}`)}</td>
-            <td>
-              {r.incident_type
-                ? (p.labels.incidentType.get(r.incident_type) ?? r.incident_type)
-                : t('cases.queue.untriaged')}
-            </td>
-            <td>{r.region ? (p.labels.region.get(r.region) ?? r.region) : dash}</td>
-            <td>{p.labels.language.get(r.language) ?? r.language}</td>
-            <td>{r.assignee_name ?? t('cases.queue.unassigned')}</td>
-            {spam && may.notSpam ? (
-              <td>
-                {/* One form for the whole table (no JavaScript, no nested forms): this button
-                    sends it to the not-spam address of its own row instead. */}
-                <button
-                  type="submit"
-                  formaction={`/staff/cases/${r.id}/not-spam`}
-                  aria-label={t('cases.spam.not_spam_case', { id: r.id })}
-                >
-                  {t('cases.spam.not_spam')}
-                </button>
-              </td>
-            ) : null}
+    <TableScroll label={title}>
+      <table class="queue">
+        <caption class="visually-hidden">
+          {spam ? t('cases.queue.spam_caption') : t('cases.queue.caption')}
+        </caption>
+        <thead>
+          <tr>
+            {spam && may.markSpam ? <th scope="col">{t('cases.field.select')}</th> : null}
+            <th scope="col">{t('cases.field.case')}</th>
+            <th scope="col">{t('cases.field.clock')}</th>
+            <th scope="col">{t('cases.field.status')}</th>
+            {spam ? <th scope="col">{t('cases.field.spam_reason')}</th> : null}
+            <th scope="col">{t('cases.field.urgency')}</th>
+            <th scope="col">{t('cases.field.incident_type')}</th>
+            <th scope="col">{t('cases.field.region')}</th>
+            <th scope="col">{t('cases.field.language')}</th>
+            <th scope="col">{t('cases.field.assignee')}</th>
+            {spam && may.notSpam ? <td></td> : null}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {p.rows.map((r) => (
+            <tr class={r.awaiting_reply ? 'awaiting' : undefined}>
+              {spam && may.markSpam ? (
+                <td>
+                  {MARKABLE.has(r.status) ? (
+                    <>
+                      <input type="checkbox" name="case" value={String(r.id)} id={`case-${r.id}`} />
+                      <label for={`case-${r.id}`} class="visually-hidden">
+                        {t('cases.spam.select_case', { id: r.id })}
+                      </label>
+                    </>
+                  ) : null}
+                </td>
+              ) : null}
+              <td>
+                <a href={`/staff/cases/${r.id}`}>{t('cases.case_number', { id: r.id })}</a>
+              </td>
+              <td>
+                <ClockText
+                  t={t}
+                  clock={caseClock(
+                    r,
+                    p.now,
+                    p.escalation.leadMinutes,
+                    p.escalation.directorMinutes,
+                  )}
+                />
+              </td>
+              <td>{t(`cases.status.${r.status}`)}</td>
+              {spam ? (
+                <td>{r.spam_reason ? t(`cases.spam_reason.${r.spam_reason}`) : dash}</td>
+              ) : null}
+              <td>{t(`cases.urgency_short.${r.urgency}`)}</td>
+              <td>
+                {r.incident_type
+                  ? (p.labels.incidentType.get(r.incident_type) ?? r.incident_type)
+                  : t('cases.queue.untriaged')}
+              </td>
+              <td>{r.region ? (p.labels.region.get(r.region) ?? r.region) : dash}</td>
+              <td>{p.labels.language.get(r.language) ?? r.language}</td>
+              <td>{r.assignee_name ?? t('cases.queue.unassigned')}</td>
+              {spam && may.notSpam ? (
+                <td>
+                  {/* One form for the whole table (no JavaScript, no nested forms): this button
+                    sends it to the not-spam address of its own row instead. */}
+                  <button
+                    type="submit"
+                    formaction={`/staff/cases/${r.id}/not-spam`}
+                    aria-label={t('cases.spam.not_spam_case', { id: r.id })}
+                  >
+                    {t('cases.spam.not_spam')}
+                  </button>
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableScroll>
   );
   return (
     <StaffLayout ctx={p.ctx} title={title}>

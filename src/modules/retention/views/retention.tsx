@@ -11,6 +11,7 @@ import type { Translate } from '../../../platform/i18n/index.js';
 import { StaffLayout, type StaffPageContext } from '../../../platform/views/staff-layout.js';
 import { formatTime } from '../../cases/views/format.js';
 import { RETENTION_BASES, RETENTION_DAYS, type RetentionRule, type RuleKey } from '../retention.js';
+import { TableScroll } from '../../../platform/views/table-scroll.js';
 
 export interface RuleFormValues {
   status?: string | undefined;
@@ -49,7 +50,10 @@ export function ruleText(t: Translate, r: Pick<RetentionRule, 'basis' | 'days'>)
 
 /** The rules of one status: its general rule (if any) first, then one per incident type. */
 function groupByStatus(rules: RetentionRule[], typeLabel: (code: string) => string) {
-  const groups = new Map<string, { general: RetentionRule | undefined; specific: RetentionRule[] }>();
+  const groups = new Map<
+    string,
+    { general: RetentionRule | undefined; specific: RetentionRule[] }
+  >();
   for (const r of rules) {
     const g = groups.get(r.status) ?? { general: undefined, specific: [] };
     if (r.incidentType === null) g.general = r;
@@ -78,93 +82,100 @@ export function RetentionPage(p: RetentionPageProps) {
   const named = (r: RuleKey) =>
     r.incidentType === null
       ? p.statusLabel(r.status)
-      : t('retention.rule_named', { status: p.statusLabel(r.status), type: p.typeLabel(r.incidentType) });
+      : t('retention.rule_named', {
+          status: p.statusLabel(r.status),
+          type: p.typeLabel(r.incidentType),
+        });
   return (
     <StaffLayout ctx={ctx} title={t('retention.title')}>
       <h1>{t('retention.title')}</h1>
       <p>{t('retention.intro')}</p>
       <p>{t('retention.precedence')}</p>
-      <table>
-        <caption class="visually-hidden">{t('retention.title')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{labels.status}</th>
-            <th scope="col">{labels.incident_type}</th>
-            <th scope="col">{t('retention.rule')}</th>
-            <th scope="col">{labels.enabled}</th>
-            <th scope="col">{t('retention.updated')}</th>
-            <th scope="col">
-              <span class="visually-hidden">{t('retention.actions')}</span>
-            </th>
-          </tr>
-        </thead>
-        {groupByStatus(p.rules, p.typeLabel).map(([status, g]) => (
-          <tbody>
+      <TableScroll label={t('retention.title')}>
+        <table>
+          <caption class="visually-hidden">{t('retention.title')}</caption>
+          <thead>
             <tr>
-              <th scope="rowgroup" rowspan={1 + g.specific.length}>
-                {p.statusLabel(status)}
+              <th scope="col">{labels.status}</th>
+              <th scope="col">{labels.incident_type}</th>
+              <th scope="col">{t('retention.rule')}</th>
+              <th scope="col">{labels.enabled}</th>
+              <th scope="col">{t('retention.updated')}</th>
+              <th scope="col">
+                <span class="visually-hidden">{t('retention.actions')}</span>
               </th>
-              <td>{t('retention.type_any')}</td>
-              {g.general ? (
-                <>
-                  <td>{ruleText(t, g.general)}</td>
-                  <td>{g.general.enabled ? t('retention.on') : t('retention.off')}</td>
-                  <td>{formatTime(ctx.locale, g.general.updatedAt)}</td>
+            </tr>
+          </thead>
+          {groupByStatus(p.rules, p.typeLabel).map(([status, g]) => (
+            <tbody>
+              <tr>
+                <th scope="rowgroup" rowspan={1 + g.specific.length}>
+                  {p.statusLabel(status)}
+                </th>
+                <td>{t('retention.type_any')}</td>
+                {g.general ? (
+                  <>
+                    <td>{ruleText(t, g.general)}</td>
+                    <td>{g.general.enabled ? t('retention.on') : t('retention.off')}</td>
+                    <td>{formatTime(ctx.locale, g.general.updatedAt)}</td>
+                    <td>
+                      <a
+                        href={`/staff/retention?${ruleQuery(g.general)}#rule-form`}
+                        aria-label={t('retention.edit_named', { rule: named(g.general) })}
+                      >
+                        {t('retention.edit')}
+                      </a>
+                    </td>
+                  </>
+                ) : (
+                  <>
+                    <td>{t('retention.no_general')}</td>
+                    <td>{t('retention.off')}</td>
+                    <td></td>
+                    <td>
+                      <a
+                        href={`/staff/retention?${ruleQuery({ status, incidentType: null })}#rule-form`}
+                        aria-label={t('retention.add_named', { rule: p.statusLabel(status) })}
+                      >
+                        {t('retention.add')}
+                      </a>
+                    </td>
+                  </>
+                )}
+              </tr>
+              {g.specific.map((r) => (
+                <tr>
+                  <td>{p.typeLabel(r.incidentType!)}</td>
+                  <td>{ruleText(t, r)}</td>
+                  <td>{r.enabled ? t('retention.on') : t('retention.off_keeps')}</td>
+                  <td>{formatTime(ctx.locale, r.updatedAt)}</td>
                   <td>
                     <a
-                      href={`/staff/retention?${ruleQuery(g.general)}#rule-form`}
-                      aria-label={t('retention.edit_named', { rule: named(g.general) })}
+                      href={`/staff/retention?${ruleQuery(r)}#rule-form`}
+                      aria-label={t('retention.edit_named', { rule: named(r) })}
                     >
                       {t('retention.edit')}
-                    </a>
-                  </td>
-                </>
-              ) : (
-                <>
-                  <td>{t('retention.no_general')}</td>
-                  <td>{t('retention.off')}</td>
-                  <td></td>
-                  <td>
+                    </a>{' '}
                     <a
-                      href={`/staff/retention?${ruleQuery({ status, incidentType: null })}#rule-form`}
-                      aria-label={t('retention.add_named', { rule: p.statusLabel(status) })}
+                      href={`/staff/retention/delete?${ruleQuery(r, 'status')}`}
+                      aria-label={t('retention.delete_named', { rule: named(r) })}
                     >
-                      {t('retention.add')}
+                      {t('retention.delete')}
                     </a>
                   </td>
-                </>
-              )}
-            </tr>
-            {g.specific.map((r) => (
-              <tr>
-                <td>{p.typeLabel(r.incidentType!)}</td>
-                <td>{ruleText(t, r)}</td>
-                <td>{r.enabled ? t('retention.on') : t('retention.off_keeps')}</td>
-                <td>{formatTime(ctx.locale, r.updatedAt)}</td>
-                <td>
-                  <a
-                    href={`/staff/retention?${ruleQuery(r)}#rule-form`}
-                    aria-label={t('retention.edit_named', { rule: named(r) })}
-                  >
-                    {t('retention.edit')}
-                  </a>{' '}
-                  <a
-                    href={`/staff/retention/delete?${ruleQuery(r, 'status')}`}
-                    aria-label={t('retention.delete_named', { rule: named(r) })}
-                  >
-                    {t('retention.delete')}
-                  </a>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        ))}
-      </table>
+                </tr>
+              ))}
+            </tbody>
+          ))}
+        </table>
+      </TableScroll>
       <p>
         {p.job?.lastRunAt
           ? t('retention.job_last_run', { when: formatTime(ctx.locale, p.job.lastRunAt) })
           : t('retention.job_never_run')}{' '}
-        {p.job ? t('retention.job_next_run', { when: formatTime(ctx.locale, p.job.nextRunAt) }) : null}
+        {p.job
+          ? t('retention.job_next_run', { when: formatTime(ctx.locale, p.job.nextRunAt) })
+          : null}
         {p.job?.lastError ? (
           <strong> {t('retention.job_failed', { error: p.job.lastError })}</strong>
         ) : null}
