@@ -98,6 +98,47 @@ for (const engine of engines) {
       expect(s.csrf).toBeTruthy();
     });
 
+    it('keeps the language the person enrolled in for the workspace', async () => {
+      const { enrollUrl } = await createUserWithEnrollment(h.deps, {
+        email: 'lucia.handler@example.org',
+        role: 'handler',
+      });
+      const { cookie } = await enrol(`${pathOf(enrollUrl)}?lang=es`, {
+        display_name: 'Lucía',
+        password: PASSWORD,
+        password_confirm: PASSWORD,
+      });
+      const row = await h.deps.db
+        .selectFrom('users')
+        .select('locale')
+        .where('email', '=', 'lucia.handler@example.org')
+        .executeTakeFirstOrThrow();
+      expect(row.locale).toBe('es');
+      // Signed in, the workspace speaks Spanish whatever the browser asks for.
+      const account = await h.app.inject({
+        method: 'GET',
+        url: '/staff/account',
+        headers: { cookie, 'accept-language': 'en' },
+      });
+      expect(account.body).toMatch(/<html lang="es"/);
+      // A language the workspace does not speak falls back to English, never half-translated.
+      const { enrollUrl: other } = await createUserWithEnrollment(h.deps, {
+        email: 'amal.handler@example.org',
+        role: 'handler',
+      });
+      await enrol(`${pathOf(other)}?lang=ar`, {
+        display_name: 'Amal',
+        password: PASSWORD,
+        password_confirm: PASSWORD,
+      });
+      const amal = await h.deps.db
+        .selectFrom('users')
+        .select('locale')
+        .where('email', '=', 'amal.handler@example.org')
+        .executeTakeFirstOrThrow();
+      expect(amal.locale).toBe('en');
+    });
+
     it('refuses a wrong code at enrolment and keeps the account pending', async () => {
       const { enrollUrl } = await createUserWithEnrollment(h.deps, {
         email: 'wrong.code@example.org',

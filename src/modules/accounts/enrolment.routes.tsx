@@ -153,6 +153,8 @@ export function registerEnrolmentRoutes(
         email: opened.askEmail ? parsed.data.email : undefined,
         displayName: parsed.data.display_name,
         password: parsed.data.password,
+        // Negotiated among the staff languages, so always one the workspace speaks.
+        locale: req.locale,
       });
       if (!res.ok) {
         if (res.code === 'CONFLICT') return page(oneError('email', 'accounts.error.email_taken'));

@@ -173,12 +173,13 @@ export async function openEnrollment(
 
 /**
  * The first enrolment step: uses up the link, sets name, password (and the first
- * administrator's email) and creates the TOTP secret the person confirms next.
+ * administrator's email) and creates the TOTP secret the person confirms next. The account
+ * keeps the staff language the person enrolled in (changeable on their account page).
  */
 export async function startEnrollment(
   deps: Deps,
   token: string,
-  input: { email?: string | undefined; displayName: string; password: string },
+  input: { email?: string | undefined; displayName: string; password: string; locale?: string },
 ): Promise<Result<{ userId: string }>> {
   const opened = await openEnrollment(deps, token);
   if (!opened) return fail('NOT_FOUND');
@@ -196,6 +197,7 @@ export async function startEnrollment(
         {
           ...(opened.askEmail && input.email ? { email: normaliseEmail(input.email) } : {}),
           display_name: input.displayName,
+          ...(input.locale ? { locale: input.locale } : {}),
           password_hash: passwordHash,
           totp_secret_enc: deps.vault.sealStaff(totpContext(userId), secret),
           totp_last_step: null,
