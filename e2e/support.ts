@@ -12,9 +12,13 @@ export const CHROMIUM = process.env.HAVEN_CHROMIUM ?? '/usr/bin/chromium';
 export const chromiumAvailable = existsSync(CHROMIUM);
 if (!chromiumAvailable) {
   if (process.env.HAVEN_REQUIRE_CHROMIUM === '1') {
-    throw new Error(`Chromium is required (HAVEN_REQUIRE_CHROMIUM=1) but ${CHROMIUM} does not exist`);
+    throw new Error(
+      `Chromium is required (HAVEN_REQUIRE_CHROMIUM=1) but ${CHROMIUM} does not exist`,
+    );
   }
-  console.warn(`[haven tests] skipping browser tests: ${CHROMIUM} not found (apt-get install chromium)`);
+  console.warn(
+    `[haven tests] skipping browser tests: ${CHROMIUM} not found (apt-get install chromium)`,
+  );
 }
 
 export function launchChromium(): Promise<Browser> {
@@ -92,4 +96,27 @@ export async function axeCheck(browser: Browser, page: Page): Promise<AxeViolati
 /** Only the violations that block people: serious and critical. */
 export function blocking(violations: AxeViolation[]): AxeViolation[] {
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/**
+ * Fills the public request form on `page` as a person would (reactive, a country, no contact,
+ * consent), waits out the minimum fill time counted from `shownAt` (a robot's pace would be
+ * saved as suspected spam), sends it and returns the receipt shown.
+ */
+export async function sendRequestForm(
+  page: Page,
+  o: { text: string; country: string; shownAt: number },
+): Promise<string> {
+  await page.fill('[name=description]', o.text);
+  await page.check('[name=urgency][value=reactive]');
+  await page.selectOption('[name=country]', o.country);
+  await page.check('[name=contact_method][value=none]');
+  await page.check('[name=consent]');
+  const left = o.shownAt + 3_500 - Date.now();
+  if (left > 0) await page.waitForTimeout(left);
+  await page.click('form[action^="/request"] button[type=submit]');
+  const receipt = (await page.locator('#receipt').innerText()).trim();
+  if (!/^[0-9A-Z]{4}(-[0-9A-Z]{4}){4}$/.test(receipt))
+    throw new Error(`no receipt on the page: ${receipt}`);
+  return receipt;
 }

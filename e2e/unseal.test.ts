@@ -8,7 +8,13 @@ import { STAFF_LOCALES } from '../src/platform/i18n/index.js';
 import { sharedI18n } from '../src/runtime.js';
 import { engines } from '../test/engines.js';
 import { createHarness, restartHarness, type Harness } from '../test/harness.js';
-import { axeCheck, blocking, chromiumAvailable, launchChromium } from './support.js';
+import {
+  axeCheck,
+  blocking,
+  chromiumAvailable,
+  launchChromium,
+  sendRequestForm,
+} from './support.js';
 
 /**
  * A sealed Haven in a real Chromium with JavaScript off: every staff URL shows only the unseal
@@ -58,14 +64,17 @@ describe.skipIf(!chromiumAvailable)('unsealing in Chromium', () => {
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     page.on('request', (r) => {
-      if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) foreignRequests.push(r.url());
+      if (!r.url().startsWith(origin) && !r.url().startsWith('data:'))
+        foreignRequests.push(r.url());
     });
     return page;
   }
 
   async function audit(page: Page, label: string): Promise<void> {
     const v = blocking(await axeCheck(browser, page));
-    expect(v.map((x) => `${label}: ${x.id} (${x.impact}) ${x.help} at ${x.nodes.join(', ')}`)).toEqual([]);
+    expect(
+      v.map((x) => `${label}: ${x.id} (${x.impact}) ${x.help} at ${x.nodes.join(', ')}`),
+    ).toEqual([]);
   }
 
   /** The unseal page as it must look in `lang`: only the form, in that language. */
@@ -75,7 +84,9 @@ describe.skipIf(!chromiumAvailable)('unsealing in Chromium', () => {
     expect(await page.getAttribute('html', 'dir')).toBe('ltr');
     expect(await page.locator('h1').innerText()).toBe(i18n.format(lang, 'vault.unseal.title'));
     expect(await page.locator('form').count()).toBe(1);
-    expect(await page.locator('form[action="/staff/unseal"] [name=passphrase][type=password]').count()).toBe(1);
+    expect(
+      await page.locator('form[action="/staff/unseal"] [name=passphrase][type=password]').count(),
+    ).toBe(1);
     // No way into the workspace from here: no navigation, no other form.
     expect(await page.locator('a[href^="/staff/"]').count()).toBe(0);
   }
@@ -83,19 +94,7 @@ describe.skipIf(!chromiumAvailable)('unsealing in Chromium', () => {
   /** Sends a request through the public form, as a person would, and returns its receipt. */
   async function sendRequest(page: Page, text: string): Promise<string> {
     await page.goto(`${origin}/request?lang=en`);
-    const shownAt = Date.now();
-    await page.fill('[name=description]', text);
-    await page.check('[name=urgency][value=reactive]');
-    await page.selectOption('[name=country]', 'MX');
-    await page.check('[name=contact_method][value=none]');
-    await page.check('[name=consent]');
-    // Slower than the minimum fill time, or the request would go to the suspected-spam queue.
-    const left = shownAt + 3_500 - Date.now();
-    if (left > 0) await page.waitForTimeout(left);
-    await page.click('form[action^="/request"] button[type=submit]');
-    const receipt = (await page.locator('#receipt').innerText()).trim();
-    expect(receipt).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){4}$/);
-    return receipt;
+    return sendRequestForm(page, { text, country: 'MX', shownAt: Date.now() });
   }
 
   it('shows only the unseal form while sealed, keeps the public form open, and unseals (English)', async () => {
@@ -119,7 +118,9 @@ describe.skipIf(!chromiumAvailable)('unsealing in Chromium', () => {
     await staff.click('form[action="/staff/unseal"] button[type=submit]');
     await expect.poll(() => staff.locator('.error-summary').count()).toBe(1);
     await expectUnsealPage(staff, 'en');
-    expect(await staff.locator('main').innerText()).toContain(i18n.format('en', 'vault.error.unseal_failed'));
+    expect(await staff.locator('main').innerText()).toContain(
+      i18n.format('en', 'vault.error.unseal_failed'),
+    );
     expect(await staff.inputValue('[name=holder]')).toBe(ANA.name);
     expect(await staff.inputValue('[name=passphrase]')).toBe('');
     await audit(staff, 'unseal with error (en)');
@@ -145,7 +146,13 @@ describe.skipIf(!chromiumAvailable)('unsealing in Chromium', () => {
     await staff.fill('[name=code]', totpNow(totpSecret, Date.now()));
     await staff.click('form[action="/staff/sign-in/second-factor"] button[type=submit]');
     await staff.waitForURL((u) => u.pathname === '/staff' || u.pathname === '/staff/');
-    const caseId = (await h.deps.db.selectFrom('cases').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow()).id;
+    const caseId = (
+      await h.deps.db
+        .selectFrom('cases')
+        .select('id')
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow()
+    ).id;
     await staff.goto(`${origin}/staff/cases/${caseId}`);
     expect(await staff.locator('main').innerText()).toContain(text);
     // Unsealed, the unseal page sends staff on to the workspace.
@@ -157,7 +164,7 @@ describe.skipIf(!chromiumAvailable)('unsealing in Chromium', () => {
     expect(foreignRequests).toEqual([]);
   }, 120_000);
 
-  it('speaks the browser\'s language on the unseal page (Spanish; no right-to-left staff locale exists)', async () => {
+  it("speaks the browser's language on the unseal page (Spanish; no right-to-left staff locale exists)", async () => {
     expect([...STAFF_LOCALES]).toEqual(['en', 'es']);
     await startSealed();
     const staff = await open('es-ES');
@@ -170,14 +177,20 @@ describe.skipIf(!chromiumAvailable)('unsealing in Chromium', () => {
     await staff.click('form[action="/staff/unseal"] button[type=submit]');
     await expect.poll(() => staff.locator('.error-summary').count()).toBe(1);
     await expectUnsealPage(staff, 'es');
-    expect(await staff.locator('main').innerText()).toContain(i18n.format('es', 'vault.error.unseal_failed'));
+    expect(await staff.locator('main').innerText()).toContain(
+      i18n.format('es', 'vault.error.unseal_failed'),
+    );
     await audit(staff, 'unseal with error (es)');
 
     // An empty form: each missing field is named, in Spanish.
     await staff.fill('[name=holder]', '');
     await staff.click('form[action="/staff/unseal"] button[type=submit]');
-    await expect.poll(() => staff.locator('main').innerText()).toContain(i18n.format('es', 'vault.error.holder_required'));
-    expect(await staff.locator('main').innerText()).toContain(i18n.format('es', 'vault.error.passphrase_required'));
+    await expect
+      .poll(() => staff.locator('main').innerText())
+      .toContain(i18n.format('es', 'vault.error.holder_required'));
+    expect(await staff.locator('main').innerText()).toContain(
+      i18n.format('es', 'vault.error.passphrase_required'),
+    );
     expect(h.deps.vault.sealed).toBe(true);
 
     await staff.fill('[name=holder]', ANA.name);
@@ -206,15 +219,23 @@ describe.skipIf(!chromiumAvailable)('unsealing in Chromium', () => {
     await pub.click('form[action^="/followup"] button[type=submit]');
     await pub.waitForURL(/\/followup\/conversation/);
     expect(await pub.getAttribute('html', 'dir')).toBe('rtl');
-    expect(await pub.locator('#records-locked').innerText()).toBe(i18n.format('ar', 'intake.conversation.locked'));
+    expect(await pub.locator('#records-locked').innerText()).toBe(
+      i18n.format('ar', 'intake.conversation.locked'),
+    );
     await audit(pub, 'conversation while sealed (ar)');
 
     const text = 'رسالة ثانية أثناء القفل: حسابي مخترق الآن';
     await pub.fill('[name=body]', text);
     await pub.click('form[action^="/followup/conversation"] button[type=submit]');
     await pub.waitForURL(/sent=1/);
-    expect(await pub.locator('main').innerText()).toContain(i18n.format('ar', 'intake.conversation.sent'));
-    const stored = await h.deps.db.selectFrom('messages').select(['body_enc', 'sealed_to_key']).where('sealed_to_key', 'is not', null).execute();
+    expect(await pub.locator('main').innerText()).toContain(
+      i18n.format('ar', 'intake.conversation.sent'),
+    );
+    const stored = await h.deps.db
+      .selectFrom('messages')
+      .select(['body_enc', 'sealed_to_key'])
+      .where('sealed_to_key', 'is not', null)
+      .execute();
     expect(stored).toHaveLength(1);
     expect(stored[0]!.body_enc.includes(Buffer.from(text))).toBe(false);
 
