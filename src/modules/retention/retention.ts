@@ -36,11 +36,6 @@ export function cutoffOf(rule: Pick<RetentionRule, 'days'>, now: number): number
   return now - rule.days * DAY_MS;
 }
 
-/** True when `a` and `b` name the same rule. */
-export function sameRule(a: RuleKey, b: RuleKey): boolean {
-  return a.status === b.status && a.incidentType === b.incidentType;
-}
-
 /**
  * The rule that governs a case, or undefined when none does (the case is kept). Precedence:
  * the rule for the case's exact (status, incident type) wins; otherwise the status's general

@@ -325,7 +325,7 @@ async function load(
   it: Generator<string>,
   header: DumpHeader,
   force: boolean,
-  reapply: (() => ((db: AnyDb) => Promise<number>)) | null,
+  reapply: ((db: AnyDb) => Promise<number>) | null,
 ): Promise<{ rows: number; reapplied: number }> {
   return storage.db.transaction().execute(async (db) => {
     const tables = await listTables(db, storage.dialect);
@@ -364,7 +364,7 @@ async function load(
     // Drain the stream so the final tag is checked again before commit.
     for (const _ of it) void _;
     // Deletions made since the backup, in the same transaction: never committed without them.
-    const reapplied = reapply ? await reapply()(db) : 0;
+    const reapplied = reapply ? await reapply(db) : 0;
     return { rows: total, reapplied };
   });
 }
@@ -385,7 +385,7 @@ async function restoreVerified(
     const cache = await widenSqliteCache(storage);
     let loaded: { rows: number; reapplied: number };
     try {
-      loaded = await load(storage, it, header, force, reapply ? () => reapply : null);
+      loaded = await load(storage, it, header, force, reapply);
     } finally {
       await cache.restore();
     }

@@ -17,16 +17,6 @@ function langChoice(req: FastifyRequest): string | undefined {
 }
 
 /**
- * Fastify 5's body-parser errors for a body it could not read (see its lib/errors.js):
- * empty or broken JSON, or fewer or more bytes than Content-Length said.
- */
-const UNREADABLE_BODY = new Set([
-  'FST_ERR_CTP_EMPTY_JSON_BODY',
-  'FST_ERR_CTP_INVALID_JSON_BODY',
-  'FST_ERR_CTP_INVALID_CONTENT_LENGTH',
-]);
-
-/**
  * Maps what Fastify throws to the catalogue. A body that cannot be parsed is 400 and a
  * content type with no parser is 415, apart from a parsed body that fails its schema (422).
  */
@@ -35,8 +25,10 @@ export function codeFor(err: FastifyError): ErrorCode {
   if (err.validation) return 'VALIDATION_FAILED';
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) return 'BODY_TOO_LARGE';
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.statusCode === 415) return 'UNSUPPORTED_MEDIA_TYPE';
-  if (UNREADABLE_BODY.has(err.code)) return 'MALFORMED_BODY';
-  // A parser's SyntaxError, or a request stream that broke mid-body: Fastify marks both 400.
+  // A body Fastify could not read is 400 (lib/errors.js): empty or broken JSON
+  // (FST_ERR_CTP_EMPTY_JSON_BODY, FST_ERR_CTP_INVALID_JSON_BODY), a length that does not
+  // match Content-Length (FST_ERR_CTP_INVALID_CONTENT_LENGTH), a parser's SyntaxError, or a
+  // request stream that broke mid-body.
   if (err.statusCode === 400) return 'MALFORMED_BODY';
   if (err.statusCode === 404) return 'NOT_FOUND';
   return 'INTERNAL';
