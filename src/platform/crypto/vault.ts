@@ -252,24 +252,37 @@ export class Vault {
     return { raw, wrapped: this.wrapRaw(raw) };
   }
 
-  private wrapRaw(raw: Buffer): Buffer {
-    const out = Buffer.alloc(5 + SEAL_BYTES + raw.length);
-    out[0] = WRAP_V2;
+  /**
+   * `version ‖ active key id (u32) ‖ crypto_box_seal(plain)`: anyone holding the public key can
+   * make one (so it works while sealed); only that key's private half opens it.
+   */
+  private boxToActive(version: number, plain: Buffer): Buffer {
+    const out = Buffer.alloc(5 + SEAL_BYTES + plain.length);
+    out[0] = version;
     out.writeUInt32BE(this.active.id, 1);
-    sodium.crypto_box_seal(out.subarray(5), raw, this.active.publicKey);
+    sodium.crypto_box_seal(out.subarray(5), plain, this.active.publicKey);
     return out;
+  }
+
+  /** Opens a `boxToActive` value whose version the caller checked; SealedError while its key is locked. */
+  private openBox(boxed: Buffer, context: string): Buffer {
+    const k = this.keyFor(boxed.readUInt32BE(1));
+    const plain = Buffer.alloc(boxed.length - 5 - SEAL_BYTES);
+    if (!sodium.crypto_box_seal_open(plain, boxed.subarray(5), k.publicKey, k.secretKey)) {
+      throw new DecryptionError(context);
+    }
+    return plain;
+  }
+
+  private wrapRaw(raw: Buffer): Buffer {
+    return this.boxToActive(WRAP_V2, raw);
   }
 
   private unwrapRaw(wrapped: Buffer): Buffer {
     const info = wrapInfo(wrapped);
     if (info.version === 1) return openWith(this.legacyWrapKey, wrapped, 'case-key');
     if (info.version !== 2) throw new DecryptionError('case-key');
-    const k = this.keyFor(info.keyId);
-    const raw = Buffer.alloc(wrapped.length - 5 - SEAL_BYTES);
-    if (!sodium.crypto_box_seal_open(raw, wrapped.subarray(5), k.publicKey, k.secretKey)) {
-      throw new DecryptionError('case-key');
-    }
-    return raw;
+    return this.openBox(wrapped, 'case-key');
   }
 
   /** Binds a wrapped case key to the case it belongs to; throws SealedError while sealed. */
@@ -300,22 +313,15 @@ export class Vault {
     plain.writeUInt16BE(ctx.length, 0);
     ctx.copy(plain, 2);
     body.copy(plain, 2 + ctx.length);
-    const out = Buffer.alloc(5 + SEAL_BYTES + plain.length);
-    out[0] = TO_KEY_V1;
-    out.writeUInt32BE(this.active.id, 1);
-    sodium.crypto_box_seal(out.subarray(5), plain, this.active.publicKey);
+    const sealed = this.boxToActive(TO_KEY_V1, plain);
     sodium.sodium_memzero(plain);
-    return { keyId: this.active.id, sealed: out };
+    return { keyId: this.active.id, sealed };
   }
 
   /** Opens a value made by `sealToKey`; SealedError while its key is locked, DecryptionError on any mismatch. */
   openToKey(context: string, sealed: Buffer): string {
     if (sealed.length < 5 + SEAL_BYTES + 2 || sealed[0] !== TO_KEY_V1) throw new DecryptionError(context);
-    const k = this.keyFor(sealed.readUInt32BE(1));
-    const plain = Buffer.alloc(sealed.length - 5 - SEAL_BYTES);
-    if (!sodium.crypto_box_seal_open(plain, sealed.subarray(5), k.publicKey, k.secretKey)) {
-      throw new DecryptionError(context);
-    }
+    const plain = this.openBox(sealed, context);
     const n = plain.readUInt16BE(0);
     const ctx = Buffer.from(context, 'utf8');
     if (2 + n > plain.length || !ctx.equals(plain.subarray(2, 2 + n))) throw new DecryptionError(context);
