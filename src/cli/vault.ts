@@ -139,11 +139,10 @@ function enough(lines: string[], prompts: SecretPrompt[], io: Io): boolean {
   return false;
 }
 
+/** An existing holder's passphrase: the one line unseal, seal-holder remove and seal-off read. */
+const unsealPrompts = (holder: string): SecretPrompt[] => [`Unseal passphrase for ${holder}`];
 const sealInitPrompts = (holders: string[]): SecretPrompt[] => holders.map((h) => ({ text: `Unseal passphrase for ${h}`, fresh: true }));
-const unsealPrompts = (holder: string) => [`Unseal passphrase for ${holder}`];
-const addPrompts = (o: { holder: string; as: string }): SecretPrompt[] => [`Unseal passphrase for ${o.as}`, { text: `New passphrase for ${o.holder}`, fresh: true }];
-const removePrompts = (o: { as: string }) => [`Unseal passphrase for ${o.as}`];
-const sealOffPrompts = (o: { as: string }) => [`Unseal passphrase for ${o.as}`];
+const addPrompts = (o: { holder: string; as: string }): SecretPrompt[] => [...unsealPrompts(o.as), { text: `New passphrase for ${o.holder}`, fresh: true }];
 
 /**
  * `haven seal-init --holder A [--holder B…]`; one passphrase line per holder. `limits` is
@@ -260,7 +259,7 @@ export async function runHolderRemove(
   lines: string[],
   io: Io = terminal,
 ): Promise<number> {
-  if (!enough(lines, removePrompts(o), io)) return 1;
+  if (!enough(lines, unsealPrompts(o.as), io)) return 1;
   const [mine] = lines as [string];
   return withRuntime(config, io, async (rt) => {
     await unsealHere(rt, o.as, mine);
@@ -282,7 +281,7 @@ export async function runSealOff(
   lines: string[],
   io: Io = terminal,
 ): Promise<number> {
-  if (!enough(lines, sealOffPrompts(o), io)) return 1;
+  if (!enough(lines, unsealPrompts(o.as), io)) return 1;
   const [mine] = lines as [string];
   // Sealed whatever the environment says: the operator may have removed HAVEN_SEALED already.
   const sealed = { ...config, sealed: true };
@@ -365,7 +364,7 @@ export function vaultCommands(): Command[] {
     .requiredOption('--as <name>', 'an existing holder, to authorise the change')
     .action(async (opts: { holder: string; as: string }) => {
       const config = loadConfig();
-      await fromStdin(removePrompts(opts), (lines) => runHolderRemove(config, opts, lines));
+      await fromStdin(unsealPrompts(opts.as), (lines) => runHolderRemove(config, opts, lines));
     });
 
   const off = new Command('seal-off')
@@ -373,7 +372,7 @@ export function vaultCommands(): Command[] {
     .requiredOption('--as <name>', 'a holder, to unseal the key')
     .action(async (opts: { as: string }) => {
       const config = loadConfig();
-      await fromStdin(sealOffPrompts(opts), (lines) => runSealOff(config, opts, lines));
+      await fromStdin(unsealPrompts(opts.as), (lines) => runSealOff(config, opts, lines));
     });
   return [init, unsealCmd, holder, off];
 }

@@ -87,9 +87,7 @@ export function registerRetentionRoutes(app: FastifyInstance, deps: Deps, assets
     const q = req.query as Record<string, unknown>;
     const status = raw(q, 'edit');
     const type = raw(q, 'type');
-    const editing = status
-      ? (await listRules(deps)).find((r) => r.status === status && r.incidentType === (type || null))
-      : undefined;
+    const editing = status ? await findRule(deps, { status, incidentType: type || null }) : undefined;
     const values: RuleFormValues = editing
       ? {
           status: editing.status,
