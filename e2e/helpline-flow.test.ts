@@ -11,6 +11,7 @@ import {
   launchChromium,
   sendRequestForm,
   startHaven,
+  watchRequests,
   type RunningHaven,
 } from './support.js';
 
@@ -37,13 +38,7 @@ describe.skipIf(!chromiumAvailable)('helpline flow in Chromium', () => {
     });
   }
 
-  function watch(page: Page): void {
-    page.setDefaultTimeout(10_000);
-    page.on('request', (r) => {
-      if (!r.url().startsWith(haven.origin) && !r.url().startsWith('data:'))
-        foreignRequests.push(r.url());
-    });
-  }
+  const watch = (page: Page): void => watchRequests(page, () => haven.origin, foreignRequests);
 
   async function submitRequest(page: Page, lang: string, text: string): Promise<string> {
     await page.goto(`${haven.origin}/?lang=${lang}`);

@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { submitRequest } from '../src/modules/cases/index.js';
 import { sharedI18n } from '../src/runtime.js';
 import { engines } from '../test/engines.js';
-import { axeCheck, blocking, chromiumAvailable, launchChromium, startHaven, type RunningHaven } from './support.js';
+import {
+  blockingViolations,
+  chromiumAvailable,
+  launchChromium,
+  startHaven,
+  type RunningHaven,
+} from './support.js';
 
 /**
  * A requester deletes their request in a real Chromium with JavaScript off, in Arabic (right
@@ -27,8 +33,7 @@ describe.skipIf(!chromiumAvailable)('requester deletion in Chromium', () => {
   });
 
   async function audit(page: Page, label: string): Promise<void> {
-    const v = blocking(await axeCheck(browser, page));
-    expect(v.map((x) => `${label}: ${x.id} (${x.impact}) ${x.help}`)).toEqual([]);
+    expect(await blockingViolations(browser, page, label)).toEqual([]);
   }
 
   it('deletes a request with JavaScript off, in Arabic', async () => {
@@ -65,7 +70,11 @@ describe.skipIf(!chromiumAvailable)('requester deletion in Chromium', () => {
     expect(await page.locator('h1').innerText()).toBe(t('intake.deleted.title'));
     await audit(page, 'deleted (ar)');
 
-    const row = await haven.harness.deps.db.selectFrom('cases').select(['purged_at', 'purge_rule']).where('id', '=', caseId).executeTakeFirstOrThrow();
+    const row = await haven.harness.deps.db
+      .selectFrom('cases')
+      .select(['purged_at', 'purge_rule'])
+      .where('id', '=', caseId)
+      .executeTakeFirstOrThrow();
     expect(row.purge_rule).toBe('requester');
     // The session is over: the conversation sends the person back to the code form.
     await page.goto(`${haven.origin}/followup/conversation?lang=ar`);

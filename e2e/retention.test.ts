@@ -8,10 +8,10 @@ import { STAFF_LOCALES, type MessageValues } from '../src/platform/i18n/index.js
 import { sharedI18n } from '../src/runtime.js';
 import { engines } from '../test/engines.js';
 import {
-  axeCheck,
-  blocking,
+  blockingViolations,
   chromiumAvailable,
   launchChromium,
+  openPage,
   startHaven,
   type RunningHaven,
 } from './support.js';
@@ -49,26 +49,11 @@ describe.skipIf(!chromiumAvailable)('retention rules in Chromium', () => {
     await haven?.close();
   });
 
-  async function open(locale: string, viewport?: { width: number; height: number }): Promise<Page> {
-    const context = await browser.newContext({
-      javaScriptEnabled: false,
-      locale,
-      ...(viewport ? { viewport } : {}),
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('request', (r) => {
-      if (!r.url().startsWith(haven.origin) && !r.url().startsWith('data:'))
-        foreignRequests.push(r.url());
-    });
-    return page;
-  }
+  const open = (locale: string, viewport?: { width: number; height: number }): Promise<Page> =>
+    openPage(browser, { locale, viewport, origin: () => haven.origin, foreign: foreignRequests });
 
   async function audit(page: Page, label: string): Promise<void> {
-    const v = blocking(await axeCheck(browser, page));
-    expect(
-      v.map((x) => `${label}: ${x.id} (${x.impact}) ${x.help} at ${x.nodes.join(', ')}`),
-    ).toEqual([]);
+    expect(await blockingViolations(browser, page, label)).toEqual([]);
   }
 
   /** A new staff member signed in through the real pages (password, then a TOTP code). */
@@ -434,24 +419,20 @@ describe.skipIf(!chromiumAvailable)('retention rules in Chromium', () => {
 
   // The rules table's six columns need 440-480 px: it scrolls inside its own focusable box
   // (TableScroll), so the page itself never scrolls sideways on a phone.
-  it(
-    'does not make the page scroll sideways at 390 px because of the rules table',
-    async () => {
-      const page = await open('en-GB', PHONE);
-      try {
-        await signIn(page, 'admin', 'admin.phone.table@example.org');
-        await page.goto(`${haven.origin}/staff/retention`);
-        const { scroll, client } = await pageWidth(page);
-        expect(scroll, 'the retention page is wider than a 390 px screen').toBeLessThanOrEqual(
-          client,
-        );
-        // The table scrolls in a named region a keyboard can reach.
-        expect(await page.locator('.table-scroll[role=region][tabindex="0"] table').count()).toBe(1);
-        await audit(page, 'retention with its table box at 390 px');
-      } finally {
-        await page.context().close();
-      }
-    },
-    60_000,
-  );
+  it('does not make the page scroll sideways at 390 px because of the rules table', async () => {
+    const page = await open('en-GB', PHONE);
+    try {
+      await signIn(page, 'admin', 'admin.phone.table@example.org');
+      await page.goto(`${haven.origin}/staff/retention`);
+      const { scroll, client } = await pageWidth(page);
+      expect(scroll, 'the retention page is wider than a 390 px screen').toBeLessThanOrEqual(
+        client,
+      );
+      // The table scrolls in a named region a keyboard can reach.
+      expect(await page.locator('.table-scroll[role=region][tabindex="0"] table').count()).toBe(1);
+      await audit(page, 'retention with its table box at 390 px');
+    } finally {
+      await page.context().close();
+    }
+  }, 60_000);
 });

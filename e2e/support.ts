@@ -120,3 +120,46 @@ export async function sendRequestForm(
     throw new Error(`no receipt on the page: ${receipt}`);
   return receipt;
 }
+
+/** Each blocking axe violation on `page` as one readable line, prefixed with `label`; empty when none. */
+export async function blockingViolations(
+  browser: Browser,
+  page: Page,
+  label: string,
+): Promise<string[]> {
+  return blocking(await axeCheck(browser, page)).map(
+    (x) => `${label}: ${x.id} (${x.impact}) ${x.help} at ${x.nodes.join(', ')}`,
+  );
+}
+
+/**
+ * Watches a page as every browser test does: a 10 s default timeout, and every request to
+ * anywhere but `origin()` (read at request time: a test may restart Haven on a new port)
+ * noted in `foreign`, which the test expects to stay empty.
+ */
+export function watchRequests(page: Page, origin: () => string, foreign: string[]): void {
+  page.setDefaultTimeout(10_000);
+  page.on('request', (r) => {
+    if (!r.url().startsWith(origin()) && !r.url().startsWith('data:')) foreign.push(r.url());
+  });
+}
+
+/** A new page in its own context with JavaScript off, watched as above. */
+export async function openPage(
+  browser: Browser,
+  o: {
+    locale?: string;
+    viewport?: { width: number; height: number };
+    origin: () => string;
+    foreign: string[];
+  },
+): Promise<Page> {
+  const context = await browser.newContext({
+    javaScriptEnabled: false,
+    ...(o.locale ? { locale: o.locale } : {}),
+    ...(o.viewport ? { viewport: o.viewport } : {}),
+  });
+  const page = await context.newPage();
+  watchRequests(page, o.origin, o.foreign);
+  return page;
+}

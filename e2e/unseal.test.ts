@@ -9,10 +9,10 @@ import { sharedI18n } from '../src/runtime.js';
 import { engines } from '../test/engines.js';
 import { createHarness, restartHarness, type Harness } from '../test/harness.js';
 import {
-  axeCheck,
-  blocking,
+  blockingViolations,
   chromiumAvailable,
   launchChromium,
+  openPage,
   sendRequestForm,
 } from './support.js';
 
@@ -59,22 +59,11 @@ describe.skipIf(!chromiumAvailable)('unsealing in Chromium', () => {
     await h?.close();
   });
 
-  async function open(locale: string): Promise<Page> {
-    const context = await browser.newContext({ javaScriptEnabled: false, locale });
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('request', (r) => {
-      if (!r.url().startsWith(origin) && !r.url().startsWith('data:'))
-        foreignRequests.push(r.url());
-    });
-    return page;
-  }
+  const open = (locale: string): Promise<Page> =>
+    openPage(browser, { locale, origin: () => origin, foreign: foreignRequests });
 
   async function audit(page: Page, label: string): Promise<void> {
-    const v = blocking(await axeCheck(browser, page));
-    expect(
-      v.map((x) => `${label}: ${x.id} (${x.impact}) ${x.help} at ${x.nodes.join(', ')}`),
-    ).toEqual([]);
+    expect(await blockingViolations(browser, page, label)).toEqual([]);
   }
 
   /** The unseal page as it must look in `lang`: only the form, in that language. */
