@@ -15,6 +15,7 @@ import {
   openPage,
   sendRequestForm,
 } from './support.js';
+import { ANA } from '../src/modules/vault/vault.test-helpers.js';
 
 /**
  * A sealed Haven in a real Chromium with JavaScript off: every staff URL shows only the unseal
@@ -28,7 +29,6 @@ import {
  */
 const sqlite = engines.find((e) => e.name === 'sqlite')!;
 const i18n = sharedI18n();
-const ANA = { name: 'ana', passphrase: 'river stone lantern 4812' };
 
 describe.skipIf(!chromiumAvailable)('unsealing in Chromium', () => {
   let h: Harness;

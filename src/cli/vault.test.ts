@@ -20,6 +20,7 @@ import {
   runUnseal,
   vaultCommands,
 } from './vault.js';
+import { ANA, BO, SEALED } from '../modules/vault/vault.test-helpers.js';
 
 /**
  * The sealed-mode commands as an operator runs them: seal-init on an instance with data, unseal
@@ -27,10 +28,7 @@ import {
  * exit code the operator sees, on both engines.
  */
 
-const ANA = { name: 'ana', passphrase: 'river stone lantern 4812' };
-const BO = { name: 'bo', passphrase: 'quiet orchard copper 7731' };
 const CY = { name: 'cy', passphrase: 'harbour violet engine 2291' };
-const SEALED = { HAVEN_SEALED: 'true' };
 const MARKER = 'MARKER-cli-5e1d-detained-at-border';
 
 /** An Io that keeps what a command prints. */

@@ -10,30 +10,22 @@ import {
   tokenIn,
   validRequest,
 } from '../intake/intake.test-helpers.js';
-import { SealedError, TEST_PASSPHRASE_LIMITS } from '../../platform/crypto/vault.js';
+import { SealedError } from '../../platform/crypto/vault.js';
 import { engines } from '../../../test/engines.js';
-import { createHarness, restartHarness, type Harness } from '../../../test/harness.js';
-import { form, hiddenField, signInAs } from '../../../test/staff-session.js';
-import { finishRotation, sealInit, startRotation, unseal } from './vault.service.js';
-import { UnsealThrottle } from './throttle.js';
+import type { Harness } from '../../../test/harness.js';
+import { signInAs } from '../../../test/staff-session.js';
+import { finishRotation, startRotation, unseal } from './vault.service.js';
+import { ANA, noSleep, sealedHarness as sealedWith, unsealByForm } from './vault.test-helpers.js';
 
 // A requester who writes again while a sealed instance is sealed (ADR 10): the case key cannot
 // be unwrapped, so the message is sealed to the content public key, kept, and moved under the
 // case key at the next unseal. Nothing is lost and nothing waits in plaintext.
 
-const ANA = { name: 'ana', passphrase: 'river stone lantern 4812' };
-const SEALED = { HAVEN_SEALED: 'true' };
 const FIRST = 'MARKER-first-request-b71e';
 const WHILE_SEALED = 'MARKER-written-while-sealed-4c0a';
 const KEPT = 'MARKER-kept-through-sign-in-93d2';
 
-const noSleep = () => new UnsealThrottle({ baseMs: 1000, maxMs: 60_000 }, async () => undefined);
-
-async function sealedHarness(engine: (typeof engines)[number]): Promise<Harness> {
-  const h = await createHarness(engine);
-  await sealInit(h.deps, [ANA], TEST_PASSPHRASE_LIMITS);
-  return restartHarness(h, SEALED);
-}
+const sealedHarness = (engine: (typeof engines)[number]) => sealedWith(engine, [ANA]);
 
 async function messageRows(h: Harness, caseId: number) {
   return h.deps.db
@@ -98,12 +90,7 @@ for (const engine of engines) {
       expect(c.awaiting_reply).toBe(1);
 
       // The unseal moves both under the case key, and says so in the audit log.
-      const unsealPage = await h.app.inject({ url: '/staff/unseal' });
-      const res = await h.app.inject({
-        method: 'POST',
-        url: '/staff/unseal',
-        ...form({ _form: hiddenField(unsealPage.body, '_form'), holder: ANA.name, passphrase: ANA.passphrase }),
-      });
+      const res = await unsealByForm(h, ANA);
       expect(res.statusCode).toBe(303);
       expect((await messageRows(h, caseId)).every((m) => m.sealed_to_key === null)).toBe(true);
       const moved = await h.deps.db

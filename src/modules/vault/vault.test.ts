@@ -28,10 +28,8 @@ import {
   unseal,
   VaultInputError,
 } from './vault.service.js';
+import { ANA, BO, noSleep, SEALED, sealedHarness, unsealByForm } from './vault.test-helpers.js';
 
-const ANA = { name: 'ana', passphrase: 'river stone lantern 4812' };
-const BO = { name: 'bo', passphrase: 'quiet orchard copper 7731' };
-const SEALED = { HAVEN_SEALED: 'true' };
 const MARKER = 'MARKER-7f3c-seized-laptop-ZX81';
 
 const PLAIN_REQUEST = {
@@ -43,14 +41,6 @@ const PLAIN_REQUEST = {
   beneficiary: null,
 } as const;
 
-const noSleep = () => new UnsealThrottle({ baseMs: 1000, maxMs: 60_000 }, async () => undefined);
-
-/** A default instance switched to sealed mode with two holders, then restarted (so sealed). */
-async function sealedHarness(engine: (typeof engines)[number]): Promise<Harness> {
-  const h = await createHarness(engine);
-  await sealInit(h.deps, [ANA, BO], TEST_PASSPHRASE_LIMITS);
-  return restartHarness(h, SEALED);
-}
 
 async function sendRequest(
   h: Harness,
@@ -70,18 +60,6 @@ async function latestCaseId(h: Harness): Promise<number> {
   return r.id;
 }
 
-async function unsealByForm(h: Harness, who: { name: string; passphrase: string }) {
-  const page = await h.app.inject({ url: '/staff/unseal' });
-  return h.app.inject({
-    method: 'POST',
-    url: '/staff/unseal',
-    ...form({
-      _form: hiddenField(page.body, '_form'),
-      holder: who.name,
-      passphrase: who.passphrase,
-    }),
-  });
-}
 
 async function auditActions(h: Harness, prefix: string) {
   const rows = await h.deps.db

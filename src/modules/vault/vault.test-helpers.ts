@@ -1,0 +1,38 @@
+import type { Engine } from '../../../test/engines.js';
+import { createHarness, restartHarness, type Harness } from '../../../test/harness.js';
+import { form, hiddenField } from '../../../test/staff-session.js';
+import { TEST_PASSPHRASE_LIMITS } from '../../platform/crypto/vault.js';
+import { UnsealThrottle } from './throttle.js';
+import { sealInit } from './vault.service.js';
+
+// What the sealed-mode tests share: two holders, the setting that starts an instance sealed,
+// a throttle that does not sleep, a sealed instance, and an unseal through the staff form.
+
+export const ANA = { name: 'ana', passphrase: 'river stone lantern 4812' };
+export const BO = { name: 'bo', passphrase: 'quiet orchard copper 7731' };
+export const SEALED = { HAVEN_SEALED: 'true' };
+
+/** The unseal throttle's schedule, without the waiting. */
+export const noSleep = () =>
+  new UnsealThrottle({ baseMs: 1000, maxMs: 60_000 }, async () => undefined);
+
+/** A default instance switched to sealed mode with `holders`, then restarted (so sealed). */
+export async function sealedHarness(engine: Engine, holders = [ANA, BO]): Promise<Harness> {
+  const h = await createHarness(engine);
+  await sealInit(h.deps, holders, TEST_PASSPHRASE_LIMITS);
+  return restartHarness(h, SEALED);
+}
+
+/** Unseals through /staff/unseal, as a holder in a browser would. */
+export async function unsealByForm(h: Harness, who: { name: string; passphrase: string }) {
+  const page = await h.app.inject({ url: '/staff/unseal' });
+  return h.app.inject({
+    method: 'POST',
+    url: '/staff/unseal',
+    ...form({
+      _form: hiddenField(page.body, '_form'),
+      holder: who.name,
+      passphrase: who.passphrase,
+    }),
+  });
+}
