@@ -6,7 +6,7 @@ import { engines } from '../../../test/engines.js';
 import { createHarness, type Harness } from '../../../test/harness.js';
 import { normalizeReceipt } from '../../platform/crypto/receipt.js';
 import { randomBytes } from '../../platform/crypto/vault.js';
-import { postForm, receiptIn, signInWithReceipt, validRequest } from './intake.test-helpers.js';
+import { writeMarkedRequest } from './intake.test-helpers.js';
 
 // The PostgreSQL side of intake.at-rest.test.ts: what a requester writes must never reach
 // PostgreSQL's own files in plaintext — the database's table and index files, nor the
@@ -47,20 +47,10 @@ describe.skipIf(!postgres.available)('what a requester writes, at rest in Postgr
 
   beforeAll(async () => {
     h = await createHarness(postgres);
-    const res = await postForm(
-      h,
-      '/request',
-      await validRequest(h, {
-        description: `Help: ${MARKERS.description}`,
-        contact_method: 'email',
-        contact: MARKERS.contact,
-      }),
-    );
-    expect(res.statusCode).toBe(201);
-    receipt = receiptIn(res.body);
-    const { cookie, csrf } = await signInWithReceipt(h, receipt);
-    const sent = await postForm(h, '/followup/conversation', { _csrf: csrf, body: MARKERS.message }, { cookie });
-    expect(sent.statusCode).toBe(303);
+    const written = await writeMarkedRequest(h, MARKERS);
+    expect(written.created).toBe(201);
+    receipt = written.receipt;
+    expect(written.sent).toBe(303);
 
     await sql`checkpoint`.execute(h.deps.db);
     const dataDir = (await sql<{ d: string }>`select current_setting('data_directory') as d`.execute(h.deps.db)).rows[0]!.d;

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../test/engines.js';
 import { createHarness, type Harness } from '../../../test/harness.js';
-import { postForm, receiptIn, signInWithReceipt, validRequest } from './intake.test-helpers.js';
+import { signInWithReceipt, writeMarkedRequest } from './intake.test-helpers.js';
 
 // What a requester writes must never sit in the database file in plaintext: not the request,
 // not the contact, not a follow-up message, not the receipt. This reads the raw SQLite file
@@ -38,25 +38,10 @@ describe('what a requester writes, at rest on SQLite', () => {
   let receipt: string;
   beforeAll(async () => {
     h = await createHarness(engines[0]!);
-    const res = await postForm(
-      h,
-      '/request',
-      await validRequest(h, {
-        description: `Help: ${MARKERS.description}`,
-        contact_method: 'email',
-        contact: MARKERS.contact,
-      }),
-    );
-    expect(res.statusCode).toBe(201);
-    receipt = receiptIn(res.body);
-    const { cookie, csrf } = await signInWithReceipt(h, receipt);
-    const sent = await postForm(
-      h,
-      '/followup/conversation',
-      { _csrf: csrf, body: MARKERS.message },
-      { cookie },
-    );
-    expect(sent.statusCode).toBe(303);
+    const written = await writeMarkedRequest(h, MARKERS);
+    expect(written.created).toBe(201);
+    receipt = written.receipt;
+    expect(written.sent).toBe(303);
   });
   afterAll(async () => {
     await h?.close();

@@ -94,6 +94,31 @@ export async function signInWithReceipt(
 }
 
 /**
+ * A person's whole trail through the public pages, each part carrying a marker: a request
+ * with a description and an email contact, then a follow-up message. Returns the two answers'
+ * statuses and the receipt; the at-rest tests then look for the markers where they must not be.
+ */
+export async function writeMarkedRequest(
+  h: Harness,
+  markers: { description: string; contact: string; message: string },
+): Promise<{ created: number; sent: number; receipt: string }> {
+  const res = await postForm(
+    h,
+    '/request',
+    await validRequest(h, {
+      description: `Help: ${markers.description}`,
+      contact_method: 'email',
+      contact: markers.contact,
+    }),
+  );
+  if (res.statusCode !== 201) return { created: res.statusCode, sent: 0, receipt: '' };
+  const receipt = receiptIn(res.body);
+  const { cookie, csrf } = await signInWithReceipt(h, receipt);
+  const sent = await postForm(h, '/followup/conversation', { _csrf: csrf, body: markers.message }, { cookie });
+  return { created: res.statusCode, sent: sent.statusCode, receipt };
+}
+
+/**
  * Writes a handler's reply or internal note straight into a case, sealed the way the cases
  * module seals messages, so these tests need no staff account.
  */
