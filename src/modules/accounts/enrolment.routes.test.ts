@@ -108,12 +108,9 @@ for (const engine of engines) {
         password: PASSWORD,
         password_confirm: PASSWORD,
       });
-      const row = await h.deps.db
-        .selectFrom('users')
-        .select('locale')
-        .where('email', '=', 'lucia.handler@example.org')
-        .executeTakeFirstOrThrow();
-      expect(row.locale).toBe('es');
+      const localeOf = async (email: string) =>
+        (await h.deps.db.selectFrom('users').select('locale').where('email', '=', email).executeTakeFirstOrThrow()).locale;
+      expect(await localeOf('lucia.handler@example.org')).toBe('es');
       // Signed in, the workspace speaks Spanish whatever the browser asks for.
       const account = await h.app.inject({
         method: 'GET',
@@ -131,12 +128,7 @@ for (const engine of engines) {
         password: PASSWORD,
         password_confirm: PASSWORD,
       });
-      const amal = await h.deps.db
-        .selectFrom('users')
-        .select('locale')
-        .where('email', '=', 'amal.handler@example.org')
-        .executeTakeFirstOrThrow();
-      expect(amal.locale).toBe('en');
+      expect(await localeOf('amal.handler@example.org')).toBe('en');
     });
 
     it('refuses a wrong code at enrolment and keeps the account pending', async () => {
