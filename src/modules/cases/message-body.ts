@@ -1,5 +1,6 @@
 import type { Deps } from '../../contracts/deps.js';
 import type { CaseKey, Vault } from '../../platform/crypto/vault.js';
+import { inTransaction } from '../../platform/storage/db.js';
 import * as repo from './case.repo.js';
 
 // A message body is sealed under its case's data key, except one a requester wrote while the
@@ -56,7 +57,6 @@ export async function moveSealedMessages(deps: Pick<Deps, 'db' | 'vault'>, batch
       for (const c of changes) if (await repo.moveUnderCaseKey(db, c.id, c.keyId, c.body)) moved += 1;
     };
     // Inside a caller's transaction (leaving sealed mode), batches join it; otherwise each is its own.
-    if (deps.db.isTransaction) await apply(deps.db);
-    else await deps.db.transaction().execute(apply);
+    await inTransaction(deps.db, apply);
   }
 }

@@ -1,6 +1,7 @@
 import { ACTIVE_STATUSES } from '../../contracts/case.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import type { ShredEntry } from '../../platform/backup/shreds.js';
+import { inTransaction } from '../../platform/storage/db.js';
 import type { Db } from './case.repo.js';
 import * as purgeRepo from './purge.repo.js';
 
@@ -52,7 +53,6 @@ export async function reapplyShreds(db: Db, entries: readonly ShredEntry[], now:
       }
     }
   };
-  if (db.isTransaction) await run(db);
-  else await db.transaction().execute(run);
+  await inTransaction(db, run);
   return report;
 }

@@ -15,6 +15,7 @@ import {
   DEFAULT_KEY_ID,
 } from '../../platform/crypto/vault.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
+import { inTransaction } from '../../platform/storage/db.js';
 import { moveSealedMessages } from '../cases/index.js';
 import * as repo from './vault.repo.js';
 import type { UnsealThrottle } from './throttle.js';
@@ -110,8 +111,7 @@ export async function rewrapCaseKeys(
         for (const c of changes) if (await repo.swapCaseKey(db, c.id, c.before, c.after)) done += 1;
       };
       // Inside seal-init's one transaction, batches join it; otherwise each is its own.
-      if (deps.db.isTransaction) await apply(deps.db);
-      else await deps.db.transaction().execute(apply);
+      await inTransaction(deps.db, apply);
     }
     opts.onBatch?.(done);
   }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
@@ -55,4 +55,15 @@ export function openStorage(opts: { databaseUrl: string | undefined; dataDir: st
 export function isUniqueViolation(e: unknown): boolean {
   const err = e as { code?: string };
   return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/**
+ * Runs `fn` inside `db`'s transaction when `db` already is one (a caller wants several steps
+ * to commit together), else inside a new transaction of its own. Kysely cannot nest them.
+ */
+export async function inTransaction<T>(
+  db: Kysely<Database> | Transaction<Database>,
+  fn: (trx: Kysely<Database> | Transaction<Database>) => Promise<T>,
+): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
 }
