@@ -20,7 +20,7 @@ import {
   runUnseal,
   vaultCommands,
 } from './vault.js';
-import { ANA, BO, SEALED } from '../modules/vault/vault.test-helpers.js';
+import { ANA, BO, plainRequest, SEALED } from '../modules/vault/vault.test-helpers.js';
 
 /**
  * The sealed-mode commands as an operator runs them: seal-init on an instance with data, unseal
@@ -95,17 +95,6 @@ async function vaultRows(h: Harness) {
   };
 }
 
-function request(description: string) {
-  return {
-    description,
-    urgency: 'reactive' as const,
-    country: null,
-    language: 'en',
-    contactMethod: 'none' as const,
-    contact: null,
-    beneficiary: null,
-  };
-}
 
 describe('the sealed-mode command line', () => {
   it('keeps its documented names and options, and takes no passphrase as an argument', () => {
@@ -219,7 +208,7 @@ for (const engine of engines) {
 
     it('seal-init converts an instance with a case, prints the counts, and refuses a second time', async () => {
       h = await createHarness(engine);
-      const { caseId } = await submitRequest(h.deps, request(`Laptop seized ${MARKER}`));
+      const { caseId } = await submitRequest(h.deps, plainRequest(`Laptop seized ${MARKER}`));
       await createActiveUser(h.deps, {
         email: 'early@example.org',
         role: 'handler',
@@ -382,15 +371,15 @@ for (const engine of engines) {
 
     it('seal-off: a wrong passphrase changes nothing; the right one returns every case and second factor to the key file, and seal-init works again', async () => {
       h = await createHarness(engine);
-      const before = await submitRequest(h.deps, request(`Written before sealing ${MARKER}`));
-      const shredded = await submitRequest(h.deps, request('MARKER-shredded-9a0c'));
+      const before = await submitRequest(h.deps, plainRequest(`Written before sealing ${MARKER}`));
+      const shredded = await submitRequest(h.deps, plainRequest('MARKER-shredded-9a0c'));
       const staff = await signInAs(h, 'handler');
       expect(await runSealInit(cliConfig(h), { holder: ['ana', 'bo'] }, [ANA.passphrase, BO.passphrase], capture(), TEST_PASSPHRASE_LIMITS)).toBe(0);
       const firstKey = (await h.deps.db.selectFrom('vault_keys').select('id').executeTakeFirstOrThrow()).id;
 
       // While sealed: a new case, a follow-up on the old one, and a case shredded.
       h = await restartHarness(h, SEALED);
-      const during = await submitRequest(h.deps, request('MARKER-written-while-sealed-case-51f2'));
+      const during = await submitRequest(h.deps, plainRequest('MARKER-written-while-sealed-case-51f2'));
       await addRequesterMessage(h.deps, before.caseId, 'MARKER-follow-up-while-sealed-07be');
       expect(await purgeCasePersonalData(h.deps, shredded.caseId, { kind: 'requester' })).toBe('purged');
       expect(

@@ -1,6 +1,7 @@
 import type { Engine } from '../../../test/engines.js';
 import { createHarness, restartHarness, type Harness } from '../../../test/harness.js';
 import { form, hiddenField } from '../../../test/staff-session.js';
+import type { NewRequestInput } from '../cases/index.js';
 import { TEST_PASSPHRASE_LIMITS } from '../../platform/crypto/vault.js';
 import { UnsealThrottle } from './throttle.js';
 import { sealInit } from './vault.service.js';
@@ -11,6 +12,19 @@ import { sealInit } from './vault.service.js';
 export const ANA = { name: 'ana', passphrase: 'river stone lantern 4812' };
 export const BO = { name: 'bo', passphrase: 'quiet orchard copper 7731' };
 export const SEALED = { HAVEN_SEALED: 'true' };
+
+/** A request as submitRequest takes it: reactive, no country, English, no contact. */
+export function plainRequest(description: string): NewRequestInput {
+  return {
+    description,
+    urgency: 'reactive',
+    country: null,
+    language: 'en',
+    contactMethod: 'none',
+    contact: null,
+    beneficiary: null,
+  };
+}
 
 /** The unseal throttle's schedule, without the waiting. */
 export const noSleep = () =>

@@ -28,18 +28,10 @@ import {
   unseal,
   VaultInputError,
 } from './vault.service.js';
-import { ANA, BO, noSleep, SEALED, sealedHarness, unsealByForm } from './vault.test-helpers.js';
+import { ANA, BO, noSleep, plainRequest, SEALED, sealedHarness, unsealByForm } from './vault.test-helpers.js';
 
 const MARKER = 'MARKER-7f3c-seized-laptop-ZX81';
 
-const PLAIN_REQUEST = {
-  urgency: 'reactive',
-  country: null,
-  language: 'en',
-  contactMethod: 'none',
-  contact: null,
-  beneficiary: null,
-} as const;
 
 
 async function sendRequest(
@@ -97,15 +89,7 @@ for (const engine of engines) {
 
     it('default mode: still reads v1 wraps; seal-init moves them and second factors to the sealed key', async () => {
       h = await createHarness(engine);
-      const { caseId } = await submitRequest(h.deps, {
-        description: 'written before sealed mode',
-        urgency: 'reactive',
-        country: null,
-        language: 'en',
-        contactMethod: 'none',
-        contact: null,
-        beneficiary: null,
-      });
+      const { caseId } = await submitRequest(h.deps, plainRequest('written before sealed mode'));
       // Turn the case's wrap into the format stored before ADR 10 (symmetric, v1).
       const row = await h.deps.db
         .selectFrom('cases')
@@ -268,14 +252,14 @@ for (const engine of engines) {
 
     it('leaving sealed mode is all or nothing: a failure half-way changes no row; then every key, message and holder goes', async () => {
       h = await sealedHarness(engine);
-      const a = await submitRequest(h.deps, { ...PLAIN_REQUEST, description: `Leaving sealed mode ${MARKER}` });
-      const b = await submitRequest(h.deps, { ...PLAIN_REQUEST, description: 'the case whose wrap gets damaged' });
+      const a = await submitRequest(h.deps, plainRequest(`Leaving sealed mode ${MARKER}`));
+      const b = await submitRequest(h.deps, plainRequest('the case whose wrap gets damaged'));
       await expect(leaveSealedMode(h.deps, { by: 'ana' })).rejects.toThrow(SealedError);
       expect((await unseal(h.deps, noSleep(), { holder: 'ana', passphrase: ANA.passphrase })).ok).toBe(true);
       // A rotation interrupted half-way: two live keys, a case under each.
       const first = h.deps.vault.activeKeyId;
       const { keyId: second } = await startRotation(h.deps, 'ana');
-      const c = await submitRequest(h.deps, { ...PLAIN_REQUEST, description: 'written under the second key' });
+      const c = await submitRequest(h.deps, plainRequest('written under the second key'));
       // A follow-up sealed to the content key after the unseal moved the others (see sealed-followup.test.ts).
       const id = messageId(h.clock.now());
       const late = h.deps.vault.sealToKey(`case:${a.caseId}:message:${id}`, 'MARKER-late-follow-up-2d9e');
@@ -356,7 +340,7 @@ for (const engine of engines) {
       h = await sealedHarness(engine);
       const before: number[] = [];
       for (let i = 0; i < 5; i++)
-        before.push((await submitRequest(h.deps, req(`before ${i}`))).caseId);
+        before.push((await submitRequest(h.deps, plainRequest(`before ${i}`))).caseId);
       // A shredded case (retention empties key_wrapped) must stay shredded through rotation.
       await h.deps.db
         .updateTable('cases')
@@ -367,11 +351,11 @@ for (const engine of engines) {
       const oldKey = h.deps.vault.activeKeyId;
       const { keyId } = await startRotation(h.deps, 'test');
       expect(h.deps.vault.activeKeyId).toBe(keyId);
-      const during = (await submitRequest(h.deps, req('during'))).caseId;
+      const during = (await submitRequest(h.deps, plainRequest('during'))).caseId;
       const finishing = finishRotation(h.deps, { batchSize: 2 });
-      const alsoDuring = (await submitRequest(h.deps, req('while re-wrapping'))).caseId;
+      const alsoDuring = (await submitRequest(h.deps, plainRequest('while re-wrapping'))).caseId;
       await finishing;
-      const after = (await submitRequest(h.deps, req('after'))).caseId;
+      const after = (await submitRequest(h.deps, plainRequest('after'))).caseId;
 
       const keys = await h.deps.db.selectFrom('vault_keys').selectAll().orderBy('id').execute();
       // [id, still live]: the old key is retired, the new one is the only live key.
@@ -563,16 +547,4 @@ for (const engine of engines) {
       });
     }
   });
-}
-
-function req(description: string) {
-  return {
-    description,
-    urgency: 'reactive' as const,
-    country: null,
-    language: 'en',
-    contactMethod: 'none' as const,
-    contact: null,
-    beneficiary: null,
-  };
 }
