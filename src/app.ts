@@ -10,6 +10,7 @@ import * as intake from './modules/intake/index.js';
 import * as vault from './modules/vault/index.js';
 import * as retention from './modules/retention/index.js';
 import { registerStylesheet } from './platform/http/assets.js';
+import { capConnections, serverLimits } from './platform/http/server-limits.js';
 import { apiSurface, publicSurface, staffSurface } from './platform/http/surfaces.js';
 import { loggerOptions } from './platform/log/index.js';
 import { projectRoot } from './platform/paths.js';
@@ -28,7 +29,10 @@ export async function createApp(deps: Deps, opts: { logStream?: DestinationStrea
     bodyLimit: deps.config.bodyLimitBytes,
     // Request ids are random per process and carry nothing about the client.
     requestIdHeader: false,
+    // Timeouts for slow clients, and what Node's parser refuses answered without logging it.
+    ...serverLimits(deps.config),
   });
+  capConnections(app, deps.config);
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, { bodyLimit: deps.config.bodyLimitBytes });
 

@@ -27,6 +27,26 @@ describe('loadConfig', () => {
     }
   });
 
+  it('limits slow clients by default, and refuses timeouts Node cannot honour', () => {
+    const c = loadConfig({});
+    expect([c.requestTimeoutSeconds, c.headersTimeoutSeconds, c.idleTimeoutSeconds, c.keepAliveTimeoutSeconds]).toEqual([120, 30, 60, 5]);
+    expect(c.maxConnections).toBe(512);
+    const set = loadConfig({ REQUEST_TIMEOUT_SECONDS: '300', HEADERS_TIMEOUT_SECONDS: '20', MAX_CONNECTIONS: '2000' });
+    expect([set.requestTimeoutSeconds, set.headersTimeoutSeconds, set.maxConnections]).toEqual([300, 20, 2000]);
+    for (const [key, value] of [
+      ['REQUEST_TIMEOUT_SECONDS', '0'],
+      ['HEADERS_TIMEOUT_SECONDS', '1.5'],
+      ['IDLE_TIMEOUT_SECONDS', 'forever'],
+      ['KEEP_ALIVE_TIMEOUT_SECONDS', '0'],
+      ['MAX_CONNECTIONS', '0'],
+    ] as const) {
+      expect(() => loadConfig({ [key]: value }), key).toThrow(new RegExp(`${key}: .*\\(a whole number`));
+    }
+    expect(() => loadConfig({ REQUEST_TIMEOUT_SECONDS: '10', HEADERS_TIMEOUT_SECONDS: '30' })).toThrow(
+      /HEADERS_TIMEOUT_SECONDS: must not be longer than REQUEST_TIMEOUT_SECONDS \(10\)/,
+    );
+  });
+
   it('treats https public URLs as needing secure cookies', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://help.example.org/' }).secureCookies).toBe(true);
     expect(loadConfig({ PUBLIC_URL: 'https://help.example.org/' }).publicUrl).toBe('https://help.example.org');

@@ -31,6 +31,19 @@ const schema = z.object({
   // this many seconds after the form was shown, are saved as suspected spam, never refused.
   INTAKE_BUDGET_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(60),
   INTAKE_MIN_FILL_SECONDS: z.coerce.number().int().min(0).max(600).default(3),
+  // Slow clients and connection limits (docs/operations.md, "Timeouts and connection limits").
+  // A request, body included, must arrive within 120 s: a ~200 KB form over a bad Tor circuit
+  // (or a censored bridge) at 2 KB/s takes about 100 s, while a client trickling a byte every
+  // few seconds loses its connection after two minutes instead of holding it for ever.
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+  // Headers are a few hundred bytes: 30 s covers a Tor circuit's worst latency many times over.
+  HEADERS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+  // Nothing arriving or leaving for this long (a stalled upload, an answer nobody reads).
+  IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  // Node's own default; long enough for a page and its stylesheet on one connection.
+  KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(5),
+  // Well below the common 1,024 open-file limit, which the database and keys also need.
+  MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(512),
 });
 
 const hints: Record<string, string> = {
@@ -41,6 +54,11 @@ const hints: Record<string, string> = {
   HAVEN_SEALED: 'true after `haven seal-init` (see docs/operations.md, "Sealed mode"), otherwise false or unset',
   INTAKE_BUDGET_PER_HOUR: 'a whole number of requests per hour, e.g. INTAKE_BUDGET_PER_HOUR=60',
   INTAKE_MIN_FILL_SECONDS: 'a whole number of seconds from 0 (off) to 600, e.g. INTAKE_MIN_FILL_SECONDS=3',
+  REQUEST_TIMEOUT_SECONDS: 'a whole number of seconds from 1 to 3600 for a whole request, body included, e.g. REQUEST_TIMEOUT_SECONDS=120',
+  HEADERS_TIMEOUT_SECONDS: 'a whole number of seconds from 1 to 600, no more than REQUEST_TIMEOUT_SECONDS, e.g. HEADERS_TIMEOUT_SECONDS=30',
+  IDLE_TIMEOUT_SECONDS: 'a whole number of seconds from 1 to 3600 a connection may stay silent mid-request, e.g. IDLE_TIMEOUT_SECONDS=60',
+  KEEP_ALIVE_TIMEOUT_SECONDS: 'a whole number of seconds from 1 to 600, longer than any reverse proxy keeps an idle connection to Haven, e.g. KEEP_ALIVE_TIMEOUT_SECONDS=5',
+  MAX_CONNECTIONS: 'a whole number of connections from 1 to 1000000, well below the open-file limit (ulimit -n), e.g. MAX_CONNECTIONS=512',
 };
 
 export interface Config {
@@ -63,6 +81,16 @@ export interface Config {
   intakeBudgetPerHour: number;
   /** A request form sent sooner than this after it was shown is suspected spam (0: off). */
   intakeMinFillSeconds: number;
+  /** The longest a whole request (headers and body) may take to arrive. */
+  requestTimeoutSeconds: number;
+  /** The longest the request line and headers may take to arrive. */
+  headersTimeoutSeconds: number;
+  /** A connection on which nothing moves this long mid-request or mid-answer is closed. */
+  idleTimeoutSeconds: number;
+  /** How long an idle connection is kept open for a next request. */
+  keepAliveTimeoutSeconds: number;
+  /** Connections open at once; beyond it new ones are closed at once, open ones finish. */
+  maxConnections: number;
 }
 
 export class ConfigError extends Error {
@@ -78,15 +106,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     Object.keys(schema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
   );
   const parsed = schema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
+  const problems = parsed.success
+    ? relatedProblems(parsed.data)
+    : parsed.error.issues.map((issue) => {
         const key = String(issue.path[0] ?? '');
         const hint = hints[key] ? ` (${hints[key]})` : '';
         return `${key}: ${issue.message}${hint}`;
-      }),
-    );
-  }
+      });
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const c = parsed.data;
   const dataDir = isAbsolute(c.DATA_DIR) ? c.DATA_DIR : resolve(process.cwd(), c.DATA_DIR);
   const shownHost = c.HOST === '0.0.0.0' || c.HOST === '::' ? 'localhost' : c.HOST;
@@ -108,5 +135,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: c.TRUST_PROXY === 'true',
     intakeBudgetPerHour: c.INTAKE_BUDGET_PER_HOUR,
     intakeMinFillSeconds: c.INTAKE_MIN_FILL_SECONDS,
+    requestTimeoutSeconds: c.REQUEST_TIMEOUT_SECONDS,
+    headersTimeoutSeconds: c.HEADERS_TIMEOUT_SECONDS,
+    idleTimeoutSeconds: c.IDLE_TIMEOUT_SECONDS,
+    keepAliveTimeoutSeconds: c.KEEP_ALIVE_TIMEOUT_SECONDS,
+    maxConnections: c.MAX_CONNECTIONS,
   };
+}
+
+/** Problems between settings that are each valid alone. */
+function relatedProblems(c: z.infer<typeof schema>): string[] {
+  const problems: string[] = [];
+  // Node refuses a headers timeout longer than the whole request's.
+  if (c.HEADERS_TIMEOUT_SECONDS > c.REQUEST_TIMEOUT_SECONDS) {
+    problems.push(
+      `HEADERS_TIMEOUT_SECONDS: must not be longer than REQUEST_TIMEOUT_SECONDS (${c.REQUEST_TIMEOUT_SECONDS}) (${hints.HEADERS_TIMEOUT_SECONDS})`,
+    );
+  }
+  return problems;
 }
