@@ -40,7 +40,7 @@ export function codeFor(err: FastifyError): ErrorCode {
  */
 export function publicSurface(app: FastifyInstance, deps: Deps, errorPage: ErrorPage): void {
   app.addHook('onRequest', async (req, reply) => {
-    setSecurityHeaders(reply, PUBLIC_CSP);
+    setSecurityHeaders(reply, PUBLIC_CSP, deps.config.secureCookies);
     req.locale = deps.i18n.negotiate(req.headers['accept-language'], PUBLIC_LOCALES, langChoice(req));
     req.dir = dirOf(req.locale);
     req.t = deps.i18n.translator(req.locale);
@@ -61,7 +61,7 @@ export function publicSurface(app: FastifyInstance, deps: Deps, errorPage: Error
  */
 export function staffSurface(app: FastifyInstance, deps: Deps, errorPage: ErrorPage): void {
   app.addHook('onRequest', async (req, reply) => {
-    setSecurityHeaders(reply, STAFF_CSP);
+    setSecurityHeaders(reply, STAFF_CSP, deps.config.secureCookies);
     req.staff = await loadSession(deps, req.cookies[STAFF_COOKIE]);
     req.principal = req.staff?.stage === 'full' ? req.staff.principal : null;
     const preferred = req.staff?.principal.locale;
@@ -109,7 +109,7 @@ export function apiSurface(app: FastifyInstance, deps: Deps): void {
   // something that then fails the schema with a misleading 422.
   app.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
   app.addHook('onRequest', async (req, reply) => {
-    setSecurityHeaders(reply, API_CSP);
+    setSecurityHeaders(reply, API_CSP, deps.config.secureCookies);
     req.locale = 'en';
     req.dir = 'ltr';
     req.t = deps.i18n.translator('en');
