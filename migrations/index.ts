@@ -7,6 +7,7 @@ import * as retention from './2026-11-22-005-retention.js';
 import * as intakeAbuse from './2026-11-22-006-intake-abuse.js';
 import * as retentionByType from './2026-12-01-001-retention-by-type.js';
 import * as messagesSealedToKey from './2026-12-01-002-messages-sealed-to-key.js';
+import * as attemptsAndSpentTokens from './2026-12-01-003-attempts-and-spent-tokens.js';
 
 /** Every migration, in order. Names are ISO-dated; never rename or edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22-006-intake-abuse': intakeAbuse,
   '2026-12-01-001-retention-by-type': retentionByType,
   '2026-12-01-002-messages-sealed-to-key': messagesSealedToKey,
+  '2026-12-01-003-attempts-and-spent-tokens': attemptsAndSpentTokens,
 };

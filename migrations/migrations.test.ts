@@ -36,7 +36,7 @@ for (const engine of engines) {
           // A user written after each step must still be there after every later one.
           await storage.db
             .insertInto('users')
-            .values({ id: `u${i}`, email: `u${i}@example.org`, display_name: `U${i}`, role: 'handler', status: 'active', password_hash: null, totp_secret_enc: null, totp_last_step: null, failed_logins: 0, locked_until: null, locale: 'en', created_at: now, updated_at: now })
+            .values({ id: `u${i}`, email: `u${i}@example.org`, display_name: `U${i}`, role: 'handler', status: 'active', password_hash: null, totp_secret_enc: null, totp_last_step: null, locale: 'en', created_at: now, updated_at: now })
             .execute();
         }
         const users = await storage.db.selectFrom('users').select('id').orderBy('id').execute();
@@ -153,7 +153,7 @@ for (const engine of engines) {
         const now = Date.now();
         await storage.db
           .insertInto('users')
-          .values({ id: 'u1', email: 'a@example.org', display_name: 'A', role: 'handler', status: 'active', password_hash: null, totp_secret_enc: null, totp_last_step: null, failed_logins: 0, locked_until: null, locale: 'en', created_at: now, updated_at: now })
+          .values({ id: 'u1', email: 'a@example.org', display_name: 'A', role: 'handler', status: 'active', password_hash: null, totp_secret_enc: null, totp_last_step: null, locale: 'en', created_at: now, updated_at: now })
           .execute();
         const c = await storage.db
           .insertInto('cases')

@@ -27,8 +27,6 @@ export async function insertStaffRow(
       password_hash: null,
       totp_secret_enc: row.totpSecretEnc ?? null,
       totp_last_step: null,
-      failed_logins: 0,
-      locked_until: null,
       locale: 'en',
       created_at: row.at,
       updated_at: row.at,

@@ -10,7 +10,6 @@ import {
   removeHolder,
   sealInit,
   unseal,
-  UnsealThrottle,
   VaultInputError,
   type PassphraseLimits,
 } from '../modules/vault/index.js';
@@ -124,11 +123,21 @@ async function withRuntime(
   }
 }
 
+/** An unseal attempt the throttle refused to check (see modules/vault/throttle.ts). */
+function notChecked(seconds: number): string {
+  const wait = `${seconds} second${seconds === 1 ? '' : 's'}`;
+  return `not checked: another unseal attempt is running, or a wrong passphrase was entered just before; try again in ${wait}`;
+}
+
 /** Unseals this process's own copy of the vault (for holder changes, which only write rows). */
 async function unsealHere(rt: Runtime, holder: string, passphrase: string): Promise<void> {
   if (!rt.config.sealed) throw new Error('HAVEN_SEALED is not true: holders exist only in sealed mode');
-  const res = await unseal(rt, new UnsealThrottle(), { holder, passphrase });
-  if (!res.ok) throw new Error(rt.i18n.format('en', 'vault.error.unseal_failed'));
+  const res = await unseal(rt, { holder, passphrase });
+  if (res.ok) return;
+  if (res.code === 'RATE_LIMITED') {
+    throw new Error(notChecked(Math.max(1, Math.ceil((res.retryAt - rt.now()) / 1000))));
+  }
+  throw new Error(rt.i18n.format('en', 'vault.error.unseal_failed'));
 }
 
 /** The lines, or a message naming the first prompt standard input did not answer. */
@@ -215,6 +224,10 @@ export async function runUnseal(
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ _form: token, holder: o.holder, passphrase }).toString(),
     });
+    if (res.status === 429) {
+      io.err(notChecked(Number(res.headers.get('retry-after') ?? 1)));
+      return 1;
+    }
     if (res.status !== 303) {
       const why: Record<number, string> = {
         401: 'that holder name and passphrase did not unseal Haven',

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../contracts/deps.js';
-import { clearSessionCookie, destroyAllSessions } from '../../platform/auth/session.js';
+import { clearSessionCookie } from '../../platform/auth/session.js';
 import type { ErrorPage } from '../../platform/http/surfaces.js';
 import { fieldErrors, formBody } from '../../platform/http/validation.js';
 import type { FieldErrors } from '../../platform/views/form.js';
@@ -9,7 +9,7 @@ import { staffContext } from '../../platform/views/staff-layout.js';
 import { field, flashFor } from './http.js';
 import { can } from './user.policy.js';
 import { LanguageInput, TokenInput } from './user.schema.js';
-import { countSessions, createToken, listTokens, revokeToken, setLocale } from './user.service.js';
+import { countSessions, createToken, listTokens, revokeToken, setLocale, signOutEverywhere } from './user.service.js';
 import { AccountPage } from './views/account.js';
 import { TokenCreatedPage, TokensPage } from './views/tokens.js';
 
@@ -42,6 +42,7 @@ export function registerAccountRoutes(
       role: p.role,
       locale: p.locale,
       sessions: await countSessions(deps, p.userId),
+      tokens: (await listTokens(deps, p.userId)).length,
       canTokens: can(p, 'token.manage_own'),
       canPeople: can(p, 'user.list'),
     };
@@ -64,9 +65,11 @@ export function registerAccountRoutes(
   app.post('/account/sign-out-everywhere', async (req, reply) => {
     const p = req.principal!;
     if (!can(p, 'account.manage_own')) return errorPage(req, reply, 'FORBIDDEN');
-    await destroyAllSessions(deps, p.userId);
+    const revokeTokens = field(formBody(req.body), 'revoke_tokens') === 'yes';
+    const ended = await signOutEverywhere(deps, p.userId, { revokeTokens });
     clearSessionCookie(reply, secure);
-    return reply.redirect('/staff/sign-in?done=signed_out_everywhere', 303);
+    const done = ended.tokens > 0 ? 'signed_out_everywhere_tokens' : 'signed_out_everywhere';
+    return reply.redirect(`/staff/sign-in?done=${done}`, 303);
   });
 
   app.get('/account/tokens', async (req, reply) => {

@@ -7,6 +7,7 @@ import type { FieldErrors } from '../../platform/views/form.js';
 const FLASH: Record<string, string> = {
   signed_out: 'accounts.done.signed_out',
   signed_out_everywhere: 'accounts.done.signed_out_everywhere',
+  signed_out_everywhere_tokens: 'accounts.done.signed_out_everywhere_tokens',
   enrolled: 'accounts.done.enrolled',
   language: 'accounts.done.language',
   token_revoked: 'accounts.done.token_revoked',

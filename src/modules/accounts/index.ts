@@ -7,7 +7,7 @@ import { staffErrorPage } from '../../platform/views/staff-layout.js';
 import { registerAccountRoutes } from './account.routes.js';
 import { registerEnrolmentRoutes } from './enrolment.routes.js';
 import { registerSessionRoutes } from './session.routes.js';
-import { createSignInGuard, type ThrottleOptions } from './throttle.js';
+import { createSignInGuard, type SignInGuard } from './throttle.js';
 import { registerUserRoutes } from './user.routes.js';
 import { NewUserInput, TokenInput } from './user.schema.js';
 import * as service from './user.service.js';
@@ -25,11 +25,11 @@ export async function registerStaff(
   app: FastifyInstance,
   deps: Deps,
   assets: SurfaceAssets,
-  opts: { throttle?: ThrottleOptions } = {},
+  opts: { guard?: SignInGuard } = {},
 ): Promise<void> {
   const errorPage = staffErrorPage(assets.cssUrl);
-  // One guard per app: the global slowdown counts failures across the whole process.
-  const guard = createSignInGuard(deps.now, opts.throttle);
+  // The guard's state is in the database, shared by every process; this holds its settings.
+  const guard = opts.guard ?? createSignInGuard();
   const shared = { cssUrl: assets.cssUrl, errorPage, guard };
   registerSessionRoutes(app, deps, shared);
   registerEnrolmentRoutes(app, deps, shared);
@@ -65,11 +65,11 @@ export async function createUserWithEnrollment(
     const issue = parsed.error.issues[0]!;
     throw new AccountInputError(String(issue.path[0] ?? 'email'), issue.message);
   }
-  const res = await service.addUser(deps, {
-    email: parsed.data.email,
-    role: parsed.data.role as Role,
-    displayName: parsed.data.display_name,
-  });
+  const res = await service.addUser(
+    deps,
+    { email: parsed.data.email, role: parsed.data.role as Role, displayName: parsed.data.display_name },
+    { kind: 'system', via: 'cli' },
+  );
   if (!res.ok) throw new AccountInputError('email', 'accounts.error.email_taken');
   return res.value;
 }
@@ -85,7 +85,7 @@ export async function createTokenForEmail(
     throw new AccountInputError('label', parsedLabel.error.issues[0]!.message);
   const user = await service.findActiveUserByEmail(deps, email);
   if (!user) throw new AccountInputError('email', 'accounts.error.no_active_user');
-  return service.createToken(deps, user.id, parsedLabel.data.label);
+  return service.createToken(deps, user.id, parsedLabel.data.label, { kind: 'system', via: 'cli' });
 }
 
 /**

@@ -15,7 +15,7 @@ import { staffContext } from '../../platform/views/staff-layout.js';
 import { field, flashFor, oneError } from './http.js';
 import type { SignInGuard } from './throttle.js';
 import { CodeInput, SignInInput } from './user.schema.js';
-import { checkPassword, confirmSecondFactor } from './user.service.js';
+import { checkPassword, confirmSecondFactor, signOut } from './user.service.js';
 import { SecondFactorPage, SignInPage } from './views/sign-in.js';
 
 const SIGN_IN_FORM = 'staff-sign-in';
@@ -109,7 +109,7 @@ export function registerSessionRoutes(
 
   // Open to any stage (a person may give up halfway); the CSRF check still needs a session.
   app.post('/sign-out', { config: { auth: 'public' } }, async (req, reply) => {
-    if (req.staff) await destroySession(deps, req.staff.idHash);
+    if (req.staff) await signOut(deps, req.staff.principal.userId, req.staff.idHash);
     clearSessionCookie(reply, secure);
     return reply.redirect('/staff/sign-in?done=signed_out', 303);
   });

@@ -1,14 +1,19 @@
+import type { Deps } from '../../contracts/deps.js';
+import type { AttemptPolicy } from '../../platform/throttle/attempts.js';
+import { addCount, countSince, purgeCounts } from '../../platform/throttle/counts.js';
 import { lockedUntilAfter } from './user.js';
 
 /**
- * Brute-force slowdown that never looks at client addresses (Haven does not read them).
+ * Brute-force defences of the sign-in, which never look at client addresses (Haven does not
+ * read them), and which live in the database so that every Haven process shares them:
  *
- * - GlobalThrottle: counts failed sign-in steps across the whole process in a sliding
- *   window. Beyond a free allowance every further attempt waits a little longer (capped),
- *   which slows password spraying over many accounts without locking anyone out.
- * - UnknownEmailLocks: remembers failures against addresses that have no account, so
- *   they lock exactly like real accounts and a lockout reveals nothing about who exists.
- *   Held in memory, bounded, keyed by a hash of the address.
+ * - A lock per address (platform/throttle/attempts.ts): each password or code attempt is
+ *   counted before it is checked, for addresses with and without an account alike, by the
+ *   same rows and the same statement, so a lockout reveals nothing about who exists and
+ *   parallel guesses cannot slip past it.
+ * - A global slowdown: failed steps across all addresses are counted per minute; beyond a
+ *   free allowance every further attempt waits a little longer (capped), which slows
+ *   password spraying over many accounts without locking anyone out.
  */
 export interface ThrottleOptions {
   windowMs: number;
@@ -24,70 +29,46 @@ export const DEFAULT_THROTTLE: ThrottleOptions = {
   maxDelayMs: 5_000,
 };
 
-export class GlobalThrottle {
-  private failures: number[] = [];
+/** Consecutive password and code failures lock an address on the schedule of `lockedUntilAfter`. */
+export const SIGN_IN_POLICY: AttemptPolicy = { lockMs: (failures) => lockedUntilAfter(failures, 0) };
 
-  constructor(
-    private readonly now: () => number,
-    private readonly opts: ThrottleOptions = DEFAULT_THROTTLE,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
-      new Promise((r) => setTimeout(r, ms)),
-  ) {}
+/** The counter of failed sign-in steps across every address. */
+const FAILED_COUNTER = 'sign-in.failed';
 
-  private prune(): void {
-    const from = this.now() - this.opts.windowMs;
-    while (this.failures.length > 0 && this.failures[0]! <= from) this.failures.shift();
-  }
-
-  recordFailure(): void {
-    this.prune();
-    this.failures.push(this.now());
-    // The array never needs more entries than it takes to reach the cap.
-    const keep = this.opts.freeFailures + Math.ceil(this.opts.maxDelayMs / this.opts.stepMs) + 1;
-    if (this.failures.length > keep) this.failures.splice(0, this.failures.length - keep);
-  }
-
-  /** How long the next attempt should wait, in milliseconds. */
-  delayMs(): number {
-    this.prune();
-    const excess = this.failures.length - this.opts.freeFailures;
-    return excess <= 0 ? 0 : Math.min(excess * this.opts.stepMs, this.opts.maxDelayMs);
-  }
-
-  /** Waits before an attempt when the process has seen too many failures lately. */
-  async wait(): Promise<void> {
-    const ms = this.delayMs();
-    if (ms > 0) await this.sleep(ms);
-  }
-}
-
-const MAX_TRACKED = 10_000;
-
-export class UnknownEmailLocks {
-  private readonly entries = new Map<string, { failures: number; lockedUntil: number | null }>();
-
-  isLocked(key: string, now: number): boolean {
-    const e = this.entries.get(key);
-    return !!e && e.lockedUntil !== null && e.lockedUntil > now;
-  }
-
-  recordFailure(key: string, now: number): void {
-    const e = this.entries.get(key) ?? { failures: 0, lockedUntil: null };
-    e.failures += 1;
-    e.lockedUntil = lockedUntilAfter(e.failures, now);
-    this.entries.delete(key);
-    this.entries.set(key, e);
-    // Maps iterate in insertion order: drop the least recently failed address first.
-    if (this.entries.size > MAX_TRACKED) this.entries.delete(this.entries.keys().next().value!);
-  }
-}
-
-/** The per-process state of the sign-in defences. */
+/** The slowdown's settings and how it waits (tests wait without sleeping). */
 export interface SignInGuard {
-  global: GlobalThrottle;
-  unknown: UnknownEmailLocks;
+  options: ThrottleOptions;
+  sleep(ms: number): Promise<void>;
 }
 
-export function createSignInGuard(now: () => number, opts?: ThrottleOptions): SignInGuard {
-  return { global: new GlobalThrottle(now, opts), unknown: new UnknownEmailLocks() };
+export function createSignInGuard(
+  options: ThrottleOptions = DEFAULT_THROTTLE,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+): SignInGuard {
+  return { options, sleep };
+}
+
+/** The attempt-guard key of an address (already normalised): a keyed hash, never the address. */
+export function signInKey(deps: Deps, address: string): string {
+  return `sign-in:${deps.vault.keyedHash('sign-in', address)}`;
+}
+
+/** How long the next attempt should wait, given `failures` failed steps in the window. */
+export function slowdownMs(options: ThrottleOptions, failures: number): number {
+  const excess = failures - options.freeFailures;
+  return excess <= 0 ? 0 : Math.min(excess * options.stepMs, options.maxDelayMs);
+}
+
+/** Waits before an attempt when all processes together have seen too many failures lately. */
+export async function waitForTurn(deps: Deps, guard: SignInGuard): Promise<void> {
+  const since = deps.now() - guard.options.windowMs;
+  const ms = slowdownMs(guard.options, await countSince(deps.db, FAILED_COUNTER, since));
+  if (ms > 0) await guard.sleep(ms);
+}
+
+/** Counts one failed sign-in step towards the global slowdown, and forgets old minutes. */
+export async function countFailedStep(deps: Deps, guard: SignInGuard): Promise<void> {
+  const now = deps.now();
+  await purgeCounts(deps.db, FAILED_COUNTER, now - guard.options.windowMs - 60_000);
+  await addCount(deps.db, FAILED_COUNTER, now, 1);
 }

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { isRole, type Role } from '../../contracts/roles.js';
 import type { Database, UsersTable } from '../../platform/storage/schema.js';
-import { BOOTSTRAP_EMAIL, lockedUntilAfter, type StaffUser, type UserStatus } from './user.js';
+import { BOOTSTRAP_EMAIL, type StaffUser, type UserStatus } from './user.js';
 
 // The only file with SQL for the accounts tables: users, enrollments, and the account-facing
 // reads of staff_sessions and api_tokens.
@@ -53,8 +53,6 @@ export async function insertUser(
       password_hash: u.passwordHash ?? null,
       totp_secret_enc: u.totpSecretEnc ?? null,
       totp_last_step: null,
-      failed_logins: 0,
-      locked_until: null,
       locale: 'en',
       created_at: u.now,
       updated_at: u.now,
@@ -117,27 +115,6 @@ export async function countRealUsers(db: Db): Promise<number> {
     .where('email', '!=', BOOTSTRAP_EMAIL)
     .executeTakeFirstOrThrow();
   return Number(row.n);
-}
-
-/** Counts one more failed sign-in step and locks the account when it has had too many. */
-export async function recordLoginFailure(db: Db, id: string, now: number): Promise<void> {
-  const row = await db
-    .updateTable('users')
-    .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
-    .where('id', '=', id)
-    .returning('failed_logins')
-    .executeTakeFirst();
-  const until = lockedUntilAfter(Number(row?.failed_logins ?? 0), now);
-  if (until !== null)
-    await db.updateTable('users').set({ locked_until: until }).where('id', '=', id).execute();
-}
-
-export async function resetLoginFailures(db: Db, id: string): Promise<void> {
-  await db
-    .updateTable('users')
-    .set({ failed_logins: 0, locked_until: null })
-    .where('id', '=', id)
-    .execute();
 }
 
 /**
@@ -259,11 +236,13 @@ export async function revokeToken(
   return res.numUpdatedRows === 1n;
 }
 
-export async function revokeAllTokens(db: Db, userId: string, now: number): Promise<void> {
-  await db
+/** Revokes every live token of an account; returns how many were live. */
+export async function revokeAllTokens(db: Db, userId: string, now: number): Promise<number> {
+  const res = await db
     .updateTable('api_tokens')
     .set({ revoked_at: now })
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null)
-    .execute();
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
 }

@@ -56,11 +56,11 @@ export function registerUserRoutes(
     };
     const parsed = NewUserInput.safeParse(body);
     if (!parsed.success) return listPage(req, reply, 422, values, fieldErrors(parsed.error));
-    const res = await addUser(deps, {
-      email: parsed.data.email,
-      role: parsed.data.role as Role,
-      displayName: parsed.data.display_name,
-    });
+    const res = await addUser(
+      deps,
+      { email: parsed.data.email, role: parsed.data.role as Role, displayName: parsed.data.display_name },
+      { kind: 'staff', id: req.principal!.userId },
+    );
     if (!res.ok)
       return listPage(req, reply, 422, values, oneError('email', 'accounts.error.email_taken'));
     // The link exists only in this response (its hash is stored), so it is shown here, once,
@@ -87,7 +87,7 @@ export function registerUserRoutes(
   app.post<{ Params: { id: string } }>('/users/:id/link', async (req, reply) => {
     if (!can(req.principal, 'user.create')) return errorPage(req, reply, 'FORBIDDEN');
     if (req.params.id.length > 64) return errorPage(req, reply, 'NOT_FOUND');
-    const res = await reissueEnrollment(deps, req.params.id);
+    const res = await reissueEnrollment(deps, req.principal!, req.params.id);
     if (!res.ok) return errorPage(req, reply, res.code);
     const email =
       res.value.email === BOOTSTRAP_EMAIL

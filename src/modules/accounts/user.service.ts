@@ -2,12 +2,14 @@ import type { Deps } from '../../contracts/deps.js';
 import type { Principal, Role } from '../../contracts/roles.js';
 import { createApiToken } from '../../platform/auth/api-token.js';
 import { burnPasswordTime, hashPassword, verifyPassword } from '../../platform/auth/password.js';
-import { destroyAllSessions, newToken } from '../../platform/auth/session.js';
+import { destroyAllSessions, destroySession, newToken } from '../../platform/auth/session.js';
 import { newTotpSecret, totpUri, verifyTotp } from '../../platform/auth/totp.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import { isUniqueViolation } from '../../platform/storage/db.js';
 import * as repo from './user.repo.js';
-import type { SignInGuard } from './throttle.js';
+import { countFailedStep, SIGN_IN_POLICY, signInKey, waitForTurn, type SignInGuard } from './throttle.js';
+import { attemptSucceeded, reserveAttempt, resetAttempts } from '../../platform/throttle/attempts.js';
+import { recordAudit } from '../../platform/audit/audit.js';
 import { CASE_HOLDER_ROLES } from './user.policy.js';
 import { BOOTSTRAP_EMAIL, ENROL_TTL_MS, enrolUrl, normaliseEmail, type StaffUser } from './user.js';
 
@@ -15,6 +17,36 @@ import { BOOTSTRAP_EMAIL, ENROL_TTL_MS, enrolUrl, normaliseEmail, type StaffUser
 
 const totpContext = (userId: string) => `totp:${userId}`;
 const enrolHash = (deps: Deps, token: string) => deps.vault.keyedHash('enrolment', token);
+
+/**
+ * Who changes an account: a signed-in staff member, or Haven itself (the `haven` command,
+ * the first start, the demo). Every change to an account or token is audited with it.
+ */
+export type AccountActor = { kind: 'staff'; id: string } | { kind: 'system'; via: 'cli' | 'start' | 'demo' };
+
+/** The person acting on their own account. */
+const self = (userId: string): AccountActor => ({ kind: 'staff', id: userId });
+
+/**
+ * Records a change to, or a sign-in event of, the account `userId`: `detail` names what
+ * changed (codes, counts, ids), never a password, code, token or address.
+ */
+async function auditAccount(
+  deps: Deps,
+  db: Deps['db'],
+  action: string,
+  userId: string,
+  detail: Record<string, string | number | boolean | null> = {},
+  actor: AccountActor = self(userId),
+): Promise<void> {
+  await recordAudit(db, deps.now(), {
+    actorKind: actor.kind,
+    actorId: actor.kind === 'staff' ? actor.id : null,
+    action,
+    caseId: null,
+    detail: { user: userId, ...(actor.kind === 'system' ? { via: actor.via } : {}), ...detail },
+  });
+}
 
 // ---------------------------------------------------------------------------------------
 // Sign-in
@@ -24,8 +56,11 @@ export type PasswordStep =
   | { ok: false; reason: 'credentials' | 'locked' };
 
 /**
- * The first sign-in step. An unknown, disabled or not yet enrolled address costs the same
- * time and gets the same answer as a wrong password, and locks the same way.
+ * The first sign-in step. The attempt is counted against the address before the password is
+ * checked (reserve, then settle), in the database, so parallel guesses lock the address just
+ * as sequential ones do. An unknown, disabled or not yet enrolled address is counted by the
+ * same rows, costs the same time and gets the same answers as a wrong password, and locks
+ * the same way. A locked address is answered at once, without checking anything.
  */
 export async function checkPassword(
   deps: Deps,
@@ -33,39 +68,42 @@ export async function checkPassword(
   email: string,
   password: string,
 ): Promise<PasswordStep> {
-  await guard.global.wait();
-  const now = deps.now();
+  await waitForTurn(deps, guard);
   const address = normaliseEmail(email);
+  const key = signInKey(deps, address);
+  const reserved = await reserveAttempt(deps.db, key, deps.now(), SIGN_IN_POLICY);
   const user = await repo.findUserByEmail(deps.db, address);
-  if (!user || user.status === 'disabled' || !user.password_hash) {
-    const key = deps.vault.keyedHash('sign-in-unknown', address);
-    await burnPasswordTime(password);
-    if (guard.unknown.isLocked(key, now)) return { ok: false, reason: 'locked' };
-    guard.unknown.recordFailure(key, now);
-    guard.global.recordFailure();
-    return { ok: false, reason: 'credentials' };
-  }
-  if (user.locked_until !== null && user.locked_until > now) {
-    // A locked account does not even check the password, so guessing during a lock is useless.
-    await burnPasswordTime(password);
+  const account = user && user.status !== 'disabled' && user.password_hash ? user : null;
+  if (!reserved.ok) {
+    if (user) await auditAccount(deps, deps.db, 'account.sign_in_refused', user.id, { step: 'password', reason: 'locked' });
     return { ok: false, reason: 'locked' };
   }
-  if (!(await verifyPassword(user.password_hash, password))) {
-    await repo.recordLoginFailure(deps.db, user.id, now);
-    guard.global.recordFailure();
+  const good = account
+    ? await verifyPassword(account.password_hash!, password)
+    : (await burnPasswordTime(password), false);
+  if (!good) {
+    await countFailedStep(deps, guard);
+    if (user) {
+      await auditAccount(deps, deps.db, 'account.sign_in_failed', user.id, {
+        step: 'password',
+        failures: reserved.failures,
+      });
+    }
     return { ok: false, reason: 'credentials' };
   }
-  // The failure counter is reset only after the second factor: knowing the password must
-  // not buy more guesses at the code.
-  return { ok: true, userId: user.id, next: user.status === 'active' ? 'second_factor' : 'enrol' };
+  // The count is reset only after the second factor: knowing the password must not buy more
+  // guesses at the code. The failure reserved for this attempt is given back.
+  await attemptSucceeded(deps.db, key, deps.now(), SIGN_IN_POLICY);
+  return { ok: true, userId: account!.id, next: account!.status === 'active' ? 'second_factor' : 'enrol' };
 }
 
 export type CodeStep = { ok: true } | { ok: false; reason: 'code' | 'replay' | 'locked' };
 
 /**
- * Checks a TOTP code for `userId`. Failures count towards the same lock as passwords; a code
- * whose time step was already used is refused. With `activate`, a pending account becomes
- * active (the end of enrolment).
+ * Checks a TOTP code for `userId`. Attempts count towards the same lock as passwords (the
+ * account's address), reserved before the check; a code whose time step was already used is
+ * refused. On success, in one transaction: the step is spent, the count cleared, and with
+ * `activate` a pending account becomes active (the end of enrolment).
  */
 export async function confirmSecondFactor(
   deps: Deps,
@@ -74,23 +112,39 @@ export async function confirmSecondFactor(
   code: string,
   opts: { activate: boolean },
 ): Promise<CodeStep> {
-  await guard.global.wait();
-  const now = deps.now();
+  await waitForTurn(deps, guard);
   const user = await repo.findUserById(deps.db, userId);
   if (!user || !user.totp_secret_enc || user.status === 'disabled')
     return { ok: false, reason: 'code' };
-  if (user.locked_until !== null && user.locked_until > now) return { ok: false, reason: 'locked' };
+  const key = signInKey(deps, user.email);
+  const reserved = await reserveAttempt(deps.db, key, deps.now(), SIGN_IN_POLICY);
+  if (!reserved.ok) {
+    await auditAccount(deps, deps.db, 'account.sign_in_refused', user.id, { step: 'second_factor', reason: 'locked' });
+    return { ok: false, reason: 'locked' };
+  }
+  const now = deps.now();
   const secret = deps.vault.openStaff(totpContext(user.id), user.totp_secret_enc);
   const step = verifyTotp(secret, code, now);
-  const fresh = step !== null && (await repo.claimTotpStep(deps.db, user.id, step));
+  const fresh =
+    step !== null &&
+    (await deps.db.transaction().execute(async (trx) => {
+      if (!(await repo.claimTotpStep(trx, user.id, step))) return false;
+      await resetAttempts(trx, key);
+      if (opts.activate && user.status === 'pending') {
+        await repo.updateUser(trx, user.id, { status: 'active' }, now);
+        await auditAccount(deps, trx, 'account.enrolled', user.id);
+      }
+      await auditAccount(deps, trx, 'account.signed_in', user.id);
+      return true;
+    }));
   if (!fresh) {
-    await repo.recordLoginFailure(deps.db, user.id, now);
-    guard.global.recordFailure();
+    await countFailedStep(deps, guard);
+    await auditAccount(deps, deps.db, 'account.sign_in_failed', user.id, {
+      step: 'second_factor',
+      reason: step === null ? 'code' : 'replay',
+      failures: reserved.failures,
+    });
     return { ok: false, reason: step === null ? 'code' : 'replay' };
-  }
-  await repo.resetLoginFailures(deps.db, user.id);
-  if (opts.activate && user.status === 'pending') {
-    await repo.updateUser(deps.db, user.id, { status: 'active' }, now);
   }
   return { ok: true };
 }
@@ -111,10 +165,11 @@ async function issueEnrollment(deps: Deps, db: Deps['db'], userId: string): Prom
   return enrolUrl(deps.config.publicUrl, token);
 }
 
-/** Adds a pending account and returns its one-time enrolment link. */
+/** Adds a pending account and returns its one-time enrolment link (audited). */
 export async function addUser(
   deps: Deps,
   input: { email: string; role: Role; displayName?: string | undefined },
+  actor: AccountActor,
 ): Promise<Result<{ userId: string; enrollUrl: string }>> {
   const email = normaliseEmail(input.email);
   const userId = crypto.randomUUID();
@@ -128,6 +183,7 @@ export async function addUser(
         status: 'pending',
         now: deps.now(),
       });
+      await auditAccount(deps, trx, 'account.created', userId, { role: input.role }, actor);
       return issueEnrollment(deps, trx, userId);
     });
     return ok({ userId, enrollUrl });
@@ -155,7 +211,9 @@ export async function firstAdminLink(deps: Deps): Promise<string | null> {
         now: deps.now(),
       });
       user = (await repo.findUserByEmail(trx, BOOTSTRAP_EMAIL))!;
+      await auditAccount(deps, trx, 'account.created', user.id, { role: 'admin' }, { kind: 'system', via: 'start' });
     }
+    await auditAccount(deps, trx, 'account.enrolment_link_issued', user.id, {}, { kind: 'system', via: 'start' });
     return issueEnrollment(deps, trx, user.id);
   });
 }
@@ -204,6 +262,7 @@ export async function startEnrollment(
         },
         now,
       );
+      await auditAccount(deps, trx, 'account.enrolment_started', userId);
       return ok({ userId });
     });
   } catch (e) {
@@ -226,27 +285,31 @@ export async function enrolmentSecret(
 // ---------------------------------------------------------------------------------------
 // People and accounts
 
-/** Creates an active account with a known password and TOTP secret (demo and tests). */
+/** Creates an active account with a known password and TOTP secret (demo and tests; audited). */
 export async function createActiveUser(
   deps: Deps,
   input: { email: string; role: Role; displayName: string; password: string; totpSecret?: string },
 ): Promise<{ userId: string; totpSecret: string }> {
   const userId = crypto.randomUUID();
   const totpSecret = input.totpSecret ?? newTotpSecret();
-  await repo.insertUser(deps.db, {
-    id: userId,
-    email: normaliseEmail(input.email),
-    displayName: input.displayName,
-    role: input.role,
-    status: 'active',
-    passwordHash: await hashPassword(input.password),
-    totpSecretEnc: deps.vault.sealStaff(totpContext(userId), totpSecret),
-    now: deps.now(),
+  const passwordHash = await hashPassword(input.password);
+  await deps.db.transaction().execute(async (trx) => {
+    await repo.insertUser(trx, {
+      id: userId,
+      email: normaliseEmail(input.email),
+      displayName: input.displayName,
+      role: input.role,
+      status: 'active',
+      passwordHash,
+      totpSecretEnc: deps.vault.sealStaff(totpContext(userId), totpSecret),
+      now: deps.now(),
+    });
+    await auditAccount(deps, trx, 'account.created', userId, { role: input.role, active: true }, { kind: 'system', via: 'demo' });
   });
   return { userId, totpSecret };
 }
 
-/** Disables an account: its sessions end and its API tokens are revoked. */
+/** Disables an account: its sessions end and its API tokens are revoked (audited). */
 export async function disableUser(
   deps: Deps,
   actor: Principal,
@@ -259,8 +322,9 @@ export async function disableUser(
   await deps.db.transaction().execute(async (trx) => {
     await repo.updateUser(trx, targetId, { status: 'disabled' }, now);
     await repo.deleteUnusedEnrollments(trx, targetId);
-    await repo.revokeAllTokens(trx, targetId, now);
-    await destroyAllSessions({ db: trx, vault: deps.vault, now: deps.now }, targetId);
+    const tokens = await repo.revokeAllTokens(trx, targetId, now);
+    const sessions = await destroyAllSessions({ db: trx, vault: deps.vault, now: deps.now }, targetId);
+    await auditAccount(deps, trx, 'account.disabled', targetId, { from: user.status, sessions, tokens }, self(actor.userId));
   });
   return ok(repo.toStaffUser({ ...user, status: 'disabled' }));
 }
@@ -269,12 +333,41 @@ export function listUsers(deps: Deps): Promise<StaffUser[]> {
   return repo.listUsers(deps.db);
 }
 
+/** Changes the person's own workspace language (audited). */
 export async function setLocale(deps: Deps, userId: string, locale: string): Promise<void> {
-  await repo.updateUser(deps.db, userId, { locale }, deps.now());
+  await deps.db.transaction().execute(async (trx) => {
+    await repo.updateUser(trx, userId, { locale }, deps.now());
+    await auditAccount(deps, trx, 'account.locale_changed', userId, { locale });
+  });
 }
 
 export function countSessions(deps: Deps, userId: string): Promise<number> {
   return repo.countLiveSessions(deps.db, userId, deps.now());
+}
+
+/** Ends one session of the person's (sign out), audited when the session was theirs. */
+export async function signOut(deps: Deps, userId: string | null, sessionIdHash: string): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    await destroySession({ db: trx, vault: deps.vault, now: deps.now }, sessionIdHash);
+    if (userId) await auditAccount(deps, trx, 'account.signed_out', userId);
+  });
+}
+
+/**
+ * Signs the person out everywhere: every session ends and, when asked, every API token of
+ * theirs is revoked too, in one transaction (audited with the counts).
+ */
+export async function signOutEverywhere(
+  deps: Deps,
+  userId: string,
+  opts: { revokeTokens: boolean },
+): Promise<{ sessions: number; tokens: number }> {
+  return deps.db.transaction().execute(async (trx) => {
+    const sessions = await destroyAllSessions({ db: trx, vault: deps.vault, now: deps.now }, userId);
+    const tokens = opts.revokeTokens ? await repo.revokeAllTokens(trx, userId, deps.now()) : 0;
+    await auditAccount(deps, trx, 'account.signed_out_everywhere', userId, { sessions, tokens });
+    return { sessions, tokens };
+  });
 }
 
 export async function listAssignableStaff(
@@ -291,13 +384,27 @@ export function listTokens(deps: Deps, userId: string): Promise<repo.TokenSummar
   return repo.listActiveTokens(deps.db, userId);
 }
 
-export async function createToken(deps: Deps, userId: string, label: string): Promise<string> {
-  const { token } = await createApiToken(deps, userId, label);
-  return token;
+/** Creates an API token for `userId` and returns it (shown once; audited, never the token). */
+export async function createToken(
+  deps: Deps,
+  userId: string,
+  label: string,
+  actor: AccountActor = self(userId),
+): Promise<string> {
+  return deps.db.transaction().execute(async (trx) => {
+    const { id, token } = await createApiToken({ ...deps, db: trx }, userId, label);
+    await auditAccount(deps, trx, 'token.created', userId, { token: id }, actor);
+    return token;
+  });
 }
 
-export function revokeToken(deps: Deps, userId: string, tokenId: string): Promise<boolean> {
-  return repo.revokeToken(deps.db, userId, tokenId, deps.now());
+/** Revokes one of the person's own API tokens (audited); false when there is no such live token. */
+export async function revokeToken(deps: Deps, userId: string, tokenId: string): Promise<boolean> {
+  return deps.db.transaction().execute(async (trx) => {
+    if (!(await repo.revokeToken(trx, userId, tokenId, deps.now()))) return false;
+    await auditAccount(deps, trx, 'token.revoked', userId, { token: tokenId });
+    return true;
+  });
 }
 
 /** Finds an active account by email (for the CLI). */
@@ -311,7 +418,10 @@ export async function findUserIdByEmail(deps: Deps, email: string): Promise<stri
   return row?.id ?? null;
 }
 
-/** Gives an account a new password and TOTP secret, activates it and ends its sessions (demo). */
+/**
+ * Gives an account a new password and TOTP secret, activates it, clears its failed attempts
+ * and ends its sessions (demo; audited).
+ */
 export async function resetCredentials(
   deps: Deps,
   userId: string,
@@ -320,6 +430,7 @@ export async function resetCredentials(
   const secret = newTotpSecret();
   const passwordHash = await hashPassword(password);
   await deps.db.transaction().execute(async (trx) => {
+    const user = await repo.findUserById(trx, userId);
     await repo.updateUser(
       trx,
       userId,
@@ -331,22 +442,28 @@ export async function resetCredentials(
       },
       deps.now(),
     );
-    await repo.resetLoginFailures(trx, userId);
-    await destroyAllSessions({ db: trx, vault: deps.vault, now: deps.now }, userId);
+    if (user) await resetAttempts(trx, signInKey(deps, user.email));
+    const sessions = await destroyAllSessions({ db: trx, vault: deps.vault, now: deps.now }, userId);
+    await auditAccount(deps, trx, 'account.credentials_reset', userId, { sessions }, { kind: 'system', via: 'demo' });
   });
   return secret;
 }
 
-/** A fresh enrolment link for an account still waiting for set-up; earlier links stop working. */
+/**
+ * A fresh enrolment link for an account still waiting for set-up; earlier links stop working
+ * (audited).
+ */
 export async function reissueEnrollment(
   deps: Deps,
+  actor: Principal,
   userId: string,
 ): Promise<Result<{ email: string; enrollUrl: string }>> {
   const user = await repo.findUserById(deps.db, userId);
   if (!user) return fail('NOT_FOUND');
   if (user.status !== 'pending') return fail('CONFLICT');
-  const enrollUrl = await deps.db
-    .transaction()
-    .execute((trx) => issueEnrollment(deps, trx, userId));
+  const enrollUrl = await deps.db.transaction().execute(async (trx) => {
+    await auditAccount(deps, trx, 'account.enrolment_link_issued', userId, {}, self(actor.userId));
+    return issueEnrollment(deps, trx, userId);
+  });
   return ok({ email: user.email, enrollUrl });
 }

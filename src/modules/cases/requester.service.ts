@@ -3,7 +3,8 @@ import type { Deps } from '../../contracts/deps.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { newReceipt, normalizeReceipt } from '../../platform/crypto/receipt.js';
 import { CaseKey } from '../../platform/crypto/vault.js';
-import { isUniqueViolation } from '../../platform/storage/db.js';
+import { spendToken } from '../../platform/http/spent-tokens.js';
+import { inTransaction, isUniqueViolation } from '../../platform/storage/db.js';
 import { messageId as newMessageId } from './case.js';
 import * as repo from './case.repo.js';
 import { messageField, openMessageBody, sealMessageToKey } from './message-body.js';
@@ -31,6 +32,8 @@ function receiptHash(deps: Deps, canonical: string): string {
  * encrypted contact and first message, and the audit entry. Returns the receipt code, which
  * exists nowhere else: only its keyed hash is stored. With `suspectedSpam`, the case is saved
  * all the same but flagged, so it waits in the suspected-spam queue instead of the main one.
+ * When `deps.db` is already a transaction (intake spends the form token in it), the case joins
+ * it and commits with the rest.
  */
 export async function submitRequest(
   deps: Deps,
@@ -45,7 +48,7 @@ export async function submitRequest(
     const receipt = newReceipt();
     const { raw, wrapped } = deps.vault.newCaseKey();
     try {
-      const caseId = await deps.db.transaction().execute(async (trx) => {
+      const caseId = await inTransaction(deps.db, async (trx) => {
         const id = await repo.insertCase(trx, {
           receipt_hash: receiptHash(deps, normalizeReceipt(receipt)!),
           key_wrapped: wrapped,
@@ -91,8 +94,9 @@ export async function submitRequest(
       });
       return { caseId, receipt };
     } catch (e) {
-      // A receipt collision (2^-100 per pair) would be a unique violation: draw again.
-      if (attempt < 3 && isUniqueViolation(e)) continue;
+      // A receipt collision (2^-100 per pair) would be a unique violation: draw again. Inside
+      // a caller's transaction the failed statement has spoilt it: the caller's retry draws again.
+      if (attempt < 3 && !deps.db.isTransaction && isUniqueViolation(e)) continue;
       throw e;
     }
   }
@@ -156,10 +160,21 @@ const REOPENING = new Set(['waiting', 'resolved', 'closed']);
  * instance is sealed the case key cannot be unwrapped, so the message is sealed to the active
  * content public key instead and moves under the case key after the next unseal: a person in
  * an emergency can always write, and nothing they write waits in plaintext.
+ *
+ * With `once`, the form's one-time token (its keyed hash) is spent in the same transaction:
+ * a resend of a form whose message was saved (a double click, a retry after the answer was
+ * lost) adds nothing and returns 'already_added'; a form whose message was not saved can
+ * always be sent again.
  */
-export async function addRequesterMessage(deps: Deps, caseId: number, body: string): Promise<void> {
+export async function addRequesterMessage(
+  deps: Deps,
+  caseId: number,
+  body: string,
+  opts: { once?: { tokenHash: string; expiresAt: number } } = {},
+): Promise<'added' | 'already_added'> {
   const now = deps.now();
-  await deps.db.transaction().execute(async (trx) => {
+  return deps.db.transaction().execute(async (trx) => {
+    if (opts.once && !(await spendToken(trx, opts.once.tokenHash, opts.once.expiresAt))) return 'already_added';
     const row = await repo.getCaseRow(trx, caseId);
     if (!row) throw new Error('case not found');
     const id = newMessageId(now);
@@ -199,5 +214,6 @@ export async function addRequesterMessage(deps: Deps, caseId: number, body: stri
         detail: { from: 'spam', to: 'new' },
       });
     }
+    return 'added';
   });
 }

@@ -68,7 +68,7 @@ for (const engine of engines) {
       return res;
     }
     async function clearBudget() {
-      await h.deps.db.deleteFrom('intake_budget').execute();
+      await h.deps.db.deleteFrom('rate_counts').where('name', '=', 'intake.accepted').execute();
     }
 
     it('shows a honeypot that is off-screen, out of the tab order, unfilled and labelled', async () => {

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/storage/schema.js';
-import { isUniqueViolation } from '../../platform/storage/db.js';
 
-// The only SQL for intake's own tables: follow-up sessions and used request-form tokens.
-// Both hold keyed hashes only; the secrets themselves live in the person's browser.
+// The only SQL for intake's own table: follow-up sessions. It holds keyed hashes only; the
+// secrets themselves live in the person's browser. Spent form tokens and the budget's counts
+// live in platform tables (platform/http/spent-tokens.ts, platform/throttle/counts.ts).
 
 type Db = Kysely<Database>;
 
@@ -51,63 +51,4 @@ export async function deleteSession(db: Db, idHash: string): Promise<void> {
 /** Forgets sessions that have ended, so the table keeps nothing it no longer needs. */
 export async function purgeExpiredSessions(db: Db, now: number): Promise<void> {
   await db.deleteFrom('requester_sessions').where('expires_at', '<=', now).execute();
-}
-
-/**
- * Marks a form token as used. Returns false when it was already used: the primary key makes
- * this atomic, so two copies of one form sent at the same moment cannot both pass.
- */
-export async function claimFormToken(
-  db: Db,
-  tokenHash: string,
-  expiresAt: number,
-): Promise<boolean> {
-  try {
-    await db
-      .insertInto('intake_form_tokens')
-      .values({ token_hash: tokenHash, expires_at: expiresAt })
-      .execute();
-    return true;
-  } catch (e) {
-    if (isUniqueViolation(e)) return false;
-    throw e;
-  }
-}
-
-/** Gives a token back after a failed save, so the person can send the same form again. */
-export async function releaseFormToken(db: Db, tokenHash: string): Promise<void> {
-  await db.deleteFrom('intake_form_tokens').where('token_hash', '=', tokenHash).execute();
-}
-
-/** Forgets used tokens that could no longer pass the form-token check anyway. */
-export async function purgeExpiredFormTokens(db: Db, now: number): Promise<void> {
-  await db.deleteFrom('intake_form_tokens').where('expires_at', '<=', now).execute();
-}
-
-/** Accepted requests counted in the buckets from `since` on (the intake budget). */
-export async function budgetUsed(db: Db, since: number): Promise<number> {
-  const r = await db
-    .selectFrom('intake_budget')
-    .select((eb) => eb.fn.sum<number | string | null>('accepted').as('n'))
-    .where('minute', '>=', since)
-    .executeTakeFirst();
-  return Number(r?.n ?? 0);
-}
-
-/** Counts one accepted request (or gives one back with -1) in the bucket `minute`. */
-export async function countBudget(db: Db, minute: number, delta: 1 | -1): Promise<void> {
-  await db
-    .insertInto('intake_budget')
-    .values({ minute, accepted: Math.max(0, delta) })
-    .onConflict((oc) =>
-      oc
-        .column('minute')
-        .doUpdateSet((eb) => ({ accepted: eb('intake_budget.accepted', '+', delta) })),
-    )
-    .execute();
-}
-
-/** Forgets buckets that have left the sliding window. */
-export async function purgeBudget(db: Db, before: number): Promise<void> {
-  await db.deleteFrom('intake_budget').where('minute', '<', before).execute();
 }

@@ -14,6 +14,7 @@ import {
   FOLLOWUP_COOKIE,
   FOLLOWUP_FORM,
   leaveFollowup,
+  MESSAGE_FORM,
   openFollowup,
   REQUEST_FORM,
   resumeFollowup,
@@ -173,6 +174,7 @@ export function registerIntakeRoutes(
         messages={view.messages}
         locked={view.locked}
         csrfToken={session.csrfToken}
+        onceToken={issueFormToken(deps.vault.formKey, MESSAGE_FORM, deps.now())}
         sent={p.sent ?? false}
         draft={p.draft ?? ''}
         errors={p.errors ?? {}}
@@ -263,7 +265,8 @@ export function registerIntakeRoutes(
       const body = formBody(req.body);
       const token = field(body, '_csrf');
       const message = field(body, 'message');
-      if (!checkFormToken(deps.vault.formKey, FOLLOWUP_FORM, token, deps.now()).ok) {
+      const tokenCheck = checkFormToken(deps.vault.formKey, FOLLOWUP_FORM, token, deps.now());
+      if (!tokenCheck.ok) {
         return () => renderFollowup(req, reply, 403, { notice: 'token', message });
       }
       let cleanMessage = '';
@@ -281,8 +284,9 @@ export function registerIntakeRoutes(
       if (!opened)
         return () => renderFollowup(req, reply, 422, { token, notice: 'wrong_receipt', message });
       await endFollowupCookie(deps, req.cookies[FOLLOWUP_COOKIE]);
-      // A message kept from an ended session is sent now, so nothing written is lost.
-      if (cleanMessage) await sendFollowupMessage(deps, opened.session, cleanMessage);
+      // A message kept from an ended session is sent now, so nothing written is lost; the
+      // form's token is spent with it, so a resend of this form does not send it twice.
+      if (cleanMessage) await sendFollowupMessage(deps, opened.session, cleanMessage, { token, issuedAt: tokenCheck.issuedAt, form: FOLLOWUP_FORM });
       const ctx = intakeContext(req, assets.cssUrl, '/followup');
       const to = ctx.link(
         cleanMessage ? '/followup/conversation?sent=1' : '/followup/conversation',
@@ -323,7 +327,11 @@ export function registerIntakeRoutes(
         draft,
         errors: fieldErrors(parsed.error),
       });
-    await sendFollowupMessage(deps, session, parsed.data.body);
+    // A valid one-time token makes a resend of the same form harmless; a missing or stale one
+    // (a page kept open past its life) still sends: losing a message is worse than a duplicate.
+    const once = field(body, '_once');
+    const onceCheck = checkFormToken(deps.vault.formKey, MESSAGE_FORM, once, deps.now());
+    await sendFollowupMessage(deps, session, parsed.data.body, onceCheck.ok ? { token: once, issuedAt: onceCheck.issuedAt } : undefined);
     const ctx = intakeContext(req, assets.cssUrl, '/followup/conversation');
     return reply.redirect(ctx.link('/followup/conversation?sent=1'), 303);
   });

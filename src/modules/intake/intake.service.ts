@@ -8,12 +8,15 @@ import {
   submitRequest,
   type NewRequestInput,
 } from '../cases/index.js';
-import { budgetBucket, budgetWindowStart, suspicion } from './intake.abuse.js';
+import { addCount, countSince, purgeCounts } from '../../platform/throttle/counts.js';
+import { purgeSpentTokens, spendToken } from '../../platform/http/spent-tokens.js';
+import { budgetWindowStart, suspicion } from './intake.abuse.js';
 import * as repo from './intake.repo.js';
 
 /** Purposes that bind each public form token to its form. */
 export const REQUEST_FORM = 'intake-request';
 export const FOLLOWUP_FORM = 'intake-followup';
+export const MESSAGE_FORM = 'intake-message';
 
 /** The follow-up cookie: HttpOnly, SameSite=Strict, Path=/followup, no Max-Age (gone when the browser closes). */
 export const FOLLOWUP_COOKIE = 'haven_followup';
@@ -25,28 +28,31 @@ export type SubmitOutcome =
   | { ok: true; receipt: string; suspectedSpam: SpamReason | null }
   | { ok: false; reason: 'already_sent' };
 
+/** The intake budget's counter (accepted requests per minute, shared by every process). */
+const BUDGET_COUNTER = 'intake.accepted';
+
 /**
  * Takes one place in the hourly budget of accepted requests, or returns false when the
- * sliding hour is full. Counted in the database, so every process and restart shares it. Two
- * requests at the same instant may both take the last place: the budget is a soft limit,
- * and one request too many in the main queue costs nothing.
+ * sliding hour is full. Counted in the database, in the caller's transaction, so every
+ * process and restart shares it and a request that is not saved takes no place. Two requests
+ * at the same instant may both take the last place: the budget is a soft limit, and one
+ * request too many in the main queue costs nothing.
  */
-async function takeBudget(deps: Deps, now: number): Promise<boolean> {
-  const since = budgetWindowStart(now);
-  await repo.purgeBudget(deps.db, since);
-  if ((await repo.budgetUsed(deps.db, since)) >= deps.config.intakeBudgetPerHour) return false;
-  await repo.countBudget(deps.db, budgetBucket(now), 1);
+async function takeBudget(db: Deps['db'], config: Deps['config'], now: number): Promise<boolean> {
+  if ((await countSince(db, BUDGET_COUNTER, budgetWindowStart(now))) >= config.intakeBudgetPerHour) return false;
+  await addCount(db, BUDGET_COUNTER, now, 1);
   return true;
 }
 
 /**
- * Saves a request once per form. The form token is claimed before the case is written, so a
- * second copy of the same form (a reload of the receipt page, a double click, a retry on a
- * slow link) finds it taken and opens no second case. If saving fails, the claim is given
- * back, so the person can send the same form again and nothing is lost. The claim is kept
- * only until the token would have expired anyway. A request that looks automated (see
- * `suspicion`) or comes beyond the hourly budget is saved as suspected spam; the person is
- * answered exactly the same either way.
+ * Saves a request once per form. Everything happens in one transaction: the form token is
+ * spent, the budget counted and the case saved together, so a crash at any instant leaves
+ * either all of it or none, and a form whose request was not saved can always be sent again.
+ * A second copy of the same form (a reload of the receipt page, a double click, a retry on a
+ * slow link) finds its token spent and opens no second case; a parallel copy waits for the
+ * first to commit. The spent token is kept only until it would have expired anyway. A request
+ * that looks automated (see `suspicion`) or comes beyond the hourly budget is saved as
+ * suspected spam; the person is answered exactly the same either way.
  */
 export async function submitOnce(
   deps: Deps,
@@ -56,14 +62,10 @@ export async function submitOnce(
   honeypot = '',
 ): Promise<SubmitOutcome> {
   const now = deps.now();
-  await repo.purgeExpiredFormTokens(deps.db, now);
+  // Housekeeping outside the transaction: it decides nothing and may be repeated.
+  await purgeSpentTokens(deps.db, now);
+  await purgeCounts(deps.db, BUDGET_COUNTER, budgetWindowStart(now));
   const tokenHash = deps.vault.keyedHash('intake-form-token', formToken);
-  const claimed = await repo.claimFormToken(
-    deps.db,
-    tokenHash,
-    issuedAt + FORM_TOKEN_MAX_AGE_MS + 60_000,
-  );
-  if (!claimed) return { ok: false, reason: 'already_sent' };
   // Suspicious or beyond the budget: saved all the same, in the suspected-spam queue. Only
   // a request that looks like a person's takes a place in the budget, so a robot filling the
   // honeypot cannot use it up.
@@ -73,16 +75,15 @@ export async function submitOnce(
     now,
     minFillMs: deps.config.intakeMinFillSeconds * 1000,
   });
-  const counted = suspected === null && (await takeBudget(deps, now));
-  const suspectedSpam = suspected ?? (counted ? null : 'over_budget');
-  try {
-    const { receipt } = await submitRequest(deps, input, { suspectedSpam });
+  return deps.db.transaction().execute(async (trx): Promise<SubmitOutcome> => {
+    if (!(await spendToken(trx, tokenHash, issuedAt + FORM_TOKEN_MAX_AGE_MS + 60_000))) {
+      return { ok: false, reason: 'already_sent' };
+    }
+    const counted = suspected === null && (await takeBudget(trx, deps.config, now));
+    const suspectedSpam = suspected ?? (counted ? null : 'over_budget');
+    const { receipt } = await submitRequest({ ...deps, db: trx }, input, { suspectedSpam });
     return { ok: true, receipt, suspectedSpam };
-  } catch (e) {
-    await repo.releaseFormToken(deps.db, tokenHash).catch(() => undefined);
-    if (counted) await repo.countBudget(deps.db, budgetBucket(now), -1).catch(() => undefined);
-    throw e;
-  }
+  });
 }
 
 export interface FollowupSession {
@@ -136,13 +137,23 @@ export async function resumeFollowup(
   return { idHash: row.id_hash, caseId: row.case_id, csrfToken: row.csrf_token };
 }
 
-/** Adds the requester's message to their case. */
+/**
+ * Adds the requester's message to their case. With the form's token, the pair (token,
+ * message) is spent in the message's own transaction: a resend of the same form with the same
+ * text adds nothing, while a different text written on the same page (after going back) is
+ * a new message and is saved.
+ */
 export async function sendFollowupMessage(
   deps: Deps,
   session: FollowupSession,
   body: string,
-): Promise<void> {
-  await addRequesterMessage(deps, session.caseId, body);
+  once?: { token: string; issuedAt: number; form?: string },
+): Promise<'added' | 'already_added'> {
+  const spend = once && {
+    tokenHash: deps.vault.keyedHash(`${once.form ?? MESSAGE_FORM}-token`, `${once.token}\0${body}`),
+    expiresAt: once.issuedAt + FORM_TOKEN_MAX_AGE_MS + 60_000,
+  };
+  return addRequesterMessage(deps, session.caseId, body, spend ? { once: spend } : {});
 }
 
 /** Ends whatever session a cookie still points to, so re-entering a code never leaves two behind. */

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../contracts/deps.js';
 import type { SurfaceAssets } from '../../contracts/module.js';
 import { staffErrorPage } from '../../platform/views/staff-layout.js';
-import { UnsealThrottle } from './throttle.js';
 import { registerVaultRoutes } from './vault.routes.js';
 
 /**
@@ -25,18 +24,9 @@ export {
   type PassphraseLimits,
   type SealedModeLeft,
 } from './vault.service.js';
-export { UnsealThrottle } from './throttle.js';
+export { UNSEAL_POLICY, unsealPolicy } from './throttle.js';
 
-/** Registers /staff/unseal and /staff/vault. One throttle per app: it counts failures process-wide. */
-export async function registerStaff(
-  app: FastifyInstance,
-  deps: Deps,
-  assets: SurfaceAssets,
-  opts: { throttle?: UnsealThrottle } = {},
-): Promise<void> {
-  registerVaultRoutes(app, deps, {
-    cssUrl: assets.cssUrl,
-    errorPage: staffErrorPage(assets.cssUrl),
-    throttle: opts.throttle ?? new UnsealThrottle(),
-  });
+/** Registers /staff/unseal and /staff/vault. Unseal attempts are guarded in the database (throttle.ts). */
+export async function registerStaff(app: FastifyInstance, deps: Deps, assets: SurfaceAssets): Promise<void> {
+  registerVaultRoutes(app, deps, { cssUrl: assets.cssUrl, errorPage: staffErrorPage(assets.cssUrl) });
 }

@@ -15,7 +15,7 @@ import { engines } from '../../../test/engines.js';
 import type { Harness } from '../../../test/harness.js';
 import { signInAs } from '../../../test/staff-session.js';
 import { finishRotation, startRotation, unseal } from './vault.service.js';
-import { ANA, noSleep, sealedHarness as sealedWith, unsealByForm } from './vault.test-helpers.js';
+import { ANA, sealedHarness as sealedWith, unsealByForm } from './vault.test-helpers.js';
 
 // A requester who writes again while a sealed instance is sealed (ADR 10): the case key cannot
 // be unwrapped, so the message is sealed to the content public key, kept, and moved under the
@@ -121,7 +121,7 @@ for (const engine of engines) {
       await addRequesterMessage(h.deps, caseId, WHILE_SEALED);
       const oldKey = h.deps.vault.activeKeyId;
       // Unlock the key without the unseal's own move, as if the message arrived during the unseal.
-      const opened = await unseal(h.deps, noSleep(), { holder: ANA.name, passphrase: ANA.passphrase });
+      const opened = await unseal(h.deps, { holder: ANA.name, passphrase: ANA.passphrase });
       expect(opened.ok).toBe(true);
       const id = messageId(h.clock.now());
       const late = h.deps.vault.sealToKey(`case:${caseId}:message:${id}`, KEPT);

@@ -1,38 +1,22 @@
+import type { AttemptPolicy } from '../../platform/throttle/attempts.js';
+
 /**
- * Slows wrong unseal passphrases, per process, without looking at who sends them (Haven never
- * reads client addresses). Each failure doubles the wait before the next attempt, from one
- * second up to a minute; a successful unseal resets it. On top of this, every attempt costs
- * one argon2id derivation (about a second at MODERATE limits).
+ * Unseal attempts, guarded in the database (platform/throttle/attempts.ts) under one key
+ * shared by every process: only one attempt runs at a time (each costs an argon2id
+ * derivation of 256 MiB, so parallel attempts would exhaust memory and starve the public
+ * pages), and each failure doubles the wait before the next one may start, from one second
+ * up to a minute; a successful unseal clears it. An attempt that arrives while another runs
+ * or while the wait lasts is answered at once, without deriving anything and without an audit
+ * entry; it is told when to try again. Haven never looks at who sends them.
  */
-export class UnsealThrottle {
-  private count = 0;
+export const UNSEAL_GUARD_KEY = 'unseal';
 
-  constructor(
-    private readonly opts: { baseMs: number; maxMs: number } = { baseMs: 1_000, maxMs: 60_000 },
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
-  ) {}
-
-  /** The wait before the next attempt, in milliseconds. */
-  delayMs(): number {
-    if (this.count === 0) return 0;
-    return Math.min(this.opts.baseMs * 2 ** (this.count - 1), this.opts.maxMs);
-  }
-
-  failures(): number {
-    return this.count;
-  }
-
-  async wait(): Promise<void> {
-    const ms = this.delayMs();
-    if (ms > 0) await this.sleep(ms);
-  }
-
-  recordFailure(): void {
-    // Capped so the counter cannot grow without bound; the delay is capped anyway.
-    this.count = Math.min(this.count + 1, 32);
-  }
-
-  reset(): void {
-    this.count = 0;
-  }
+export function unsealPolicy(opts: { baseMs: number; maxMs: number } = { baseMs: 1_000, maxMs: 60_000 }): AttemptPolicy {
+  return {
+    lockMs: (failures) => (failures < 1 ? null : Math.min(opts.baseMs * 2 ** (failures - 1), opts.maxMs)),
+    // A derivation takes about a second; the lease only matters if a process dies mid-attempt.
+    leaseMs: 60_000,
+  };
 }
+
+export const UNSEAL_POLICY = unsealPolicy();

@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../contracts/deps.js';
-import { checkFormToken, issueFormToken } from '../../platform/http/form-token.js';
+import { checkFormToken, FORM_TOKEN_MAX_AGE_MS, issueFormToken } from '../../platform/http/form-token.js';
 import type { ErrorPage } from '../../platform/http/surfaces.js';
+import { spendToken } from '../../platform/http/spent-tokens.js';
 import { formBody } from '../../platform/http/validation.js';
 import { sendPage } from '../../platform/views/render.js';
 import { staffContext } from '../../platform/views/staff-layout.js';
 import { can } from './vault.policy.js';
 import { finishRotation, needsRotationFinish, startRotation, unseal, vaultStatus } from './vault.service.js';
-import type { UnsealThrottle } from './throttle.js';
 import { UnsealPage, VaultPage } from './views/unseal.js';
 
 const UNSEAL_FORM = 'staff-unseal';
@@ -32,9 +32,9 @@ function finishInBackground(app: FastifyInstance, deps: Deps): void {
 export function registerVaultRoutes(
   app: FastifyInstance,
   deps: Deps,
-  opts: { cssUrl: string; errorPage: ErrorPage; throttle: UnsealThrottle },
+  opts: { cssUrl: string; errorPage: ErrorPage },
 ): void {
-  const { cssUrl, errorPage, throttle } = opts;
+  const { cssUrl, errorPage } = opts;
   const formToken = () => issueFormToken(deps.vault.formKey, UNSEAL_FORM, deps.now());
 
   app.get('/unseal', { config: { auth: 'public', whileSealed: true } }, async (req, reply) => {
@@ -44,21 +44,34 @@ export function registerVaultRoutes(
 
   app.post('/unseal', { config: { auth: 'public', csrf: 'none', whileSealed: true } }, async (req, reply) => {
     const body = formBody(req.body);
-    if (!checkFormToken(deps.vault.formKey, UNSEAL_FORM, body._form, deps.now()).ok) {
-      return errorPage(req, reply, 'CSRF_INVALID');
-    }
+    const check = checkFormToken(deps.vault.formKey, UNSEAL_FORM, body._form, deps.now());
+    if (!check.ok) return errorPage(req, reply, 'CSRF_INVALID');
     const holder = typeof body.holder === 'string' ? body.holder.slice(0, 64) : undefined;
-    const page = (status: number, errors: Record<string, string>) =>
-      sendPage(reply, status, <UnsealPage ctx={staffContext(req, cssUrl)} formToken={formToken()} holder={holder} errors={errors} />);
+    const page = (status: number, errors: Record<string, string>, wait?: number) =>
+      sendPage(
+        reply,
+        status,
+        <UnsealPage ctx={staffContext(req, cssUrl)} formToken={formToken()} holder={holder} errors={errors} waitSeconds={wait} />,
+      );
     const parsed = UnsealInput.safeParse(body);
     if (!parsed.success) {
       const errors: Record<string, string> = {};
       for (const i of parsed.error.issues) errors[String(i.path[0])] ??= i.message;
       return page(422, errors);
     }
-    const res = await unseal(deps, throttle, { holder: parsed.data.holder, passphrase: parsed.data.passphrase });
+    // Each form is good for one attempt: a replayed token costs nothing (no derivation, no audit).
+    const tokenHash = deps.vault.keyedHash('unseal-form-token', String(body._form));
+    if (!(await spendToken(deps.db, tokenHash, check.issuedAt + FORM_TOKEN_MAX_AGE_MS + 60_000))) {
+      return errorPage(req, reply, 'CSRF_INVALID');
+    }
+    const res = await unseal(deps, { holder: parsed.data.holder, passphrase: parsed.data.passphrase });
     if (!res.ok) {
       if (res.code === 'CONFLICT') return reply.redirect('/staff', 303);
+      if (res.code === 'RATE_LIMITED') {
+        const wait = Math.max(1, Math.ceil((res.retryAt - deps.now()) / 1000));
+        reply.header('retry-after', String(wait));
+        return page(429, { passphrase: 'vault.error.unseal_wait' }, wait);
+      }
       return page(401, { passphrase: 'vault.error.unseal_failed' });
     }
     if (await needsRotationFinish(deps)) finishInBackground(app, deps);

@@ -14,11 +14,11 @@ import {
   wrapInfo,
   DEFAULT_KEY_ID,
 } from '../../platform/crypto/vault.js';
-import { fail, ok, type Result } from '../../platform/errors.js';
 import { inTransaction } from '../../platform/storage/db.js';
 import { moveSealedMessages } from '../cases/index.js';
 import * as repo from './vault.repo.js';
-import type { UnsealThrottle } from './throttle.js';
+import { attemptFailed, reserveAttempt, resetAttempts, type AttemptPolicy } from '../../platform/throttle/attempts.js';
+import { UNSEAL_GUARD_KEY, UNSEAL_POLICY } from './throttle.js';
 
 /** Argon2id limits for a holder's passphrase; MODERATE in production, smaller only in tests. */
 export type PassphraseLimits = { opslimit: number; memlimit: number };
@@ -204,60 +204,51 @@ export async function sealInit(
   });
 }
 
+export type UnsealOutcome =
+  | { ok: true; already: boolean }
+  | { ok: false; code: 'CONFLICT' | 'UNSEAL_FAILED' }
+  | { ok: false; code: 'RATE_LIMITED'; retryAt: number };
+
 /**
- * Opens every live private key with one holder's passphrase and puts them in memory. A wrong
- * passphrase (or an unknown holder) waits out the process's growing delay first, and every
- * attempt is audited with the holder name and the outcome, never the passphrase.
+ * Opens every live private key with one holder's passphrase and puts them in memory. One
+ * attempt runs at a time across every process, and a wrong passphrase (or an unknown holder)
+ * makes the next wait (see throttle.ts): an attempt refused for that is answered at once with
+ * the time to try again, derives nothing and is not audited. Every attempt that runs is
+ * audited with the holder name and the outcome, never the passphrase.
  */
 export async function unseal(
   deps: Deps,
-  throttle: UnsealThrottle,
   input: { holder: string; passphrase: string },
-): Promise<Result<{ already: boolean }>> {
-  if (!deps.vault.sealedMode) return fail('CONFLICT');
-  if (!deps.vault.sealed) return ok({ already: true });
-  await throttle.wait();
+  policy: AttemptPolicy = UNSEAL_POLICY,
+): Promise<UnsealOutcome> {
+  if (!deps.vault.sealedMode) return { ok: false, code: 'CONFLICT' };
+  if (!deps.vault.sealed) return { ok: true, already: true };
+  const turn = await reserveAttempt(deps.db, UNSEAL_GUARD_KEY, deps.now(), policy);
+  if (!turn.ok) return { ok: false, code: 'RATE_LIMITED', retryAt: turn.retryAt };
+  let opened: { id: number; publicKey: Buffer; secretKey: Buffer }[] | null;
+  try {
+    opened = await openHolderKeys(deps, input);
+  } catch (e) {
+    await attemptFailed(deps.db, UNSEAL_GUARD_KEY, deps.now(), policy);
+    throw e;
+  }
   const holder = input.holder.slice(0, 64);
-  const rows = await repo.holderRows(deps.db, holder);
-  const opened: { id: number; publicKey: Buffer; secretKey: Buffer }[] = [];
-  const live = new Map((await repo.liveKeys(deps.db)).map((k) => [k.id, k.public_key]));
-  let good = rows.length > 0 && rows.some((r) => r.key_id === deps.vault.activeKeyId);
-  // Rows of one holder share salt and limits (rotation copies them), so derive once per salt.
-  const derived = new Map<string, { publicKey: Buffer; secretKey: Buffer }>();
-  for (const r of good ? rows : []) {
-    const k = `${r.salt.toString('hex')}:${r.opslimit}:${r.memlimit}`;
-    let hk = derived.get(k);
-    if (!hk) {
-      hk = await holderKeypair(input.passphrase, r.salt, { opslimit: r.opslimit, memlimit: r.memlimit });
-      derived.set(k, hk);
-    }
-    const sk = openHolderWrap(r.wrapped_sk, hk);
-    const pk = live.get(r.key_id);
-    if (!sk || !pk) {
-      good = false;
-      break;
-    }
-    opened.push({ id: r.key_id, publicKey: pk, secretKey: sk });
-  }
-  if (rows.length === 0) {
-    // An unknown holder costs the same argon2id work as a known one with a wrong passphrase.
-    const any = (await repo.holdersOfKey(deps.db, deps.vault.activeKeyId))[0];
-    if (any) await holderKeypair(input.passphrase, any.salt, { opslimit: any.opslimit, memlimit: any.memlimit });
-  }
   const now = deps.now();
-  if (!good) {
-    throttle.recordFailure();
+  if (!opened) {
+    await attemptFailed(deps.db, UNSEAL_GUARD_KEY, now, policy);
     await recordAudit(deps.db, now, {
       actorKind: 'system',
       actorId: null,
       action: 'vault.unseal_failed',
       caseId: null,
-      detail: { holder, failures: throttle.failures() },
+      detail: { holder, failures: turn.failures },
     });
-    return fail('UNSEAL_FAILED');
+    return { ok: false, code: 'UNSEAL_FAILED' };
   }
-  for (const k of opened) deps.vault.unlock(k);
-  throttle.reset();
+  // Another process's attempt cannot have run meanwhile (the lease), but this process may have
+  // been unsealed by a second request of its own racing through a different token.
+  if (deps.vault.sealed) for (const k of opened) deps.vault.unlock(k);
+  await resetAttempts(deps.db, UNSEAL_GUARD_KEY);
   await recordAudit(deps.db, now, {
     actorKind: 'system',
     actorId: null,
@@ -278,7 +269,45 @@ export async function unseal(
       detail: { messages: moved },
     });
   }
-  return ok({ already: false });
+  return { ok: true, already: false };
+}
+
+/**
+ * The live private keys opened with `input`'s passphrase, or null when the holder is unknown
+ * or the passphrase wrong. An unknown holder costs the same argon2id work as a known one with a
+ * wrong passphrase. Rows of one holder share salt and limits (rotation copies them), so this
+ * derives once per salt: one derivation in practice.
+ */
+async function openHolderKeys(
+  deps: Deps,
+  input: { holder: string; passphrase: string },
+): Promise<{ id: number; publicKey: Buffer; secretKey: Buffer }[] | null> {
+  const holder = input.holder.slice(0, 64);
+  const rows = await repo.holderRows(deps.db, holder);
+  const opened: { id: number; publicKey: Buffer; secretKey: Buffer }[] = [];
+  const live = new Map((await repo.liveKeys(deps.db)).map((k) => [k.id, k.public_key]));
+  let good = rows.length > 0 && rows.some((r) => r.key_id === deps.vault.activeKeyId);
+  const derived = new Map<string, { publicKey: Buffer; secretKey: Buffer }>();
+  for (const r of good ? rows : []) {
+    const k = `${r.salt.toString('hex')}:${r.opslimit}:${r.memlimit}`;
+    let hk = derived.get(k);
+    if (!hk) {
+      hk = await holderKeypair(input.passphrase, r.salt, { opslimit: r.opslimit, memlimit: r.memlimit });
+      derived.set(k, hk);
+    }
+    const sk = openHolderWrap(r.wrapped_sk, hk);
+    const pk = live.get(r.key_id);
+    if (!sk || !pk) {
+      good = false;
+      break;
+    }
+    opened.push({ id: r.key_id, publicKey: pk, secretKey: sk });
+  }
+  if (rows.length === 0) {
+    const any = (await repo.holdersOfKey(deps.db, deps.vault.activeKeyId))[0];
+    if (any) await holderKeypair(input.passphrase, any.salt, { opslimit: any.opslimit, memlimit: any.memlimit });
+  }
+  return good ? opened : null;
 }
 
 /**

@@ -3,11 +3,11 @@ import { createHarness, restartHarness, type Harness } from '../../../test/harne
 import { form, hiddenField } from '../../../test/staff-session.js';
 import type { NewRequestInput } from '../cases/index.js';
 import { TEST_PASSPHRASE_LIMITS } from '../../platform/crypto/vault.js';
-import { UnsealThrottle } from './throttle.js';
+import { unsealPolicy } from './throttle.js';
 import { sealInit } from './vault.service.js';
 
 // What the sealed-mode tests share: two holders, the setting that starts an instance sealed,
-// a throttle that does not sleep, a sealed instance, and an unseal through the staff form.
+// an unseal policy without waits, a sealed instance, and an unseal through the staff form.
 
 export const ANA = { name: 'ana', passphrase: 'river stone lantern 4812' };
 export const BO = { name: 'bo', passphrase: 'quiet orchard copper 7731' };
@@ -26,9 +26,8 @@ export function plainRequest(description: string): NewRequestInput {
   };
 }
 
-/** The unseal throttle's schedule, without the waiting. */
-export const noSleep = () =>
-  new UnsealThrottle({ baseMs: 1000, maxMs: 60_000 }, async () => undefined);
+/** An unseal policy whose waits are zero: for tests that unseal again and again without a clock. */
+export const NO_WAIT = unsealPolicy({ baseMs: 0, maxMs: 0 });
 
 /** A default instance switched to sealed mode with `holders`, then restarted (so sealed). */
 export async function sealedHarness(engine: Engine, holders = [ANA, BO]): Promise<Harness> {

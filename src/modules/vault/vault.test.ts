@@ -16,7 +16,8 @@ import {
 import { engines } from '../../../test/engines.js';
 import { createHarness, restartHarness, type Harness } from '../../../test/harness.js';
 import { form, hiddenField, signInAs } from '../../../test/staff-session.js';
-import { UnsealThrottle } from './throttle.js';
+import { UNSEAL_POLICY, unsealPolicy } from './throttle.js';
+import { attemptState } from '../../platform/throttle/attempts.js';
 import {
   addHolder,
   finishRotation,
@@ -28,7 +29,7 @@ import {
   unseal,
   VaultInputError,
 } from './vault.service.js';
-import { ANA, BO, noSleep, plainRequest, SEALED, sealedHarness, unsealByForm } from './vault.test-helpers.js';
+import { ANA, BO, NO_WAIT, plainRequest, SEALED, sealedHarness, unsealByForm } from './vault.test-helpers.js';
 
 const MARKER = 'MARKER-7f3c-seized-laptop-ZX81';
 
@@ -66,17 +67,12 @@ async function auditActions(h: Harness, prefix: string) {
   }));
 }
 
-describe('unseal throttle', () => {
-  it('doubles the wait after each failure, caps it, and resets on success', () => {
-    const t = new UnsealThrottle({ baseMs: 1000, maxMs: 8000 });
-    const seen = [t.delayMs()];
-    for (let i = 0; i < 6; i++) {
-      t.recordFailure();
-      seen.push(t.delayMs());
-    }
-    expect(seen).toEqual([0, 1000, 2000, 4000, 8000, 8000, 8000]);
-    t.reset();
-    expect(t.delayMs()).toBe(0);
+describe('unseal policy', () => {
+  it('doubles the wait after each failure from one second and caps it at a minute; attempts run alone', () => {
+    const p = unsealPolicy({ baseMs: 1000, maxMs: 8000 });
+    expect([1, 2, 3, 4, 5, 6].map((n) => p.lockMs(n))).toEqual([1000, 2000, 4000, 8000, 8000, 8000]);
+    expect(UNSEAL_POLICY.lockMs(30)).toBe(60_000);
+    expect(UNSEAL_POLICY.leaseMs).toBeGreaterThan(0);
   });
 });
 
@@ -210,22 +206,27 @@ for (const engine of engines) {
 
     it('wrong passphrases are slowed and audited; each of two holders unseals; a restart seals again', async () => {
       h = await sealedHarness(engine);
-      const throttle = noSleep();
-      const bad = await unseal(h.deps, throttle, {
+      const bad = await unseal(h.deps, {
         holder: 'ana',
         passphrase: 'not the passphrase at all',
       });
       expect(bad).toEqual({ ok: false, code: 'UNSEAL_FAILED' });
-      expect(throttle.delayMs()).toBe(1000);
-      await unseal(h.deps, throttle, { holder: 'nobody', passphrase: 'not the passphrase at all' });
-      expect(throttle.delayMs()).toBe(2000);
-      await unseal(h.deps, throttle, { holder: 'bo', passphrase: ANA.passphrase });
-      expect(throttle.delayMs()).toBe(4000);
+      // The next attempt must wait a second, and is refused at once until then: nothing derived, nothing audited.
+      const early = { holder: 'nobody', passphrase: 'not the passphrase at all' };
+      expect(await unseal(h.deps, early)).toEqual({ ok: false, code: 'RATE_LIMITED', retryAt: h.clock.ms + 1000 });
+      h.clock.advance(1000);
+      expect((await unseal(h.deps, early)).ok).toBe(false);
+      expect(await unseal(h.deps, { holder: 'bo', passphrase: ANA.passphrase })).toEqual({ ok: false, code: 'RATE_LIMITED', retryAt: h.clock.ms + 2000 });
+      h.clock.advance(2000);
+      expect(await unseal(h.deps, { holder: 'bo', passphrase: ANA.passphrase })).toEqual({ ok: false, code: 'UNSEAL_FAILED' });
+      h.clock.advance(3999);
+      expect((await unseal(h.deps, { holder: 'ana', passphrase: ANA.passphrase })).ok).toBe(false);
+      h.clock.advance(1);
       expect(h.deps.vault.sealed).toBe(true);
       expect(
-        (await unseal(h.deps, throttle, { holder: 'ana', passphrase: ANA.passphrase })).ok,
+        (await unseal(h.deps, { holder: 'ana', passphrase: ANA.passphrase })).ok,
       ).toBe(true);
-      expect(throttle.delayMs()).toBe(0);
+      expect(await attemptState(h.deps.db, 'unseal')).toEqual({ failures: 0, lockedUntil: null });
       expect(h.deps.vault.sealed).toBe(false);
 
       const audit = await auditActions(h, 'vault.unseal');
@@ -246,7 +247,11 @@ for (const engine of engines) {
       const wrong = await unsealByForm(h, { name: 'bo', passphrase: 'wrong wrong wrong wrong' });
       expect(wrong.statusCode).toBe(401);
       expect(wrong.body).toContain('name="passphrase"');
-      expect((await unsealByForm(h, BO)).statusCode).toBe(303); // waits out the one-second delay
+      const tooSoon = await unsealByForm(h, BO);
+      expect(tooSoon.statusCode).toBe(429);
+      expect(tooSoon.headers['retry-after']).toBe('1');
+      h.clock.advance(1000);
+      expect((await unsealByForm(h, BO)).statusCode).toBe(303);
       expect(h.deps.vault.sealed).toBe(false);
     });
 
@@ -255,7 +260,7 @@ for (const engine of engines) {
       const a = await submitRequest(h.deps, plainRequest(`Leaving sealed mode ${MARKER}`));
       const b = await submitRequest(h.deps, plainRequest('the case whose wrap gets damaged'));
       await expect(leaveSealedMode(h.deps, { by: 'ana' })).rejects.toThrow(SealedError);
-      expect((await unseal(h.deps, noSleep(), { holder: 'ana', passphrase: ANA.passphrase })).ok).toBe(true);
+      expect((await unseal(h.deps, { holder: 'ana', passphrase: ANA.passphrase }, NO_WAIT)).ok).toBe(true);
       // A rotation interrupted half-way: two live keys, a case under each.
       const first = h.deps.vault.activeKeyId;
       const { keyId: second } = await startRotation(h.deps, 'ana');
@@ -322,17 +327,17 @@ for (const engine of engines) {
       await expect(
         addHolder(h.deps, { ...cy, by: 'test' }, TEST_PASSPHRASE_LIMITS),
       ).rejects.toThrow(SealedError);
-      await unseal(h.deps, noSleep(), { holder: 'ana', passphrase: ANA.passphrase });
+      await unseal(h.deps, { holder: 'ana', passphrase: ANA.passphrase }, NO_WAIT);
       await addHolder(h.deps, { ...cy, by: 'ana' }, TEST_PASSPHRASE_LIMITS);
       await removeHolder(h.deps, { name: 'bo', by: 'ana' });
       await removeHolder(h.deps, { name: 'ana', by: 'cy' });
       await expect(removeHolder(h.deps, { name: 'cy', by: 'cy' })).rejects.toThrow(VaultInputError);
       h = await restartHarness(h, SEALED);
       expect(
-        (await unseal(h.deps, noSleep(), { holder: 'ana', passphrase: ANA.passphrase })).ok,
+        (await unseal(h.deps, { holder: 'ana', passphrase: ANA.passphrase }, NO_WAIT)).ok,
       ).toBe(false);
       expect(
-        (await unseal(h.deps, noSleep(), { holder: 'cy', passphrase: cy.passphrase })).ok,
+        (await unseal(h.deps, { holder: 'cy', passphrase: cy.passphrase }, NO_WAIT)).ok,
       ).toBe(true);
     });
 
@@ -347,7 +352,7 @@ for (const engine of engines) {
         .set({ key_wrapped: Buffer.alloc(0) })
         .where('id', '=', before[4]!)
         .execute();
-      await unseal(h.deps, noSleep(), { holder: 'ana', passphrase: ANA.passphrase });
+      await unseal(h.deps, { holder: 'ana', passphrase: ANA.passphrase }, NO_WAIT);
       const oldKey = h.deps.vault.activeKeyId;
       const { keyId } = await startRotation(h.deps, 'test');
       expect(h.deps.vault.activeKeyId).toBe(keyId);
@@ -379,7 +384,7 @@ for (const engine of engines) {
 
       h = await restartHarness(h, SEALED);
       expect(
-        (await unseal(h.deps, noSleep(), { holder: 'bo', passphrase: BO.passphrase })).ok,
+        (await unseal(h.deps, { holder: 'bo', passphrase: BO.passphrase }, NO_WAIT)).ok,
       ).toBe(true);
       const texts: string[] = [];
       for (const id of [...before.slice(0, 4), during, alsoDuring, after]) {
@@ -413,7 +418,7 @@ for (const engine of engines) {
 
     it('staff made before rotation still sign in after it', async () => {
       h = await sealedHarness(engine);
-      await unseal(h.deps, noSleep(), { holder: 'ana', passphrase: ANA.passphrase });
+      await unseal(h.deps, { holder: 'ana', passphrase: ANA.passphrase }, NO_WAIT);
       const u = await createActiveUser(h.deps, {
         email: 'r@example.org',
         role: 'admin',
@@ -517,7 +522,7 @@ for (const engine of engines) {
       it('the SQLite file and its WAL hold no marker text and no private key bytes', async () => {
         h = await sealedHarness(engine);
         await sendRequest(h, `Border seizure ${MARKER}`);
-        await unseal(h.deps, noSleep(), { holder: 'ana', passphrase: ANA.passphrase });
+        await unseal(h.deps, { holder: 'ana', passphrase: ANA.passphrase }, NO_WAIT);
         const handler = await signInAs(h, 'handler');
         const caseId = await latestCaseId(h);
         await h.app.inject({

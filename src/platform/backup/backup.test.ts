@@ -11,7 +11,7 @@ import type { Deps } from '../../contracts/deps.js';
 import { generateDemo } from '../../modules/cases/demo.service.js';
 import { purgeCasePersonalData, reapplyShreds, requesterView, submitRequest } from '../../modules/cases/index.js';
 import { deriveBackupKey, randomBytes, TEST_PASSPHRASE_LIMITS, Vault } from '../crypto/vault.js';
-import { openVault, sealInit, unseal, UnsealThrottle } from '../../modules/vault/index.js';
+import { openVault, sealInit, unseal } from '../../modules/vault/index.js';
 import type { Storage } from '../storage/db.js';
 import { createBackup, restoreBackup, verifyBackup, type BackupKeys } from './backup.js';
 import { appliedMigrations, listTables } from './catalog.js';
@@ -554,8 +554,7 @@ describe.each(available.map((e) => [e.name, e] as const))('a sealed instance on 
       const deps: Deps = { ...dst.deps, config, vault };
       expect(vault.sealed).toBe(true);
       expect(await readable(deps, marked.caseId)).toBe('');
-      const throttle = new UnsealThrottle({ baseMs: 1000, maxMs: 60_000 }, async () => undefined);
-      expect((await unseal(deps, throttle, { holder: holder.name, passphrase: holder.passphrase })).ok).toBe(true);
+      expect((await unseal(deps, { holder: holder.name, passphrase: holder.passphrase })).ok).toBe(true);
       expect(await readable(deps, marked.caseId)).toContain(MARKER);
     } finally {
       await src.close();

@@ -15,10 +15,11 @@ export interface Database {
   audit_log: AuditLogTable;
   taxonomy_terms: TaxonomyTermsTable;
   requester_sessions: RequesterSessionsTable;
-  intake_form_tokens: IntakeFormTokensTable;
+  spent_tokens: SpentTokensTable;
   vault_keys: VaultKeysTable;
   unseal_holders: UnsealHoldersTable;
-  intake_budget: IntakeBudgetTable;
+  rate_counts: RateCountsTable;
+  attempt_guards: AttemptGuardsTable;
   retention_rules: RetentionRulesTable;
   jobs: JobsTable;
 }
@@ -32,8 +33,6 @@ export interface UsersTable {
   password_hash: string | null;
   totp_secret_enc: Buffer | null;
   totp_last_step: number | null;
-  failed_logins: number;
-  locked_until: number | null;
   locale: string;
   created_at: number;
   updated_at: number;
@@ -140,8 +139,11 @@ export interface RequesterSessionsTable {
   expires_at: number;
 }
 
-/** Keyed hashes of public request-form tokens already used, kept until they would expire. */
-export interface IntakeFormTokensTable {
+/**
+ * Keyed hashes of one-time form tokens already spent (the public request form, the unseal
+ * form), each claimed in the transaction that does the work; kept until they would expire.
+ */
+export interface SpentTokensTable {
   token_hash: string;
   expires_at: number;
 }
@@ -168,10 +170,24 @@ export interface JobsTable {
   last_error: string | null;
 }
 
-/** Accepted public requests per minute (`minute` is its start, epoch ms): the intake budget. */
-export interface IntakeBudgetTable {
+/** Counters per name and minute (`minute` is its start, epoch ms): the intake budget, failed sign-ins. */
+export interface RateCountsTable {
+  name: string;
   minute: number;
-  accepted: number;
+  count: number;
+}
+
+/**
+ * Attempts per key (a sign-in address's keyed hash, the unseal form): consecutive failures
+ * (each attempt counted before it is checked), the lock they earned, and the lease of an
+ * attempt that must run alone.
+ */
+export interface AttemptGuardsTable {
+  key: string;
+  failures: Generated<number>;
+  locked_until: number | null;
+  busy_until: number | null;
+  updated_at: number;
 }
 
 /** Public halves of the content keypairs case keys are sealed to (sealed mode, ADR 10). */

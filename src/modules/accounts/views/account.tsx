@@ -1,6 +1,6 @@
 import type { Role } from '../../../contracts/roles.js';
 import { displayName, STAFF_LOCALES } from '../../../platform/i18n/index.js';
-import { CsrfField, ErrorSummary, Select, type FieldErrors } from '../../../platform/views/form.js';
+import { Checkbox, CsrfField, ErrorSummary, Select, type FieldErrors } from '../../../platform/views/form.js';
 import { StaffLayout, type StaffPageContext } from '../../../platform/views/staff-layout.js';
 
 export interface AccountView {
@@ -9,6 +9,8 @@ export interface AccountView {
   role: Role;
   locale: string;
   sessions: number;
+  /** Live API tokens: sign out everywhere offers to revoke them too. */
+  tokens: number;
   canTokens: boolean;
   canPeople: boolean;
 }
@@ -60,6 +62,17 @@ export function AccountPage(props: {
         <p class="hint">{t('accounts.account.sign_out_everywhere_hint')}</p>
         <form method="post" action="/staff/account/sign-out-everywhere">
           <CsrfField token={ctx.csrfToken} />
+          {account.tokens > 0 ? (
+            <Checkbox
+              t={t}
+              name="revoke_tokens"
+              label={t('accounts.account.revoke_tokens_too', { count: account.tokens })}
+              hint={t('accounts.account.revoke_tokens_hint')}
+              checked
+            />
+          ) : (
+            <p class="hint">{t('accounts.account.no_tokens_to_revoke')}</p>
+          )}
           <button type="submit" class="warning">
             {t('accounts.account.sign_out_everywhere')}
           </button>

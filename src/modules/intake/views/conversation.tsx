@@ -15,6 +15,8 @@ export interface ConversationProps {
   /** Sealed instance: the conversation cannot be shown, but a message can still be sent. */
   locked: boolean;
   csrfToken: string;
+  /** The message form's one-time token: a resend of a message already saved adds nothing. */
+  onceToken: string;
   sent: boolean;
   draft: string;
   errors: FieldErrors;
@@ -77,6 +79,7 @@ export function ConversationPage(props: ConversationProps) {
         novalidate
       >
         <CsrfField token={props.csrfToken} />
+        <input type="hidden" name="_once" value={props.onceToken} />
         <TextArea
           t={t}
           name="body"

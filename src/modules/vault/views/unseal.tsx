@@ -5,7 +5,14 @@ import { StaffLayout, type StaffPageContext } from '../../../platform/views/staf
  * The only staff page while sealed: what "sealed" means and the unseal form. No session exists,
  * so the form carries a stateless form token.
  */
-export function UnsealPage(props: { ctx: StaffPageContext; formToken: string; holder?: string | undefined; errors?: FieldErrors }) {
+export function UnsealPage(props: {
+  ctx: StaffPageContext;
+  formToken: string;
+  holder?: string | undefined;
+  errors?: FieldErrors;
+  /** Set when the attempt was refused for now: how many seconds until the next may start. */
+  waitSeconds?: number | undefined;
+}) {
   const { ctx } = props;
   const t = ctx.t;
   const errors = props.errors ?? {};
@@ -16,6 +23,11 @@ export function UnsealPage(props: { ctx: StaffPageContext; formToken: string; ho
         <h1>{t('vault.unseal.title')}</h1>
         <p>{t('vault.unseal.intro')}</p>
         <ErrorSummary t={t} errors={errors} labels={labels} />
+        {props.waitSeconds ? (
+          <p id="unseal-wait" role="status">
+            {t('vault.unseal.wait', { seconds: props.waitSeconds })}
+          </p>
+        ) : null}
         <form method="post" action="/staff/unseal" novalidate>
           <input type="hidden" name="_form" value={props.formToken} />
           <TextField t={t} name="holder" label={labels.holder} value={props.holder} autocomplete="username" maxLength={64} error={errors.holder} />
