@@ -6,6 +6,7 @@ import { csrfMatches, loadSession, STAFF_COOKIE } from '../auth/session.js';
 import { apiError, errorCatalog, type ErrorCode } from '../errors.js';
 import { dirOf, PUBLIC_LOCALES, STAFF_LOCALES } from '../i18n/index.js';
 import { API_CSP, PUBLIC_CSP, setSecurityHeaders, STAFF_CSP } from './headers.js';
+import { refuseCrossSite } from './origin.js';
 import './context.js';
 
 /** Renders a full error page for a surface (each surface brings its own layout). */
@@ -47,6 +48,8 @@ export function publicSurface(app: FastifyInstance, deps: Deps, errorPage: Error
     reply.header('content-language', req.locale);
     reply.header('vary', 'accept-language');
   });
+  // Behind the form tokens, a POST made by another site's page is refused (origin.ts).
+  app.addHook('onRequest', refuseCrossSite(deps, errorPage));
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const code = codeFor(err);
     if (code === 'INTERNAL') req.log.error({ err: { message: err.message, code: err.code } }, 'public request failed');
@@ -69,6 +72,8 @@ export function staffSurface(app: FastifyInstance, deps: Deps, errorPage: ErrorP
     req.dir = dirOf(req.locale);
     req.t = deps.i18n.translator(req.locale);
   });
+  // Behind the CSRF tokens, a POST made by another site's page is refused (origin.ts).
+  app.addHook('onRequest', refuseCrossSite(deps, errorPage));
   app.addHook('preHandler', async (req, reply) => {
     // Sealed (ADR 10): every staff page gives way to the unseal form; only it and the stylesheet answer.
     if (deps.vault.sealed && !req.routeOptions.config.whileSealed && !req.routeOptions.url?.startsWith('/staff/assets/')) {
