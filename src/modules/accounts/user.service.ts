@@ -74,27 +74,28 @@ export async function checkPassword(
   const reserved = await reserveAttempt(deps.db, key, deps.now(), SIGN_IN_POLICY);
   const user = await repo.findUserByEmail(deps.db, address);
   const account = user && user.status !== 'disabled' && user.password_hash ? user : null;
-  if (!reserved.ok) {
-    if (user) await auditAccount(deps, deps.db, 'account.sign_in_refused', user.id, { step: 'password', reason: 'locked' });
-    return { ok: false, reason: 'locked' };
-  }
+  // Refused while locked: answered at once and not audited, so a flood cannot fill the log;
+  // the failure that caused the lock was audited.
+  if (!reserved.ok) return { ok: false, reason: 'locked' };
   const good = account
     ? await verifyPassword(account.password_hash!, password)
     : (await burnPasswordTime(password), false);
   if (!good) {
     await countFailedStep(deps, guard);
-    if (user) {
-      await auditAccount(deps, deps.db, 'account.sign_in_failed', user.id, {
-        step: 'password',
-        failures: reserved.failures,
-      });
-    }
+    if (user) await auditFailure(deps, user.id, 'password', 'credentials', reserved.failures);
     return { ok: false, reason: 'credentials' };
   }
   // The count is reset only after the second factor: knowing the password must not buy more
   // guesses at the code. The failure reserved for this attempt is given back.
   await attemptSucceeded(deps.db, key, deps.now(), SIGN_IN_POLICY);
   return { ok: true, userId: account!.id, next: account!.status === 'active' ? 'second_factor' : 'enrol' };
+}
+
+/** A failed sign-in step of an account, and the lock it earned, if any, in its audit trail. */
+async function auditFailure(deps: Deps, userId: string, step: string, reason: string, failures: number): Promise<void> {
+  await auditAccount(deps, deps.db, 'account.sign_in_failed', userId, { step, reason, failures });
+  const lockMs = SIGN_IN_POLICY.lockMs(failures);
+  if (lockMs !== null) await auditAccount(deps, deps.db, 'account.locked', userId, { failures, minutes: lockMs / 60_000 });
 }
 
 export type CodeStep = { ok: true } | { ok: false; reason: 'code' | 'replay' | 'locked' };
@@ -118,10 +119,7 @@ export async function confirmSecondFactor(
     return { ok: false, reason: 'code' };
   const key = signInKey(deps, user.email);
   const reserved = await reserveAttempt(deps.db, key, deps.now(), SIGN_IN_POLICY);
-  if (!reserved.ok) {
-    await auditAccount(deps, deps.db, 'account.sign_in_refused', user.id, { step: 'second_factor', reason: 'locked' });
-    return { ok: false, reason: 'locked' };
-  }
+  if (!reserved.ok) return { ok: false, reason: 'locked' };
   const now = deps.now();
   const secret = deps.vault.openStaff(totpContext(user.id), user.totp_secret_enc);
   const step = verifyTotp(secret, code, now);
@@ -139,11 +137,7 @@ export async function confirmSecondFactor(
     }));
   if (!fresh) {
     await countFailedStep(deps, guard);
-    await auditAccount(deps, deps.db, 'account.sign_in_failed', user.id, {
-      step: 'second_factor',
-      reason: step === null ? 'code' : 'replay',
-      failures: reserved.failures,
-    });
+    await auditFailure(deps, user.id, 'second_factor', step === null ? 'code' : 'replay', reserved.failures);
     return { ok: false, reason: step === null ? 'code' : 'replay' };
   }
   return { ok: true };
