@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
@@ -20,8 +20,32 @@ export interface Storage {
 // counts, all far below 2^53, so numbers are exact and keep both engines' results identical.
 pg.types.setTypeParser(20, (v) => Number(v));
 
+/**
+ * Makes the database file owner-only (0600) before SQLite opens it, creating it if needed, and
+ * tightens any -wal and -shm an older Haven left behind. SQLite creates a new database 0644
+ * (less the umask), and creates -wal and -shm later, lazily, with the database file's own mode:
+ * so a 0600 database file is what keeps all three private, whatever the process umask.
+ */
+function privateDatabaseFiles(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(f) && (statSync(f).mode & 0o077) !== 0) chmodSync(f, 0o600);
+  }
+}
+
+/**
+ * The data directory holds the database and the keys: owner-only (0700). One made by the
+ * operator with looser permissions is tightened when it is ours; another user's is left alone.
+ */
+function privateDataDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = statSync(dir);
+  if ((st.mode & 0o077) !== 0 && st.uid === process.getuid?.()) chmodSync(dir, st.mode & 0o700);
+}
+
 /** Opens the embedded SQLite file under `dataDir`, with WAL and fully synchronous commits. */
 export function openSqlite(file: string): Storage {
+  privateDatabaseFiles(file);
   const raw = new SqliteDatabase(file);
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = FULL');
@@ -47,7 +71,7 @@ export function openPostgres(connectionString: string, max = 10): Storage {
 /** Opens the configured engine: PostgreSQL when a URL is given, SQLite in `dataDir` otherwise. */
 export function openStorage(opts: { databaseUrl: string | undefined; dataDir: string }): Storage {
   if (opts.databaseUrl) return openPostgres(opts.databaseUrl);
-  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  privateDataDir(opts.dataDir);
   return openSqlite(join(opts.dataDir, 'haven.db'));
 }
 

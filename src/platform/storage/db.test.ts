@@ -1,0 +1,65 @@
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStorage } from './db.js';
+import { migrateToLatest } from './migrate.js';
+
+const modeOf = (path: string) => statSync(path).mode & 0o777;
+
+/**
+ * The SQLite files hold the structured fields, keyed hashes and the audit log beside the
+ * ciphertext: only Haven's own user may read them. (PostgreSQL keeps nothing in DATA_DIR; its
+ * files are the database server's.) The test runs under the common umask 022, with which SQLite
+ * alone creates all three files 0644.
+ */
+describe('SQLite file permissions', () => {
+  let root: string;
+  let umask: number;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'haven-modes-'));
+    umask = process.umask(0o022);
+  });
+  afterEach(() => {
+    process.umask(umask);
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  async function openAndWrite(dataDir: string) {
+    const storage = openStorage({ databaseUrl: undefined, dataDir });
+    try {
+      await migrateToLatest(storage);
+      await sql`CREATE TABLE mode_probe (x INTEGER)`.execute(storage.db);
+      await sql`INSERT INTO mode_probe (x) VALUES (1)`.execute(storage.db);
+      const file = storage.file!;
+      // While the database is open in WAL mode, all three files exist.
+      expect(existsSync(`${file}-wal`)).toBe(true);
+      expect(existsSync(`${file}-shm`)).toBe(true);
+      return { file, modes: [file, `${file}-wal`, `${file}-shm`].map(modeOf), dir: modeOf(dataDir) };
+    } finally {
+      await storage.close();
+    }
+  }
+
+  it('creates a fresh database, its -wal and -shm 0600 in a 0700 data directory', async () => {
+    const dataDir = join(root, 'fresh', 'data');
+    const { modes, dir } = await openAndWrite(dataDir);
+    expect(modes.map((m) => m.toString(8))).toEqual(['600', '600', '600']);
+    expect(dir.toString(8)).toBe('700');
+  });
+
+  it('tightens the files and data directory an older Haven left readable by others', async () => {
+    const dataDir = join(root, 'old');
+    mkdirSync(dataDir, { mode: 0o755 });
+    chmodSync(dataDir, 0o755);
+    const file = join(dataDir, 'haven.db');
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+      closeSync(openSync(f, 'w', 0o644));
+      chmodSync(f, 0o644);
+    }
+    const { modes, dir } = await openAndWrite(dataDir);
+    expect(modes.map((m) => m.toString(8))).toEqual(['600', '600', '600']);
+    expect(dir.toString(8)).toBe('700');
+  });
+});
