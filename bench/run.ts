@@ -6,6 +6,7 @@
 // request. Writes bench/results.json (not committed). Options:
 //   --large N     size of the large demo database (default 100000)
 //   --engine E    only `sqlite` or `postgres`
+//   --skip-unseal leave out the unseal flood (bench/unseal-flood.ts)
 // PostgreSQL is used when a server answers at TEST_DATABASE_URL (default as in the tests).
 
 import { writeFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ import { migrateToLatest } from '../src/platform/storage/migrate.js';
 import { sharedI18n } from '../src/runtime.js';
 import { engines, type Engine } from '../test/engines.js';
 import { insertStaffRow } from '../test/staff-row.js';
+import { unsealFlood } from './unseal-flood.js';
 
 interface Result {
   engine: string;
@@ -261,6 +263,20 @@ for (const engine of engines) {
   }
   console.log(`${engine.name}:`);
   await benchEngine(engine, results);
+}
+
+// The public surface during a flood of unseal attempts (ADR 15), on SQLite.
+if (!process.argv.includes('--skip-unseal') && (!ONLY || ONLY === 'sqlite')) {
+  console.log('unseal flood (sqlite):');
+  const f = await unsealFlood(engines.find((e) => e.name === 'sqlite')!);
+  const push = (measure: string, value: number, unit: string, baseline: string, baselineValue: number) => {
+    results.push({ engine: 'sqlite', measure, value, unit, baseline, baselineValue, ratio: value / baselineValue });
+    console.log(`  ${measure}: ${value.toFixed(1)} ${unit} (×${(value / baselineValue).toFixed(1)})`);
+  };
+  push('GET /request p50 during unseal flood', f.flood.p50, 'ms', 'GET /request p50, quiet', f.quiet.p50);
+  push('GET /request p95 during unseal flood', f.flood.p95, 'ms', 'GET /request p95, quiet', f.quiet.p95);
+  push('peak RSS during unseal flood', f.flood.rssMb, 'MB', 'peak RSS, quiet', f.quiet.rssMb);
+  console.log(`  ${f.flood.attempts} attempts: ${f.flood.checked} checked, ${f.flood.refused} told to wait`);
 }
 
 const rows = results.map((r) => [

@@ -1,40 +1,41 @@
 import { z } from 'zod';
 import { ASSIGNABLE_ROLES } from '../../contracts/roles.js';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../../platform/auth/password.js';
+import { safeString } from '../../platform/http/validation.js';
 import { STAFF_LOCALES } from '../../platform/i18n/index.js';
+import { hasHiddenHandleChars } from '../../platform/text.js';
 
-// Input schemas shared by the staff forms and the CLI. Messages are i18n keys.
+// Input schemas shared by the staff forms and the CLI. Messages are i18n keys. Every string
+// starts from safeString, which refuses control characters.
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-const email = z
-  .string({ error: 'accounts.error.email_invalid' })
+const email = safeString({ error: 'accounts.error.email_invalid' })
   .trim()
   .toLowerCase()
   .max(254, 'accounts.error.email_invalid')
-  .regex(EMAIL_RE, 'accounts.error.email_invalid');
+  .regex(EMAIL_RE, 'accounts.error.email_invalid')
+  // No real address holds a direction control or a zero-width character; they would let one
+  // address pass for another on the people page.
+  .refine((s) => !hasHiddenHandleChars(s), 'accounts.error.email_invalid');
 
-const displayName = z
-  .string({ error: 'accounts.error.name_required' })
+const displayName = safeString({ error: 'accounts.error.name_required' })
   .trim()
   .min(1, 'accounts.error.name_required')
   .max(100, 'accounts.error.name_too_long');
 
-const newPassword = z
-  .string({ error: 'accounts.error.password_short' })
+const newPassword = safeString({ error: 'accounts.error.password_short' })
   .min(PASSWORD_MIN, 'accounts.error.password_short')
   .max(PASSWORD_MAX, 'accounts.error.password_long');
 
 /** Sign-in: only presence is checked, so a malformed address gets the same answer as a wrong one. */
 export const SignInInput = z.object({
-  email: z
-    .string({ error: 'accounts.error.email_required' })
+  email: safeString({ error: 'accounts.error.email_required' })
     .trim()
     .toLowerCase()
     .min(1, 'accounts.error.email_required')
     .max(254, 'accounts.error.email_required'),
-  password: z
-    .string({ error: 'accounts.error.password_required' })
+  password: safeString({ error: 'accounts.error.password_required' })
     .min(1, 'accounts.error.password_required')
     .max(PASSWORD_MAX, 'accounts.error.password_required'),
 });
@@ -42,8 +43,7 @@ export type SignInInput = z.infer<typeof SignInInput>;
 
 /** A six-digit code from an authenticator app; spaces are ignored. */
 export const CodeInput = z.object({
-  code: z
-    .string({ error: 'accounts.error.code_format' })
+  code: safeString({ error: 'accounts.error.code_format' })
     .transform((s) => s.replace(/\s/g, ''))
     .pipe(z.string().regex(/^\d{6}$/, 'accounts.error.code_format')),
 });
@@ -52,10 +52,10 @@ export const CodeInput = z.object({
 export function enrolInput(askEmail: boolean) {
   return z
     .object({
-      email: askEmail ? email : z.string().optional(),
+      email: askEmail ? email : safeString().optional(),
       display_name: displayName,
       password: newPassword,
-      password_confirm: z.string({ error: 'accounts.error.password_mismatch' }),
+      password_confirm: safeString({ error: 'accounts.error.password_mismatch' }),
     })
     .refine((v) => v.password === v.password_confirm, {
       message: 'accounts.error.password_mismatch',
@@ -79,8 +79,7 @@ export const LanguageInput = z.object({
 });
 
 export const TokenInput = z.object({
-  label: z
-    .string({ error: 'accounts.error.label_required' })
+  label: safeString({ error: 'accounts.error.label_required' })
     .trim()
     .min(1, 'accounts.error.label_required')
     .max(80, 'accounts.error.label_too_long'),

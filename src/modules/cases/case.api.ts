@@ -2,11 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodError } from 'zod';
 import type { Deps } from '../../contracts/deps.js';
 import type { Principal } from '../../contracts/roles.js';
+import { textBody } from '../../platform/http/body-limit.js';
 import { fieldErrors } from '../../platform/http/validation.js';
 import { sendApiError } from '../../platform/http/surfaces.js';
 import { authorize, type CaseAction } from './case.policy.js';
 import {
   formValues,
+  MESSAGE_MAX,
   MessageInput,
   PatchCaseInput,
   QueueQuery,
@@ -136,11 +138,13 @@ export function registerCaseApi(app: FastifyInstance, deps: Deps): void {
     return reply.send(body);
   });
 
+  // A reply or note may be 20,000 characters in any script: its own body limit (body-limit.ts).
+  const messageBody = textBody({ body: MESSAGE_MAX });
   for (const [path, action, post] of [
     ['/cases/:id/replies', 'case.reply', service.replyToRequester],
     ['/cases/:id/notes', 'case.note', service.addNote],
   ] as const) {
-    app.post(path, async (req, reply) => {
+    app.post(path, messageBody, async (req, reply) => {
       const caseId = caseIdOf(req);
       if (caseId === null) return sendApiError(req, reply, 'NOT_FOUND');
       const input = MessageInput.safeParse(req.body ?? {});

@@ -7,6 +7,7 @@ import { listCaseWorkers } from './case.service.js';
 import { listTerms, taxonomyOptions, termLabel } from './taxonomy.repo.js';
 import type { QueueOptions } from './views/queue.js';
 import type { TriageOptions } from './views/case-page.js';
+import { isolate } from '../../platform/text.js';
 
 // Read-only lookups that turn taxonomy data and staff lists into labelled options for the
 // workspace's pages. No case data passes through here.
@@ -74,7 +75,7 @@ export async function queueOptions(
       incidentTypes: incidentOptions,
       regions,
       languages,
-      staff: staff.map((s) => ({ value: s.id, label: s.displayName })),
+      staff: staff.map((s) => ({ value: s.id, label: isolate(s.displayName) })),
     },
     labels: {
       incidentType: new Map(incidentOptions.map((o) => [o.value, o.label])),

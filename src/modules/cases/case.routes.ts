@@ -4,6 +4,7 @@ import type { Deps } from '../../contracts/deps.js';
 import type { SurfaceAssets } from '../../contracts/module.js';
 import type { Principal } from '../../contracts/roles.js';
 import { errorCatalog, type ErrorCode } from '../../platform/errors.js';
+import { textBody } from '../../platform/http/body-limit.js';
 import { fieldErrors } from '../../platform/http/validation.js';
 import type { FieldErrors } from '../../platform/views/form.js';
 import { sendPage } from '../../platform/views/render.js';
@@ -13,6 +14,7 @@ import {
   AssignForm,
   ClaimForm,
   formValues,
+  MESSAGE_MAX,
   MessageInput,
   QueueQuery,
   StatusForm,
@@ -22,6 +24,7 @@ import * as service from './case.service.js';
 import { auditActionLabel, queueOptions, triageOptions } from './case.present.js';
 import { CasePage, ConflictPage, type CaseForm } from './views/case-page.js';
 import { QueuePage } from './views/queue.js';
+import { isolate } from '../../platform/text.js';
 
 // The handler workspace's HTML routes. Each POST: CSRF (checked by the staff surface) →
 // validate with the shared schema → authorize → one service call → 303 with a flash, or a
@@ -76,7 +79,7 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
         ctx: staffContext(req, assets.cssUrl, extra.flash),
         view: view.value,
         options,
-        staff: staff.map((s) => ({ value: s.id, label: s.displayName })),
+        staff: staff.map((s) => ({ value: s.id, label: isolate(s.displayName) })),
         now: deps.now(),
         escalation,
         failed: extra.failed,
@@ -178,8 +181,9 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
       input: T,
     ) => Promise<{ ok: true } | { ok: false; code: ErrorCode; field?: string }>,
     flash: Flash,
+    options: { bodyLimit?: number; config?: { textMax: number } } = {},
   ): void {
-    app.post(path, async (req, reply) => {
+    app.post(path, options, async (req, reply) => {
       const caseId = caseIdOf(req);
       if (caseId === null) return errorPage(req, reply, 'NOT_FOUND');
       const values = formValues(req.body, 'null');
@@ -214,6 +218,8 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
     using(MessageInput),
     (p, id, input) => service.replyToRequester(deps, p, id, input.body),
     'reply_sent',
+    // 20,000 characters in any script: a body limit of its own (platform/http/body-limit.ts).
+    textBody({ body: MESSAGE_MAX }),
   );
 
   // The note's field is called `note` so that its id differs from the reply's on the same page.
@@ -229,6 +235,7 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
     },
     (p, id, input) => service.addNote(deps, p, id, input.body),
     'note_added',
+    textBody({ note: MESSAGE_MAX }),
   );
 
   post(

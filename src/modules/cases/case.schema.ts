@@ -1,16 +1,18 @@
 import { z } from 'zod';
 import { CASE_STATUSES, MESSAGE_KINDS, URGENCIES } from '../../contracts/case.js';
+import { freeText, safeString } from '../../platform/http/validation.js';
 
 // Input and output schemas of the cases module. The HTML forms and the JSON API parse with
 // the same input schemas (forms first turn blank fields into null, see `formValues`), and
 // the OpenAPI document is generated from these, so the three cannot drift apart. Messages
-// are i18n keys: a person never reads zod's English.
+// are i18n keys: a person never reads zod's English. Every input string starts from
+// safeString or freeText, which refuse control characters.
 
 /** Longest reply or note, in characters. */
 export const MESSAGE_MAX = 20_000;
 
 /** A taxonomy code; whether it exists is checked against the taxonomy (data) by the service. */
-const code = z.string().trim().min(1).max(64, 'cases.error.unknown_term');
+const code = safeString().trim().min(1).max(64, 'cases.error.unknown_term');
 const nullableCode = code.nullable();
 
 /** Triage fields. Every one is optional so that the API can change only some of them. */
@@ -32,7 +34,7 @@ const version = z.coerce.number().int().min(1, 'cases.error.version_required');
 export const TriageForm = TriageInput.extend({ version });
 export type TriageForm = z.infer<typeof TriageForm>;
 
-export const AssignForm = z.object({ assignee_id: z.string().max(64).nullable(), version });
+export const AssignForm = z.object({ assignee_id: safeString().max(64).nullable(), version });
 export type AssignForm = z.infer<typeof AssignForm>;
 
 export const ClaimForm = z.object({ version });
@@ -45,8 +47,7 @@ export type StatusForm = z.infer<typeof StatusForm>;
 
 /** A reply to the requester or an internal note. */
 export const MessageInput = z.object({
-  body: z
-    .string({ error: 'cases.error.body_required' })
+  body: freeText({ error: 'cases.error.body_required' })
     .trim()
     .min(1, 'cases.error.body_required')
     .max(MESSAGE_MAX, 'cases.error.body_too_long'),
@@ -56,7 +57,7 @@ export type MessageInput = z.infer<typeof MessageInput>;
 /** `PATCH /api/v1/cases/{id}`: triage, assignment and status in one change. */
 export const PatchCaseInput = z.strictObject({
   ...TriageInput.shape,
-  assignee_id: z.string().max(64).nullable().optional(),
+  assignee_id: safeString().max(64).nullable().optional(),
   status: z.enum(CASE_STATUSES, { message: 'cases.error.status_required' }).optional(),
   version: version.optional(),
 });
@@ -71,11 +72,10 @@ export const QueueQuery = z.object({
   region: code.optional(),
   language: code.optional(),
   /** A staff member's id, `unassigned`, or `mine`. */
-  assignee: z.string().trim().min(1).max(64).optional(),
+  assignee: safeString().trim().min(1).max(64).optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
   /** The opaque `next_cursor` of the previous page. */
-  cursor: z
-    .string()
+  cursor: safeString()
     .regex(/^[01]\.\d{1,16}\.\d{1,16}$/)
     .optional(),
 });

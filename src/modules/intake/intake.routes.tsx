@@ -2,11 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../contracts/deps.js';
 import type { SurfaceAssets } from '../../contracts/module.js';
 import { safeEqual } from '../../platform/crypto/vault.js';
+import { textBody } from '../../platform/http/body-limit.js';
 import { checkFormToken, issueFormToken } from '../../platform/http/form-token.js';
 import { fieldErrors, formBody } from '../../platform/http/validation.js';
 import type { FieldErrors } from '../../platform/views/form.js';
 import { sendPage } from '../../platform/views/render.js';
-import { requesterView, taxonomyOptions } from '../cases/index.js';
+import { LIMITS, requesterView, taxonomyOptions } from '../cases/index.js';
 import { HONEYPOT_FIELD, reissueTime } from './intake.abuse.js';
 import { messageSchema, requestSchema } from './intake.schema.js';
 import {
@@ -79,6 +80,20 @@ const REQUEST_FIELDS = [
   'beneficiary',
   'consent',
 ];
+
+/** The longest answer a choice (a code, a yes) or the honeypot is given room for in a body. */
+const SHORT_FIELD = 200;
+
+// Each form's body limit, from the longest text each field takes (platform/http/body-limit.ts):
+// 20,000 characters of Arabic, Russian or Chinese do not fit BODY_LIMIT_BYTES once encoded.
+const REQUEST_BODY = textBody({
+  ...Object.fromEntries(REQUEST_FIELDS.map((f) => [f, SHORT_FIELD])),
+  description: LIMITS.descriptionMax,
+  contact: LIMITS.contactMax,
+  [HONEYPOT_FIELD]: SHORT_FIELD,
+});
+const FOLLOWUP_BODY = textBody({ receipt: SHORT_FIELD, message: LIMITS.messageMax });
+const MESSAGE_BODY = textBody({ body: LIMITS.messageMax });
 
 /** Registers the public intake pages on the public surface. */
 export function registerIntakeRoutes(
@@ -191,7 +206,7 @@ export function registerIntakeRoutes(
     renderRequestForm(req, reply, 200, { language: req.locale, contact_method: 'none' }, {}, null),
   );
 
-  app.post('/request', async (req, reply) => {
+  app.post('/request', REQUEST_BODY, async (req, reply) => {
     const body = formBody(req.body);
     const values = Object.fromEntries(REQUEST_FIELDS.map((f) => [f, field(body, f)]));
     const token = field(body, '_csrf');
@@ -260,7 +275,7 @@ export function registerIntakeRoutes(
     });
   });
 
-  app.post('/followup', async (req, reply) =>
+  app.post('/followup', FOLLOWUP_BODY, async (req, reply) =>
     answerAfter(FOLLOWUP_FLOOR_MS, async () => {
       const body = formBody(req.body);
       const token = field(body, '_csrf');
@@ -309,7 +324,7 @@ export function registerIntakeRoutes(
     });
   });
 
-  app.post('/followup/conversation', async (req, reply) => {
+  app.post('/followup/conversation', MESSAGE_BODY, async (req, reply) => {
     const body = formBody(req.body);
     const draft = field(body, 'body');
     const session = await resumeFollowup(deps, req.cookies[FOLLOWUP_COOKIE]);

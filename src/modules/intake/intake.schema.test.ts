@@ -115,6 +115,37 @@ describe('request schema', () => {
   });
 });
 
+describe('what no answer may hold', () => {
+  it('refuses control characters in every answer, NUL included, with their own message', () => {
+    for (const field of ['description', 'urgency', 'country', 'language', 'contact_method', 'contact', 'beneficiary', 'consent']) {
+      for (const ch of ['\0', '\x07', '\x85', '\uD800', '\uFFFF']) {
+        const e = errorsOf({ ...valid, contact_method: 'other', contact: 'me', [field]: `${String(valid[field as keyof typeof valid] ?? 'x')}${ch}` });
+        expect(e[field], `${field} ${JSON.stringify(ch)}`).toBe('common.form.control_chars');
+      }
+    }
+    expect(messageSchema.safeParse({ body: 'hi\0' }).error?.issues[0]?.message).toBe('common.form.control_chars');
+  });
+
+  it('refuses direction controls and zero-width characters in a contact address, whatever its kind', () => {
+    for (const [method, contact] of [
+      ['email', 'safe@example.org\u202Egro.live'],
+      ['email', 'sa\u200Bfe@example.org'],
+      ['phone', '\u202A+44 20 7946 0958\u202C'],
+      ['signal', '@name.01\u2066'],
+      ['other', 'matrix:@me\u2060:example.org'], // a word joiner (a trailing BOM is trimmed like a space)
+    ] as const) {
+      expect(errorsOf({ ...valid, contact_method: method, contact }).contact, contact).toBe('intake.error.contact_hidden');
+    }
+    // Ignored when the person chose not to be contacted (the address is dropped anyway).
+    expect(errorsOf({ ...valid, contact_method: 'none', contact: 'x\u202E' })).toEqual({});
+  });
+
+  it('keeps line breaks and tabs, counting CRLF as one character', () => {
+    expect(schema.parse({ ...valid, description: 'one\r\ntwo\tthree' }).description).toBe('one\ntwo\tthree');
+    expect(messageSchema.safeParse({ body: 'x\r\n'.repeat(LIMITS.messageMax / 2) }).success).toBe(true);
+  });
+});
+
 describe('message schema', () => {
   it('needs some text within the limit', () => {
     expect(messageSchema.parse({ body: ' hi ' })).toEqual({ body: 'hi' });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { CONTACT_METHODS, URGENCIES } from '../../contracts/case.js';
+import { freeText } from '../../platform/http/validation.js';
+import { hasHiddenHandleChars } from '../../platform/text.js';
 import { LIMITS, type NewRequestInput } from '../cases/index.js';
 
 /**
@@ -28,8 +30,11 @@ function phoneLike(value: string): boolean {
   return PHONE_CHARS.test(value) && digits >= 6 && digits <= 15;
 }
 
-/** A form field: a trimmed string, or empty when absent; arrays (a repeated field) are refused. */
-const text = z.preprocess((v) => (v === undefined || v === null ? '' : v), z.string().trim());
+/**
+ * A form field: a trimmed string, or empty when absent; arrays (a repeated field) are refused,
+ * and so are control characters (platform/http/validation.ts).
+ */
+const text = z.preprocess((v) => (v === undefined || v === null ? '' : v), freeText().trim());
 
 const CONTACT_FIELDS = new Set(['contact', 'contact_method']);
 
@@ -38,6 +43,9 @@ function checkContact(v: { contact_method: string; contact: string }, ctx: z.Ref
   if (v.contact_method === 'none' || v.contact.length > LIMITS.contactMax) return;
   const issue = (message: string) => ctx.addIssue({ code: 'custom', path: ['contact'], message });
   if (v.contact === '') return issue('intake.error.contact_required');
+  // Direction controls, zero-width characters and the like: no real address holds them, and
+  // they can make one address look like another to the handler who reads it.
+  if (hasHiddenHandleChars(v.contact)) return issue('intake.error.contact_hidden');
   if (v.contact_method === 'email' && !EMAIL.test(v.contact))
     return issue('intake.error.contact_email');
   if (v.contact_method === 'phone' && !phoneLike(v.contact))

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { safeString } from '../../platform/http/validation.js';
 import { INCIDENT_TYPE_MAX, RETENTION_BASES, RETENTION_DAYS, STATUS_CODE } from './retention.js';
 
-const status = z.string().regex(STATUS_CODE, 'retention.error.status_invalid');
+const status = safeString().regex(STATUS_CODE, 'retention.error.status_invalid');
 
 /**
  * A rule as the admin form sends it. `incident_type` is a taxonomy code, or blank for the
@@ -12,8 +13,7 @@ const status = z.string().regex(STATUS_CODE, 'retention.error.status_invalid');
 export function retentionRuleInput(incidentTypes: ReadonlySet<string>) {
   return z.object({
     status,
-    incident_type: z
-      .string()
+    incident_type: safeString()
       .max(INCIDENT_TYPE_MAX, 'retention.error.incident_type_invalid')
       .optional()
       .transform((v) => (v ? v : null))
@@ -38,6 +38,6 @@ export type RetentionRuleInput = z.output<ReturnType<typeof retentionRuleInput>>
  */
 export const RetentionRuleKeyInput = z.object({
   status,
-  incident_type: z.string().min(1).max(INCIDENT_TYPE_MAX),
+  incident_type: safeString().min(1).max(INCIDENT_TYPE_MAX),
 });
 export type RetentionRuleKeyInput = z.output<typeof RetentionRuleKeyInput>;

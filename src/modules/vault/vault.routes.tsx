@@ -4,7 +4,7 @@ import type { Deps } from '../../contracts/deps.js';
 import { checkFormToken, FORM_TOKEN_MAX_AGE_MS, issueFormToken } from '../../platform/http/form-token.js';
 import type { ErrorPage } from '../../platform/http/surfaces.js';
 import { spendToken } from '../../platform/http/spent-tokens.js';
-import { formBody } from '../../platform/http/validation.js';
+import { formBody, safeString } from '../../platform/http/validation.js';
 import { sendPage } from '../../platform/views/render.js';
 import { staffContext } from '../../platform/views/staff-layout.js';
 import { can } from './vault.policy.js';
@@ -14,8 +14,8 @@ import { UnsealPage, VaultPage } from './views/unseal.js';
 const UNSEAL_FORM = 'staff-unseal';
 
 const UnsealInput = z.object({
-  holder: z.string().trim().min(1, 'vault.error.holder_required').max(64, 'vault.error.holder_name'),
-  passphrase: z.string().min(1, 'vault.error.passphrase_required').max(1024, 'vault.error.passphrase_length'),
+  holder: safeString().trim().min(1, 'vault.error.holder_required').max(64, 'vault.error.holder_name'),
+  passphrase: safeString().min(1, 'vault.error.passphrase_required').max(1024, 'vault.error.passphrase_length'),
 });
 
 /**

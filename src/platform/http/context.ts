@@ -19,6 +19,11 @@ declare module 'fastify' {
     csrf?: 'session' | 'none';
     /** True for the few staff routes that work while the vault is sealed (the unseal form). */
     whileSealed?: boolean;
+    /**
+     * The longest text the route's form or body takes, in characters, when it has a body
+     * limit of its own (body-limit.ts `textBody`): the 413 page says it.
+     */
+    textMax?: number;
   }
 }
 

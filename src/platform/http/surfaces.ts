@@ -3,10 +3,11 @@ import type { Deps } from '../../contracts/deps.js';
 import { principalForToken } from '../auth/api-token.js';
 import { SealedError } from '../crypto/vault.js';
 import { csrfMatches, loadSession, STAFF_COOKIE } from '../auth/session.js';
-import { apiError, errorCatalog, type ErrorCode } from '../errors.js';
+import { apiError, errorCatalog, errorMessage, type ErrorCode } from '../errors.js';
 import { dirOf, PUBLIC_LOCALES, STAFF_LOCALES } from '../i18n/index.js';
 import { API_CSP, PUBLIC_CSP, setSecurityHeaders, STAFF_CSP } from './headers.js';
 import { refuseCrossSite } from './origin.js';
+import { findNul } from './validation.js';
 import './context.js';
 
 /** Renders a full error page for a surface (each surface brings its own layout). */
@@ -36,6 +37,19 @@ export function codeFor(err: FastifyError): ErrorCode {
 }
 
 /**
+ * The last line against U+0000, which PostgreSQL cannot store: a request carrying one in its
+ * route parameters, query string or body is refused (422) before any handler runs, whatever
+ * the route's own schema checks (validation.ts `findNul`). Other control characters are
+ * refused by the schemas themselves, with a message next to the field.
+ */
+function refuseNul(refuse: (req: FastifyRequest, reply: FastifyReply, field: string) => FastifyReply) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const field = findNul(req.params) ?? findNul(req.query) ?? findNul(req.body);
+    if (field !== null) return refuse(req, reply, field);
+  };
+}
+
+/**
  * The public surface: strict CSP, no script, no cookie unless a page needs one, locale from
  * the browser or a plain `?lang=` link.
  */
@@ -50,6 +64,7 @@ export function publicSurface(app: FastifyInstance, deps: Deps, errorPage: Error
   });
   // Behind the form tokens, a POST made by another site's page is refused (origin.ts).
   app.addHook('onRequest', refuseCrossSite(deps, errorPage));
+  app.addHook('preHandler', refuseNul((req, reply) => errorPage(req, reply, 'CONTROL_CHARACTERS')));
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const code = codeFor(err);
     if (code === 'INTERNAL') req.log.error({ err: { message: err.message, code: err.code } }, 'public request failed');
@@ -94,6 +109,8 @@ export function staffSurface(app: FastifyInstance, deps: Deps, errorPage: ErrorP
       if (!req.staff || !csrfMatches(req, req.staff.csrfToken)) return errorPage(req, reply, 'CSRF_INVALID');
     }
   });
+  // After the session, sealed and CSRF checks: deny by default comes first.
+  app.addHook('preHandler', refuseNul((req, reply) => errorPage(req, reply, 'CONTROL_CHARACTERS')));
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const code = codeFor(err);
     if (code === 'INTERNAL') req.log.error({ err: { message: err.message, code: err.code } }, 'staff request failed');
@@ -104,8 +121,9 @@ export function staffSurface(app: FastifyInstance, deps: Deps, errorPage: ErrorP
 
 /** Sends an API error in the one shape the API uses. */
 export function sendApiError(req: FastifyRequest, reply: FastifyReply, code: ErrorCode, field?: string): FastifyReply {
-  const { status, messageKey } = errorCatalog[code];
-  return reply.code(status).send(apiError(code, req.t(messageKey), field));
+  const { status } = errorCatalog[code];
+  const message = errorMessage(req.t, code, req.routeOptions?.config?.textMax);
+  return reply.code(status).send(apiError(code, message, field));
 }
 
 /** The JSON API: bearer tokens, English messages, errors as { error: { code, message, field? } }. */
@@ -131,6 +149,13 @@ export function apiSurface(app: FastifyInstance, deps: Deps): void {
       return sendApiError(req, reply, 'UNAUTHENTICATED');
     }
   });
+  // The API's one validation code, naming the field that held the NUL.
+  app.addHook(
+    'preHandler',
+    refuseNul((req, reply, field) =>
+      reply.code(422).send(apiError('VALIDATION_FAILED', req.t(errorCatalog.CONTROL_CHARACTERS.messageKey), field)),
+    ),
+  );
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const code = codeFor(err);
     if (code === 'INTERNAL') req.log.error({ err: { message: err.message, code: err.code } }, 'api request failed');

@@ -1,10 +1,13 @@
 import type { ComponentChildren } from 'preact';
 import type { Translate } from '../i18n/index.js';
+import { withoutForbiddenChars } from '../text.js';
 
 /**
  * Form pieces in the GOV.UK pattern: an error summary at the top that links to each field,
  * the message next to the field, labels and hints tied to inputs for assistive technology.
- * `errors` maps a field name to a message key.
+ * `errors` maps a field name to a message key. Text fields take `dir="auto"`, so an answer in
+ * Arabic on an English page (or the reverse) reads in its own direction, and show a refused
+ * answer again without the control characters it was refused for (platform/text.ts).
  */
 export type FieldErrors = Record<string, string>;
 
@@ -66,7 +69,8 @@ export function TextField(
         id={`f-${p.name}`}
         name={p.name}
         type={p.type ?? 'text'}
-        value={p.value ?? ''}
+        value={withoutForbiddenChars(p.value ?? '')}
+        dir="auto"
         autocomplete={p.autocomplete ?? 'off'}
         maxLength={p.maxLength}
         required={p.required}
@@ -87,12 +91,13 @@ export function TextArea(p: FieldProps & { value?: string | undefined; rows?: nu
         id={`f-${p.name}`}
         name={p.name}
         rows={p.rows ?? 8}
+        dir="auto"
         maxLength={p.maxLength}
         required={p.required}
         aria-invalid={p.error ? 'true' : undefined}
         aria-describedby={describedBy(p)}
       >
-        {p.value ?? ''}
+        {withoutForbiddenChars(p.value ?? '')}
       </textarea>
     </div>
   );

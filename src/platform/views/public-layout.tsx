@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { errorCatalog, type ErrorCode } from '../errors.js';
+import { errorCatalog, errorMessage, KEEPS_WHAT_WAS_TYPED, type ErrorCode } from '../errors.js';
 import { displayName, PUBLIC_LOCALES } from '../i18n/index.js';
 import { sendPage } from './render.js';
 import type { PageContext } from './ui.js';
@@ -69,13 +69,15 @@ export function PublicLayout(props: {
 export function publicErrorPage(cssUrl: string) {
   return (req: FastifyRequest, reply: FastifyReply, code: ErrorCode): FastifyReply => {
     const ctx: PageContext = { t: req.t, locale: req.locale, dir: req.dir, cssUrl, path: '/' };
-    const { status, messageKey } = errorCatalog[code];
+    const { status } = errorCatalog[code];
+    const message = errorMessage(req.t, code, req.routeOptions?.config?.textMax);
     return sendPage(
       reply,
       status,
       <PublicLayout ctx={ctx} title={req.t('common.error.title')}>
         <h1>{req.t('common.error.title')}</h1>
-        <p>{req.t(messageKey)}</p>
+        <p>{message}</p>
+        {KEEPS_WHAT_WAS_TYPED.has(code) ? <p>{req.t('common.error.go_back')}</p> : null}
         <p>
           <a href="/">{req.t('common.error.home')}</a>
         </p>

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../../contracts/roles.js';
-import { errorCatalog, type ErrorCode } from '../errors.js';
+import { errorCatalog, errorMessage, KEEPS_WHAT_WAS_TYPED, type ErrorCode } from '../errors.js';
 import { sendPage } from './render.js';
 import type { PageContext } from './ui.js';
 
@@ -42,7 +42,7 @@ export function StaffLayout(props: {
               <a href="/staff">{ctx.t('common.nav_queue')}</a>
               <a href="/staff/account" class="who">
                 <span class="visually-hidden">{ctx.t('common.nav_account')}: </span>
-                {ctx.principal.displayName}
+                <bdi>{ctx.principal.displayName}</bdi>
               </a>
               <form method="post" action="/staff/sign-out" class="inline">
                 <input type="hidden" name="_csrf" value={ctx.csrfToken ?? ''} />
@@ -82,13 +82,15 @@ export function staffContext(
 
 export function staffErrorPage(cssUrl: string) {
   return (req: FastifyRequest, reply: FastifyReply, code: ErrorCode): FastifyReply => {
-    const { status, messageKey } = errorCatalog[code];
+    const { status } = errorCatalog[code];
+    const message = errorMessage(req.t, code, req.routeOptions?.config?.textMax);
     return sendPage(
       reply,
       status,
       <StaffLayout ctx={staffContext(req, cssUrl)} title={req.t('common.error.title')}>
         <h1>{req.t('common.error.title')}</h1>
-        <p>{req.t(messageKey)}</p>
+        <p>{message}</p>
+        {KEEPS_WHAT_WAS_TYPED.has(code) ? <p>{req.t('common.error.go_back')}</p> : null}
         <p>
           <a href="/staff">{req.t('common.error.back_to_staff')}</a>
         </p>

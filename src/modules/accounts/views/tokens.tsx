@@ -8,6 +8,7 @@ import {
 import { StaffLayout, type StaffPageContext } from '../../../platform/views/staff-layout.js';
 import type { TokenSummary } from '../user.repo.js';
 import { TableScroll } from '../../../platform/views/table-scroll.js';
+import { isolate } from '../../../platform/text.js';
 
 function when(locale: string, ms: number): string {
   return (
@@ -52,7 +53,9 @@ export function TokensPage(props: {
             <tbody>
               {props.tokens.map((tk) => (
                 <tr>
-                  <td>{tk.label}</td>
+                  <td>
+                    <bdi>{tk.label}</bdi>
+                  </td>
                   <td>{when(ctx.locale, tk.createdAt)}</td>
                   <td>
                     {tk.lastUsedAt === null
@@ -69,7 +72,7 @@ export function TokensPage(props: {
                       <button
                         type="submit"
                         class="warning"
-                        aria-label={t('accounts.tokens.revoke_named', { label: tk.label })}
+                        aria-label={t('accounts.tokens.revoke_named', { label: isolate(tk.label) })}
                       >
                         {t('accounts.tokens.revoke')}
                       </button>
@@ -109,7 +112,7 @@ export function TokenCreatedPage(props: { ctx: StaffPageContext; label: string; 
     <ShownOncePage
       ctx={props.ctx}
       title={t('accounts.tokens.created_title')}
-      body={t('accounts.tokens.created_body', { label: props.label })}
+      body={t('accounts.tokens.created_body', { label: isolate(props.label) })}
       secretId="api-token"
       secret={props.token}
       once={t('accounts.tokens.created_once')}

@@ -10,6 +10,7 @@ import {
 import { StaffLayout, type StaffPageContext } from '../../../platform/views/staff-layout.js';
 import { BOOTSTRAP_EMAIL, type StaffUser } from '../user.js';
 import { TableScroll } from '../../../platform/views/table-scroll.js';
+import { isolate } from '../../../platform/text.js';
 
 export interface NewUserValues {
   email?: string | undefined;
@@ -54,9 +55,11 @@ export function UsersPage(props: {
           <tbody>
             {props.users.map((u) => (
               <tr>
-                <td>{u.displayName}</td>
                 <td>
-                  {u.email === BOOTSTRAP_EMAIL ? t('accounts.users.first_admin_pending') : u.email}
+                  <bdi>{u.displayName}</bdi>
+                </td>
+                <td>
+                  {u.email === BOOTSTRAP_EMAIL ? t('accounts.users.first_admin_pending') : <bdi>{u.email}</bdi>}
                 </td>
                 <td>{t(`accounts.role.${u.role}`)}</td>
                 <td>{t(`accounts.status.${u.status}`)}</td>
@@ -67,7 +70,7 @@ export function UsersPage(props: {
                       <button
                         type="submit"
                         class="secondary"
-                        aria-label={t('accounts.users.new_link_named', { name: u.displayName })}
+                        aria-label={t('accounts.users.new_link_named', { name: isolate(u.displayName) })}
                       >
                         {t('accounts.users.new_link')}
                       </button>
@@ -79,7 +82,7 @@ export function UsersPage(props: {
                       <button
                         type="submit"
                         class="warning"
-                        aria-label={t('accounts.users.disable_named', { name: u.displayName })}
+                        aria-label={t('accounts.users.disable_named', { name: isolate(u.displayName) })}
                       >
                         {t('accounts.users.disable')}
                       </button>
@@ -137,7 +140,7 @@ export function UserAddedPage(props: { ctx: StaffPageContext; email: string; lin
     <ShownOncePage
       ctx={props.ctx}
       title={t('accounts.users.added_title')}
-      body={t('accounts.users.added_body', { email: props.email })}
+      body={t('accounts.users.added_body', { email: isolate(props.email) })}
       secretId="enrol-link"
       secret={props.link}
       once={t('accounts.users.added_once')}

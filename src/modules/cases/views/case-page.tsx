@@ -8,7 +8,9 @@ import {
   type FieldErrors,
   type Option,
 } from '../../../platform/views/form.js';
+import { Handle } from '../../../platform/views/handle.js';
 import { StaffLayout, type StaffPageContext } from '../../../platform/views/staff-layout.js';
+import { isolate } from '../../../platform/text.js';
 import { caseClock, STATUS_TRANSITIONS } from '../case.js';
 import { can } from '../case.policy.js';
 import { MESSAGE_MAX } from '../case.schema.js';
@@ -55,7 +57,7 @@ function Message(props: { t: Translate; locale: string; m: StaffMessage }) {
   const who =
     m.kind === 'requester'
       ? t('cases.message.from_requester')
-      : t('cases.message.by', { name: m.authorName ?? t('cases.message.former_staff') });
+      : t('cases.message.by', { name: m.authorName ? isolate(m.authorName) : t('cases.message.former_staff') });
   return (
     <article class={`message ${m.kind}`} aria-label={t(`cases.message.kind.${m.kind}`)}>
       <p class="meta">
@@ -65,7 +67,10 @@ function Message(props: { t: Translate; locale: string; m: StaffMessage }) {
         {' · '}
         <time>{formatTime(props.locale, m.createdAt)}</time>
       </p>
-      <p class="body">{m.body}</p>
+      {/* dir="auto": each message reads in its own direction, whatever the page's. */}
+      <p class="body" dir="auto">
+        {m.body}
+      </p>
     </article>
   );
 }
@@ -94,10 +99,13 @@ function AuditTrail(props: {
               <tr>
                 <td>{formatTime(props.locale, a.at)}</td>
                 <td>
-                  {a.actorName ??
+                  {a.actorName ? (
+                    <bdi>{a.actorName}</bdi>
+                  ) : (
                     t(
                       `cases.audit.actor.${a.actorKind === 'requester' ? 'requester' : a.actorKind === 'system' ? 'system' : 'staff'}`,
-                    )}
+                    )
+                  )}
                 </td>
                 <td>{props.actionLabel(a)}</td>
               </tr>
@@ -280,7 +288,7 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
                 {p.view.contact ? (
                   <>
                     {': '}
-                    <span class="contact">{p.view.contact}</span>
+                    <Handle t={t} value={p.view.contact} />
                   </>
                 ) : null}
               </dd>
@@ -291,7 +299,7 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
             <h2 id="assign-title">{t('cases.assign.title')}</h2>
             <p>
               {c.assignee_name
-                ? t('cases.assign.current', { name: c.assignee_name })
+                ? t('cases.assign.current', { name: isolate(c.assignee_name) })
                 : t('cases.assign.nobody')}
             </p>
             {c.assignee_id === null && can(me, 'case.claim', c) ? (

@@ -107,7 +107,7 @@ export function QueuePage(p: QueueViewProps) {
               </td>
               <td>{r.region ? (p.labels.region.get(r.region) ?? r.region) : dash}</td>
               <td>{p.labels.language.get(r.language) ?? r.language}</td>
-              <td>{r.assignee_name ?? t('cases.queue.unassigned')}</td>
+              <td>{r.assignee_name ? <bdi>{r.assignee_name}</bdi> : t('cases.queue.unassigned')}</td>
               {spam && may.notSpam ? (
                 <td>
                   {/* One form for the whole table (no JavaScript, no nested forms): this button

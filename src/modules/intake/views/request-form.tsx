@@ -10,6 +10,7 @@ import {
   type FieldErrors,
   type Option,
 } from '../../../platform/views/form.js';
+import { withoutHiddenHandleChars } from '../../../platform/text.js';
 import { PublicLayout } from '../../../platform/views/public-layout.js';
 import { LIMITS } from '../../cases/index.js';
 import { HONEYPOT_FIELD } from '../intake.abuse.js';
@@ -143,7 +144,9 @@ export function RequestFormPage(props: RequestFormProps) {
           label={labels.contact!}
           hint={t('intake.form.contact_hint')}
           error={e.contact}
-          value={v.contact}
+          // Shown again without the invisible characters it is refused for, so sending the
+          // form again works (intake.schema.ts, checkContact).
+          value={v.contact && withoutHiddenHandleChars(v.contact)}
           maxLength={LIMITS.contactMax}
         />
         <Select
