@@ -24,7 +24,7 @@ const UnsealInput = z.object({
  */
 function finishInBackground(app: FastifyInstance, deps: Deps): void {
   void finishRotation(deps).catch((e: unknown) => {
-    app.log.error({ err: { message: e instanceof Error ? e.message : String(e) } }, 'key rotation stopped; it resumes after the next unseal');
+    app.log.error({ err: e }, 'key rotation stopped; it resumes after the next unseal');
   });
 }
 

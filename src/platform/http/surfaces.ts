@@ -67,7 +67,7 @@ export function publicSurface(app: FastifyInstance, deps: Deps, errorPage: Error
   app.addHook('preHandler', refuseNul((req, reply) => errorPage(req, reply, 'CONTROL_CHARACTERS')));
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const code = codeFor(err);
-    if (code === 'INTERNAL') req.log.error({ err: { message: err.message, code: err.code } }, 'public request failed');
+    if (code === 'INTERNAL') req.log.error({ err }, 'public request failed');
     return errorPage(req, reply, code);
   });
   app.setNotFoundHandler((req, reply) => errorPage(req, reply, 'NOT_FOUND'));
@@ -113,7 +113,7 @@ export function staffSurface(app: FastifyInstance, deps: Deps, errorPage: ErrorP
   app.addHook('preHandler', refuseNul((req, reply) => errorPage(req, reply, 'CONTROL_CHARACTERS')));
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const code = codeFor(err);
-    if (code === 'INTERNAL') req.log.error({ err: { message: err.message, code: err.code } }, 'staff request failed');
+    if (code === 'INTERNAL') req.log.error({ err }, 'staff request failed');
     return errorPage(req, reply, code);
   });
   app.setNotFoundHandler((req, reply) => errorPage(req, reply, 'NOT_FOUND'));
@@ -158,7 +158,7 @@ export function apiSurface(app: FastifyInstance, deps: Deps): void {
   );
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const code = codeFor(err);
-    if (code === 'INTERNAL') req.log.error({ err: { message: err.message, code: err.code } }, 'api request failed');
+    if (code === 'INTERNAL') req.log.error({ err }, 'api request failed');
     return sendApiError(req, reply, code);
   });
   app.setNotFoundHandler((req, reply) => sendApiError(req, reply, 'NOT_FOUND'));
