@@ -153,6 +153,13 @@ for (const engine of engines) {
             },
           });
         }
+        // In the path too, and in the shape the document gives.
+        const path = await api('GET', '/cases/%00');
+        expect(path.statusCode).toBe(422);
+        expect(path.json().error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'id' });
+        const doc = (await h.app.inject({ url: '/api/v1/openapi.json' })).json();
+        expect(Object.keys(doc.paths['/cases/{id}'].get.responses)).toContain('422');
+        expect(Object.keys(doc.paths['/cases'].get.responses)).toContain('422');
         // A control character other than NUL: refused by the schema, naming the field.
         const bell = await api('GET', '/cases?assignee=a%07b');
         expect(bell.statusCode).toBe(422);

@@ -45,7 +45,9 @@ const standardErrors = {
 /** What any operation with a JSON request body may also answer, before its own checks. */
 const bodyErrors = {
   '400': error('The body cannot be read: broken JSON, or empty while sent as JSON'),
-  '413': error('The body is larger than the server accepts'),
+  '413': error(
+    'The body is larger than this operation accepts: room for its longest text (a reply or note: 20,000 characters) in any script and encoding',
+  ),
   '415': error('The body is not `application/json`'),
 };
 
@@ -69,7 +71,7 @@ export function openApiDocument(): JsonSchema {
       title: 'Haven API',
       version: '1',
       description:
-        'The cases of a Haven helpline. Authenticate with `Authorization: Bearer hvn_…` (create a token with `haven token create`). Every read and change is audited.',
+        'The cases of a Haven helpline. Authenticate with `Authorization: Bearer hvn_…` (create a token with `haven token create`). Every read and change is audited. No string may hold a control character (C0 but TAB, LF and CR, DEL, C1), a lone surrogate or a noncharacter: such a request is answered 422 with the field named.',
     },
     servers: [{ url: '/api/v1' }],
     security: [{ bearer: [] }],
@@ -96,7 +98,7 @@ export function openApiDocument(): JsonSchema {
           responses: {
             '200': { description: 'One page of cases', ...json('CaseList') },
             ...standardErrors,
-            '422': error('A filter is invalid'),
+            '422': error('A filter is invalid, or holds a control character such as NUL'),
           },
         },
       },
@@ -110,6 +112,7 @@ export function openApiDocument(): JsonSchema {
             '200': { description: 'The case', ...json('CaseDetail') },
             ...standardErrors,
             '404': error('No such case'),
+            '422': error('The path or query holds a control character such as NUL'),
           },
         },
         patch: {
@@ -125,7 +128,7 @@ export function openApiDocument(): JsonSchema {
             '404': error('No such case'),
             '409': error('The case changed since `version`'),
             '422': error(
-              'A field is invalid, the assignee cannot hold cases, or the status cannot follow the current one',
+              'A field is invalid or holds a control character, the assignee cannot hold cases, or the status cannot follow the current one',
             ),
           },
         },
@@ -141,7 +144,7 @@ export function openApiDocument(): JsonSchema {
             ...standardErrors,
             ...bodyErrors,
             '404': error('No such case'),
-            '422': error('The body is empty or too long'),
+            '422': error('The body is empty, too long, or holds a control character'),
           },
         },
       },
@@ -156,7 +159,7 @@ export function openApiDocument(): JsonSchema {
             ...standardErrors,
             ...bodyErrors,
             '404': error('No such case'),
-            '422': error('The body is empty or too long'),
+            '422': error('The body is empty, too long, or holds a control character'),
           },
         },
       },
