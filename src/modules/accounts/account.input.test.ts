@@ -122,6 +122,31 @@ for (const engine of engines) {
       expect(await count('audit_log')).toBe(audit);
     });
 
+    it('isolates names, addresses and token labels on the account, people and token pages', async () => {
+      const made = await postForm(
+        h,
+        '/staff/account/tokens',
+        { _csrf: admin.csrf, label: 'حاسوب \u202Eالمكتب' },
+        admin.cookie,
+      );
+      expect(made.statusCode).toBe(201);
+      expect(made.body).toContain('\u2068حاسوب \u202Eالمكتب\u2069');
+      const tokens = await h.app.inject({
+        url: '/staff/account/tokens',
+        headers: { cookie: admin.cookie },
+      });
+      expect(tokens.body).toContain('<bdi>حاسوب \u202Eالمكتب</bdi>');
+      const account = await h.app.inject({
+        url: '/staff/account',
+        headers: { cookie: admin.cookie },
+      });
+      expect(account.body).toContain(`<bdi>${admin.email}</bdi>`);
+      const people = await h.app.inject({ url: '/staff/users', headers: { cookie: admin.cookie } });
+      expect(people.body).toContain(`<bdi>${admin.email}</bdi>`);
+      const staffHeader = /<a href="\/staff\/account" class="who">.*?<\/a>/s.exec(people.body)![0];
+      expect(staffHeader).toContain('<bdi>');
+    });
+
     it('still signs in a person whose answers are clean', async () => {
       const page = await h.app.inject({ url: '/staff/sign-in' });
       const res = await postForm(h, '/staff/sign-in', {

@@ -31,9 +31,13 @@ export function AccountPage(props: {
       <ErrorSummary t={t} errors={errors} labels={labels} />
       <dl class="facts">
         <dt>{t('accounts.field.display_name')}</dt>
-        <dd>{account.displayName}</dd>
+        <dd>
+          <bdi>{account.displayName}</bdi>
+        </dd>
         <dt>{t('accounts.field.email')}</dt>
-        <dd>{account.email}</dd>
+        <dd>
+          <bdi>{account.email}</bdi>
+        </dd>
         <dt>{t('accounts.field.role')}</dt>
         <dd>{t(`accounts.role.${account.role}`)}</dd>
       </dl>
