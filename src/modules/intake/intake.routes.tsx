@@ -81,13 +81,15 @@ const REQUEST_FIELDS = [
   'consent',
 ];
 
-/** The longest answer a choice (a code, a yes) or the honeypot is given room for in a body. */
+/** Room in a body for a choice (a taxonomy code, as long as cases allow, or a yes). */
+const CHOICE_FIELD = 64;
+/** Room for a short typed answer: the receipt, or the honeypot a robot may fill. */
 const SHORT_FIELD = 200;
 
 // Each form's body limit, from the longest text each field takes (platform/http/body-limit.ts):
 // 20,000 characters of Arabic, Russian or Chinese do not fit BODY_LIMIT_BYTES once encoded.
 const REQUEST_BODY = textBody({
-  ...Object.fromEntries(REQUEST_FIELDS.map((f) => [f, SHORT_FIELD])),
+  ...Object.fromEntries(REQUEST_FIELDS.map((f) => [f, CHOICE_FIELD])),
   description: LIMITS.descriptionMax,
   contact: LIMITS.contactMax,
   [HONEYPOT_FIELD]: SHORT_FIELD,
