@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Deps } from '../../contracts/deps.js';
 import { checkFormToken, FORM_TOKEN_MAX_AGE_MS, issueFormToken } from '../../platform/http/form-token.js';
 import type { ErrorPage } from '../../platform/http/surfaces.js';
+import { textBody } from '../../platform/http/body-limit.js';
 import { spendToken } from '../../platform/http/spent-tokens.js';
 import { formBody, safeString } from '../../platform/http/validation.js';
 import { sendPage } from '../../platform/views/render.js';
@@ -42,7 +43,9 @@ export function registerVaultRoutes(
     return sendPage(reply, 503, <UnsealPage ctx={staffContext(req, cssUrl)} formToken={formToken()} />);
   });
 
-  app.post('/unseal', { config: { auth: 'public', csrf: 'none', whileSealed: true } }, async (req, reply) => {
+  // Sized from its fields, so a 1,024-character passphrase in any script fits whatever BODY_LIMIT_BYTES is.
+  const unsealBody = textBody({ holder: 64, passphrase: 1024 });
+  app.post('/unseal', { bodyLimit: unsealBody.bodyLimit, config: { ...unsealBody.config, auth: 'public', csrf: 'none', whileSealed: true } }, async (req, reply) => {
     const body = formBody(req.body);
     const check = checkFormToken(deps.vault.formKey, UNSEAL_FORM, body._form, deps.now());
     if (!check.ok) return errorPage(req, reply, 'CSRF_INVALID');

@@ -255,6 +255,18 @@ for (const engine of engines) {
       expect(h.deps.vault.sealed).toBe(false);
     });
 
+    it('takes the longest passphrase in any script, whatever BODY_LIMIT_BYTES is, and isolates holder names', async () => {
+      h = await sealedHarness(engine);
+      h = await restartHarness(h, { ...SEALED, BODY_LIMIT_BYTES: '1024' });
+      const long = await unsealByForm(h, { name: ANA.name, passphrase: 'ك'.repeat(1024) });
+      expect(long.statusCode).toBe(401);
+      h.clock.advance(1000);
+      expect((await unsealByForm(h, ANA)).statusCode).toBe(303);
+      const admin = await signInAs(h, 'admin');
+      const page = await h.app.inject({ url: '/staff/vault', headers: { cookie: admin.cookie } });
+      expect(page.body).toContain('<bdi>ana</bdi>');
+    });
+
     it('leaving sealed mode is all or nothing: a failure half-way changes no row; then every key, message and holder goes', async () => {
       h = await sealedHarness(engine);
       const a = await submitRequest(h.deps, plainRequest(`Leaving sealed mode ${MARKER}`));

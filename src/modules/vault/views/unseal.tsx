@@ -67,7 +67,9 @@ export function VaultPage(props: { ctx: StaffPageContext; status: VaultStatusVie
             <h2 id="holders-title">{t('vault.status.holders_title')}</h2>
             <ul>
               {status.holders.map((h) => (
-                <li>{h.holder}</li>
+                <li>
+                  <bdi>{h.holder}</bdi>
+                </li>
               ))}
             </ul>
             <p class="hint">{t('vault.status.holders_hint')}</p>
