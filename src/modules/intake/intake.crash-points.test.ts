@@ -6,7 +6,8 @@ import { issueFormToken } from '../../platform/http/form-token.js';
 import { isSpent } from '../../platform/http/spent-tokens.js';
 import { submitRequest, type NewRequestInput } from '../cases/index.js';
 import { caseCount } from './intake.test-helpers.js';
-import { MESSAGE_FORM, openFollowup, REQUEST_FORM, sendFollowupMessage, submitOnce } from './intake.service.js';
+import { deleteOwnRequest } from './deletion.service.js';
+import { MESSAGE_FORM, openFollowup, REQUEST_FORM, resumeFollowup, sendFollowupMessage, submitOnce } from './intake.service.js';
 
 // A crash at any instant of a requester's action leaves all of it or none of it, and the
 // person can simply send the same form again: a request is never refused as "already sent"
@@ -94,6 +95,37 @@ for (const engine of engines) {
       const n = await messageCount(h, caseId);
       expect(await sendFollowupMessage(h.deps, opened!.session, 'A second thought', { token, issuedAt: h.clock.now() })).toBe('added');
       expect(await messageCount(h, caseId)).toBe(n + 1);
+    });
+
+    it('deletes a request wholly or not at all, and a person whose deletion did not happen can ask again', async () => {
+      let caseId = 0;
+      let cookie = '';
+      const tried = await everyCrashPoint(
+        h.deps.db,
+        async (db) => {
+          const saved = await submitRequest(h.deps, INPUT);
+          caseId = saved.caseId;
+          const opened = (await openFollowup(h.deps, saved.receipt))!;
+          cookie = opened.cookie;
+          return deleteOwnRequest({ ...h.deps, db }, opened.session);
+        },
+        async (k) => {
+          const row = await h.deps.db.selectFrom('cases').select(['purged_at', 'status']).where('id', '=', caseId).executeTakeFirstOrThrow();
+          const messages = await messageCount(h, caseId);
+          const session = await resumeFollowup(h.deps, cookie);
+          if (row.purged_at !== null) {
+            // Deleted: nothing left to read, and the session is gone with it.
+            expect([messages, session], `crash at statement ${k}`).toEqual([0, null]);
+          } else {
+            // Not deleted: everything is still there and the person asks again.
+            expect(messages, `crash at statement ${k}`).toBe(1);
+            expect(session, `crash at statement ${k}`).not.toBeNull();
+            await deleteOwnRequest(h.deps, session!);
+            expect(await messageCount(h, caseId)).toBe(0);
+          }
+        },
+      );
+      expect(tried).toBeGreaterThanOrEqual(4);
     });
   });
 }
