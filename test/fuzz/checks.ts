@@ -82,8 +82,9 @@ export function assertAnswer(res: InjectResponse, surface: Surface, i18n: I18n, 
 
 // Tables a refused request may change: counters of failed attempts, and the schedule.
 const MAY_CHANGE = new Set(['attempt_guards', 'rate_counts', 'intake_budget', 'jobs', 'kysely_migration', 'kysely_migration_lock']);
-// Columns that move on every request that merely reads (a session's idle timer, a token's last use).
-const VOLATILE = new Set(['last_seen_at', 'expires_at', 'last_used_at']);
+// Columns that move on every request that merely reads (a session's idle timer, a token's last
+// use), and the counters of failed attempts that older schemas kept on the account itself.
+const VOLATILE = new Set(['last_seen_at', 'expires_at', 'last_used_at', 'failed_logins', 'locked_until']);
 // Audit entries a refused request may add: reading a page, a failed attempt.
 const AUDIT_ON_REFUSAL = ['case.viewed', 'account.sign_in_failed', 'account.locked', 'vault.unseal_failed'];
 

@@ -8,13 +8,11 @@ import fc from 'fast-check';
  * invalid UTF-8).
  */
 
-/** Single characters that have broken text handling somewhere. */
-const NASTY_CHARS = [
-  '\0', '\x01', '\x07', '\b', '\t', '\n', '\v', '\f', '\r', '\x1b', '\x7f',
-  '\u0085', '\u00a0', '\u200b', '\u200e', '\u202e', '\u2028', '\u2029', '\ufeff',
-  '\ufdd0', '\ufffe', '\uffff', '\ud800', '\udbff', '\udc00', '\udfff', '\u{10ffff}',
-  '<', '>', '"', "'", '&', '%', '+', '=', ';', '\\', '/', '#', '?', '[', ']', '{', '}',
-];
+/** Single characters that have broken text handling somewhere, by kind. */
+const CONTROLS = ['\x01', '\x07', '\b', '\t', '\n', '\v', '\f', '\r', '\x1b', '\x7f', '\u0085', '\u009f'];
+const UNPAIRED = ['\ud800', '\udbff', '\udc00', '\udfff', '\ufdd0', '\ufffe', '\uffff', '\u{10ffff}'];
+const INVISIBLE = ['\u00a0', '\u200b', '\u200e', '\u202e', '\u2028', '\u2029', '\ufeff'];
+const SYNTAX = ['<', '>', '"', "'", '&', '%', '+', '=', ';', '\\', '/', '#', '?', '[', ']', '{', '}'];
 
 /** Whole values that mean something to some parser. */
 const NASTY_VALUES = [
@@ -24,8 +22,14 @@ const NASTY_VALUES = [
   'A'.repeat(300), 'يرجى المساعدة', 'помогите', '🙂🏳️‍🌈', 'e\u0301', '\r\n\r\n', '\0\0\0',
 ];
 
-/** One nasty character. */
-export const nastyChar = fc.constantFrom(...NASTY_CHARS);
+/** One nasty character; NUL most often, as PostgreSQL refuses it in any text. */
+export const nastyChar: fc.Arbitrary<string> = fc.oneof(
+  { arbitrary: fc.constant('\0'), weight: 4 },
+  { arbitrary: fc.constantFrom(...CONTROLS), weight: 3 },
+  { arbitrary: fc.constantFrom(...UNPAIRED), weight: 3 },
+  { arbitrary: fc.constantFrom(...INVISIBLE), weight: 1 },
+  { arbitrary: fc.constantFrom(...SYNTAX), weight: 2 },
+);
 
 /** Short text mixing ordinary and nasty characters (lone surrogates included). */
 export const nastyText: fc.Arbitrary<string> = fc.oneof(
@@ -73,7 +77,7 @@ function put<T>(out: Record<string, T>, k: string, v: T): void {
 }
 
 /** Nasty text slipped into a valid value at some position: the value stays plausible otherwise. */
-const infix = fc.record({ at: fc.nat(), text: nastyText.filter((t) => t.length > 0) });
+const infix = fc.record({ at: fc.nat(), text: fc.oneof({ arbitrary: nastyChar, weight: 3 }, { arbitrary: nastyText.filter((t) => t.length > 0), weight: 1 }) });
 const slip = (value: string, { at, text }: { at: number; text: string }) => {
   const i = value.length === 0 ? 0 : at % (value.length + 1);
   return value.slice(0, i) + text + value.slice(i);
@@ -106,7 +110,7 @@ export function mutatedForm(known: readonly string[]): fc.Arbitrary<(base: Form)
 }
 
 /** Percent-encodes UTF-16 text byte by byte; lone surrogates become their CESU-8 bytes (invalid UTF-8). */
-function rawPercent(s: string): string {
+export function rawPercent(s: string): string {
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

@@ -6,7 +6,7 @@ import { PUBLIC_LOCALES } from '../../src/platform/i18n/index.js';
 import { engines } from '../engines.js';
 import { createHarness, type Harness } from '../harness.js';
 import { countScope, runs, triedReport } from './checks.js';
-import { acceptLanguage, anyText, encoding, formContentType, mutatedForm, queryString, type Form } from './inputs.js';
+import { acceptLanguage, anyText, encoding, formContentType, mutatedForm, nastyText, queryString, rawPercent, type Form } from './inputs.js';
 import { formProbe, send, type Probe } from './probe.js';
 
 // The public surface, fed anything through the real app on both engines: the request form,
@@ -132,7 +132,12 @@ for (const engine of engines) {
     it('GET any public page with any query string, and any path', async () => {
       const pages = ['/', '/request', '/followup', '/followup/conversation', '/followup/deleted', '/assets/x.css'];
       const arb = fc.record({
-        path: fc.oneof(fc.constantFrom(...pages), anyText.map((s) => `/${encodeURIComponent(s.replace(/[\ud800-\udfff]/g, ''))}`)),
+        path: fc.oneof(
+          { arbitrary: fc.constantFrom(...pages), weight: 3 },
+          { arbitrary: anyText.map((s) => `/${encodeURIComponent(s.replace(/[\ud800-\udfff]/g, ''))}`), weight: 1 },
+          // Escapes that decode to no UTF-8 at all (a lone surrogate's bytes, a stray byte).
+          { arbitrary: fc.tuple(fc.constantFrom(...pages), nastyText).map(([p, s]) => `${p}/${rawPercent(s)}%FF`), weight: 1 },
+        ),
         query: queryString(['lang', 'done', 'sent']),
         withCookie: fc.boolean(),
         accept: acceptLanguage(PUBLIC_LOCALES),
