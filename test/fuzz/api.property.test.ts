@@ -115,7 +115,7 @@ for (const engine of engines) {
           }
           await send(h, p, surface);
         }),
-        runs(200),
+        runs(300),
       );
     });
   });

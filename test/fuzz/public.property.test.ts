@@ -66,7 +66,7 @@ for (const engine of engines) {
           const form = mutate(validRequest(token ?? tokenIn(page.body)));
           await send(h, formProbe('POST /request', '/request', form, how, type, { 'accept-language': accept }), surface(expected(accept)));
         }),
-        runs(60),
+        runs(80),
       );
     });
 

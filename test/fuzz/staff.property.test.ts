@@ -162,7 +162,7 @@ for (const engine of engines) {
         fc.asyncProperty(arb, async ({ route, ...x }) => {
           await send(h, await route.build(x), surface);
         }),
-        runs(220),
+        runs(300),
       );
     });
 
