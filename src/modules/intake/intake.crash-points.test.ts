@@ -4,7 +4,8 @@ import { engines } from '../../../test/engines.js';
 import { createHarness, type Harness } from '../../../test/harness.js';
 import { issueFormToken } from '../../platform/http/form-token.js';
 import { isSpent } from '../../platform/http/spent-tokens.js';
-import { submitRequest, type NewRequestInput } from '../cases/index.js';
+import { submitRequest } from '../cases/index.js';
+import { plainRequest } from '../vault/vault.test-helpers.js';
 import { caseCount } from './intake.test-helpers.js';
 import { deleteOwnRequest } from './deletion.service.js';
 import { MESSAGE_FORM, openFollowup, REQUEST_FORM, resumeFollowup, sendFollowupMessage, submitOnce } from './intake.service.js';
@@ -14,15 +15,7 @@ import { MESSAGE_FORM, openFollowup, REQUEST_FORM, resumeFollowup, sendFollowupM
 // when nothing was saved, and never saved twice. Each test crashes the action at every one
 // of its statements in turn (test/crash-points.ts).
 
-const INPUT: NewRequestInput = {
-  description: 'They took my phone at the checkpoint.',
-  urgency: 'reactive',
-  country: null,
-  language: 'en',
-  contactMethod: 'none',
-  contact: null,
-  beneficiary: null,
-};
+const INPUT = plainRequest('They took my phone at the checkpoint.');
 
 async function messageCount(h: Harness, caseId: number): Promise<number> {
   const r = await h.deps.db
