@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseCaseId } from './case.js';
 import type { ZodError } from 'zod';
 import type { Deps } from '../../contracts/deps.js';
 import type { Principal } from '../../contracts/roles.js';
@@ -67,8 +68,7 @@ function toMessage(m: service.StaffMessage): CaseMessage {
 }
 
 function caseIdOf(req: FastifyRequest): number | null {
-  const raw = (req.params as { id?: string }).id ?? '';
-  return /^[1-9]\d{0,14}$/.test(raw) ? Number(raw) : null;
+  return parseCaseId((req.params as { id?: string }).id);
 }
 
 /** A zod failure as the API's error: the first field's message, in English. */

@@ -298,5 +298,18 @@ for (const engine of engines) {
         expect(queue.body).toContain('<bdi>Lead \u202EEvil\u202C Name</bdi>');
       });
     });
+
+    it('answers 404 for a case id beyond what the database can hold, and 422 for such a cursor, never 500', async () => {
+      for (const id of ['2147483648', '999999999999999']) {
+        expect((await h.app.inject({ url: `/staff/cases/${id}`, headers: { cookie: handler.cookie } })).statusCode).toBe(404);
+        expect((await form(handler, `/staff/cases/${id}/not-spam`, {})).statusCode).toBe(404);
+        expect((await form(handler, `/staff/cases/${id}/notes`, { body: 'x' })).statusCode).toBe(404);
+        expect((await api('GET', `/cases/${id}`)).statusCode).toBe(404);
+        expect((await api('POST', `/cases/${id}/replies`, { body: 'x' })).statusCode).toBe(404);
+      }
+      expect((await form(lead, '/staff/cases/mark-spam', { case: '2147483648' })).statusCode).toBe(422);
+      expect((await api('GET', '/cases?cursor=0.1764579600000.2147483648')).statusCode).toBe(422);
+      expect((await api('GET', '/cases?cursor=0.1764579600000.2147483647')).statusCode).toBe(200);
+    });
   });
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseCaseId } from './case.js';
 import type { ZodError } from 'zod';
 import type { Deps } from '../../contracts/deps.js';
 import type { SurfaceAssets } from '../../contracts/module.js';
@@ -43,8 +44,7 @@ const FLASHES = [
 type Flash = (typeof FLASHES)[number];
 
 function caseIdOf(req: FastifyRequest): number | null {
-  const raw = (req.params as { id?: string }).id ?? '';
-  return /^[1-9]\d{0,14}$/.test(raw) ? Number(raw) : null;
+  return parseCaseId((req.params as { id?: string }).id);
 }
 
 /** Registers the queue (`GET /staff`) and the case page with its forms. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseCaseId } from './case.js';
 import { CASE_STATUSES, MESSAGE_KINDS, URGENCIES } from '../../contracts/case.js';
 import { freeText, safeString } from '../../platform/http/validation.js';
 
@@ -76,7 +77,8 @@ export const QueueQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).optional(),
   /** The opaque `next_cursor` of the previous page. */
   cursor: safeString()
-    .regex(/^[01]\.\d{1,16}\.\d{1,16}$/)
+    .regex(/^[01]\.\d{1,16}\.[1-9]\d{0,9}$/)
+    .refine((c) => parseCaseId(c.split('.')[2]) !== null)
     .optional(),
 });
 export type QueueQuery = z.infer<typeof QueueQuery>;

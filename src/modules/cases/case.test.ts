@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CASE_STATUSES } from '../../contracts/case.js';
 import {
   canTransition,
+  parseCaseId,
   caseClock,
   messageId,
   splitDuration,
@@ -115,5 +116,14 @@ describe('message ids', () => {
       expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect([...ids].sort()).toEqual(ids);
     expect(ids[0]!.replace(/-/g, '').slice(0, 12)).toBe(ms.toString(16).padStart(12, '0'));
+  });
+});
+
+describe('parseCaseId', () => {
+  it('takes a positive id that fits the database, nothing else', () => {
+    expect(['1', '42', '2147483647'].map(parseCaseId)).toEqual([1, 42, 2147483647]);
+    expect(['0', '01', '-1', '1.5', '2147483648', '99999999999', '', ' 1', '1e3', undefined, 7].map(parseCaseId)).toEqual(
+      Array(11).fill(null),
+    );
   });
 });

@@ -23,6 +23,19 @@ export const STATUS_TRANSITIONS: Readonly<Record<CaseStatus, readonly CaseStatus
   spam: ['new'],
 };
 
+/**
+ * The largest case id there can be: `cases.id` is a 32-bit integer on PostgreSQL, which
+ * refuses a larger number in a query rather than finding nothing.
+ */
+export const MAX_CASE_ID = 2_147_483_647;
+
+/** A case id as it arrives in a path, form or cursor, or null when it cannot be one. */
+export function parseCaseId(raw: unknown): number | null {
+  if (typeof raw !== 'string' || !/^[1-9]\d{0,9}$/.test(raw)) return null;
+  const id = Number(raw);
+  return id <= MAX_CASE_ID ? id : null;
+}
+
 /** True when a case in `from` may move to `to`. Staying put is not a transition. */
 export function canTransition(from: string, to: string): boolean {
   return (STATUS_TRANSITIONS[from as CaseStatus] ?? []).includes(to as CaseStatus);

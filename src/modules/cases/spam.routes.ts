@@ -2,13 +2,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../../contracts/deps.js';
 import type { SurfaceAssets } from '../../contracts/module.js';
 import { staffErrorPage } from '../../platform/views/staff-layout.js';
+import { parseCaseId } from './case.js';
 import { authorize } from './case.policy.js';
 import { markSpam, MARK_SPAM_MAX, notSpam } from './spam.service.js';
 
 // The suspected-spam queue's two plain forms (ADR 13). The staff surface has already checked
 // the CSRF token. Both answer with a 303 back to the suspected-spam queue and a flash.
-
-const CASE_ID = /^[1-9]\d{0,14}$/;
 
 /** The ticked case ids of the bulk form, or null when one is not an id at all. */
 function selectedIds(body: unknown): number[] | null {
@@ -17,8 +16,9 @@ function selectedIds(body: unknown): number[] | null {
   if (list.length > MARK_SPAM_MAX) return null;
   const ids: number[] = [];
   for (const v of list) {
-    if (typeof v !== 'string' || !CASE_ID.test(v)) return null;
-    ids.push(Number(v));
+    const id = parseCaseId(v);
+    if (id === null) return null;
+    ids.push(id);
   }
   return ids;
 }
@@ -40,16 +40,16 @@ export function registerSpamRoutes(app: FastifyInstance, deps: Deps, assets: Sur
   });
 
   app.post('/cases/:id/not-spam', async (req, reply) => {
-    const raw = (req.params as { id?: string }).id ?? '';
-    if (!CASE_ID.test(raw)) return errorPage(req, reply, 'NOT_FOUND');
+    const id = parseCaseId((req.params as { id?: string }).id);
+    if (id === null) return errorPage(req, reply, 'NOT_FOUND');
     const allowed = authorize(me(req), 'case.not_spam');
     if (!allowed.ok) return errorPage(req, reply, allowed.code);
-    const result = await notSpam(deps, me(req), Number(raw));
+    const result = await notSpam(deps, me(req), id);
     if (!result.ok) return errorPage(req, reply, result.code);
     // From the case page, back to the case; from the queue, back to the queue.
     const fromCase = (req.body as Record<string, unknown> | null)?.from === 'case';
     return reply.redirect(
-      fromCase ? `/staff/cases/${raw}?done=not_spam` : '/staff?view=spam&done=not_spam',
+      fromCase ? `/staff/cases/${id}?done=not_spam` : '/staff?view=spam&done=not_spam',
       303,
     );
   });
