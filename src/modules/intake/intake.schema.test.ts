@@ -140,6 +140,12 @@ describe('what no answer may hold', () => {
     expect(errorsOf({ ...valid, contact_method: 'none', contact: 'x\u202E' })).toEqual({});
   });
 
+  it('refuses what is not a form at all, without throwing', () => {
+    for (const v of [[], null, undefined, 'description=x', 5, true]) {
+      expect(schema.safeParse(v).success, JSON.stringify(v)).toBe(false);
+    }
+  });
+
   it('keeps line breaks and tabs, counting CRLF as one character', () => {
     expect(schema.parse({ ...valid, description: 'one\r\ntwo\tthree' }).description).toBe('one\ntwo\tthree');
     expect(messageSchema.safeParse({ body: 'x\r\n'.repeat(LIMITS.messageMax / 2) }).success).toBe(true);

@@ -85,9 +85,11 @@ export function requestSchema(codes: TaxonomyCodes) {
         ),
         consent: text.refine((v) => v === 'yes', 'intake.error.consent_required'),
       })
-      // Checked even when other answers are wrong, so every problem is shown at once.
+      // Checked even when other answers are wrong, so every problem is shown at once; not
+      // when the input is not an object at all (an issue at the root), which has no contact.
       .superRefine(checkContact, {
-        when: (p) => !p.issues.some((i) => CONTACT_FIELDS.has(String(i.path?.[0]))),
+        when: (p) =>
+          !p.issues.some((i) => !i.path?.length || CONTACT_FIELDS.has(String(i.path[0]))),
       })
       .transform((v): NewRequestInput => ({
         description: v.description,
