@@ -11,7 +11,7 @@ import * as vault from './modules/vault/index.js';
 import * as retention from './modules/retention/index.js';
 import { registerStylesheet } from './platform/http/assets.js';
 import { capConnections, serverLimits } from './platform/http/server-limits.js';
-import { apiSurface, publicSurface, staffSurface } from './platform/http/surfaces.js';
+import { apiSurface, publicSurface, routerErrors, staffSurface, type SurfaceErrorPages } from './platform/http/surfaces.js';
 import { loggerOptions } from './platform/log/index.js';
 import { projectRoot } from './platform/paths.js';
 import { publicErrorPage } from './platform/views/public-layout.js';
@@ -23,6 +23,8 @@ import { staffErrorPage } from './platform/views/staff-layout.js';
  * error pages and authentication: public intake (/), staff workspace (/staff), API (/api/v1).
  */
 export async function createApp(deps: Deps, opts: { logStream?: DestinationStream } = {}): Promise<FastifyInstance> {
+  // What the router refuses before a surface sees it is answered in that surface's own way.
+  const errorPages: SurfaceErrorPages = {};
   const app = Fastify({
     logger: loggerOptions(deps.config.logLevel, opts.logStream),
     trustProxy: false,
@@ -31,6 +33,7 @@ export async function createApp(deps: Deps, opts: { logStream?: DestinationStrea
     requestIdHeader: false,
     // Timeouts for slow clients, and what Node's parser refuses answered without logging it.
     ...serverLimits(deps.config),
+    frameworkErrors: routerErrors(deps, errorPages),
   });
   capConnections(app, deps.config);
   await app.register(fastifyCookie);
@@ -40,14 +43,16 @@ export async function createApp(deps: Deps, opts: { logStream?: DestinationStrea
 
   await app.register(async (pub) => {
     const cssUrl = registerStylesheet(pub, { file: join(views, 'public.css'), prefix: '/assets', name: 'public' });
-    publicSurface(pub, deps, publicErrorPage(cssUrl));
+    errorPages.public = publicErrorPage(cssUrl);
+    publicSurface(pub, deps, errorPages.public);
     await intake.registerPublic(pub, deps, { cssUrl });
   });
 
   await app.register(
     async (staff) => {
       const cssUrl = registerStylesheet(staff, { file: join(views, 'staff.css'), prefix: '/assets', name: 'staff' });
-      staffSurface(staff, deps, staffErrorPage(cssUrl));
+      errorPages.staff = staffErrorPage(cssUrl);
+      staffSurface(staff, deps, errorPages.staff);
       await accounts.registerStaff(staff, deps, { cssUrl });
       await cases.registerStaff(staff, deps, { cssUrl });
       await vault.registerStaff(staff, deps, { cssUrl });

@@ -163,3 +163,39 @@ export function apiSurface(app: FastifyInstance, deps: Deps): void {
   });
   app.setNotFoundHandler((req, reply) => sendApiError(req, reply, 'NOT_FOUND'));
 }
+
+/** The error pages of the public and staff surfaces, filled in as the surfaces are built. */
+export interface SurfaceErrorPages {
+  public?: ErrorPage;
+  staff?: ErrorPage;
+}
+
+/**
+ * Answers what Fastify's router refuses before any surface's hooks run: a path that is not
+ * valid UTF-8 once decoded (`FST_ERR_BAD_URL`) or a path parameter longer than 100 characters
+ * (`FST_ERR_MAX_PARAM_LENGTH`). Neither can name a page, so each is the surface's own 404 (an
+ * error page in the person's language, or the API's error shape), with the surface's
+ * headers, rather than the router's raw English JSON. The surface is told by the path.
+ */
+export function routerErrors(deps: Deps, pages: SurfaceErrorPages) {
+  return (_err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const path = req.raw.url ?? '/';
+    req.staff = null;
+    req.principal = null;
+    if (path === '/api/v1' || path.startsWith('/api/v1/')) {
+      setSecurityHeaders(reply, API_CSP, deps.config.secureCookies);
+      req.locale = 'en';
+      req.dir = 'ltr';
+      req.t = deps.i18n.translator('en');
+      return sendApiError(req, reply, 'NOT_FOUND');
+    }
+    const staff = path === '/staff' || path.startsWith('/staff/');
+    const page = staff ? pages.staff : pages.public;
+    setSecurityHeaders(reply, staff ? STAFF_CSP : PUBLIC_CSP, deps.config.secureCookies);
+    req.locale = deps.i18n.negotiate(req.headers['accept-language'], staff ? STAFF_LOCALES : PUBLIC_LOCALES, undefined);
+    req.dir = dirOf(req.locale);
+    req.t = deps.i18n.translator(req.locale);
+    if (!page) return reply.code(404).type('text/plain; charset=utf-8').send(req.t('common.error.not_found'));
+    return page(req, reply, 'NOT_FOUND');
+  };
+}
