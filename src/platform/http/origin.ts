@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../contracts/deps.js';
-import type { ErrorPage } from './surfaces.js';
+import type { ErrorPage } from './error-page.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

@@ -10,8 +10,9 @@ import { refuseCrossSite } from './origin.js';
 import { findNul } from './validation.js';
 import './context.js';
 
-/** Renders a full error page for a surface (each surface brings its own layout). */
-export type ErrorPage = (req: FastifyRequest, reply: FastifyReply, code: ErrorCode) => FastifyReply;
+import type { ErrorPage } from './error-page.js';
+
+export type { ErrorPage };
 
 function langChoice(req: FastifyRequest): string | undefined {
   const q = req.query as Record<string, unknown> | undefined;
