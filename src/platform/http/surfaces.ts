@@ -8,9 +8,8 @@ import { dirOf, PUBLIC_LOCALES, STAFF_LOCALES } from '../i18n/index.js';
 import { API_CSP, PUBLIC_CSP, setSecurityHeaders, STAFF_CSP } from './headers.js';
 import { refuseCrossSite } from './origin.js';
 import { findNul } from './validation.js';
-import './context.js';
-
 import type { ErrorPage } from './error-page.js';
+import './context.js';
 
 export type { ErrorPage };
 
