@@ -106,7 +106,7 @@ for (const engine of engines) {
         expect((await api('POST', `/cases/${caseId}/replies`, { body: emoji })).statusCode).toBe(
           201,
         );
-        // Every character as a \uXXXX escape: 6 bytes each, 120,000 bytes in all.
+        // Every character as a \u escape of four hex digits: 6 bytes each, 120,000 bytes in all.
         const escaped = JSON.stringify({ body: fill(CJK, MESSAGE_MAX) }).replace(
           /[^\x20-\x7e]/g,
           (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,

@@ -6,7 +6,7 @@
  * The most bytes one UTF-16 code unit (what zod's `.max()` counts) can take in a body. A
  * character of the Basic Multilingual Plane (Arabic, Cyrillic, CJK…) is 3 bytes of UTF-8,
  * each sent as `%XX` in a form: 9 bytes. An emoji is two code units and 4 bytes of UTF-8, 6
- * bytes a unit once encoded. In JSON a unit is at most 6 bytes (`\uXXXX`). So 9 covers every
+ * bytes a unit once encoded. In JSON a unit is at most 6 bytes (a `\u` escape and four hex digits). So 9 covers every
  * character in both encodings.
  */
 export const MAX_BYTES_PER_CODE_UNIT = 9;

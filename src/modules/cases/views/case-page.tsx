@@ -15,7 +15,8 @@ import { caseClock, STATUS_TRANSITIONS } from '../case.js';
 import { can } from '../case.policy.js';
 import { MESSAGE_MAX } from '../case.schema.js';
 import type { AuditLine, CaseView, StaffMessage } from '../case.service.js';
-import { ClockText, formatTime } from './format.js';
+import { formatTime } from '../../../platform/views/time.js';
+import { ClockText } from './format.js';
 import type { CaseStatus } from '../../../contracts/case.js';
 import { TableScroll } from '../../../platform/views/table-scroll.js';
 

@@ -9,22 +9,6 @@ export function formatDuration(t: Translate, ms: number): string {
   return minutes > 0 ? t('cases.duration.minutes', { minutes }) : t('cases.duration.under_minute');
 }
 
-/**
- * A moment in UTC with its zone named: handlers work in shifts across time zones, and one
- * shared clock avoids "was that my 9 o'clock or yours?" at handover.
- */
-export function formatTime(locale: string, ms: number): string {
-  return new Intl.DateTimeFormat(locale, {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone: 'UTC',
-    timeZoneName: 'short',
-  }).format(ms);
-}
-
 /** Minutes before the deadline below which a case is marked "due soon". */
 const DUE_SOON_MS = 30 * 60_000;
 

@@ -9,7 +9,7 @@ import {
 } from '../../../platform/views/form.js';
 import type { Translate } from '../../../platform/i18n/index.js';
 import { StaffLayout, type StaffPageContext } from '../../../platform/views/staff-layout.js';
-import { formatTime } from '../../cases/views/format.js';
+import { formatTime } from '../../../platform/views/time.js';
 import { RETENTION_BASES, RETENTION_DAYS, type RetentionRule, type RuleKey } from '../retention.js';
 import { TableScroll } from '../../../platform/views/table-scroll.js';
 
