@@ -3,7 +3,7 @@ import type { Deps } from '../../contracts/deps.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { newReceipt, normalizeReceipt } from '../../platform/crypto/receipt.js';
 import { CaseKey } from '../../platform/crypto/vault.js';
-import { spendToken } from '../../platform/http/spent-tokens.js';
+import { spendToken, type OneTimeToken } from '../../platform/http/spent-tokens.js';
 import { inTransaction, isUniqueViolation } from '../../platform/storage/db.js';
 import { messageId as newMessageId } from './case.js';
 import * as repo from './case.repo.js';
@@ -170,11 +170,11 @@ export async function addRequesterMessage(
   deps: Deps,
   caseId: number,
   body: string,
-  opts: { once?: { tokenHash: string; expiresAt: number } } = {},
+  opts: { once?: OneTimeToken } = {},
 ): Promise<'added' | 'already_added'> {
   const now = deps.now();
   return deps.db.transaction().execute(async (trx) => {
-    if (opts.once && !(await spendToken(trx, opts.once.tokenHash, opts.once.expiresAt))) return 'already_added';
+    if (opts.once && !(await spendToken(trx, opts.once))) return 'already_added';
     const row = await repo.getCaseRow(trx, caseId);
     if (!row) throw new Error('case not found');
     const id = newMessageId(now);

@@ -1,7 +1,6 @@
 import type { SpamReason } from '../../contracts/case.js';
 import type { Deps } from '../../contracts/deps.js';
 import { newToken } from '../../platform/auth/session.js';
-import { FORM_TOKEN_MAX_AGE_MS } from '../../platform/http/form-token.js';
 import {
   addRequesterMessage,
   caseIdForReceipt,
@@ -9,7 +8,7 @@ import {
   type NewRequestInput,
 } from '../cases/index.js';
 import { addCount, countSince, purgeCounts } from '../../platform/throttle/counts.js';
-import { purgeSpentTokens, spendToken } from '../../platform/http/spent-tokens.js';
+import { oneTimeToken, purgeSpentTokens, spendToken } from '../../platform/http/spent-tokens.js';
 import { budgetWindowStart, suspicion } from './intake.abuse.js';
 import * as repo from './intake.repo.js';
 
@@ -65,7 +64,7 @@ export async function submitOnce(
   // Housekeeping outside the transaction: it decides nothing and may be repeated.
   await purgeSpentTokens(deps.db, now);
   await purgeCounts(deps.db, BUDGET_COUNTER, budgetWindowStart(now));
-  const tokenHash = deps.vault.keyedHash('intake-form-token', formToken);
+  const token = oneTimeToken(deps.vault, 'intake-form-token', formToken, issuedAt);
   // Suspicious or beyond the budget: saved all the same, in the suspected-spam queue. Only
   // a request that looks like a person's takes a place in the budget, so a robot filling the
   // honeypot cannot use it up.
@@ -76,9 +75,7 @@ export async function submitOnce(
     minFillMs: deps.config.intakeMinFillSeconds * 1000,
   });
   return deps.db.transaction().execute(async (trx): Promise<SubmitOutcome> => {
-    if (!(await spendToken(trx, tokenHash, issuedAt + FORM_TOKEN_MAX_AGE_MS + 60_000))) {
-      return { ok: false, reason: 'already_sent' };
-    }
+    if (!(await spendToken(trx, token))) return { ok: false, reason: 'already_sent' };
     const counted = suspected === null && (await takeBudget(trx, deps.config, now));
     const suspectedSpam = suspected ?? (counted ? null : 'over_budget');
     const { receipt } = await submitRequest({ ...deps, db: trx }, input, { suspectedSpam });
@@ -149,11 +146,9 @@ export async function sendFollowupMessage(
   body: string,
   once?: { token: string; issuedAt: number; form?: string },
 ): Promise<'added' | 'already_added'> {
-  const spend = once && {
-    tokenHash: deps.vault.keyedHash(`${once.form ?? MESSAGE_FORM}-token`, `${once.token}\0${body}`),
-    expiresAt: once.issuedAt + FORM_TOKEN_MAX_AGE_MS + 60_000,
-  };
-  return addRequesterMessage(deps, session.caseId, body, spend ? { once: spend } : {});
+  if (!once) return addRequesterMessage(deps, session.caseId, body);
+  const token = oneTimeToken(deps.vault, `${once.form ?? MESSAGE_FORM}-token`, `${once.token}\0${body}`, once.issuedAt);
+  return addRequesterMessage(deps, session.caseId, body, { once: token });
 }
 
 /** Ends whatever session a cookie still points to, so re-entering a code never leaves two behind. */

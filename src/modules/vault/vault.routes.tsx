@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../contracts/deps.js';
-import { checkFormToken, FORM_TOKEN_MAX_AGE_MS, issueFormToken } from '../../platform/http/form-token.js';
+import { checkFormToken, issueFormToken } from '../../platform/http/form-token.js';
 import type { ErrorPage } from '../../platform/http/surfaces.js';
 import { textBody } from '../../platform/http/body-limit.js';
-import { spendToken } from '../../platform/http/spent-tokens.js';
+import { oneTimeToken, spendToken } from '../../platform/http/spent-tokens.js';
 import { formBody, safeString } from '../../platform/http/validation.js';
 import { sendPage } from '../../platform/views/render.js';
 import { staffContext } from '../../platform/views/staff-layout.js';
@@ -63,8 +63,7 @@ export function registerVaultRoutes(
       return page(422, errors);
     }
     // Each form is good for one attempt: a replayed token costs nothing (no derivation, no audit).
-    const tokenHash = deps.vault.keyedHash('unseal-form-token', String(body._form));
-    if (!(await spendToken(deps.db, tokenHash, check.issuedAt + FORM_TOKEN_MAX_AGE_MS + 60_000))) {
+    if (!(await spendToken(deps.db, oneTimeToken(deps.vault, 'unseal-form-token', String(body._form), check.issuedAt)))) {
       return errorPage(req, reply, 'CSRF_INVALID');
     }
     const res = await unseal(deps, { holder: parsed.data.holder, passphrase: parsed.data.passphrase });

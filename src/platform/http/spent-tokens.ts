@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
+import type { Vault } from '../crypto/vault.js';
 import type { Database } from '../storage/schema.js';
+import { FORM_TOKEN_MAX_AGE_MS } from './form-token.js';
 
 // One-time form tokens (the public request form, the unseal form). A token is spent by
 // inserting its keyed hash; the primary key makes that atomic. Callers spend it inside the
@@ -8,15 +10,30 @@ import type { Database } from '../storage/schema.js';
 
 type Db = Kysely<Database>;
 
+/** A form token as it is spent: its keyed hash, and when it may be forgotten. */
+export interface OneTimeToken {
+  tokenHash: string;
+  expiresAt: number;
+}
+
 /**
- * Spends a token (its keyed hash). True when this call spent it; false when it was already
- * spent. Inside a transaction, a parallel spend of the same token waits for that transaction
- * and then finds it spent (or free again, if it rolled back).
+ * The one-time token of a form: `value` (the form's token, or more that must be sent once
+ * with it) hashed under `context`, kept until a form issued at `issuedAt` could no longer
+ * pass its check anyway.
  */
-export async function spendToken(db: Db, tokenHash: string, expiresAt: number): Promise<boolean> {
+export function oneTimeToken(vault: Vault, context: string, value: string, issuedAt: number): OneTimeToken {
+  return { tokenHash: vault.keyedHash(context, value), expiresAt: issuedAt + FORM_TOKEN_MAX_AGE_MS + 60_000 };
+}
+
+/**
+ * Spends a token. True when this call spent it; false when it was already spent. Inside a
+ * transaction, a parallel spend of the same token waits for that transaction and then finds
+ * it spent (or free again, if it rolled back).
+ */
+export async function spendToken(db: Db, token: OneTimeToken): Promise<boolean> {
   const res = await db
     .insertInto('spent_tokens')
-    .values({ token_hash: tokenHash, expires_at: expiresAt })
+    .values({ token_hash: token.tokenHash, expires_at: token.expiresAt })
     .onConflict((oc) => oc.column('token_hash').doNothing())
     .executeTakeFirst();
   return Number(res.numInsertedOrUpdatedRows ?? 0) === 1;
