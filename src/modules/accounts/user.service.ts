@@ -77,9 +77,9 @@ export async function checkPassword(
   // Refused while locked: answered at once and not audited, so a flood cannot fill the log;
   // the failure that caused the lock was audited.
   if (!reserved.ok) return { ok: false, reason: 'locked' };
-  const good = account
-    ? await verifyPassword(account.password_hash!, password)
-    : (await burnPasswordTime(password), false);
+  let good = false;
+  if (account) good = await verifyPassword(account.password_hash!, password);
+  else await burnPasswordTime(password);
   if (!good) {
     await countFailedStep(deps, guard);
     if (user) await auditFailure(deps, user.id, 'password', 'credentials', reserved.failures);

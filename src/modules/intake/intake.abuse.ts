@@ -1,4 +1,5 @@
 import type { SpamReason } from '../../contracts/case.js';
+import { minuteOf, MINUTE_MS } from '../../platform/throttle/counts.js';
 
 // Pure rules of intake's abuse resistance (ADR 13). Nothing here refuses a request: a
 // suspicious one is saved all the same and waits in the suspected-spam queue, because Haven
@@ -8,18 +9,12 @@ import type { SpamReason } from '../../contracts/case.js';
 /** The honeypot field's name: people never see it, form-filling robots often fill it. */
 export const HONEYPOT_FIELD = 'website';
 
-/** The budget counts accepted requests in one-minute buckets over a sliding hour. */
-export const BUDGET_BUCKET_MS = 60_000;
-export const BUDGET_WINDOW_MS = 60 * 60_000;
+/** The budget counts accepted requests per minute (platform/throttle/counts.ts) over a sliding hour. */
+export const BUDGET_WINDOW_MS = 60 * MINUTE_MS;
 
-/** The start of the minute bucket `at` falls in. */
-export function budgetBucket(at: number): number {
-  return Math.floor(at / BUDGET_BUCKET_MS) * BUDGET_BUCKET_MS;
-}
-
-/** The first bucket still inside the sliding hour that ends at `now`. */
+/** The first minute still inside the sliding hour that ends at `now`. */
 export function budgetWindowStart(now: number): number {
-  return budgetBucket(now) - BUDGET_WINDOW_MS + BUDGET_BUCKET_MS;
+  return minuteOf(now) - BUDGET_WINDOW_MS + MINUTE_MS;
 }
 
 /**
