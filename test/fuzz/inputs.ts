@@ -83,6 +83,22 @@ const slip = (value: string, { at, text }: { at: number; text: string }) => {
   return value.slice(0, i) + text + value.slice(i);
 };
 
+/** Applies one mutation to a copy of `base`: text slipped into values, values replaced, fields dropped and added. */
+function mutate<V>(
+  base: Record<string, V>,
+  m: { slipped: Record<string, { at: number; text: string }>; replace: Record<string, V>; drop: string[]; extra: Record<string, V> },
+): Record<string, V> {
+  const out: Record<string, V> = { ...base };
+  for (const [k, how] of Object.entries(m.slipped)) {
+    const v = out[k];
+    if (typeof v === 'string') out[k] = slip(v, how) as V;
+  }
+  for (const [k, v] of Object.entries(m.replace)) put(out, k, v);
+  for (const k of m.drop) delete out[k];
+  for (const [k, v] of Object.entries(m.extra)) put(out, k, v);
+  return out;
+}
+
 /**
  * A form built from a valid one: nasty text slipped into some values, some values replaced
  * by anything, some fields dropped, some names added. Often it is still valid but for one
@@ -96,17 +112,7 @@ export function mutatedForm(known: readonly string[]): fc.Arbitrary<(base: Form)
       drop: fc.subarray([...known], { maxLength: Math.min(2, known.length) }),
       extra: fc.dictionary(fieldName(known), formValue, { maxKeys: 2 }),
     })
-    .map(({ slipped, replace, drop, extra }) => named(`mutate(${fc.stringify({ slipped, replace, drop, extra })})`, (base: Form) => {
-      const out: Form = { ...base };
-      for (const [k, how] of Object.entries(slipped)) {
-        const v = out[k];
-        if (typeof v === 'string') out[k] = slip(v, how);
-      }
-      for (const [k, v] of Object.entries(replace)) put(out, k, v);
-      for (const k of drop) delete out[k];
-      for (const [k, v] of Object.entries(extra)) put(out, k, v);
-      return out;
-    }));
+    .map((m) => named(`mutate(${fc.stringify(m)})`, (base: Form) => mutate<Form[string]>(base, m)));
 }
 
 /** Percent-encodes UTF-16 text byte by byte; lone surrogates become their CESU-8 bytes (invalid UTF-8). */
@@ -190,17 +196,7 @@ export function mutatedJson(known: readonly string[]): fc.Arbitrary<(base: Recor
       drop: fc.subarray([...known], { maxLength: Math.min(2, known.length) }),
       extra: fc.dictionary(fieldName(known), anyJson, { maxKeys: 2 }),
     })
-    .map(({ slipped, replace, drop, extra }) => named(`mutate(${fc.stringify({ slipped, replace, drop, extra })})`, (base: Record<string, unknown>) => {
-      const out: Record<string, unknown> = { ...base };
-      for (const [k, how] of Object.entries(slipped)) {
-        const v = out[k];
-        if (typeof v === 'string') out[k] = slip(v, how);
-      }
-      for (const [k, v] of Object.entries(replace)) put(out, k, v);
-      for (const k of drop) delete out[k];
-      for (const [k, v] of Object.entries(extra)) put(out, k, v);
-      return out;
-    }));
+    .map((m) => named(`mutate(${fc.stringify(m)})`, (base: Record<string, unknown>) => mutate<unknown>(base, m)));
 }
 
 /** A query string: known names or any, any values, sometimes repeated. */

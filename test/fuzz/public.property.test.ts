@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { HONEYPOT_FIELD } from '../../src/modules/intake/intake.abuse.js';
-import { signInWithReceipt, submit, tokenIn } from '../../src/modules/intake/intake.test-helpers.js';
+import { REQUEST_ANSWERS, signInWithReceipt, submit, tokenIn } from '../../src/modules/intake/intake.test-helpers.js';
 import { PUBLIC_LOCALES } from '../../src/platform/i18n/index.js';
 import { engines } from '../engines.js';
 import { createHarness, type Harness } from '../harness.js';
@@ -16,17 +16,7 @@ import { formProbe, send, type Probe } from './probe.js';
 
 const REQUEST_FIELDS = ['_csrf', 'description', 'urgency', 'country', 'language', 'contact_method', 'contact', 'beneficiary', 'consent', HONEYPOT_FIELD];
 
-const validRequest = (token: string): Form => ({
-  _csrf: token,
-  description: 'Our office laptop was seized at the border yesterday.',
-  urgency: 'reactive',
-  country: 'KE',
-  language: 'en',
-  contact_method: 'email',
-  contact: 'safe@example.org',
-  beneficiary: 'journalist',
-  consent: 'yes',
-});
+const validRequest = (token: string): Form => ({ _csrf: token, ...REQUEST_ANSWERS });
 
 /** A real token or anything in its place. */
 const tokenOr = fc.option(anyText, { freq: 4, nil: undefined });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../test/engines.js';
+import { fill } from '../../../test/fill.js';
 import { createHarness, type Harness } from '../../../test/harness.js';
 import type { MessageValues } from '../../platform/i18n/index.js';
 import { newRequest, staffMember, type StaffFixture } from './case.fixtures.js';
@@ -9,17 +10,6 @@ import { requesterView } from './requester.service.js';
 // The handler workspace and the API take replies and notes of 20,000 characters in any
 // script, refuse what no typed text contains with 422 (never a 500 from PostgreSQL), and show
 // what a requester wrote so that it cannot pass for something else.
-
-/** `n` UTF-16 code units of `pattern`, repeated, never cutting a character in two. */
-function fill(pattern: string, n: number): string {
-  let out = '';
-  for (;;) {
-    for (const ch of pattern) {
-      if (out.length + ch.length > n) return out.padEnd(n, 'x').replace(/\s$/, 'x');
-      out += ch;
-    }
-  }
-}
 
 const CJK = '我们的办公室电脑在边境被没收了。';
 const EMOJI = '🔒📱🆘👩‍💻🇰🇪!';

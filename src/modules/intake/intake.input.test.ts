@@ -3,6 +3,7 @@ import { engines } from '../../../test/engines.js';
 import { createHarness, type Harness } from '../../../test/harness.js';
 import type { MessageValues } from '../../platform/i18n/index.js';
 import { caseIdForReceipt, LIMITS, requesterView } from '../cases/index.js';
+import { fill } from '../../../test/fill.js';
 import {
   addStaffMessage,
   caseCount,
@@ -17,18 +18,6 @@ import {
 // What people write, in any script, reaches the helpline whole; what no typed text contains
 // is refused with a message, never a 500; and what is shown back cannot pretend to be
 // something else. The public side of the input-handling rules (docs/threat-model.md).
-
-/** `n` UTF-16 code units of `pattern`, repeated, never cutting a character in two. */
-function fill(pattern: string, n: number): string {
-  let out = '';
-  for (;;) {
-    for (const ch of pattern) {
-      // Never ending on a space, which the form would trim away.
-      if (out.length + ch.length > n) return out.padEnd(n, 'x').replace(/\s$/, 'x');
-      out += ch;
-    }
-  }
-}
 
 /** Texts of the longest length a requester may send, in scripts whose characters encode long. */
 const SCRIPTS: Record<string, string> = {

@@ -51,6 +51,18 @@ export async function postForm(
   });
 }
 
+/** The answers of a complete, valid request form (without its token). */
+export const REQUEST_ANSWERS: Readonly<Record<string, string>> = {
+  description: 'Our office laptop was seized at the border yesterday.',
+  urgency: 'reactive',
+  country: 'KE',
+  language: 'en',
+  contact_method: 'email',
+  contact: 'safe@example.org',
+  beneficiary: 'journalist',
+  consent: 'yes',
+};
+
 /** A complete, valid request form, with a fresh form token from the form page, filled in at a person's pace. */
 export async function validRequest(
   h: Harness,
@@ -60,14 +72,7 @@ export async function validRequest(
   h.clock.advance(FILL_TIME_MS);
   return {
     _csrf: tokenIn(page.body),
-    description: 'Our office laptop was seized at the border yesterday.',
-    urgency: 'reactive',
-    country: 'KE',
-    language: 'en',
-    contact_method: 'email',
-    contact: 'safe@example.org',
-    beneficiary: 'journalist',
-    consent: 'yes',
+    ...REQUEST_ANSWERS,
     ...overrides,
   };
 }
