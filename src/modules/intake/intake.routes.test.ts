@@ -505,6 +505,26 @@ for (const engine of engines) {
         }
       });
 
+      it('says what is wrong with a kept message it refuses, at the top of the page, and saves nothing', async () => {
+        const receipt = await submit(h);
+        const caseId = (await caseIdForReceipt(h.deps, receipt))!;
+        const messages = async () =>
+          (await h.deps.db.selectFrom('messages').select('id').where('case_id', '=', caseId).execute()).length;
+        const before = await messages();
+        // A noncharacter: refused by the message rules, with the right code alongside it.
+        for (const [lang, message] of [['en', '\ufffe'], ['ar', 'x\u0007y']] as const) {
+          const page = await h.app.inject({ url: `/followup?lang=${lang}` });
+          const res = await postForm(h, `/followup?lang=${lang}`, { _csrf: tokenIn(page.body), receipt, message });
+          expect(res.statusCode).toBe(422);
+          expect(res.headers['set-cookie']).toBeUndefined();
+          const summary = /<div class="error-summary" role="alert"[\s\S]*?<\/div>/.exec(res.body)?.[0] ?? '';
+          expect(summary).toContain('href="#f-message"');
+          expect(summary).toContain(h.deps.i18n.format(lang, 'common.form.control_chars'));
+          expect(res.body).toContain('id="e-message"');
+        }
+        expect(await messages()).toBe(before);
+      });
+
       it('refuses the receipt form without a valid token, and never shows the typed code', async () => {
         const receipt = await submit(h);
         const res = await postForm(h, '/followup', { _csrf: 'forged.token.here', receipt });

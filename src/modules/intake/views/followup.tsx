@@ -1,4 +1,4 @@
-import { CsrfField, TextArea, TextField } from '../../../platform/views/form.js';
+import { CsrfField, ErrorSummary, TextArea, TextField, type FieldErrors } from '../../../platform/views/form.js';
 import { PublicLayout } from '../../../platform/views/public-layout.js';
 import { LIMITS } from '../../cases/index.js';
 import type { IntakeContext } from './context.js';
@@ -21,6 +21,11 @@ export function FollowupPage(props: {
   const { ctx, notice } = props;
   const t = ctx.t;
   const wrong = notice === 'wrong_receipt';
+  // One summary for whatever was refused: a wrong code, a kept message the rules refuse, or both.
+  const errors: FieldErrors = {
+    ...(wrong ? { receipt: 'intake.followup.wrong_receipt' } : {}),
+    ...(props.messageError ? { message: props.messageError } : {}),
+  };
   return (
     <PublicLayout ctx={ctx} home={ctx.link('/')} title={t('intake.followup.title')}>
       <h1>{t('intake.followup.title')}</h1>
@@ -35,14 +40,11 @@ export function FollowupPage(props: {
           {t('intake.followup.token_problem')}
         </p>
       ) : null}
-      {wrong ? (
-        <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1}>
-          <h2 id="error-summary-title">{t('common.form.error_summary')}</h2>
-          <p>
-            <a href="#f-receipt">{t('intake.followup.wrong_receipt')}</a>
-          </p>
-        </div>
-      ) : null}
+      <ErrorSummary
+        t={t}
+        errors={errors}
+        labels={{ receipt: t('intake.followup.receipt_label'), message: t('intake.followup.unsent_label') }}
+      />
       <p>{t('intake.followup.intro')}</p>
       <form method="post" action={ctx.link('/followup')} accept-charset="utf-8" novalidate>
         <CsrfField token={props.token} />
