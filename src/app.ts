@@ -3,7 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
-import type { Deps } from './contracts/deps.js';
+import type { Deps } from './deps.js';
 import * as accounts from './modules/accounts/index.js';
 import * as cases from './modules/cases/index.js';
 import * as intake from './modules/intake/index.js';

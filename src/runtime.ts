@@ -1,5 +1,5 @@
 import type { Config } from './config/index.js';
-import type { Deps } from './contracts/deps.js';
+import type { Deps } from './deps.js';
 import { openVault } from './modules/vault/index.js';
 import { backupKeysDir } from './platform/backup/keys.js';
 import { fileLedger } from './platform/backup/shreds.js';

@@ -1,4 +1,4 @@
-import type { Deps } from './contracts/deps.js';
+import type { Deps } from './deps.js';
 import { reapplyShreds, type ReapplyReport } from './modules/cases/index.js';
 import * as retention from './modules/retention/index.js';
 import { backupKeysDir, pruneBackupKeys } from './platform/backup/keys.js';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
-import type { Deps } from '../src/contracts/deps.js';
+import type { Deps } from '../src/deps.js';
 import { randomBytes, Vault } from '../src/platform/crypto/vault.js';
 import { migrateToLatest } from '../src/platform/storage/migrate.js';
 import { sharedI18n } from '../src/runtime.js';

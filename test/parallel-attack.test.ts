@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
-import type { Deps } from '../src/contracts/deps.js';
+import type { Deps } from '../src/deps.js';
 import { createActiveUser } from '../src/modules/accounts/index.js';
 import { FREE_FAILURES } from '../src/modules/accounts/user.js';
 import { ANA, sealedHarness } from '../src/modules/vault/vault.test-helpers.js';

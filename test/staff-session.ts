@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse as InjectResponse } from 'fastify';
 import { expect } from 'vitest';
-import type { Role } from '../src/contracts/roles.js';
+import type { Role } from '../src/platform/auth/roles.js';
 import { createActiveUser } from '../src/modules/accounts/index.js';
 import { STAFF_COOKIE } from '../src/platform/auth/session.js';
 import { totpNow } from '../src/platform/auth/totp.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ASSIGNABLE_ROLES } from '../contracts/roles.js';
+import { ASSIGNABLE_ROLES } from '../platform/auth/roles.js';
 import { loadConfig } from '../config/index.js';
 import { AccountInputError, createUserWithEnrollment } from '../modules/accounts/index.js';
 import { openRuntime } from '../runtime.js';

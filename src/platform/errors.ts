@@ -1,10 +1,18 @@
 import type { Translate } from './i18n/index.js';
 
+/** How a surface answers an expected failure: the HTTP status and the message's i18n key. */
+export interface ErrorDefinition {
+  status: number;
+  messageKey: string;
+}
+
 /**
- * The catalogue of expected failures. Services return `{ ok: false, code }`; routes map the
- * code to an HTTP status and a message key here, so every surface says the same thing.
+ * The platform's catalogue of expected failures, the ones every surface can meet. Services
+ * return `{ ok: false, code }`; routes map the code to an HTTP status and a message key, so
+ * every surface says the same thing. A module's own codes are declared by the module
+ * (`defineErrors`), never added here.
  */
-export const errorCatalog = {
+const platformErrors = {
   VALIDATION_FAILED: { status: 422, messageKey: 'common.error.validation' },
   /** The body could not be read at all (broken or empty JSON, a length that does not match). */
   MALFORMED_BODY: { status: 400, messageKey: 'common.error.malformed' },
@@ -19,15 +27,49 @@ export const errorCatalog = {
   NOT_FOUND: { status: 404, messageKey: 'common.error.not_found' },
   CONFLICT: { status: 409, messageKey: 'common.error.conflict' },
   RATE_LIMITED: { status: 429, messageKey: 'common.error.rate_limited' },
-  CASE_ASSIGNEE_INVALID: { status: 422, messageKey: 'common.error.assignee_invalid' },
-  CASE_STATUS_TRANSITION: { status: 422, messageKey: 'common.error.status_transition' },
   /** Sealed mode (ADR 10): nothing that reads case content works until an unseal. */
   SEALED: { status: 503, messageKey: 'common.error.sealed' },
-  UNSEAL_FAILED: { status: 401, messageKey: 'vault.error.unseal_failed' },
   INTERNAL: { status: 500, messageKey: 'common.error.internal' },
-} as const;
+} as const satisfies Record<string, ErrorDefinition>;
 
-export type ErrorCode = keyof typeof errorCatalog;
+/**
+ * The codes modules add. A module declares its codes in TypeScript by augmenting this
+ * interface (`declare module '…/platform/errors.js' { interface ModuleErrorCodes { X: true } }`)
+ * and at run time with `defineErrors`, so both the type and the catalogue know them.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface ModuleErrorCodes {}
+
+export type ErrorCode = keyof typeof platformErrors | keyof ModuleErrorCodes;
+
+const catalog = new Map<string, ErrorDefinition>(Object.entries(platformErrors));
+
+/**
+ * Adds a module's codes to the catalogue (at import of the module's errors file, so any code
+ * that can fail with one has it defined). The same definition twice is harmless; a code
+ * defined twice differently, or clashing with a platform code, throws at start.
+ */
+export function defineErrors<C extends string>(defs: Record<C, ErrorDefinition>): Readonly<Record<C, ErrorDefinition>> {
+  for (const [code, def] of Object.entries(defs) as [string, ErrorDefinition][]) {
+    const known = catalog.get(code);
+    if (known && (known.status !== def.status || known.messageKey !== def.messageKey))
+      throw new Error(`the error code ${code} is defined twice`);
+    catalog.set(code, def);
+  }
+  return defs;
+}
+
+/** The status and message key of `code`. */
+export function errorDefinition(code: ErrorCode): ErrorDefinition {
+  const def = catalog.get(code);
+  if (!def) throw new Error(`the error code ${code} is not defined: is its module's errors file imported?`);
+  return def;
+}
+
+/** Every code known to this process, for the API's description and tests. */
+export function knownErrorCodes(): string[] {
+  return [...catalog.keys()];
+}
 
 /** A typed expected outcome: success with a value, or a catalogued failure. */
 export type Result<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; field?: string };
@@ -47,7 +89,7 @@ export function apiError(code: ErrorCode, message: string, field?: string) {
  */
 export function errorMessage(t: Translate, code: ErrorCode, textMax?: number): string {
   if (code === 'BODY_TOO_LARGE' && textMax) return t('common.error.too_large_text', { max: textMax });
-  return t(errorCatalog[code].messageKey);
+  return t(errorDefinition(code).messageKey);
 }
 
 /** Errors after which going back in the browser finds what was typed, and can send it again. */

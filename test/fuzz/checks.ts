@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { LightMyRequestResponse as InjectResponse } from 'fastify';
 import { sql } from 'kysely';
-import { errorCatalog } from '../../src/platform/errors.js';
+import { errorDefinition, knownErrorCodes, type ErrorCode } from '../../src/platform/errors.js';
 import type { I18n } from '../../src/platform/i18n/index.js';
 import type { Storage } from '../../src/platform/storage/db.js';
 
@@ -55,7 +55,7 @@ export function answerProblem(res: InjectResponse, surface: Surface, i18n: I18n)
       return `a ${status} lacks { error: { code, message } }: ${res.body.slice(0, 120)}`;
     }
     if (e.field !== undefined && typeof e.field !== 'string') return `a ${status} names a field that is not a string`;
-    const known = errorCatalog[e.code as keyof typeof errorCatalog];
+    const known = knownErrorCodes().includes(e.code) ? errorDefinition(e.code as ErrorCode) : undefined;
     if (!known) return `a ${status} has the unknown code ${e.code}`;
     if (known.status !== status) return `${e.code} came with ${status}, the catalogue says ${known.status}`;
     if (RAW_KEY.test(e.message)) return `a ${status} message is an untranslated key: ${e.message}`;

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Deps } from '../../contracts/deps.js';
+import type { Deps } from '../../deps.js';
 import { clearSessionCookie } from '../../platform/auth/session.js';
 import type { ErrorPage } from '../../platform/http/surfaces.js';
 import { fieldErrors, formBody } from '../../platform/http/validation.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
-import type { Deps } from '../../contracts/deps.js';
+import type { Deps } from '../../deps.js';
 import {
   createSession,
   destroySession,

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { Deps } from '../../contracts/deps.js';
+import type { Deps } from '../../deps.js';
 import type { SurfaceAssets } from '../../contracts/module.js';
-import type { Role } from '../../contracts/roles.js';
+import type { Role } from '../../platform/auth/roles.js';
 import { newToken } from '../../platform/auth/session.js';
 import { staffErrorPage } from '../../platform/views/staff-layout.js';
 import { registerAccountRoutes } from './account.routes.js';

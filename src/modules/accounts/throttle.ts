@@ -1,4 +1,4 @@
-import type { Deps } from '../../contracts/deps.js';
+import type { Deps } from '../../deps.js';
 import type { AttemptPolicy } from '../../platform/throttle/attempts.js';
 import { addCount, countSince, purgeCounts } from '../../platform/throttle/counts.js';
 import { lockedUntilAfter } from './user.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROLES, type Role } from '../../contracts/roles.js';
+import { ROLES, type Role } from '../../platform/auth/roles.js';
 import { ACCOUNT_ACTIONS, can, type AccountAction } from './user.policy.js';
 
 // Every role × every action, written out, so a change to the rules shows up here.

@@ -1,4 +1,4 @@
-import { ROLES, type Principal, type Role } from '../../contracts/roles.js';
+import { ROLES, type Principal, type Role } from '../../platform/auth/roles.js';
 
 /**
  * Who may do what with accounts. Deny by default: an action not listed here, or a role not

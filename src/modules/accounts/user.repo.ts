@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { isRole, type Role } from '../../contracts/roles.js';
+import { isRole, type Role } from '../../platform/auth/roles.js';
 import type { Database, UsersTable } from '../../platform/storage/schema.js';
 import { BOOTSTRAP_EMAIL, type StaffUser, type UserStatus } from './user.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Deps } from '../../contracts/deps.js';
-import type { Role } from '../../contracts/roles.js';
+import type { Deps } from '../../deps.js';
+import type { Role } from '../../platform/auth/roles.js';
 import type { ErrorPage } from '../../platform/http/surfaces.js';
 import { fieldErrors, formBody } from '../../platform/http/validation.js';
 import type { FieldErrors } from '../../platform/views/form.js';

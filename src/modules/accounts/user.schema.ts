@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ASSIGNABLE_ROLES } from '../../contracts/roles.js';
+import { ASSIGNABLE_ROLES } from '../../platform/auth/roles.js';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../../platform/auth/password.js';
 import { safeString } from '../../platform/http/validation.js';
 import { STAFF_LOCALES } from '../../platform/i18n/index.js';

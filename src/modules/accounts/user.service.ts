@@ -1,5 +1,5 @@
-import type { Deps } from '../../contracts/deps.js';
-import type { Principal, Role } from '../../contracts/roles.js';
+import type { Deps } from '../../deps.js';
+import type { Principal, Role } from '../../platform/auth/roles.js';
 import { createApiToken } from '../../platform/auth/api-token.js';
 import { burnPasswordTime, hashPassword, verifyPassword } from '../../platform/auth/password.js';
 import { destroyAllSessions, destroySession, newToken } from '../../platform/auth/session.js';

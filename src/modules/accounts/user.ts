@@ -1,4 +1,4 @@
-import type { Role } from '../../contracts/roles.js';
+import type { Role } from '../../platform/auth/roles.js';
 
 /** A staff account as the rest of the module sees it (no secrets). */
 export interface StaffUser {

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseCaseId } from './case.js';
 import type { ZodError } from 'zod';
-import type { Deps } from '../../contracts/deps.js';
-import type { Principal } from '../../contracts/roles.js';
+import type { Deps } from '../../deps.js';
+import type { Principal } from '../../platform/auth/roles.js';
 import { textBody } from '../../platform/http/body-limit.js';
 import { fieldErrors } from '../../platform/http/validation.js';
 import { sendApiError } from '../../platform/http/surfaces.js';

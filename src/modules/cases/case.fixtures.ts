@@ -1,5 +1,5 @@
-import type { Deps } from '../../contracts/deps.js';
-import type { Principal, Role } from '../../contracts/roles.js';
+import type { Deps } from '../../deps.js';
+import type { Principal, Role } from '../../platform/auth/roles.js';
 import { createApiToken } from '../../platform/auth/api-token.js';
 import { createSession, STAFF_COOKIE } from '../../platform/auth/session.js';
 import { submitRequest, type NewRequestInput } from './requester.service.js';

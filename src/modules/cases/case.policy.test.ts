@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROLES, type Principal, type Role } from '../../contracts/roles.js';
+import { ROLES, type Principal, type Role } from '../../platform/auth/roles.js';
 import { authorize, can, canSetAssignee, CASE_ACTIONS, type CaseAction } from './case.policy.js';
 
 const who = (role: Role, userId = `u-${role}`): Principal => ({

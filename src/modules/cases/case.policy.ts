@@ -1,4 +1,4 @@
-import type { Principal, Role } from '../../contracts/roles.js';
+import type { Principal, Role } from '../../platform/auth/roles.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 
 /**

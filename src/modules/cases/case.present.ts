@@ -1,4 +1,4 @@
-import type { Deps } from '../../contracts/deps.js';
+import type { Deps } from '../../deps.js';
 import { URGENCIES } from '../../contracts/case.js';
 import type { Translate } from '../../platform/i18n/index.js';
 import type { Option } from '../../platform/views/form.js';

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseCaseId } from './case.js';
 import type { ZodError } from 'zod';
-import type { Deps } from '../../contracts/deps.js';
+import type { Deps } from '../../deps.js';
 import type { SurfaceAssets } from '../../contracts/module.js';
-import type { Principal } from '../../contracts/roles.js';
-import { errorCatalog, type ErrorCode } from '../../platform/errors.js';
+import type { Principal } from '../../platform/auth/roles.js';
+import { errorDefinition, type ErrorCode } from '../../platform/errors.js';
 import { textBody } from '../../platform/http/body-limit.js';
 import { fieldErrors } from '../../platform/http/validation.js';
 import type { FieldErrors } from '../../platform/views/form.js';
@@ -100,9 +100,9 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
   ): Promise<FastifyReply> {
     if (code === 'CONFLICT')
       return sendPage(reply, 409, ConflictPage({ ctx: staffContext(req, assets.cssUrl), caseId }));
-    if (!field || errorCatalog[code].status !== 422) return errorPage(req, reply, code);
+    if (!field || errorDefinition(code).status !== 422) return errorPage(req, reply, code);
     const key =
-      code === 'VALIDATION_FAILED' ? 'cases.error.unknown_term' : errorCatalog[code].messageKey;
+      code === 'VALIDATION_FAILED' ? 'cases.error.unknown_term' : errorDefinition(code).messageKey;
     return renderCase(req, reply, caseId, 422, {
       failed: { form, errors: { [field]: key }, values },
     });

@@ -1,6 +1,7 @@
+import './case.errors.js';
 import { ACTIVE_STATUSES, type TaxonomyKind } from '../../contracts/case.js';
-import type { Deps } from '../../contracts/deps.js';
-import type { Principal } from '../../contracts/roles.js';
+import type { Deps } from '../../deps.js';
+import type { Principal } from '../../platform/auth/roles.js';
 import {
   listAuditForCase,
   recordAudit,

@@ -1,4 +1,4 @@
-import type { Deps } from '../../contracts/deps.js';
+import type { Deps } from '../../deps.js';
 import { newReceipt, normalizeReceipt } from '../../platform/crypto/receipt.js';
 import { CaseKey, randomBytes } from '../../platform/crypto/vault.js';
 import { createDemoHandler } from '../accounts/index.js';

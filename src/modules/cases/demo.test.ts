@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, type Engine } from '../../../test/engines.js';
 import { createHarness, type Harness } from '../../../test/harness.js';
-import type { Deps } from '../../contracts/deps.js';
+import type { Deps } from '../../deps.js';
 import { demoPlan, REACTIVE_SHARE } from './demo.js';
 import { countNonDemoCases } from './demo.repo.js';
 import { generateDemo, uuidV7Generator } from './demo.service.js';

@@ -1,4 +1,4 @@
-import type { Deps } from '../../contracts/deps.js';
+import type { Deps } from '../../deps.js';
 import type { CaseKey, Vault } from '../../platform/crypto/vault.js';
 import { inTransaction } from '../../platform/storage/db.js';
 import * as repo from './case.repo.js';

@@ -1,5 +1,5 @@
 import { ACTIVE_STATUSES } from '../../contracts/case.js';
-import type { Deps } from '../../contracts/deps.js';
+import type { Deps } from '../../deps.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import * as purgeRepo from './purge.repo.js';
 

@@ -1,5 +1,5 @@
 import type { ContactMethod, SpamReason, Urgency } from '../../contracts/case.js';
-import type { Deps } from '../../contracts/deps.js';
+import type { Deps } from '../../deps.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { newReceipt, normalizeReceipt } from '../../platform/crypto/receipt.js';
 import { CaseKey } from '../../platform/crypto/vault.js';

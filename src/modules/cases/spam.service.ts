@@ -1,5 +1,5 @@
-import type { Deps } from '../../contracts/deps.js';
-import type { Principal } from '../../contracts/roles.js';
+import type { Deps } from '../../deps.js';
+import type { Principal } from '../../platform/auth/roles.js';
 import { recordAudit, type AuditEntry } from '../../platform/audit/audit.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import { canTransition } from './case.js';

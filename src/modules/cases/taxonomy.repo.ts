@@ -1,5 +1,5 @@
 import type { TaxonomyKind } from '../../contracts/case.js';
-import type { Deps } from '../../contracts/deps.js';
+import type { Deps } from '../../deps.js';
 import { displayName } from '../../platform/i18n/index.js';
 
 export interface Term {

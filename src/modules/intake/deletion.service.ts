@@ -1,4 +1,4 @@
-import type { Deps } from '../../contracts/deps.js';
+import type { Deps } from '../../deps.js';
 import { purgeCasePersonalData } from '../cases/index.js';
 import * as repo from './intake.repo.js';
 import type { FollowupSession } from './intake.service.js';

@@ -1,5 +1,5 @@
 import type { SpamReason } from '../../contracts/case.js';
-import type { Deps } from '../../contracts/deps.js';
+import type { Deps } from '../../deps.js';
 import { newToken } from '../../platform/auth/session.js';
 import {
   addRequesterMessage,

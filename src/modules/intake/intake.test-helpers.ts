@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Deps } from '../../contracts/deps.js';
+import type { Deps } from '../../deps.js';
 
 // Helpers shared by intake's HTTP tests: post a form as a browser would, read tokens and
 // receipts out of pages, and stand in for a handler's reply. They take the harness by its

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Deps } from '../../contracts/deps.js';
+import type { Deps } from '../../deps.js';
 import type { SurfaceAssets } from '../../contracts/module.js';
 import type { JobDefinition } from '../../platform/jobs/jobs.js';
 import { retentionJob } from './retention.job.js';

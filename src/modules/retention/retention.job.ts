@@ -1,4 +1,4 @@
-import type { Deps } from '../../contracts/deps.js';
+import type { Deps } from '../../deps.js';
 import type { JobDefinition } from '../../platform/jobs/jobs.js';
 import { runRetention } from './retention.service.js';
 

@@ -1,4 +1,4 @@
-import type { Principal, Role } from '../../contracts/roles.js';
+import type { Principal, Role } from '../../platform/auth/roles.js';
 
 /**
  * Who may do what with retention. Deny by default. Retention decides when personal data is

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CASE_STATUSES } from '../../contracts/case.js';
-import type { Deps } from '../../contracts/deps.js';
+import type { Deps } from '../../deps.js';
 import type { SurfaceAssets } from '../../contracts/module.js';
 import { createJobRunner, listJobs } from '../../platform/jobs/jobs.js';
 import { fieldErrors, formBody } from '../../platform/http/validation.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Deps } from '../../contracts/deps.js';
+import type { Deps } from '../../deps.js';
 import type { SurfaceAssets } from '../../contracts/module.js';
 import { staffErrorPage } from '../../platform/views/staff-layout.js';
 import { registerVaultRoutes } from './vault.routes.js';

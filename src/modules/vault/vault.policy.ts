@@ -1,4 +1,4 @@
-import type { Principal, Role } from '../../contracts/roles.js';
+import type { Principal, Role } from '../../platform/auth/roles.js';
 
 /** Who may see the vault page and rotate the key. Deny by default: administrators only. */
 export const VAULT_ACTIONS = ['vault.view', 'vault.rotate'] as const;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Deps } from '../../contracts/deps.js';
+import type { Deps } from '../../deps.js';
 import { checkFormToken, issueFormToken } from '../../platform/http/form-token.js';
 import type { ErrorPage } from '../../platform/http/surfaces.js';
 import { textBody } from '../../platform/http/body-limit.js';

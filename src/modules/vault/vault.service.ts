@@ -1,4 +1,4 @@
-import type { Deps } from '../../contracts/deps.js';
+import type { Deps } from '../../deps.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import {
   DecryptionError,

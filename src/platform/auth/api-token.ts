@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { isRole, type Principal } from '../../contracts/roles.js';
+import { isRole, type Principal } from './roles.js';
 import type { Vault } from '../crypto/vault.js';
 import type { Database } from '../storage/schema.js';
 import { newToken } from './session.js';

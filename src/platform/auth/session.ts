@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { isRole, type Principal } from '../../contracts/roles.js';
+import { isRole, type Principal } from './roles.js';
 import type { Database } from '../storage/schema.js';
 import { randomBytes, safeEqual, type Vault } from '../crypto/vault.js';
 

@@ -7,7 +7,7 @@ import { engines, type Engine } from '../../../test/engines.js';
 import { createHarness, type Harness } from '../../../test/harness.js';
 import { runBackup, runRestore, type Io } from '../../cli/backup.js';
 import { loadConfig } from '../../config/index.js';
-import type { Deps } from '../../contracts/deps.js';
+import type { Deps } from '../../deps.js';
 import { generateDemo } from '../../modules/cases/demo.service.js';
 import { purgeCasePersonalData, reapplyShreds, requesterView, submitRequest } from '../../modules/cases/index.js';
 import { deriveBackupKey, randomBytes, TEST_PASSPHRASE_LIMITS, Vault } from '../crypto/vault.js';

@@ -1,4 +1,4 @@
-import type { Principal } from '../../contracts/roles.js';
+import type { Principal } from '../auth/roles.js';
 import type { StaffSession } from '../auth/session.js';
 import type { Translate } from '../i18n/index.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Deps } from '../../contracts/deps.js';
+import type { PlatformDeps as Deps } from '../deps.js';
 import type { ErrorPage } from './error-page.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

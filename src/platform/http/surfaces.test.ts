@@ -1,7 +1,7 @@
 import { errorCodes, type FastifyError } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { SealedError } from '../crypto/vault.js';
-import { errorCatalog } from '../errors.js';
+import { errorDefinition } from '../errors.js';
 import { codeFor } from './surfaces.js';
 
 const {
@@ -28,7 +28,7 @@ describe('codeFor', () => {
       // For the parser's errors the catalogue gives the status Fastify itself chose; a schema
       // failure is Haven's 422 (the body was read, an answer is wrong), not Fastify's 400.
       const status = err.code === 'FST_ERR_VALIDATION' ? 422 : err.statusCode;
-      expect(errorCatalog[codeFor(err)].status, err.code).toBe(status);
+      expect(errorDefinition(codeFor(err)).status, err.code).toBe(status);
     }
   });
 

@@ -1,9 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Deps } from '../../contracts/deps.js';
+import type { PlatformDeps as Deps } from '../deps.js';
 import { principalForToken } from '../auth/api-token.js';
 import { SealedError } from '../crypto/vault.js';
 import { csrfMatches, loadSession, STAFF_COOKIE } from '../auth/session.js';
-import { apiError, errorCatalog, errorMessage, type ErrorCode } from '../errors.js';
+import { apiError, errorDefinition, errorMessage, type ErrorCode } from '../errors.js';
 import { dirOf, PUBLIC_LOCALES, STAFF_LOCALES } from '../i18n/index.js';
 import { API_CSP, PUBLIC_CSP, setSecurityHeaders, STAFF_CSP } from './headers.js';
 import { refuseCrossSite } from './origin.js';
@@ -121,7 +121,7 @@ export function staffSurface(app: FastifyInstance, deps: Deps, errorPage: ErrorP
 
 /** Sends an API error in the one shape the API uses. */
 export function sendApiError(req: FastifyRequest, reply: FastifyReply, code: ErrorCode, field?: string): FastifyReply {
-  const { status } = errorCatalog[code];
+  const { status } = errorDefinition(code);
   const message = errorMessage(req.t, code, req.routeOptions?.config?.textMax);
   return reply.code(status).send(apiError(code, message, field));
 }
@@ -153,7 +153,7 @@ export function apiSurface(app: FastifyInstance, deps: Deps): void {
   app.addHook(
     'preHandler',
     refuseNul((req, reply, field) =>
-      reply.code(422).send(apiError('VALIDATION_FAILED', req.t(errorCatalog.CONTROL_CHARACTERS.messageKey), field)),
+      reply.code(422).send(apiError('VALIDATION_FAILED', req.t(errorDefinition('CONTROL_CHARACTERS').messageKey), field)),
     ),
   );
   app.setErrorHandler((err: FastifyError, req, reply) => {

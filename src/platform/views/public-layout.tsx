@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { errorCatalog, errorMessage, KEEPS_WHAT_WAS_TYPED, type ErrorCode } from '../errors.js';
+import { errorDefinition, errorMessage, KEEPS_WHAT_WAS_TYPED, type ErrorCode } from '../errors.js';
 import { displayName, PUBLIC_LOCALES } from '../i18n/index.js';
 import { sendPage } from './render.js';
 import type { PageContext } from './ui.js';
@@ -69,7 +69,7 @@ export function PublicLayout(props: {
 export function publicErrorPage(cssUrl: string) {
   return (req: FastifyRequest, reply: FastifyReply, code: ErrorCode): FastifyReply => {
     const ctx: PageContext = { t: req.t, locale: req.locale, dir: req.dir, cssUrl, path: '/' };
-    const { status } = errorCatalog[code];
+    const { status } = errorDefinition(code);
     const message = errorMessage(req.t, code, req.routeOptions?.config?.textMax);
     return sendPage(
       reply,

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal } from '../../contracts/roles.js';
-import { errorCatalog, errorMessage, KEEPS_WHAT_WAS_TYPED, type ErrorCode } from '../errors.js';
+import type { Principal } from '../auth/roles.js';
+import { errorDefinition, errorMessage, KEEPS_WHAT_WAS_TYPED, type ErrorCode } from '../errors.js';
 import { sendPage } from './render.js';
 import type { PageContext } from './ui.js';
 
@@ -82,7 +82,7 @@ export function staffContext(
 
 export function staffErrorPage(cssUrl: string) {
   return (req: FastifyRequest, reply: FastifyReply, code: ErrorCode): FastifyReply => {
-    const { status } = errorCatalog[code];
+    const { status } = errorDefinition(code);
     const message = errorMessage(req.t, code, req.routeOptions?.config?.textMax);
     return sendPage(
       reply,

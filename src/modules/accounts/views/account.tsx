@@ -1,4 +1,4 @@
-import type { Role } from '../../../contracts/roles.js';
+import type { Role } from '../../../platform/auth/roles.js';
 import { displayName, STAFF_LOCALES } from '../../../platform/i18n/index.js';
 import { Checkbox, CsrfField, ErrorSummary, Select, type FieldErrors } from '../../../platform/views/form.js';
 import { StaffLayout, type StaffPageContext } from '../../../platform/views/staff-layout.js';

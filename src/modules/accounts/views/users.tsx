@@ -1,5 +1,5 @@
 import { ShownOncePage } from './shown-once.js';
-import { ASSIGNABLE_ROLES } from '../../../contracts/roles.js';
+import { ASSIGNABLE_ROLES } from '../../../platform/auth/roles.js';
 import {
   CsrfField,
   ErrorSummary,

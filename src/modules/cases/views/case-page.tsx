@@ -1,4 +1,4 @@
-import type { Principal } from '../../../contracts/roles.js';
+import type { Principal } from '../../../platform/auth/roles.js';
 import type { Translate } from '../../../platform/i18n/index.js';
 import {
   CsrfField,
