@@ -7,6 +7,7 @@ import { randomBytes, Vault } from '../src/platform/crypto/vault.js';
 import { migrateToLatest } from '../src/platform/storage/migrate.js';
 import { sharedI18n } from '../src/runtime.js';
 import { openVault } from '../src/modules/vault/index.js';
+import { floorTimer, useFloorTimer, type FloorTimer } from '../src/modules/intake/followup-floor.js';
 import type { Engine } from './engines.js';
 
 /** A test clock: starts at a fixed instant and moves only when told. */
@@ -17,6 +18,12 @@ export class TestClock {
     this.ms += ms;
   }
 }
+
+/**
+ * The follow-up timing floor without its wait: the answer goes out as soon as it is decided.
+ * The floor itself is checked with a recording timer (intake.routes.test.ts).
+ */
+export const NO_FLOOR_WAIT: FloorTimer = { now: () => performance.now(), sleep: async () => undefined };
 
 export interface Harness {
   app: FastifyInstance;
@@ -30,12 +37,13 @@ export interface Harness {
 
 /**
  * A migrated, empty Haven on one engine, with the app built in-process (nothing listens).
- * `env` overrides configuration, as the environment would.
+ * `env` overrides configuration, as the environment would. The follow-up floor waits through
+ * `floorTimer` (by default not at all).
  */
 export async function createHarness(
   engine: Engine,
   env: Record<string, string> = {},
-  opts: { logStream?: DestinationStream } = {},
+  opts: { logStream?: DestinationStream; floorTimer?: FloorTimer } = {},
 ): Promise<Harness> {
   const db = await engine.create();
   await migrateToLatest(db.storage);
@@ -51,6 +59,7 @@ export async function createHarness(
     i18n: sharedI18n(),
     now: clock.now,
   };
+  useFloorTimer(deps, opts.floorTimer ?? NO_FLOOR_WAIT);
   const app = await createApp(deps, opts);
   return {
     app,
@@ -76,6 +85,7 @@ export async function restartHarness(h: Harness, env: Record<string, string> = {
   const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: h.dataDir, ...env });
   const vault = await openVault({ db: h.deps.db, config, now: h.clock.now }, h.masterKey);
   const deps: Deps = { ...h.deps, config, vault };
+  useFloorTimer(deps, floorTimer(h.deps));
   const app = await createApp(deps);
   return {
     ...h,

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { engines } from '../../../test/engines.js';
-import { createHarness, type Harness } from '../../../test/harness.js';
+import { createHarness, NO_FLOOR_WAIT, type Harness } from '../../../test/harness.js';
 import { caseIdForReceipt, LIMITS } from '../cases/index.js';
-import { FOLLOWUP_FLOOR_MS } from './intake.routes.js';
+import { FOLLOWUP_FLOOR_MS, useFloorTimer } from './followup-floor.js';
 import { FOLLOWUP_IDLE_MS } from './intake.service.js';
 import {
   addStaffMessage,
@@ -16,6 +16,24 @@ import {
 } from './intake.test-helpers.js';
 
 const PAGES = ['/', '/request', '/followup'];
+
+/**
+ * Puts the follow-up floor of `h` on a clock that moves only when the floor waits, for the
+ * current test, and returns the waits it asks for, in order (no real time passes).
+ */
+function recordFloorWaits(h: Harness): number[] {
+  let now = 0;
+  const waits: number[] = [];
+  useFloorTimer(h.deps, {
+    now: () => now,
+    sleep: async (ms) => {
+      waits.push(ms);
+      now += ms;
+    },
+  });
+  onTestFinished(() => useFloorTimer(h.deps, NO_FLOOR_WAIT));
+  return waits;
+}
 
 for (const engine of engines) {
   describe.skipIf(!engine.available)(`public intake on ${engine.name}`, () => {
@@ -393,7 +411,9 @@ for (const engine of engines) {
     });
 
     describe('follow-up', () => {
-      it('gives any wrong receipt exactly the same answer, after the same minimum time', async () => {
+      it('gives any wrong receipt exactly the same answer, each after the whole floor', async () => {
+        // On a clock that moves only when the floor waits, each answer asks for the whole floor.
+        const waits = recordFloorWaits(h);
         const page = await h.app.inject({ url: '/followup' });
         const token = tokenIn(page.body);
         const tries = [
@@ -406,32 +426,44 @@ for (const engine of engines) {
         ];
         const answers = [];
         for (const receipt of tries) {
-          const start = performance.now();
           const res = await postForm(h, '/followup', { _csrf: token, receipt });
-          answers.push({
-            status: res.statusCode,
-            body: res.body,
-            cookie: res.headers['set-cookie'],
-            ms: performance.now() - start,
-          });
+          answers.push({ status: res.statusCode, body: res.body, cookie: res.headers['set-cookie'] });
         }
         for (const a of answers) {
           expect(a.status).toBe(422);
           expect(a.body).toBe(answers[0]!.body);
           expect(a.cookie).toBeUndefined();
-          expect(a.ms).toBeGreaterThanOrEqual(FOLLOWUP_FLOOR_MS - 5);
         }
+        expect(waits).toEqual(tries.map(() => FOLLOWUP_FLOOR_MS));
         expect(answers[0]!.body).toContain('We could not open a conversation with this code');
         expect(answers[0]!.body).not.toContain('ZZZZ');
       });
 
-      it('takes at least as long for a right receipt', async () => {
+      it('holds the answer to a right receipt until the floor has passed', async () => {
         const receipt = await submit(h);
         const page = await h.app.inject({ url: '/followup' });
-        const start = performance.now();
-        const res = await postForm(h, '/followup', { _csrf: tokenIn(page.body), receipt });
-        expect(res.statusCode).toBe(303);
-        expect(performance.now() - start).toBeGreaterThanOrEqual(FOLLOWUP_FLOOR_MS - 5);
+        let release!: () => void;
+        const asked = new Promise<number>((resolveAsked) => {
+          useFloorTimer(h.deps, {
+            now: () => 0,
+            sleep: (ms) => {
+              resolveAsked(ms);
+              return new Promise<void>((resolve) => (release = resolve));
+            },
+          });
+        });
+        onTestFinished(() => useFloorTimer(h.deps, NO_FLOOR_WAIT));
+        let answered = false;
+        const pending = postForm(h, '/followup', { _csrf: tokenIn(page.body), receipt }).then((res) => {
+          answered = true;
+          return res;
+        });
+        expect(await asked).toBe(FOLLOWUP_FLOOR_MS);
+        // Everything else already queued runs first: the answer must still be waiting.
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(answered).toBe(false);
+        release();
+        expect((await pending).statusCode).toBe(303);
       });
 
       it('opens a short session with a strict cookie and shows the conversation, never notes', async () => {

@@ -7,7 +7,9 @@ import { checkFormToken, issueFormToken } from '../../platform/http/form-token.j
 import { fieldErrors, formBody } from '../../platform/http/validation.js';
 import type { FieldErrors } from '../../platform/views/form.js';
 import { sendPage } from '../../platform/views/render.js';
-import { LIMITS, requesterView, taxonomyOptions } from '../cases/index.js';
+import { LIMITS, requesterView } from '../cases/index.js';
+import { taxonomyOptions } from '../taxonomies/index.js';
+import { answerAfter, floorTimer, FOLLOWUP_FLOOR_MS } from './followup-floor.js';
 import { HONEYPOT_FIELD, reissueTime } from './intake.abuse.js';
 import { messageSchema, requestSchema } from './intake.schema.js';
 import {
@@ -29,38 +31,6 @@ import { FollowupPage, type FollowupNotice } from './views/followup.js';
 import { LandingPage } from './views/landing.js';
 import { AlreadySentPage, ReceiptPage } from './views/receipt.js';
 import { RequestFormPage, type RequestFormNotice } from './views/request-form.js';
-
-/**
- * Every answer to a receipt entered on /followup takes at least this long, right or wrong,
- * so the time it takes says nothing about why a code was refused. Measured (20 runs each,
- * development laptop): a right code, which also stores a session, takes a median of 3 ms and
- * at most 8 ms on SQLite and 11 ms on PostgreSQL; an unknown or malformed code 0.2–1.6 ms,
- * at most 18 ms. 300 ms is far above all of these and their jitter, and small next to a Tor
- * round trip.
- */
-export const FOLLOWUP_FLOOR_MS = 300;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/**
- * Runs `work`, which decides the answer without sending it, then waits until at least
- * `floorMs` have passed since the start before the answer goes out (also when it throws).
- * Sending is deferred because a sent reply would leave before the wait.
- */
-async function answerAfter(
-  floorMs: number,
-  work: () => Promise<() => FastifyReply>,
-): Promise<FastifyReply> {
-  const start = performance.now();
-  let send: () => FastifyReply;
-  try {
-    send = await work();
-  } finally {
-    const left = floorMs - (performance.now() - start);
-    if (left > 0) await sleep(left);
-  }
-  return send();
-}
 
 /** A form value as the person typed it; a repeated field keeps its first value. */
 function field(body: Record<string, string | string[] | undefined>, name: string): string {
@@ -278,7 +248,7 @@ export function registerIntakeRoutes(
   });
 
   app.post('/followup', FOLLOWUP_BODY, async (req, reply) =>
-    answerAfter(FOLLOWUP_FLOOR_MS, async () => {
+    answerAfter(FOLLOWUP_FLOOR_MS, floorTimer(deps), async () => {
       const body = formBody(req.body);
       const token = field(body, '_csrf');
       const message = field(body, 'message');
