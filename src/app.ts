@@ -3,13 +3,12 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
+import type { HavenModule } from './contracts/module.js';
 import type { Deps } from './deps.js';
-import * as accounts from './modules/accounts/index.js';
-import * as cases from './modules/cases/index.js';
-import * as intake from './modules/intake/index.js';
-import * as vault from './modules/vault/index.js';
-import * as retention from './modules/retention/index.js';
+import { MODULES } from './modules.js';
+import { combinePolicies } from './platform/auth/policy.js';
 import { registerStylesheet } from './platform/http/assets.js';
+import { registerOpenApi } from './platform/http/openapi.js';
 import { capConnections, serverLimits } from './platform/http/server-limits.js';
 import { apiSurface, publicSurface, routerErrors, staffSurface, type SurfaceErrorPages } from './platform/http/surfaces.js';
 import { loggerOptions } from './platform/log/index.js';
@@ -18,11 +17,19 @@ import { publicErrorPage } from './platform/views/public-layout.js';
 import { staffErrorPage } from './platform/views/staff-layout.js';
 
 /**
- * Builds Haven's web application from its dependencies. Composition only: it never listens,
- * so tests inject requests in-process. Three surfaces, each with its own headers, layout,
- * error pages and authentication: public intake (/), staff workspace (/staff), API (/api/v1).
+ * Builds Haven's web application from its dependencies and its modules (src/modules.ts).
+ * Composition only: it never listens, so tests inject requests in-process. Three surfaces,
+ * each with its own headers, layout, error pages and authentication: public intake (/),
+ * staff workspace (/staff), API (/api/v1). Each module adds its routes to the surfaces it
+ * declares; the policies and navigation entries of all of them make one engine and one bar.
  */
-export async function createApp(deps: Deps, opts: { logStream?: DestinationStream } = {}): Promise<FastifyInstance> {
+export async function createApp(
+  deps: Deps,
+  opts: { logStream?: DestinationStream; modules?: readonly HavenModule[] } = {},
+): Promise<FastifyInstance> {
+  const modules = opts.modules ?? MODULES;
+  const policy = combinePolicies(modules.flatMap((m) => (m.policy ? [m.policy] : [])));
+  const nav = modules.flatMap((m) => m.nav ?? []).sort((a, b) => a.order - b.order);
   // What the router refuses before a surface sees it is answered in that surface's own way.
   const errorPages: SurfaceErrorPages = {};
   const app = Fastify({
@@ -45,18 +52,15 @@ export async function createApp(deps: Deps, opts: { logStream?: DestinationStrea
     const cssUrl = registerStylesheet(pub, { file: join(views, 'public.css'), prefix: '/assets', name: 'public' });
     errorPages.public = publicErrorPage(cssUrl);
     publicSurface(pub, deps, errorPages.public);
-    await intake.registerPublic(pub, deps, { cssUrl });
+    for (const m of modules) await m.registerPublic?.(pub, { deps, assets: { cssUrl } });
   });
 
   await app.register(
     async (staff) => {
       const cssUrl = registerStylesheet(staff, { file: join(views, 'staff.css'), prefix: '/assets', name: 'staff' });
       errorPages.staff = staffErrorPage(cssUrl);
-      staffSurface(staff, deps, errorPages.staff);
-      await accounts.registerStaff(staff, deps, { cssUrl });
-      await cases.registerStaff(staff, deps, { cssUrl });
-      await vault.registerStaff(staff, deps, { cssUrl });
-      await retention.registerStaff(staff, deps, { cssUrl });
+      staffSurface(staff, deps, errorPages.staff, { policy, nav });
+      for (const m of modules) await m.registerStaff?.(staff, { deps, assets: { cssUrl } });
     },
     { prefix: '/staff' },
   );
@@ -64,7 +68,8 @@ export async function createApp(deps: Deps, opts: { logStream?: DestinationStrea
   await app.register(
     async (api) => {
       apiSurface(api, deps);
-      await cases.registerApi(api, deps);
+      registerOpenApi(api, modules.flatMap((m) => (m.api ? [m.api.openapi] : [])));
+      for (const m of modules) await m.api?.register(api, { deps });
     },
     { prefix: '/api/v1' },
   );

@@ -13,8 +13,8 @@ describe('the background worker', () => {
   it('runs every job once when due, then waits for the next interval', async () => {
     const worker = createWorker(h.deps);
     expect(await worker.runDue()).toEqual([
-      { name: 'retention', outcome: 'done' },
       { name: 'backup-keys', outcome: 'done' },
+      { name: 'retention', outcome: 'done' },
     ]);
     expect((await worker.runDue()).map((r) => r.outcome)).toEqual(['not_due', 'not_due']);
   });

@@ -2,18 +2,14 @@ import type { Config } from '../config/index.js';
 import { createApp } from '../app.js';
 import { firstAdminLink } from '../modules/accounts/index.js';
 import { openRuntime } from '../runtime.js';
-import { createWorker, reapplyDeletionLists } from '../worker.js';
+import { createWorker, startModules } from '../worker.js';
 
 /** Starts Haven and prints where to find it. Stops cleanly on SIGINT/SIGTERM. */
 export async function serve(config: Config): Promise<void> {
   const rt = await openRuntime(config);
-  // A database brought back from a copy loses, before anyone can read it, the cases deleted
-  // after that copy was taken (the deletion lists beside the backup keys; ADR 11).
-  const again = await reapplyDeletionLists(rt).catch((e: unknown) => {
-    console.error(`Warning: the deletion lists in ${config.dataDir}/keys/backup could not be applied: ${e instanceof Error ? e.message : String(e)}`);
-    return { purged: 0 };
-  });
-  if (again.purged > 0) console.log(`Deleted again the personal data of ${again.purged} cases deleted after this database was copied.`);
+  // Each module's start step, before anyone can read the database (e.g. a database brought
+  // back from a copy loses the cases deleted after that copy was taken; ADR 11).
+  for (const line of await startModules(rt)) console.log(line);
   const app = await createApp(rt);
   // Scheduled jobs (retention) run in this process; the schedule in the database keeps two
   // servers from running the same job. Only the error's name is logged, never its message.

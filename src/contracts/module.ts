@@ -59,8 +59,11 @@ export interface HavenModule {
   tasks?(deps: Deps): TaskDefinition[];
   /** Handlers of other modules' domain events, delivered after commit (platform/events/outbox.ts). */
   subscribers?(deps: Deps): EventSubscriber[];
-  /** Runs at every `haven serve` start, after migrations (e.g. re-applying deletion lists). */
-  onStart?(deps: Deps): Promise<void>;
+  /**
+   * Runs at every `haven serve` start, after migrations and before the server listens (e.g.
+   * re-applying deletion lists); returns lines for the operator, if any. It must not throw.
+   */
+  onStart?(deps: Deps): Promise<string[]>;
 }
 
 /** Checks a module list before anything is built: unique names, actions prefixed by their module. */

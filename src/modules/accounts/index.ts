@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
-import type { SurfaceAssets } from '../../contracts/module.js';
+import type { HavenModule, SurfaceAssets } from '../../contracts/module.js';
 import type { Role } from '../../platform/auth/roles.js';
 import { newToken } from '../../platform/auth/session.js';
 import { staffErrorPage } from '../../platform/views/staff-layout.js';
@@ -8,6 +8,7 @@ import { registerAccountRoutes } from './account.routes.js';
 import { registerEnrolmentRoutes } from './enrolment.routes.js';
 import { registerSessionRoutes } from './session.routes.js';
 import { createSignInGuard, type SignInGuard } from './throttle.js';
+import { accountsPolicy } from './user.policy.js';
 import { registerUserRoutes } from './user.routes.js';
 import { NewUserInput, TokenInput } from './user.schema.js';
 import * as service from './user.service.js';
@@ -111,23 +112,33 @@ export const createActiveUser = (
 export const DEMO_HANDLER_EMAIL = 'demo.handler@example.org';
 
 /**
- * An active handler with fresh, printable credentials for the demo. If the demo account
- * already exists it is replaced, so running the demo twice prints working credentials.
+ * An active handler with fresh, printable credentials for the demo, and its id (the demo's
+ * replies and assignments name it). If the demo account already exists it is replaced, so
+ * running the demo twice prints working credentials.
  */
 export async function createDemoHandler(
   deps: Deps,
-): Promise<{ email: string; password: string; totpSecret: string }> {
+): Promise<{ userId: string; email: string; password: string; totpSecret: string }> {
   const password = newToken(12);
   const existing = await service.findUserIdByEmail(deps, DEMO_HANDLER_EMAIL);
   if (existing) {
     const totpSecret = await service.resetCredentials(deps, existing, password);
-    return { email: DEMO_HANDLER_EMAIL, password, totpSecret };
+    return { userId: existing, email: DEMO_HANDLER_EMAIL, password, totpSecret };
   }
-  const { totpSecret } = await service.createActiveUser(deps, {
+  const { userId, totpSecret } = await service.createActiveUser(deps, {
     email: DEMO_HANDLER_EMAIL,
     role: 'handler',
     displayName: 'Demo Handler',
     password,
   });
-  return { email: DEMO_HANDLER_EMAIL, password, totpSecret };
+  return { userId, email: DEMO_HANDLER_EMAIL, password, totpSecret };
 }
+
+/** The accounts module as the app sees it. */
+export const accountsModule: HavenModule = {
+  name: 'accounts',
+  roles: ['admin', 'coordinator', 'handler'],
+  policy: accountsPolicy,
+  nav: [{ href: '/staff/users', labelKey: 'accounts.users.title', action: 'user.list', order: 60 }],
+  registerStaff: (app, { deps, assets }) => registerStaff(app, deps, assets),
+};

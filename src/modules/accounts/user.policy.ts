@@ -1,3 +1,4 @@
+import { definePolicy } from '../../platform/auth/policy.js';
 import { ROLES, type Principal, type Role } from '../../platform/auth/roles.js';
 
 /**
@@ -24,11 +25,10 @@ const RULES: Record<AccountAction, readonly Role[]> = {
   'token.manage_own': ['admin', 'coordinator', 'handler'],
 };
 
+export const accountsPolicy = definePolicy<AccountAction>(RULES);
+
 /** True when `principal` may perform `action`; false for nobody signed in. */
-export function can(principal: Pick<Principal, 'role'> | null, action: AccountAction): boolean {
-  if (!principal) return false;
-  return RULES[action]?.includes(principal.role) ?? false;
-}
+export const can = (principal: Pick<Principal, 'role'> | null, action: AccountAction): boolean => accountsPolicy.can(principal, action);
 
 /** Roles of people who can hold (be assigned) cases. */
 export const CASE_HOLDER_ROLES: readonly Role[] = ['admin', 'coordinator', 'handler'];

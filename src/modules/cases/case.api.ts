@@ -19,7 +19,6 @@ import {
   type CaseSummary,
 } from './case.schema.js';
 import * as service from './case.service.js';
-import { openApiDocument } from './openapi.js';
 
 // The cases API under /api/v1: the same schemas, policies and services as the HTML routes,
 // answered in JSON. Errors are `{ error: { code, message, field? } }`.
@@ -102,10 +101,6 @@ export function registerCaseApi(app: FastifyInstance, deps: Deps): void {
     const allowed = authorize(me(req), action);
     return allowed.ok ? null : sendApiError(req, reply, allowed.code);
   };
-
-  app.get('/openapi.json', { config: { auth: 'public' } }, async (_req, reply) =>
-    reply.send(openApiDocument()),
-  );
 
   app.get('/cases', async (req, reply) => {
     const query = QueueQuery.safeParse(formValues(req.query, 'drop'));

@@ -1,5 +1,6 @@
+import { definePolicy, type Rule, type Subject } from '../../platform/auth/policy.js';
 import type { Principal, Role } from '../../platform/auth/roles.js';
-import { fail, ok, type Result } from '../../platform/errors.js';
+import type { Result } from '../../platform/errors.js';
 
 /**
  * Who may do what with cases. Deny by default: a role not named for an action may not do it.
@@ -41,36 +42,35 @@ export interface CaseFacts {
 const WORKERS: readonly Role[] = ['admin', 'coordinator', 'handler'];
 const LEADS: readonly Role[] = ['admin', 'coordinator'];
 
-type Rule = (p: Principal, c: CaseFacts | undefined) => boolean;
-
-const rules: Record<CaseAction, Rule> = {
-  'case.list': (p) => WORKERS.includes(p.role),
-  'case.view': (p) => WORKERS.includes(p.role),
-  'case.reply': (p) => WORKERS.includes(p.role),
-  'case.note': (p) => WORKERS.includes(p.role),
-  'case.triage': (p) => WORKERS.includes(p.role),
-  'case.status': (p) => WORKERS.includes(p.role),
+const rules: Record<CaseAction, Rule<CaseFacts>> = {
+  'case.list': WORKERS,
+  'case.view': WORKERS,
+  'case.reply': WORKERS,
+  'case.note': WORKERS,
+  'case.triage': WORKERS,
+  'case.status': WORKERS,
   // Claiming is taking an unassigned case for oneself; without a case, it asks "could I claim one?".
   'case.claim': (p, c) => WORKERS.includes(p.role) && (c === undefined || c.assignee_id === null),
   // Without a case this asks "may this role ever assign?"; the service asks again with the case.
   'case.assign': (p, c) =>
     LEADS.includes(p.role) ||
     (p.role === 'handler' && (c === undefined || c.assignee_id === p.userId)),
-  'case.view_audit': (p) => LEADS.includes(p.role),
+  'case.view_audit': LEADS,
   // Marking as spam sends a request towards deletion, so it is for leads; taking one out of
   // the suspected-spam queue rescues a person, so anyone who works the queue may.
-  'case.mark_spam': (p) => LEADS.includes(p.role),
-  'case.not_spam': (p) => WORKERS.includes(p.role),
+  'case.mark_spam': LEADS,
+  'case.not_spam': WORKERS,
 };
+
+export const casesPolicy = definePolicy<CaseAction, CaseFacts>(rules);
 
 /**
  * Whether `principal` may do `action`. Given `facts`, the answer is about that case; without
  * them, about the role (routes check the role, services re-check with the case loaded in
  * their transaction). Views use it to hide what cannot be done.
  */
-export function can(principal: Principal | null, action: CaseAction, facts?: CaseFacts): boolean {
-  if (!principal) return false;
-  return rules[action](principal, facts);
+export function can(principal: Subject | null, action: CaseAction, facts?: CaseFacts): boolean {
+  return casesPolicy.can(principal, action, facts);
 }
 
 /** `can`, as a typed result for handlers: FORBIDDEN when not allowed. */
@@ -79,7 +79,7 @@ export function authorize(
   action: CaseAction,
   facts?: CaseFacts,
 ): Result<true> {
-  return can(principal, action, facts) ? ok(true) : fail('FORBIDDEN');
+  return casesPolicy.authorize(principal, action, facts);
 }
 
 /**

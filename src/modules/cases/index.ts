@@ -1,6 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
-import type { SurfaceAssets } from '../../contracts/module.js';
+import type { HavenModule, SurfaceAssets } from '../../contracts/module.js';
+import { casesOpenApi } from './openapi.js';
+import { casesPolicy } from './case.policy.js';
+import { CASE_ERRORS } from './case.errors.js';
+import { applyDeletionListsAtStart, backupKeysJob } from './deletion-lists.job.js';
 import { registerCaseApi } from './case.api.js';
 import { registerCaseRoutes } from './case.routes.js';
 import { registerSpamRoutes } from './spam.routes.js';
@@ -26,9 +30,9 @@ export {
   addNote,
   listCaseWorkers,
 } from './case.service.js';
-export { openApiDocument } from './openapi.js';
 export { moveSealedMessages } from './message-body.js';
 export { reapplyShreds, type ReapplyReport } from './shred-ledger.service.js';
+export { reapplyDeletionLists, BACKUP_KEYS_JOB } from './deletion-lists.job.js';
 export {
   purgeCasePersonalData,
   listCasesDueForPurge,
@@ -51,3 +55,16 @@ export async function registerStaff(
 export async function registerApi(app: FastifyInstance, deps: Deps): Promise<void> {
   registerCaseApi(app, deps);
 }
+
+/** The cases module as the app and worker see it. */
+export const casesModule: HavenModule = {
+  name: 'cases',
+  roles: ['admin', 'coordinator', 'handler'],
+  policy: casesPolicy,
+  errors: CASE_ERRORS,
+  nav: [{ href: '/staff', labelKey: 'common.nav_queue', action: 'case.list', order: 10 }],
+  registerStaff: (app, { deps, assets }) => registerStaff(app, deps, assets),
+  jobs: (deps) => [backupKeysJob(deps)],
+  onStart: applyDeletionListsAtStart,
+  api: { register: (app, { deps }) => registerApi(app, deps), openapi: casesOpenApi },
+};

@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import type { OpenApiFragment } from '../../contracts/module.js';
+import { apiErrorResponse as error, json, schemaOf, standardErrors } from '../../platform/http/openapi.js';
 import {
-  ApiErrorBody,
   CaseDetail,
   CaseList,
   CaseMessage,
@@ -11,23 +11,11 @@ import {
   QueueQuery,
 } from './case.schema.js';
 
-// The OpenAPI 3.1 document of /api/v1, generated from the same zod schemas the routes parse
-// with, so the description cannot drift from the code. A test walks the registered routes
-// and checks both directions.
+// The cases module's part of the OpenAPI document of /api/v1 (platform/http/openapi.ts puts
+// the modules' parts together), generated from the same zod schemas the routes parse with.
+// A test walks the registered routes and checks both directions.
 
 type JsonSchema = Record<string, unknown>;
-
-function schemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
-    io,
-    target: 'draft-2020-12',
-  }) as JsonSchema;
-  return rest;
-}
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (name: string) => ({ content: { 'application/json': { schema: ref(name) } } });
-const error = (description: string) => ({ description, ...json('Error') });
 
 const idParam = {
   name: 'id',
@@ -35,11 +23,6 @@ const idParam = {
   required: true,
   description: 'The case number',
   schema: { type: 'integer', minimum: 1 },
-};
-
-const standardErrors = {
-  '401': error('No valid bearer token'),
-  '403': error('The token holder’s role may not do this'),
 };
 
 /** What any operation with a JSON request body may also answer, before its own checks. */
@@ -61,34 +44,10 @@ function queryParameters(): JsonSchema[] {
   }));
 }
 
-let cached: JsonSchema | undefined;
-
-/** The OpenAPI 3.1 document for /api/v1 (built once; it only depends on the code). */
-export function openApiDocument(): JsonSchema {
-  cached ??= {
-    openapi: '3.1.0',
-    info: {
-      title: 'Haven API',
-      version: '1',
-      description:
-        'The cases of a Haven helpline. Authenticate with `Authorization: Bearer hvn_…` (create a token with `haven token create`). Every read and change is audited. No string may hold a control character (C0 but TAB, LF and CR, DEL, C1), a lone surrogate or a noncharacter: such a request is answered 422 with the field named.',
-    },
-    servers: [{ url: '/api/v1' }],
-    security: [{ bearer: [] }],
-    paths: {
-      '/openapi.json': {
-        get: {
-          operationId: 'getOpenApi',
-          summary: 'This document',
-          security: [],
-          responses: {
-            '200': {
-              description: 'The OpenAPI document',
-              content: { 'application/json': { schema: { type: 'object' } } },
-            },
-          },
-        },
-      },
+/** The paths and schemas the cases API adds to the document. */
+export const casesOpenApi: OpenApiFragment = {
+  tags: [{ name: 'cases', description: 'The helpline’s cases: the queue, a case, replies and notes' }],
+  paths: {
       '/cases': {
         get: {
           operationId: 'listCases',
@@ -164,21 +123,13 @@ export function openApiDocument(): JsonSchema {
         },
       },
     },
-    components: {
-      securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'A Haven API token (hvn_…)' },
-      },
-      schemas: {
-        CaseSummary: schemaOf(CaseSummary, 'output'),
-        CaseDetail: schemaOf(CaseDetail, 'output'),
-        CaseList: schemaOf(CaseList, 'output'),
-        CaseMessage: schemaOf(CaseMessage, 'output'),
-        MessageCreated: schemaOf(MessageCreated, 'output'),
-        MessageInput: schemaOf(MessageInput, 'input'),
-        CaseChanges: schemaOf(PatchCaseInput, 'input'),
-        Error: schemaOf(ApiErrorBody, 'output'),
-      },
-    },
-  };
-  return cached;
-}
+  schemas: {
+    CaseSummary: schemaOf(CaseSummary, 'output'),
+    CaseDetail: schemaOf(CaseDetail, 'output'),
+    CaseList: schemaOf(CaseList, 'output'),
+    CaseMessage: schemaOf(CaseMessage, 'output'),
+    MessageCreated: schemaOf(MessageCreated, 'output'),
+    MessageInput: schemaOf(MessageInput, 'input'),
+    CaseChanges: schemaOf(PatchCaseInput, 'input'),
+  },
+};

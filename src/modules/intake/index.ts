@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
-import type { SurfaceAssets } from '../../contracts/module.js';
+import type { HavenModule, SurfaceAssets } from '../../contracts/module.js';
 import { registerDeletionRoutes } from './deletion.routes.js';
 import { registerIntakeRoutes } from './intake.routes.js';
 
@@ -15,3 +15,9 @@ export async function registerPublic(
   registerIntakeRoutes(app, deps, assets);
   registerDeletionRoutes(app, deps, assets);
 }
+
+/** The intake module: public pages only; it reaches cases through the cases module's index. */
+export const intakeModule: HavenModule = {
+  name: 'intake',
+  registerPublic: (app, { deps, assets }) => registerPublic(app, deps, assets),
+};

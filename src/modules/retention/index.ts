@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
-import type { SurfaceAssets } from '../../contracts/module.js';
+import type { HavenModule, SurfaceAssets } from '../../contracts/module.js';
 import type { JobDefinition } from '../../platform/jobs/jobs.js';
 import { retentionJob } from './retention.job.js';
+import { retentionPolicy } from './retention.policy.js';
 import { registerRetentionRoutes } from './retention.routes.js';
 
 /**
@@ -23,3 +24,12 @@ export async function registerStaff(app: FastifyInstance, deps: Deps, assets: Su
 export function jobs(deps: Deps): JobDefinition[] {
   return [retentionJob(deps)];
 }
+
+/** The retention module as the app and worker see it. */
+export const retentionModule: HavenModule = {
+  name: 'retention',
+  policy: retentionPolicy,
+  nav: [{ href: '/staff/retention', labelKey: 'retention.title', action: 'retention.view', order: 70 }],
+  registerStaff: (app, { deps, assets }) => registerStaff(app, deps, assets),
+  jobs,
+};

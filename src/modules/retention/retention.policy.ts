@@ -1,3 +1,4 @@
+import { definePolicy } from '../../platform/auth/policy.js';
 import type { Principal, Role } from '../../platform/auth/roles.js';
 
 /**
@@ -13,8 +14,7 @@ const RULES: Record<RetentionAction, readonly Role[]> = {
   'retention.run': ['admin'],
 };
 
+export const retentionPolicy = definePolicy<RetentionAction>(RULES);
+
 /** True when `principal` may perform `action`; false for nobody signed in. */
-export function can(principal: Pick<Principal, 'role'> | null, action: RetentionAction): boolean {
-  if (!principal) return false;
-  return RULES[action]?.includes(principal.role) ?? false;
-}
+export const can = (principal: Pick<Principal, 'role'> | null, action: RetentionAction): boolean => retentionPolicy.can(principal, action);

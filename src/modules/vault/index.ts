@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
-import type { SurfaceAssets } from '../../contracts/module.js';
+import type { HavenModule, SurfaceAssets } from '../../contracts/module.js';
 import { staffErrorPage } from '../../platform/views/staff-layout.js';
+import { vaultPolicy } from './vault.policy.js';
 import { registerVaultRoutes } from './vault.routes.js';
 
 /**
@@ -30,3 +31,11 @@ export { UNSEAL_POLICY, unsealPolicy } from './throttle.js';
 export async function registerStaff(app: FastifyInstance, deps: Deps, assets: SurfaceAssets): Promise<void> {
   registerVaultRoutes(app, deps, { cssUrl: assets.cssUrl, errorPage: staffErrorPage(assets.cssUrl) });
 }
+
+/** The vault module as the app sees it. */
+export const vaultModule: HavenModule = {
+  name: 'vault',
+  policy: vaultPolicy,
+  nav: [{ href: '/staff/vault', labelKey: 'vault.status.title', action: 'vault.view', order: 80 }],
+  registerStaff: (app, { deps, assets }) => registerStaff(app, deps, assets),
+};

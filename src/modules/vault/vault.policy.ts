@@ -1,3 +1,4 @@
+import { definePolicy } from '../../platform/auth/policy.js';
 import type { Principal, Role } from '../../platform/auth/roles.js';
 
 /** Who may see the vault page and rotate the key. Deny by default: administrators only. */
@@ -9,7 +10,7 @@ const RULES: Record<VaultAction, readonly Role[]> = {
   'vault.rotate': ['admin'],
 };
 
-export function can(principal: Pick<Principal, 'role'> | null, action: VaultAction): boolean {
-  if (!principal) return false;
-  return RULES[action]?.includes(principal.role) ?? false;
-}
+export const vaultPolicy = definePolicy<VaultAction>(RULES);
+
+/** True when `principal` may perform `action`; false for nobody signed in. */
+export const can = (principal: Pick<Principal, 'role'> | null, action: VaultAction): boolean => vaultPolicy.can(principal, action);

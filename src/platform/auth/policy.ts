@@ -11,22 +11,25 @@ import type { Principal, Role } from './roles.js';
  * rule answers for the role ("could this person ever do this?"), which is what routes and
  * navigation ask; services ask again with the record loaded in their transaction.
  */
-export type Rule<F> = readonly Role[] | ((principal: Principal, facts: F | undefined) => boolean);
+export type Rule<F> = readonly Role[] | ((principal: Subject, facts: F | undefined) => boolean);
+
+/** What a rule looks at: the person's role and, for rules about their own records, their id. */
+export type Subject = Pick<Principal, 'role'> & { userId?: string };
 
 export interface Policy<A extends string = string, F = never> {
   readonly actions: readonly A[];
-  can(principal: Principal | null, action: A, facts?: F): boolean;
-  authorize(principal: Principal | null, action: A, facts?: F): Result<true>;
+  can(principal: Subject | null, action: A, facts?: F): boolean;
+  authorize(principal: Subject | null, action: A, facts?: F): Result<true>;
 }
 
 /** Whether `principal` holds any of `roles`. */
-export function hasRole(principal: Pick<Principal, 'role'> | null, roles: readonly Role[]): boolean {
+export function hasRole(principal: Subject | null, roles: readonly Role[]): boolean {
   return principal !== null && roles.includes(principal.role);
 }
 
 export function definePolicy<A extends string, F = never>(rules: Record<A, Rule<F>>): Policy<A, F> {
   const actions = Object.keys(rules) as A[];
-  const can = (principal: Principal | null, action: A, facts?: F): boolean => {
+  const can = (principal: Subject | null, action: A, facts?: F): boolean => {
     if (!principal || !Object.hasOwn(rules, action)) return false;
     const rule = rules[action];
     return typeof rule === 'function' ? rule(principal, facts) : hasRole(principal, rule);
@@ -41,7 +44,7 @@ export function definePolicy<A extends string, F = never>(rules: Record<A, Rule<
 /** Every module's policy as one: what the surfaces and navigation ask. Unknown actions are refused. */
 export interface PolicyEngine {
   readonly actions: ReadonlySet<string>;
-  can(principal: Principal | null, action: string): boolean;
+  can(principal: Subject | null, action: string): boolean;
 }
 
 export function combinePolicies(policies: readonly Policy<string, never>[]): PolicyEngine {

@@ -12,6 +12,8 @@ declare module 'fastify' {
     t: Translate;
     staff: StaffSession | null;
     principal: Principal | null;
+    /** The staff navigation this person may follow (staff surface only; empty elsewhere). */
+    nav?: { href: string; label: string }[];
   }
   interface FastifyContextConfig {
     auth?: RouteAuth;

@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PlatformDeps as Deps } from '../deps.js';
 import { principalForToken } from '../auth/api-token.js';
+import type { PolicyEngine } from '../auth/policy.js';
+import type { NavEntry } from '../views/nav.js';
 import { SealedError } from '../crypto/vault.js';
 import { csrfMatches, loadSession, STAFF_COOKIE } from '../auth/session.js';
 import { apiError, errorDefinition, errorMessage, type ErrorCode } from '../errors.js';
@@ -77,7 +79,13 @@ export function publicSurface(app: FastifyInstance, deps: Deps, errorPage: Error
  * The staff surface: server-side sessions, a second factor before the workspace opens,
  * synchronizer CSRF tokens on every POST, deny by default.
  */
-export function staffSurface(app: FastifyInstance, deps: Deps, errorPage: ErrorPage): void {
+export function staffSurface(
+  app: FastifyInstance,
+  deps: Deps,
+  errorPage: ErrorPage,
+  modules: { policy?: PolicyEngine; nav?: readonly NavEntry[] } = {},
+): void {
+  const nav = modules.nav ?? [];
   app.addHook('onRequest', async (req, reply) => {
     setSecurityHeaders(reply, STAFF_CSP, deps.config.secureCookies);
     req.staff = await loadSession(deps, req.cookies[STAFF_COOKIE]);
@@ -86,6 +94,9 @@ export function staffSurface(app: FastifyInstance, deps: Deps, errorPage: ErrorP
     req.locale = deps.i18n.negotiate(req.headers['accept-language'], STAFF_LOCALES, langChoice(req) ?? preferred);
     req.dir = dirOf(req.locale);
     req.t = deps.i18n.translator(req.locale);
+    // The modules' navigation entries this person may follow, in their language.
+    const { policy } = modules;
+    req.nav = policy ? nav.filter((e) => policy.can(req.principal, e.action)).map((e) => ({ href: e.href, label: req.t(e.labelKey) })) : [];
   });
   // Behind the CSRF tokens, a POST made by another site's page is refused (origin.ts).
   app.addHook('onRequest', refuseCrossSite(deps, errorPage));

@@ -10,6 +10,8 @@ export interface StaffPageContext extends PageContext {
   csrfToken: string | null;
   /** A one-line message after a redirect (post → redirect → flash). */
   flash?: string | undefined;
+  /** The modules' navigation entries this person may follow. */
+  nav?: { href: string; label: string }[];
 }
 
 /** The staff workspace's page: dense but calm; works without script. */
@@ -39,7 +41,11 @@ export function StaffLayout(props: {
           </a>
           {ctx.principal ? (
             <nav aria-label={ctx.t('common.staff_nav')}>
-              <a href="/staff">{ctx.t('common.nav_queue')}</a>
+              {(ctx.nav ?? []).map((e) => (
+                <a href={e.href} aria-current={ctx.path === e.href ? 'page' : undefined}>
+                  {e.label}
+                </a>
+              ))}
               <a href="/staff/account" class="who">
                 <span class="visually-hidden">{ctx.t('common.nav_account')}: </span>
                 <bdi>{ctx.principal.displayName}</bdi>
@@ -77,6 +83,7 @@ export function staffContext(
     principal: req.principal,
     csrfToken: req.staff?.csrfToken ?? null,
     flash,
+    nav: req.nav ?? [],
   };
 }
 

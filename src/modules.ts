@@ -1,0 +1,14 @@
+import { checkModules, type HavenModule } from './contracts/module.js';
+import { accountsModule } from './modules/accounts/index.js';
+import { casesModule } from './modules/cases/index.js';
+import { intakeModule } from './modules/intake/index.js';
+import { retentionModule } from './modules/retention/index.js';
+import { vaultModule } from './modules/vault/index.js';
+
+/**
+ * Haven's modules, in the order their routes, jobs and navigation entries are registered.
+ * The app (app.ts), the worker (worker.ts) and `haven serve` iterate this list: adding a
+ * module is one line here and nothing else central.
+ */
+
+checkModules(MODULES);
