@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import haven from './eslint/boundaries.js';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/'] },
@@ -21,6 +22,12 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // Module boundaries (eslint/boundaries.js).
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    plugins: { haven },
+    rules: { 'haven/boundaries': 'error' },
   },
   {
     // The CLI, benchmarks, and CI helpers talk to a terminal; everything else logs through platform/log.
