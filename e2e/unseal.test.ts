@@ -12,8 +12,10 @@ import {
   blockingViolations,
   chromiumAvailable,
   launchChromium,
+  followRealTime,
   openPage,
   sendRequestForm,
+  type RealTimeClock,
 } from './support.js';
 import { ANA } from '../src/modules/vault/vault.test-helpers.js';
 
@@ -34,6 +36,7 @@ describe.skipIf(!chromiumAvailable)('unsealing in Chromium', () => {
   let h: Harness;
   let origin: string;
   let browser: Browser;
+  let clock: RealTimeClock;
   const foreignRequests: string[] = [];
 
   /** Restarts the instance (so it is sealed again) and listens on a free loopback port. */
@@ -48,8 +51,7 @@ describe.skipIf(!chromiumAvailable)('unsealing in Chromium', () => {
   beforeAll(async () => {
     h = await createHarness(sqlite);
     // The browser sees real time; the harness clock follows it (form tokens, TOTP codes).
-    h.clock.ms = Date.now();
-    setInterval(() => (h.clock.ms = Date.now()), 200).unref();
+    clock = followRealTime(h.clock);
     await sealInit(h.deps, [ANA], TEST_PASSPHRASE_LIMITS);
     browser = await launchChromium();
   });
@@ -83,7 +85,7 @@ describe.skipIf(!chromiumAvailable)('unsealing in Chromium', () => {
   /** Sends a request through the public form, as a person would, and returns its receipt. */
   async function sendRequest(page: Page, text: string): Promise<string> {
     await page.goto(`${origin}/request?lang=en`);
-    return sendRequestForm(page, { text, country: 'MX', shownAt: Date.now() });
+    return sendRequestForm(page, { text, country: 'MX', shownAt: clock.now(), clock });
   }
 
   it('shows only the unseal form while sealed, keeps the public form open, and unseals (English)', async () => {
@@ -115,7 +117,8 @@ describe.skipIf(!chromiumAvailable)('unsealing in Chromium', () => {
     await audit(staff, 'unseal with error (en)');
     expect(h.deps.vault.sealed).toBe(true);
 
-    // The right one (after the server's one-second wait) leads to the sign-in.
+    // The right one, after the server's one-second wait (skipped on its clock), leads to the sign-in.
+    clock.skip(1_000);
     await staff.fill('[name=passphrase]', ANA.passphrase);
     await staff.click('form[action="/staff/unseal"] button[type=submit]');
     await staff.waitForURL(/\/staff\/sign-in$/);
@@ -132,7 +135,7 @@ describe.skipIf(!chromiumAvailable)('unsealing in Chromium', () => {
     await staff.fill('[name=password]', 'a long and careful passphrase');
     await staff.click('form[action="/staff/sign-in"] button[type=submit]');
     await staff.waitForURL(/second-factor/);
-    await staff.fill('[name=code]', totpNow(totpSecret, Date.now()));
+    await staff.fill('[name=code]', totpNow(totpSecret, clock.now()));
     await staff.click('form[action="/staff/sign-in/second-factor"] button[type=submit]');
     await staff.waitForURL((u) => u.pathname === '/staff' || u.pathname === '/staff/');
     const caseId = (
@@ -182,6 +185,8 @@ describe.skipIf(!chromiumAvailable)('unsealing in Chromium', () => {
     );
     expect(h.deps.vault.sealed).toBe(true);
 
+    // The right one, after the server's one-second wait (skipped on its clock).
+    clock.skip(1_000);
     await staff.fill('[name=holder]', ANA.name);
     await staff.fill('[name=passphrase]', ANA.passphrase);
     await staff.click('form[action="/staff/unseal"] button[type=submit]');

@@ -72,11 +72,25 @@ for (const engine of engines) {
 
     it('starts a timer that does not hold the process and stops cleanly', async () => {
       let runs = 0;
-      const runner = createJobRunner({ db: storage.db, now: Date.now }, [
+      // A tick reads the clock once per job (twice when it runs one): waiting for reads, rather
+      // than for time, sees the first tick run the job and two more find it not due.
+      let reads = 0;
+      let readsDone = (): void => undefined;
+      const now = (): number => {
+        reads++;
+        readsDone();
+        return Date.now();
+      };
+      const threeTicks = new Promise<void>((resolve) => {
+        readsDone = () => {
+          if (reads >= 4) resolve();
+        };
+      });
+      const runner = createJobRunner({ db: storage.db, now }, [
         { name: 'tick', intervalMs: HOUR, run: async () => void runs++ },
       ]);
       runner.start(5);
-      await new Promise((r) => setTimeout(r, 200));
+      await threeTicks;
       await runner.stop();
       expect(runs).toBe(1);
     });
