@@ -19,7 +19,7 @@ import type { Principal } from '../src/platform/auth/roles.js';
 import { listQueue, purgeCasePersonalData, reapplyShreds, submitRequest, viewCase } from '../src/modules/cases/index.js';
 import { backupKeysDir, currentBackupEpoch } from '../src/platform/backup/keys.js';
 import { fileLedger } from '../src/platform/backup/shreds.js';
-import { generateDemo } from '../src/modules/cases/demo.service.js';
+import { generateDemo } from '../src/modules/demo/index.js';
 import { randomBytes, Vault } from '../src/platform/crypto/vault.js';
 import { migrateToLatest } from '../src/platform/storage/migrate.js';
 import { sharedI18n } from '../src/runtime.js';

@@ -2,8 +2,12 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../config/index.js';
 import { totpUri } from '../platform/auth/totp.js';
 import { openRuntime } from '../runtime.js';
-import { DEMO_DEFAULT_REQUESTS } from '../modules/cases/demo.js';
-import { DEMO_DEFAULT_SEED, DEMO_DEFAULT_YEAR, runDemo } from '../modules/cases/demo.service.js';
+import {
+  DEMO_DEFAULT_REQUESTS,
+  DEMO_DEFAULT_SEED,
+  DEMO_DEFAULT_YEAR,
+  runDemo,
+} from '../modules/demo/index.js';
 
 function positiveInt(name: string, min: number, max: number) {
   return (value: string): number => {

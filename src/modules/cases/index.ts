@@ -31,6 +31,13 @@ export {
   listCaseWorkers,
 } from './case.service.js';
 export { moveSealedMessages } from './message-body.js';
+export {
+  insertDemoCases,
+  countNonDemoCases,
+  type DemoCaseRecord,
+  type DemoMessageRecord,
+  type DemoLoadOptions,
+} from './demo-cases.service.js';
 export { reapplyShreds, type ReapplyReport } from './shred-ledger.service.js';
 export { reapplyDeletionLists, BACKUP_KEYS_JOB } from './deletion-lists.job.js';
 export {

@@ -8,7 +8,7 @@ import { createHarness, type Harness } from '../../../test/harness.js';
 import { runBackup, runRestore, type Io } from '../../cli/backup.js';
 import { loadConfig } from '../../config/index.js';
 import type { Deps } from '../../deps.js';
-import { generateDemo } from '../../modules/cases/demo.service.js';
+import { generateDemo } from '../../modules/demo/index.js';
 import { purgeCasePersonalData, reapplyShreds, requesterView, submitRequest } from '../../modules/cases/index.js';
 import { deriveBackupKey, randomBytes, TEST_PASSPHRASE_LIMITS, Vault } from '../crypto/vault.js';
 import { openVault, sealInit, unseal } from '../../modules/vault/index.js';

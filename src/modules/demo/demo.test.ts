@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, type Engine } from '../../../test/engines.js';
 import { createHarness, type Harness } from '../../../test/harness.js';
 import type { Deps } from '../../deps.js';
+import { DEMO_HANDLER_EMAIL } from '../accounts/index.js';
+import { countNonDemoCases, requesterView, submitRequest } from '../cases/index.js';
 import { demoPlan, REACTIVE_SHARE } from './demo.js';
-import { countNonDemoCases } from './demo.repo.js';
-import { generateDemo, uuidV7Generator } from './demo.service.js';
 import { DEMO_TEXT } from './demo.text.js';
-import { requesterView, submitRequest } from './index.js';
+import { generateDemo, runDemo } from './index.js';
 import { insertStaffRow } from '../../../test/staff-row.js';
 
 const YEAR_START = Date.UTC(2023, 0, 1);
@@ -128,17 +128,6 @@ describe('demo plan (pure)', () => {
   });
 });
 
-describe('demo message ids', () => {
-  it('are UUIDs that sort in the order they were made', () => {
-    const next = uuidV7Generator();
-    const ids = Array.from({ length: 10_000 }, () => next());
-    expect(new Set(ids).size).toBe(ids.length);
-    for (const id of ids)
-      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect([...ids].sort()).toEqual(ids);
-  });
-});
-
 for (const engine of engines) {
   describe.skipIf(!engine.available)(`haven demo on ${engine.name}`, () => {
     let a: Harness;
@@ -161,7 +150,7 @@ for (const engine of engines) {
         .where('action', '=', 'case.created')
         .execute();
       expect(new Set(audit.map((r) => r.case_id))).toEqual(new Set(cases.map((c) => c.id)));
-      expect(await countNonDemoCases(a.deps.db)).toBe(0);
+      expect(await countNonDemoCases(a.deps)).toBe(0);
     });
 
     it('closes only resolved and closed cases, answers from the handler, all within the year', async () => {
@@ -263,7 +252,7 @@ for (const engine of engines) {
           force: true,
         });
         expect(forced.ok).toBe(true);
-        expect(await countNonDemoCases(h.deps.db)).toBe(1);
+        expect(await countNonDemoCases(h.deps)).toBe(1);
       } finally {
         await h.close();
       }
@@ -282,6 +271,42 @@ for (const engine of engines) {
         code: 'DEMO_YEAR_NOT_STARTED',
         year: 2100,
       });
+    });
+
+    it('haven demo: answers as the demo handler, who gets new credentials on every run', async () => {
+      const h = await createHarness(engine);
+      try {
+        const first = await runDemo(h.deps, { requests: 20, seed: 'run', batchSize: 8 });
+        if (!first.ok) throw new Error(first.code);
+        expect(first.summary.requests).toBe(20);
+        expect(first.handler.email).toBe(DEMO_HANDLER_EMAIL);
+        expect(Object.keys(first.handler).sort()).toEqual(['email', 'password', 'totpSecret']);
+        const handler = await h.deps.db
+          .selectFrom('users')
+          .select('id')
+          .where('email', '=', DEMO_HANDLER_EMAIL)
+          .executeTakeFirstOrThrow();
+        const authors = async () =>
+          new Set(
+            (
+              await h.deps.db
+                .selectFrom('messages')
+                .select('author_id')
+                .where('kind', '!=', 'requester')
+                .execute()
+            ).map((m) => m.author_id),
+          );
+        expect(await authors()).toEqual(new Set([handler.id]));
+
+        const second = await runDemo(h.deps, { requests: 5, seed: 'run-2' });
+        if (!second.ok) throw new Error(second.code);
+        expect(second.handler.password).not.toBe(first.handler.password);
+        expect(await h.deps.db.selectFrom('users').select('id').execute()).toHaveLength(1);
+        expect(await authors()).toEqual(new Set([handler.id]));
+        expect(await countNonDemoCases(h.deps)).toBe(0);
+      } finally {
+        await h.close();
+      }
     });
   });
 }

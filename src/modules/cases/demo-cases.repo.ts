@@ -2,8 +2,8 @@ import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import type { Dialect } from '../../platform/storage/db.js';
 import type { Database } from '../../platform/storage/schema.js';
 
-// Bulk SQL for the demo data: multi-row inserts of cases, messages and audit entries, written
-// in batched transactions. The statements are plain SQL built once per shape and reused,
+// Bulk SQL for demo cases (insertDemoCases, demo-cases.service.ts): multi-row inserts of cases,
+// messages and their creation audit entries, written in batched transactions. The statements are plain SQL built once per shape and reused,
 // because building a 20,000-parameter query through the query builder for every batch costs
 // more than the database work it describes.
 
@@ -135,16 +135,6 @@ export async function countNonDemoCases(db: Db): Promise<number> {
         and a.detail like ${`${DEMO_AUDIT_PREFIX}%`}
     )`.execute(db);
   return Number(res.rows[0]?.n ?? 0);
-}
-
-/** The id of the staff account with this email, if any. */
-export async function findUserIdByEmail(db: Db, email: string): Promise<string | null> {
-  const row = await db
-    .selectFrom('users')
-    .select('id')
-    .where('email', '=', email)
-    .executeTakeFirst();
-  return row?.id ?? null;
 }
 
 /**
