@@ -19,6 +19,12 @@ const platformErrors = {
   BODY_TOO_LARGE: { status: 413, messageKey: 'common.error.too_large' },
   /** A NUL (U+0000) somewhere in the request: refused by every surface before its handler. */
   CONTROL_CHARACTERS: { status: 422, messageKey: 'common.error.control_chars' },
+  /** A file in a form is larger than the route takes (multipart.ts). */
+  FILE_TOO_LARGE: { status: 413, messageKey: 'common.error.file_too_large' },
+  /** A form carries more files than the route takes. */
+  TOO_MANY_FILES: { status: 413, messageKey: 'common.error.too_many_files' },
+  /** A file in a form is of a type the route does not take, or is not what it claims to be. */
+  FILE_TYPE: { status: 422, messageKey: 'common.error.file_type' },
   /** The body came in a content type this surface does not parse. */
   UNSUPPORTED_MEDIA_TYPE: { status: 415, messageKey: 'common.error.unsupported_media_type' },
   CSRF_INVALID: { status: 403, messageKey: 'common.error.csrf' },
@@ -83,12 +89,25 @@ export function apiError(code: ErrorCode, message: string, field?: string) {
   return { error: field === undefined ? { code, message } : { code, message, field } };
 }
 
+/** What a route's configuration says about its limits, for the messages that name them. */
+export interface RouteLimits {
+  /** The longest text the route takes, in characters (platform/http/body-limit.ts). */
+  textMax?: number | undefined;
+  /** The files it takes (platform/http/multipart.ts). */
+  multipart?: { maxFileBytes: number; maxFiles: number } | undefined;
+}
+
 /**
  * What an error says for `code`, in the reader's language. A 413 on a route that takes text
- * (route config `textMax`, see platform/http/body-limit.ts) says how long a text may be.
+ * (route config `textMax`, see platform/http/body-limit.ts) says how long a text may be; a
+ * file too large or one too many says how large and how many (route config `multipart`).
  */
-export function errorMessage(t: Translate, code: ErrorCode, textMax?: number): string {
+export function errorMessage(t: Translate, code: ErrorCode, limits?: number | RouteLimits): string {
+  const { textMax, multipart } = typeof limits === 'number' ? { textMax: limits, multipart: undefined } : (limits ?? {});
   if (code === 'BODY_TOO_LARGE' && textMax) return t('common.error.too_large_text', { max: textMax });
+  if (code === 'FILE_TOO_LARGE' && multipart)
+    return t('common.error.file_too_large_max', { mb: multipart.maxFileBytes / (1024 * 1024) });
+  if (code === 'TOO_MANY_FILES' && multipart) return t('common.error.too_many_files_max', { max: multipart.maxFiles });
   return t(errorDefinition(code).messageKey);
 }
 

@@ -70,7 +70,7 @@ export function publicErrorPage(cssUrl: string) {
   return (req: FastifyRequest, reply: FastifyReply, code: ErrorCode): FastifyReply => {
     const ctx: PageContext = { t: req.t, locale: req.locale, dir: req.dir, cssUrl, path: '/' };
     const { status } = errorDefinition(code);
-    const message = errorMessage(req.t, code, req.routeOptions?.config?.textMax);
+    const message = errorMessage(req.t, code, req.routeOptions?.config);
     return sendPage(
       reply,
       status,

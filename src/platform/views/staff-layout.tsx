@@ -90,7 +90,7 @@ export function staffContext(
 export function staffErrorPage(cssUrl: string) {
   return (req: FastifyRequest, reply: FastifyReply, code: ErrorCode): FastifyReply => {
     const { status } = errorDefinition(code);
-    const message = errorMessage(req.t, code, req.routeOptions?.config?.textMax);
+    const message = errorMessage(req.t, code, req.routeOptions?.config);
     return sendPage(
       reply,
       status,
