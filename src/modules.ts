@@ -1,6 +1,7 @@
 import { checkModules, type HavenModule } from './contracts/module.js';
 import { accountsModule } from './modules/accounts/index.js';
 import { casesModule } from './modules/cases/index.js';
+import { demoModule } from './modules/demo/index.js';
 import { intakeModule } from './modules/intake/index.js';
 import { retentionModule } from './modules/retention/index.js';
 import { vaultModule } from './modules/vault/index.js';
@@ -10,5 +11,6 @@ import { vaultModule } from './modules/vault/index.js';
  * The app (app.ts), the worker (worker.ts) and `haven serve` iterate this list: adding a
  * module is one line here and nothing else central.
  */
+export const MODULES: readonly HavenModule[] = [accountsModule, casesModule, intakeModule, vaultModule, retentionModule, demoModule];
 
 checkModules(MODULES);
