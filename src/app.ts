@@ -8,9 +8,10 @@ import type { Deps } from './deps.js';
 import { MODULES } from './modules.js';
 import { combinePolicies } from './platform/auth/policy.js';
 import { registerStylesheet } from './platform/http/assets.js';
+import { acceptMultipart, sessionMayRead } from './platform/http/multipart.js';
 import { registerOpenApi } from './platform/http/openapi.js';
 import { capConnections, serverLimits } from './platform/http/server-limits.js';
-import { apiSurface, publicSurface, routerErrors, staffSurface, type SurfaceErrorPages } from './platform/http/surfaces.js';
+import { apiSurface, publicSurface, routerErrors, sendApiError, staffSurface, type SurfaceErrorPages } from './platform/http/surfaces.js';
 import { loggerOptions } from './platform/log/index.js';
 import { projectRoot } from './platform/paths.js';
 import { publicErrorPage } from './platform/views/public-layout.js';
@@ -52,6 +53,8 @@ export async function createApp(
     const cssUrl = registerStylesheet(pub, { file: join(views, 'public.css'), prefix: '/assets', name: 'public' });
     errorPages.public = publicErrorPage(cssUrl);
     publicSurface(pub, deps, errorPages.public);
+    // Files in forms only on the routes that ask for them (config.multipart); refused elsewhere.
+    await acceptMultipart(pub, { refuse: errorPages.public });
     for (const m of modules) await m.registerPublic?.(pub, { deps, assets: { cssUrl } });
   });
 
@@ -60,6 +63,7 @@ export async function createApp(
       const cssUrl = registerStylesheet(staff, { file: join(views, 'staff.css'), prefix: '/assets', name: 'staff' });
       errorPages.staff = staffErrorPage(cssUrl);
       staffSurface(staff, deps, errorPages.staff, { policy, nav });
+      await acceptMultipart(staff, { refuse: errorPages.staff, mayRead: sessionMayRead });
       for (const m of modules) await m.registerStaff?.(staff, { deps, assets: { cssUrl } });
     },
     { prefix: '/staff' },
@@ -67,7 +71,8 @@ export async function createApp(
 
   await app.register(
     async (api) => {
-      apiSurface(api, deps);
+      apiSurface(api, deps, { policy });
+      await acceptMultipart(api, { refuse: sendApiError });
       registerOpenApi(api, modules.flatMap((m) => (m.api ? [m.api.openapi] : [])));
       for (const m of modules) await m.api?.register(api, { deps });
     },

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
+import type { HavenModule } from '../src/contracts/module.js';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import type { Deps } from '../src/deps.js';
@@ -38,12 +39,13 @@ export interface Harness {
 /**
  * A migrated, empty Haven on one engine, with the app built in-process (nothing listens).
  * `env` overrides configuration, as the environment would. The follow-up floor waits through
- * `floorTimer` (by default not at all).
+ * `floorTimer` (by default not at all). `modules` replaces Haven's list (src/modules.ts), e.g. to
+ * add a route only a test registers.
  */
 export async function createHarness(
   engine: Engine,
   env: Record<string, string> = {},
-  opts: { logStream?: DestinationStream; floorTimer?: FloorTimer } = {},
+  opts: { logStream?: DestinationStream; floorTimer?: FloorTimer; modules?: readonly HavenModule[] } = {},
 ): Promise<Harness> {
   const db = await engine.create();
   await migrateToLatest(db.storage);

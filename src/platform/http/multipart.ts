@@ -147,6 +147,17 @@ export interface MultipartOptions {
 }
 
 /**
+ * On the staff surface, a body is read only for a session the route's `auth` lets through (the
+ * surface's own check then answers anyone else with its redirect, the body unread).
+ */
+export function sessionMayRead(req: FastifyRequest): boolean {
+  const need = req.routeOptions.config?.auth ?? 'full';
+  if (need === 'public') return true;
+  const stage = req.staff?.stage;
+  return stage !== undefined && stage === need;
+}
+
+/**
  * Gives a surface multipart forms, on the routes that opt in (`config.multipart`) only. Call it
  * inside the surface's plugin, before its routes.
  */
