@@ -3,11 +3,12 @@ import { CASE_STATUSES } from '../../contracts/case.js';
 import type { Deps } from '../../deps.js';
 import type { SurfaceAssets } from '../../contracts/module.js';
 import { createJobRunner, listJobs } from '../../platform/jobs/jobs.js';
-import { fieldErrors, formBody } from '../../platform/http/validation.js';
+import { defineFlashes } from '../../platform/http/flash.js';
+import { readForm, textField } from '../../platform/http/form.js';
 import type { FieldErrors, Option } from '../../platform/views/form.js';
 import { sendPage } from '../../platform/views/render.js';
 import { staffContext, staffErrorPage } from '../../platform/views/staff-layout.js';
-import { listTerms, termLabel } from '../cases/index.js';
+import { listTerms, taxonomyOptions, termLabels } from '../taxonomies/index.js';
 import type { RetentionRule } from './retention.js';
 import { RETENTION_JOB, retentionJob } from './retention.job.js';
 import { can } from './retention.policy.js';
@@ -15,16 +16,20 @@ import { retentionRuleInput, RetentionRuleKeyInput } from './retention.schema.js
 import { deleteRule, findRule, listRules, saveRule } from './retention.service.js';
 import { DeleteRulePage, RetentionPage, type RuleFormValues } from './views/retention.js';
 
-/** A form or query value as sent; a repeated field keeps its first value. */
-function raw(body: Record<string, unknown>, name: string): string {
-  const v = body[name];
-  return typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '';
-}
+/** A form or query value as sent ('' when absent); a repeated field keeps its first value. */
+const raw = (body: unknown, name: string): string => textField(body, name, Infinity) ?? '';
 
-/** A value to show again in a re-rendered form: cut, so an oversized value is not echoed whole. */
-const shown = (v: string): string => v.slice(0, 64);
+/** How long a value shown again in a re-rendered form may be, so an oversized one is not echoed whole. */
+const SHOWN = 64;
+const shown = (v: string): string => v.slice(0, SHOWN);
 
-const FLASHES = ['saved', 'deleted', 'ran', 'busy', 'failed'] as const;
+const flashes = defineFlashes({
+  saved: 'retention.done.saved',
+  deleted: 'retention.done.deleted',
+  ran: 'retention.done.ran',
+  busy: 'retention.done.busy',
+  failed: 'retention.done.failed',
+});
 
 /** /staff/retention: administrators read and change the retention rules. */
 export function registerRetentionRoutes(app: FastifyInstance, deps: Deps, assets: SurfaceAssets): void {
@@ -34,17 +39,16 @@ export function registerRetentionRoutes(app: FastifyInstance, deps: Deps, assets
   const statusLabel = (req: FastifyRequest) => (code: string) =>
     deps.i18n.has(req.locale, `cases.status.${code}`) ? req.t(`cases.status.${code}`) : code;
 
-  /** The taxonomy's incident types, labelled in the reader's language (as triage labels them). */
-  async function incidentTypes(req: FastifyRequest): Promise<Option[]> {
-    return (await listTerms(deps, 'incident_type')).map((term) => ({
-      value: term.code,
-      label: termLabel(term, req.locale),
-    }));
+  /**
+   * The taxonomy's incident types in use, labelled in the reader's language (as triage labels
+   * them); `keep`, the type of the rule being changed, is offered even when it has been retired.
+   */
+  async function incidentTypes(req: FastifyRequest, keep?: string): Promise<Option[]> {
+    return taxonomyOptions(deps, 'incident_type', req.locale, { keep });
   }
 
-  // A type the taxonomy has retired since its rule was written shows as its code.
-  const typeLabelOf = (options: Option[]) => (code: string) =>
-    options.find((o) => o.value === code)?.label ?? code;
+  // A type the taxonomy has retired since its rule was written is still named; an unknown one shows as its code.
+  const typeLabelOf = (labels: Map<string, string>) => (code: string) => labels.get(code) ?? code;
 
   async function page(
     req: FastifyRequest,
@@ -54,7 +58,12 @@ export function registerRetentionRoutes(app: FastifyInstance, deps: Deps, assets
     errors: FieldErrors,
     flash?: string,
   ) {
-    const [rules, types, jobs] = await Promise.all([listRules(deps), incidentTypes(req), listJobs(deps.db)]);
+    const [rules, types, labels, jobs] = await Promise.all([
+      listRules(deps),
+      incidentTypes(req, values.incident_type),
+      termLabels(deps, 'incident_type', req.locale),
+      listJobs(deps.db),
+    ]);
     const job = jobs.find((j) => j.name === RETENTION_JOB);
     const statuses = [...new Set([...CASE_STATUSES, ...rules.map((r) => r.status)])];
     return sendPage(
@@ -66,7 +75,7 @@ export function registerRetentionRoutes(app: FastifyInstance, deps: Deps, assets
         statuses={statuses}
         statusLabel={statusLabel(req)}
         incidentTypes={types}
-        typeLabel={typeLabelOf(types)}
+        typeLabel={typeLabelOf(labels)}
         job={job ? { lastRunAt: job.last_run_at, nextRunAt: job.next_run_at, lastError: job.last_error } : null}
         values={values}
         errors={errors}
@@ -82,7 +91,7 @@ export function registerRetentionRoutes(app: FastifyInstance, deps: Deps, assets
     return rule as (RetentionRule & { incidentType: string }) | undefined;
   }
 
-  app.get('/retention', async (req, reply) => {
+  app.get('/retention', { config: { action: 'retention.view' } }, async (req, reply) => {
     if (!can(req.principal, 'retention.view')) return errorPage(req, reply, 'FORBIDDEN');
     const q = req.query as Record<string, unknown>;
     const status = raw(q, 'edit');
@@ -99,47 +108,38 @@ export function registerRetentionRoutes(app: FastifyInstance, deps: Deps, assets
       : status
         ? { status: shown(status), incident_type: shown(type) }
         : {};
-    const done = FLASHES.find((f) => f === q.done);
-    return page(req, reply, 200, values, {}, done ? req.t(`retention.done.${done}`) : undefined);
+    return page(req, reply, 200, values, {}, flashes.read(req));
   });
 
-  app.post('/retention', async (req, reply) => {
+  app.post('/retention', { config: { action: 'retention.edit' } }, async (req, reply) => {
     if (!can(req.principal, 'retention.edit')) return errorPage(req, reply, 'FORBIDDEN');
-    const body = formBody(req.body);
-    const input = {
-      status: raw(body, 'status'),
-      incident_type: raw(body, 'incident_type'),
-      basis: raw(body, 'basis'),
-      days: raw(body, 'days'),
-      enabled: raw(body, 'enabled'),
-    };
-    const values: RuleFormValues = {
-      status: shown(input.status),
-      incident_type: shown(input.incident_type),
-      basis: shown(input.basis),
-      days: shown(input.days),
-      enabled: input.enabled === 'yes',
-    };
     // Known types: the taxonomy's, and any that already has a rule (so it can still be changed).
     const known = new Set([
       ...(await listTerms(deps, 'incident_type')).map((t) => t.code),
       ...(await listRules(deps)).flatMap((r) => (r.incidentType === null ? [] : [r.incidentType])),
     ]);
-    const parsed = retentionRuleInput(known).safeParse(input);
-    if (!parsed.success) return page(req, reply, 422, values, fieldErrors(parsed.error));
-    await saveRule(deps, req.principal!, parsed.data);
-    return reply.redirect('/staff/retention?done=saved', 303);
+    const form = readForm(req, retentionRuleInput(known), {
+      fields: ['status', 'incident_type', 'basis', 'days', 'enabled'],
+      shown: SHOWN,
+    });
+    if (!form.ok) {
+      const { status, incident_type, basis, days, enabled } = form.values;
+      const values: RuleFormValues = { status, incident_type, basis, days, enabled: enabled === 'yes' };
+      return page(req, reply, 422, values, form.errors);
+    }
+    await saveRule(deps, req.principal!, form.data);
+    return flashes.redirect(reply, '/staff/retention', 'saved');
   });
 
   // Deleting a type-specific rule: a page that says what changes, then a POST.
-  app.get('/retention/delete', async (req, reply) => {
+  app.get('/retention/delete', { config: { action: 'retention.edit' } }, async (req, reply) => {
     if (!can(req.principal, 'retention.edit')) return errorPage(req, reply, 'FORBIDDEN');
     const q = req.query as Record<string, unknown>;
     const rule = await typeRuleOf(raw(q, 'status'), raw(q, 'type'));
     if (!rule) return errorPage(req, reply, 'NOT_FOUND');
-    const [general, types] = await Promise.all([
+    const [general, labels] = await Promise.all([
       findRule(deps, { status: rule.status, incidentType: null }),
-      incidentTypes(req),
+      termLabels(deps, 'incident_type', req.locale),
     ]);
     return sendPage(
       reply,
@@ -149,26 +149,25 @@ export function registerRetentionRoutes(app: FastifyInstance, deps: Deps, assets
         rule={rule}
         general={general}
         statusLabel={statusLabel(req)}
-        typeLabel={typeLabelOf(types)}
+        typeLabel={typeLabelOf(labels)}
       />,
     );
   });
 
-  app.post('/retention/delete', async (req, reply) => {
+  app.post('/retention/delete', { config: { action: 'retention.edit' } }, async (req, reply) => {
     if (!can(req.principal, 'retention.edit')) return errorPage(req, reply, 'FORBIDDEN');
-    const body = formBody(req.body);
-    const rule = await typeRuleOf(raw(body, 'status'), raw(body, 'incident_type'));
+    const rule = await typeRuleOf(raw(req.body, 'status'), raw(req.body, 'incident_type'));
     if (!rule) return errorPage(req, reply, 'NOT_FOUND');
     const result = await deleteRule(deps, req.principal!, rule);
     if (!result.ok) return errorPage(req, reply, result.code);
-    return reply.redirect('/staff/retention?done=deleted', 303);
+    return flashes.redirect(reply, '/staff/retention', 'deleted');
   });
 
   // "Run now": claims the job like the schedule does, so it never runs twice at once.
-  app.post('/retention/run', async (req, reply) => {
+  app.post('/retention/run', { config: { action: 'retention.run' } }, async (req, reply) => {
     if (!can(req.principal, 'retention.run')) return errorPage(req, reply, 'FORBIDDEN');
     const [result] = await createJobRunner(deps, [retentionJob(deps)]).runDue({ force: true });
     const done = result?.outcome === 'done' ? 'ran' : result?.outcome === 'locked' ? 'busy' : 'failed';
-    return reply.redirect(`/staff/retention?done=${done}`, 303);
+    return flashes.redirect(reply, '/staff/retention', done);
   });
 }
