@@ -81,10 +81,21 @@ export async function listJobs(db: Db) {
   return db.selectFrom('jobs').selectAll().orderBy('name').execute();
 }
 
+/** Other work a worker does every tick after the scheduled jobs: the task queue, the outbox. */
+export interface TickWork {
+  name: string;
+  runDue(): Promise<unknown>;
+}
+
 export interface JobRunner {
   /** Runs every job that is due (or, with `force`, every job not held by another worker) once. */
   runDue(opts?: { force?: boolean; only?: string }): Promise<JobRunResult[]>;
-  /** Starts a timer that calls runDue every `tickMs`; it does not keep the process alive. */
+  /**
+   * One tick of the worker: the due jobs, then each of `alsoEachTick` (due tasks, pending
+   * deliveries). A failure of one is reported to `onError` and never stops the others.
+   */
+  tick(): Promise<JobRunResult[]>;
+  /** Starts a timer that calls tick every `tickMs`; it does not keep the process alive. */
   start(tickMs?: number): void;
   /** Stops the timer and waits for a run in progress to end. */
   stop(): Promise<void>;
@@ -94,7 +105,7 @@ export interface JobRunner {
 export function createJobRunner(
   deps: { db: Db; now: () => number },
   jobs: readonly JobDefinition[],
-  opts: { worker?: string; onError?: (job: string, e: unknown) => void } = {},
+  opts: { worker?: string; onError?: (job: string, e: unknown) => void; alsoEachTick?: readonly TickWork[] } = {},
 ): JobRunner {
   const worker = opts.worker ?? randomUUID();
   let timer: NodeJS.Timeout | undefined;
@@ -129,14 +140,31 @@ export function createJobRunner(
     return out;
   }
 
+  async function tick(): Promise<JobRunResult[]> {
+    let results: JobRunResult[] = [];
+    try {
+      results = await runDue();
+    } catch (e) {
+      opts.onError?.('runner', e);
+    }
+    for (const work of opts.alsoEachTick ?? []) {
+      try {
+        await work.runDue();
+      } catch (e) {
+        opts.onError?.(work.name, e);
+      }
+    }
+    return results;
+  }
+
   return {
     runDue,
+    tick,
     start(tickMs = 60_000) {
       if (timer) return;
       timer = setInterval(() => {
         if (running) return;
-        running = runDue()
-          .catch((e: unknown) => opts.onError?.('runner', e))
+        running = tick()
           .finally(() => {
             running = undefined;
           });
