@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../../deps.js';
+import type { SurfaceAssets } from '../../contracts/module.js';
+import { sendPage } from '../../platform/views/render.js';
+import { staffContext, staffErrorPage } from '../../platform/views/staff-layout.js';
+import { jobsPolicy } from './jobs.policy.js';
+import { RetryParams } from './jobs.schema.js';
+import { jobsOverview, retryDelivery, retryTask } from './jobs.service.js';
+import { JobsPage } from './views/jobs.js';
+
+const FLASHES = ['task_retried', 'delivery_retried', 'gone'] as const;
+
+/** /staff/jobs: administrators see the worker's state and try dead-lettered work again. */
+export function registerJobsRoutes(app: FastifyInstance, deps: Deps, assets: SurfaceAssets): void {
+  const errorPage = staffErrorPage(assets.cssUrl);
+
+  app.get('/jobs', { config: { action: 'jobs.view' } }, async (req, reply) => {
+    if (!jobsPolicy.can(req.principal, 'jobs.view')) return errorPage(req, reply, 'FORBIDDEN');
+    const q = req.query as Record<string, unknown>;
+    const done = FLASHES.find((f) => f === q.done);
+    return sendPage(
+      reply,
+      200,
+      <JobsPage
+        ctx={staffContext(req, assets.cssUrl, done ? req.t(`jobs.done.${done}`) : undefined)}
+        overview={await jobsOverview(deps)}
+        canRetry={jobsPolicy.can(req.principal, 'jobs.retry')}
+      />,
+    );
+  });
+
+  // "Try again": back to pending, due at once. One that is no longer dead-lettered (tried
+  // again from another tab, or purged) is said so, not treated as an error.
+  app.post('/jobs/tasks/:id/retry', { config: { action: 'jobs.retry' } }, async (req, reply) => {
+    if (!jobsPolicy.can(req.principal, 'jobs.retry')) return errorPage(req, reply, 'FORBIDDEN');
+    const params = RetryParams.safeParse(req.params);
+    if (!params.success) return errorPage(req, reply, 'NOT_FOUND');
+    const result = await retryTask(deps, req.principal!, params.data.id);
+    return reply.redirect(`/staff/jobs?done=${result.ok ? 'task_retried' : 'gone'}`, 303);
+  });
+
+  app.post(
+    '/jobs/deliveries/:id/retry',
+    { config: { action: 'jobs.retry' } },
+    async (req, reply) => {
+      if (!jobsPolicy.can(req.principal, 'jobs.retry')) return errorPage(req, reply, 'FORBIDDEN');
+      const params = RetryParams.safeParse(req.params);
+      if (!params.success) return errorPage(req, reply, 'NOT_FOUND');
+      const result = await retryDelivery(deps, req.principal!, params.data.id);
+      return reply.redirect(`/staff/jobs?done=${result.ok ? 'delivery_retried' : 'gone'}`, 303);
+    },
+  );
+}
