@@ -1,11 +1,14 @@
 import type { HavenModule } from './contracts/module.js';
 import type { Deps } from './deps.js';
 import { MODULES } from './modules.js';
+import { createDispatcher } from './platform/events/outbox.js';
 import { createJobRunner, type JobRunner } from './platform/jobs/jobs.js';
+import { createTaskRunner } from './platform/jobs/queue.js';
 
 /**
  * Builds Haven's background worker from its dependencies: every module's scheduled jobs
- * (src/modules.ts) over the schedule in the database. Composition only, like createApp;
+ * (src/modules.ts) over the schedule in the database, and its tasks and event subscribers
+ * over the task queue and the outbox (`tick` runs all three). Composition only, like createApp;
  * `haven serve` starts it and `haven jobs run-due` runs it once.
  */
 export function createWorker(
@@ -19,7 +22,10 @@ export function createWorker(
     if (names.has(j.name)) throw new Error(`two jobs are named "${j.name}"`);
     names.add(j.name);
   }
-  return createJobRunner(deps, jobs, opts);
+  // Each tick runs the due jobs, then the due tasks, then the outbox's pending deliveries.
+  const tasks = createTaskRunner(deps, modules.flatMap((m) => m.tasks?.(deps) ?? []), { onError: opts.onError });
+  const events = createDispatcher(deps, modules.flatMap((m) => m.subscribers?.(deps) ?? []), { onError: opts.onError });
+  return createJobRunner(deps, jobs, { ...opts, alsoEachTick: [tasks, events] });
 }
 
 /**
