@@ -1,15 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseCaseId } from './case.js';
-import type { ZodError } from 'zod';
+import type { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import type { SurfaceAssets } from '../../contracts/module.js';
 import type { Principal } from '../../platform/auth/roles.js';
 import { errorDefinition, type ErrorCode } from '../../platform/errors.js';
 import { textBody } from '../../platform/http/body-limit.js';
-import { fieldErrors } from '../../platform/http/validation.js';
+import { parseForm } from '../../platform/http/form.js';
 import type { FieldErrors } from '../../platform/views/form.js';
 import { sendPage } from '../../platform/views/render.js';
 import { staffContext, staffErrorPage } from '../../platform/views/staff-layout.js';
+import { caseFlashes, type CaseFlash } from './case.flash.js';
 import { authorize, can, type CaseAction } from './case.policy.js';
 import {
   AssignForm,
@@ -30,18 +31,6 @@ import { isolate } from '../../platform/text.js';
 // The handler workspace's HTML routes. Each POST: CSRF (checked by the staff surface) →
 // validate with the shared schema → authorize → one service call → 303 with a flash, or a
 // 422 re-render with per-field messages, or 409 when someone else changed the case first.
-
-/** Flash messages a redirect may ask for (`?done=`); anything else is ignored. */
-const FLASHES = [
-  'reply_sent',
-  'note_added',
-  'triage_saved',
-  'assigned',
-  'claimed',
-  'status_changed',
-  'not_spam',
-] as const;
-type Flash = (typeof FLASHES)[number];
 
 function caseIdOf(req: FastifyRequest): number | null {
   return parseCaseId((req.params as { id?: string }).id);
@@ -69,7 +58,7 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
     const view = await service.viewCase(deps, me(req), caseId);
     if (!view.ok) return errorPage(req, reply, view.code);
     const [options, staff] = await Promise.all([
-      triageOptions(deps, req.locale),
+      triageOptions(deps, req.locale, view.value.case),
       service.listCaseWorkers(deps),
     ]);
     return sendPage(
@@ -108,10 +97,10 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
     });
   }
 
-  const done = (reply: FastifyReply, caseId: number, flash: Flash) =>
-    reply.redirect(`/staff/cases/${caseId}?done=${flash}`, 303);
+  const done = (reply: FastifyReply, caseId: number, flash: CaseFlash) =>
+    caseFlashes.redirect(reply, `/staff/cases/${caseId}`, flash);
 
-  app.get('/', async (req, reply) => {
+  app.get('/', { config: { action: 'case.list' } }, async (req, reply) => {
     const allowed = authorize(me(req), 'case.list');
     if (!allowed.ok) return errorPage(req, reply, allowed.code);
     const raw = formValues(req.query, 'drop');
@@ -129,13 +118,7 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
       const qs = new URLSearchParams({ ...filters, ...(cursor ? { cursor } : {}) }).toString();
       return qs ? `/staff?${qs}` : '/staff';
     };
-    const { done, count } = req.query as { done?: unknown; count?: unknown };
-    const flash =
-      done === 'marked_spam'
-        ? req.t('cases.flash.marked_spam', { count: Number(count) || 0 })
-        : done === 'not_spam'
-          ? req.t('cases.flash.not_spam')
-          : undefined;
+    const flash = caseFlashes.read(req);
     return sendPage(
       reply,
       200,
@@ -155,15 +138,12 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
     );
   });
 
-  app.get('/cases/:id', async (req, reply) => {
+  app.get('/cases/:id', { config: { action: 'case.view' } }, async (req, reply) => {
     const caseId = caseIdOf(req);
     if (caseId === null) return errorPage(req, reply, 'NOT_FOUND');
     const allowed = authorize(me(req), 'case.view');
     if (!allowed.ok) return errorPage(req, reply, allowed.code);
-    const doneParam = (req.query as { done?: unknown }).done;
-    const flash = FLASHES.includes(doneParam as Flash)
-      ? req.t(`cases.flash.${doneParam as Flash}`)
-      : undefined;
+    const flash = caseFlashes.read(req);
     return renderCase(req, reply, caseId, 200, flash ? { flash } : {});
   });
 
@@ -180,10 +160,10 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
       caseId: number,
       input: T,
     ) => Promise<{ ok: true } | { ok: false; code: ErrorCode; field?: string }>,
-    flash: Flash,
+    flash: CaseFlash,
     options: { bodyLimit?: number; config?: { textMax: number } } = {},
   ): void {
-    app.post(path, options, async (req, reply) => {
+    app.post(path, { ...options, config: { ...options.config, action } }, async (req, reply) => {
       const caseId = caseIdOf(req);
       if (caseId === null) return errorPage(req, reply, 'NOT_FOUND');
       const values = formValues(req.body, 'null');
@@ -200,15 +180,14 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
     });
   }
 
+  // The form's values (blanks already null) through the one form path (platform/http/form.ts).
   const using =
-    <T>(schema: {
-      safeParse(v: unknown): { success: true; data: T } | { success: false; error: ZodError };
-    }) =>
+    <S extends z.ZodType>(schema: S) =>
     (values: Record<string, unknown>) => {
-      const r = schema.safeParse(values);
-      return r.success
+      const r = parseForm(schema, values, { blank: 'null' });
+      return r.ok
         ? { success: true as const, data: r.data }
-        : { success: false as const, errors: fieldErrors(r.error) };
+        : { success: false as const, errors: r.errors };
     };
 
   post(
@@ -228,10 +207,8 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
     'note',
     'case.note',
     (values) => {
-      const r = MessageInput.safeParse({ body: values.note });
-      return r.success
-        ? { success: true as const, data: r.data }
-        : { success: false as const, errors: renameBody(fieldErrors(r.error)) };
+      const r = using(MessageInput)({ body: values.note });
+      return r.success ? r : { success: false as const, errors: renameBody(r.errors) };
     },
     (p, id, input) => service.addNote(deps, p, id, input.body),
     'note_added',

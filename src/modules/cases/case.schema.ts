@@ -84,17 +84,7 @@ export const QueueQuery = z.object({
 export type QueueQuery = z.infer<typeof QueueQuery>;
 
 /** Turns a form or query body into parseable values: blank strings become null (or are dropped). */
-export function formValues(body: unknown, blank: 'null' | 'drop'): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (!body || typeof body !== 'object') return out;
-  for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
-    const value = Array.isArray(v) ? v[0] : v;
-    if (typeof value === 'string' && value.trim() === '') {
-      if (blank === 'null') out[k] = null;
-    } else out[k] = value;
-  }
-  return out;
-}
+export { formValues } from '../../platform/http/form.js';
 
 // Output shapes of the API (documented in the OpenAPI document and checked by its test).
 

@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
 import type { SurfaceAssets } from '../../contracts/module.js';
+import { listField } from '../../platform/http/form.js';
 import { staffErrorPage } from '../../platform/views/staff-layout.js';
 import { parseCaseId } from './case.js';
+import { caseFlashes } from './case.flash.js';
 import { authorize } from './case.policy.js';
 import { markSpam, MARK_SPAM_MAX, notSpam } from './spam.service.js';
 
@@ -11,9 +13,8 @@ import { markSpam, MARK_SPAM_MAX, notSpam } from './spam.service.js';
 
 /** The ticked case ids of the bulk form, or null when one is not an id at all. */
 function selectedIds(body: unknown): number[] | null {
-  const raw = (body as Record<string, unknown> | null)?.case;
-  const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
-  if (list.length > MARK_SPAM_MAX) return null;
+  const list = listField(body, 'case', MARK_SPAM_MAX);
+  if (list === null) return null;
   const ids: number[] = [];
   for (const v of list) {
     const id = parseCaseId(v);
@@ -28,7 +29,7 @@ export function registerSpamRoutes(app: FastifyInstance, deps: Deps, assets: Sur
   const errorPage = staffErrorPage(assets.cssUrl);
   const me = (req: FastifyRequest) => req.principal!;
 
-  app.post('/cases/mark-spam', async (req, reply) => {
+  app.post('/cases/mark-spam', { config: { action: 'case.mark_spam' } }, async (req, reply) => {
     const allowed = authorize(me(req), 'case.mark_spam');
     if (!allowed.ok) return errorPage(req, reply, allowed.code);
     const ids = selectedIds(req.body);
@@ -36,10 +37,10 @@ export function registerSpamRoutes(app: FastifyInstance, deps: Deps, assets: Sur
     if (ids === null) return errorPage(req, reply, 'VALIDATION_FAILED');
     const result = await markSpam(deps, me(req), ids);
     if (!result.ok) return errorPage(req, reply, result.code);
-    return reply.redirect(`/staff?view=spam&done=marked_spam&count=${result.value.marked}`, 303);
+    return caseFlashes.redirect(reply, '/staff?view=spam', 'marked_spam', { count: result.value.marked });
   });
 
-  app.post('/cases/:id/not-spam', async (req, reply) => {
+  app.post('/cases/:id/not-spam', { config: { action: 'case.not_spam' } }, async (req, reply) => {
     const id = parseCaseId((req.params as { id?: string }).id);
     if (id === null) return errorPage(req, reply, 'NOT_FOUND');
     const allowed = authorize(me(req), 'case.not_spam');
@@ -48,9 +49,6 @@ export function registerSpamRoutes(app: FastifyInstance, deps: Deps, assets: Sur
     if (!result.ok) return errorPage(req, reply, result.code);
     // From the case page, back to the case; from the queue, back to the queue.
     const fromCase = (req.body as Record<string, unknown> | null)?.from === 'case';
-    return reply.redirect(
-      fromCase ? `/staff/cases/${id}?done=not_spam` : '/staff?view=spam&done=not_spam',
-      303,
-    );
+    return caseFlashes.redirect(reply, fromCase ? `/staff/cases/${id}` : '/staff?view=spam', 'not_spam');
   });
 }

@@ -1,0 +1,15 @@
+import { defineFlashes } from '../../platform/http/flash.js';
+
+/** The cases module's messages after a redirect (`?done=…`, platform/http/flash.ts): the case page's and the queue's. */
+export const caseFlashes = defineFlashes({
+  reply_sent: 'cases.flash.reply_sent',
+  note_added: 'cases.flash.note_added',
+  triage_saved: 'cases.flash.triage_saved',
+  assigned: 'cases.flash.assigned',
+  claimed: 'cases.flash.claimed',
+  status_changed: 'cases.flash.status_changed',
+  not_spam: 'cases.flash.not_spam',
+  marked_spam: { key: 'cases.flash.marked_spam', params: ['count'] },
+});
+
+export type CaseFlash = Parameters<typeof caseFlashes.redirect>[2];
