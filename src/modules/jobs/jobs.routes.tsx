@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
 import type { SurfaceAssets } from '../../contracts/module.js';
+import { defineFlashes } from '../../platform/http/flash.js';
 import { sendPage } from '../../platform/views/render.js';
 import { staffContext, staffErrorPage } from '../../platform/views/staff-layout.js';
 import { jobsPolicy } from './jobs.policy.js';
@@ -8,7 +9,11 @@ import { RetryParams } from './jobs.schema.js';
 import { jobsOverview, retryDelivery, retryTask } from './jobs.service.js';
 import { JobsPage } from './views/jobs.js';
 
-const FLASHES = ['task_retried', 'delivery_retried', 'gone'] as const;
+const flashes = defineFlashes({
+  task_retried: 'jobs.done.task_retried',
+  delivery_retried: 'jobs.done.delivery_retried',
+  gone: 'jobs.done.gone',
+});
 
 /** /staff/jobs: administrators see the worker's state and try dead-lettered work again. */
 export function registerJobsRoutes(app: FastifyInstance, deps: Deps, assets: SurfaceAssets): void {
@@ -16,13 +21,11 @@ export function registerJobsRoutes(app: FastifyInstance, deps: Deps, assets: Sur
 
   app.get('/jobs', { config: { action: 'jobs.view' } }, async (req, reply) => {
     if (!jobsPolicy.can(req.principal, 'jobs.view')) return errorPage(req, reply, 'FORBIDDEN');
-    const q = req.query as Record<string, unknown>;
-    const done = FLASHES.find((f) => f === q.done);
     return sendPage(
       reply,
       200,
       <JobsPage
-        ctx={staffContext(req, assets.cssUrl, done ? req.t(`jobs.done.${done}`) : undefined)}
+        ctx={staffContext(req, assets.cssUrl, flashes.read(req))}
         overview={await jobsOverview(deps)}
         canRetry={jobsPolicy.can(req.principal, 'jobs.retry')}
       />,
@@ -36,7 +39,7 @@ export function registerJobsRoutes(app: FastifyInstance, deps: Deps, assets: Sur
     const params = RetryParams.safeParse(req.params);
     if (!params.success) return errorPage(req, reply, 'NOT_FOUND');
     const result = await retryTask(deps, req.principal!, params.data.id);
-    return reply.redirect(`/staff/jobs?done=${result.ok ? 'task_retried' : 'gone'}`, 303);
+    return flashes.redirect(reply, '/staff/jobs', result.ok ? 'task_retried' : 'gone');
   });
 
   app.post(
@@ -47,7 +50,7 @@ export function registerJobsRoutes(app: FastifyInstance, deps: Deps, assets: Sur
       const params = RetryParams.safeParse(req.params);
       if (!params.success) return errorPage(req, reply, 'NOT_FOUND');
       const result = await retryDelivery(deps, req.principal!, params.data.id);
-      return reply.redirect(`/staff/jobs?done=${result.ok ? 'delivery_retried' : 'gone'}`, 303);
+      return flashes.redirect(reply, '/staff/jobs', result.ok ? 'delivery_retried' : 'gone');
     },
   );
 }
