@@ -1,7 +1,8 @@
 import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActiveUser } from '../src/modules/accounts/index.js';
-import { listTerms, submitRequest, termLabel } from '../src/modules/cases/index.js';
+import { submitRequest } from '../src/modules/cases/index.js';
+import { listTerms, termLabel } from '../src/modules/taxonomies/index.js';
 import { listRules } from '../src/modules/retention/index.js';
 import { totpNow } from '../src/platform/auth/totp.js';
 import { STAFF_LOCALES, type MessageValues } from '../src/platform/i18n/index.js';

@@ -3,7 +3,9 @@ import { accountsModule } from './modules/accounts/index.js';
 import { casesModule } from './modules/cases/index.js';
 import { demoModule } from './modules/demo/index.js';
 import { intakeModule } from './modules/intake/index.js';
+import { jobsModule } from './modules/jobs/index.js';
 import { retentionModule } from './modules/retention/index.js';
+import { taxonomiesModule } from './modules/taxonomies/index.js';
 import { vaultModule } from './modules/vault/index.js';
 
 /**
@@ -11,6 +13,6 @@ import { vaultModule } from './modules/vault/index.js';
  * The app (app.ts), the worker (worker.ts) and `haven serve` iterate this list: adding a
  * module is one line here and nothing else central.
  */
-export const MODULES: readonly HavenModule[] = [accountsModule, casesModule, intakeModule, vaultModule, retentionModule, demoModule];
+export const MODULES: readonly HavenModule[] = [accountsModule, casesModule, intakeModule, vaultModule, retentionModule, taxonomiesModule, demoModule, jobsModule];
 
 checkModules(MODULES);

@@ -30,15 +30,3 @@ export type ContactMethod = (typeof CONTACT_METHODS)[number];
 
 export const MESSAGE_KINDS = ['requester', 'reply', 'note'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
-
-export const TAXONOMY_KINDS = [
-  'incident_type',
-  'urgency',
-  'severity',
-  'region',
-  'country',
-  'beneficiary',
-  'language',
-  'mandate',
-] as const;
-export type TaxonomyKind = (typeof TAXONOMY_KINDS)[number];

@@ -2,9 +2,9 @@ import type { Deps } from '../../deps.js';
 import { URGENCIES } from '../../contracts/case.js';
 import type { Translate } from '../../platform/i18n/index.js';
 import type { Option } from '../../platform/views/form.js';
-import type { AuditLine } from './case.service.js';
+import type { AuditLine, CaseSummaryRow } from './case.service.js';
 import { listCaseWorkers } from './case.service.js';
-import { listTerms, taxonomyOptions, termLabel } from './taxonomy.repo.js';
+import { listTerms, taxonomyOptions, termLabel, termLabels } from '../taxonomies/index.js';
 import type { QueueOptions } from './views/queue.js';
 import type { TriageOptions } from './views/case-page.js';
 import { isolate } from '../../platform/text.js';
@@ -12,9 +12,13 @@ import { isolate } from '../../platform/text.js';
 // Read-only lookups that turn taxonomy data and staff lists into labelled options for the
 // workspace's pages. No case data passes through here.
 
-/** Incident types labelled with their RSIT class/type, so CERT partners' vocabulary is at hand. */
-async function incidentTypeOptions(deps: Deps, locale: string, t: Translate): Promise<Option[]> {
-  return (await listTerms(deps, 'incident_type')).map((term) => ({
+/**
+ * Incident types labelled with their RSIT class/type, so CERT partners' vocabulary is at hand;
+ * `keep`, the case's own type, is among them even when it has been retired.
+ */
+async function incidentTypeOptions(deps: Deps, locale: string, t: Translate, keep: string | null): Promise<Option[]> {
+  const terms = await listTerms(deps, 'incident_type', { includeRetired: true });
+  return terms.filter((term) => term.active || term.code === keep).map((term) => ({
     value: term.code,
     label: term.rsit
       ? t('cases.triage.incident_option', { label: termLabel(term, locale), rsit: term.rsit })
@@ -22,18 +26,26 @@ async function incidentTypeOptions(deps: Deps, locale: string, t: Translate): Pr
   }));
 }
 
-/** Every option list the triage form needs, labelled in `locale`. */
-export async function triageOptions(deps: Deps, locale: string): Promise<TriageOptions> {
+/**
+ * Every option list the triage form needs, labelled in `locale`. The case's current values
+ * are offered even when their terms have been retired, so the page still names them and the
+ * form sends them back unchanged.
+ */
+export async function triageOptions(
+  deps: Deps,
+  locale: string,
+  current?: Pick<CaseSummaryRow, 'incident_type' | 'severity' | 'country' | 'beneficiary' | 'language' | 'mandate' | 'region'>,
+): Promise<TriageOptions> {
   const t = deps.i18n.translator(locale);
   const [incidentTypes, severities, countries, beneficiaries, languages, mandates, regions] =
     await Promise.all([
-      incidentTypeOptions(deps, locale, t),
-      taxonomyOptions(deps, 'severity', locale),
-      taxonomyOptions(deps, 'country', locale),
-      taxonomyOptions(deps, 'beneficiary', locale),
-      taxonomyOptions(deps, 'language', locale),
-      taxonomyOptions(deps, 'mandate', locale),
-      taxonomyOptions(deps, 'region', locale),
+      incidentTypeOptions(deps, locale, t, current?.incident_type ?? null),
+      taxonomyOptions(deps, 'severity', locale, { keep: current?.severity }),
+      taxonomyOptions(deps, 'country', locale, { keep: current?.country }),
+      taxonomyOptions(deps, 'beneficiary', locale, { keep: current?.beneficiary }),
+      taxonomyOptions(deps, 'language', locale, { keep: current?.language }),
+      taxonomyOptions(deps, 'mandate', locale, { keep: current?.mandate }),
+      taxonomyOptions(deps, 'region', locale, { keep: current?.region }),
     ]);
   const urgencies = URGENCIES.map((u) => ({ value: u, label: t(`cases.urgency.${u}`) }));
   return {
@@ -60,11 +72,17 @@ export async function queueOptions(
     language: Map<string, string>;
   };
 }> {
-  const [incidentTypes, regions, languages, staff] = await Promise.all([
+  const [incidentTypes, regions, languages, staff, labels] = await Promise.all([
     listTerms(deps, 'incident_type'),
     taxonomyOptions(deps, 'region', locale),
     taxonomyOptions(deps, 'language', locale),
     listCaseWorkers(deps),
+    // Rows name retired terms too: a case keeps the code it was given.
+    Promise.all([
+      termLabels(deps, 'incident_type', locale),
+      termLabels(deps, 'region', locale),
+      termLabels(deps, 'language', locale),
+    ]),
   ]);
   const incidentOptions = incidentTypes.map((term) => ({
     value: term.code,
@@ -77,11 +95,7 @@ export async function queueOptions(
       languages,
       staff: staff.map((s) => ({ value: s.id, label: isolate(s.displayName) })),
     },
-    labels: {
-      incidentType: new Map(incidentOptions.map((o) => [o.value, o.label])),
-      region: new Map(regions.map((o) => [o.value, o.label])),
-      language: new Map(languages.map((o) => [o.value, o.label])),
-    },
+    labels: { incidentType: labels[0], region: labels[1], language: labels[2] },
   };
 }
 

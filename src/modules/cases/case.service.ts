@@ -1,5 +1,5 @@
 import './case.errors.js';
-import { ACTIVE_STATUSES, type TaxonomyKind } from '../../contracts/case.js';
+import { ACTIVE_STATUSES } from '../../contracts/case.js';
 import type { Deps } from '../../deps.js';
 import type { Principal } from '../../platform/auth/roles.js';
 import {
@@ -9,12 +9,13 @@ import {
   type AuditRecord,
 } from '../../platform/audit/audit.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
+import { recordEvent, type NewEvent } from '../../platform/events/outbox.js';
 import { canTransition, FINISHED_STATUSES, messageId, statusAfterReply } from './case.js';
 import { can, canSetAssignee } from './case.policy.js';
 import * as repo from './case.repo.js';
 import { messageField, openMessageBody } from './message-body.js';
 import type { PatchCaseInput, QueueQuery, TriageInput } from './case.schema.js';
-import { findTerm, listTerms } from './taxonomy.repo.js';
+import { findTerm, listTerms, type TaxonomyKind } from '../taxonomies/index.js';
 
 // The handler workspace's use cases. Each loads what it needs inside one transaction, checks
 // the rules that depend on the case (assignment, transitions, versions), writes through the
@@ -204,6 +205,7 @@ export async function updateCase(
       const patch: Parameters<typeof repo.updateCaseIfVersion>[3] = {};
       const changed: string[] = [];
       const audits: AuditEntry[] = [];
+      const events: NewEvent[] = [];
 
       for (const field of Object.keys(TRIAGE_TAXONOMY) as (keyof TriageInput)[]) {
         const value = changes[field];
@@ -246,6 +248,7 @@ export async function updateCase(
           caseId,
           detail: { from: current.assignee_id, to: target },
         });
+        events.push({ type: 'case.assigned', payload: { caseId, from: current.assignee_id, to: target, by: actor.userId } });
       }
 
       if (changes.status !== undefined && changes.status !== current.status) {
@@ -270,6 +273,7 @@ export async function updateCase(
           caseId,
           detail: { from: current.status, to: changes.status },
         });
+        events.push({ type: 'case.status_changed', payload: { caseId, from: current.status, to: changes.status } });
       }
 
       if (audits.length === 0) return ok((await repo.getCaseSummaryRow(trx, caseId))!);
@@ -277,6 +281,7 @@ export async function updateCase(
       if (!(await repo.updateCaseIfVersion(trx, caseId, current.version, patch)))
         return fail('CONFLICT');
       for (const a of audits) await recordAudit(trx, now, a);
+      for (const e of events) await recordEvent(trx, e, now);
       return ok((await repo.getCaseSummaryRow(trx, caseId))!);
     });
   return outcome;
@@ -349,6 +354,7 @@ async function postMessage(
         caseId,
         detail: { message: id },
       });
+      await recordEvent(trx, { type: 'case.replied', payload: { caseId, messageId: id, by: actor.userId } }, now);
       if (status !== row.status) {
         await recordAudit(trx, now, {
           ...actorOf(actor),
@@ -356,6 +362,7 @@ async function postMessage(
           caseId,
           detail: { from: row.status, to: status },
         });
+        await recordEvent(trx, { type: 'case.status_changed', payload: { caseId, from: row.status, to: status } }, now);
       }
     } else {
       await repo.touchCase(trx, caseId, now);
@@ -381,7 +388,7 @@ async function postMessage(
   });
 }
 
-/** RSIT class/type of every incident type, for labelling lists without a query per row. */
+/** RSIT class/type of every incident type (retired ones too: cases keep them), for labelling lists without a query per row. */
 export async function rsitByIncidentType(deps: Deps): Promise<Map<string, string | null>> {
-  return new Map((await listTerms(deps, 'incident_type')).map((t) => [t.code, t.rsit]));
+  return new Map((await listTerms(deps, 'incident_type', { includeRetired: true })).map((t) => [t.code, t.rsit]));
 }

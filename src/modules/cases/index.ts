@@ -19,7 +19,6 @@ export {
   type NewRequestInput,
   type RequesterMessage,
 } from './requester.service.js';
-export { taxonomyOptions, termLabel, listTerms, findTerm } from './taxonomy.repo.js';
 export { STATUS_TRANSITIONS, canTransition } from './case.js';
 export { CASE_ACTIONS, can, type CaseAction } from './case.policy.js';
 export {

@@ -9,8 +9,8 @@ import {
   caseIdForReceipt,
   requesterView,
   submitRequest,
-  taxonomyOptions,
 } from './index.js';
+import { taxonomyOptions } from '../taxonomies/index.js';
 
 const MARKER = 'MARKER-7f3a9c-they-followed-me-home';
 

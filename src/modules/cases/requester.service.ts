@@ -2,13 +2,14 @@ import type { ContactMethod, SpamReason, Urgency } from '../../contracts/case.js
 import type { Deps } from '../../deps.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { newReceipt, normalizeReceipt } from '../../platform/crypto/receipt.js';
+import { recordEvent } from '../../platform/events/outbox.js';
 import { CaseKey } from '../../platform/crypto/vault.js';
 import { spendToken, type OneTimeToken } from '../../platform/http/spent-tokens.js';
 import { inTransaction, isUniqueViolation } from '../../platform/storage/db.js';
 import { messageId as newMessageId } from './case.js';
 import * as repo from './case.repo.js';
 import { messageField, openMessageBody, sealMessageToKey } from './message-body.js';
-import { findTerm } from './taxonomy.repo.js';
+import { findTerm } from '../taxonomies/index.js';
 
 /** Size limits on what a requester can write, in characters. */
 export const LIMITS = { descriptionMax: 20_000, messageMax: 20_000, contactMax: 200 } as const;
@@ -81,6 +82,11 @@ export async function submitRequest(
           action: 'case.created',
           caseId: id,
         });
+        await recordEvent(
+          trx,
+          { type: 'case.created', payload: { caseId: id, urgency: input.urgency, spamReason: opts.suspectedSpam ?? null } },
+          now,
+        );
         if (opts.suspectedSpam) {
           await recordAudit(trx, now, {
             actorKind: 'system',
@@ -194,13 +200,17 @@ export async function addRequesterMessage(
       ...sealed,
       created_at: now,
     });
-    await repo.markRequesterActivity(trx, caseId, now, REOPENING.has(row.status));
+    const reopen = REOPENING.has(row.status);
+    await repo.markRequesterActivity(trx, caseId, now, reopen);
     await recordAudit(trx, now, {
       actorKind: 'requester',
       actorId: null,
       action: 'case.message_added',
       caseId,
     });
+    await recordEvent(trx, { type: 'case.message_received', payload: { caseId, messageId: id } }, now);
+    if (reopen)
+      await recordEvent(trx, { type: 'case.status_changed', payload: { caseId, from: row.status, to: 'open' } }, now);
     // Someone who writes again after their request was marked as spam may be a person after
     // all: it comes back as new, still in the suspected-spam queue, for someone to look again
     // before retention deletes it.
@@ -213,6 +223,7 @@ export async function addRequesterMessage(
         caseId,
         detail: { from: 'spam', to: 'new' },
       });
+      await recordEvent(trx, { type: 'case.status_changed', payload: { caseId, from: 'spam', to: 'new' } }, now);
     }
     return 'added';
   });

@@ -7,13 +7,20 @@ import type { Generated } from 'kysely';
  */
 export interface Database {
   users: UsersTable;
+  user_roles: UserRolesTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
   enrollments: EnrollmentsTable;
   staff_sessions: StaffSessionsTable;
   api_tokens: ApiTokensTable;
   cases: CasesTable;
   messages: MessagesTable;
   audit_log: AuditLogTable;
+  taxonomy_vocabularies: TaxonomyVocabulariesTable;
+  taxonomy_vocabulary_labels: TaxonomyVocabularyLabelsTable;
   taxonomy_terms: TaxonomyTermsTable;
+  taxonomy_term_labels: TaxonomyTermLabelsTable;
+  taxonomy_term_mappings: TaxonomyTermMappingsTable;
   requester_sessions: RequesterSessionsTable;
   spent_tokens: SpentTokensTable;
   vault_keys: VaultKeysTable;
@@ -22,6 +29,9 @@ export interface Database {
   attempt_guards: AttemptGuardsTable;
   retention_rules: RetentionRulesTable;
   jobs: JobsTable;
+  outbox_events: OutboxEventsTable;
+  event_deliveries: EventDeliveriesTable;
+  tasks: TasksTable;
 }
 
 export interface UsersTable {
@@ -36,6 +46,26 @@ export interface UsersTable {
   locale: string;
   created_at: number;
   updated_at: number;
+}
+
+/** Every role a person holds (ADR 20); `users.role` is the primary one, always among them. */
+export interface UserRolesTable {
+  user_id: string;
+  role: string;
+}
+
+/** A group of staff who work together: their shifts' time zone, optionally the region they cover. */
+export interface TeamsTable {
+  id: string;
+  name: string;
+  time_zone: string;
+  region: string | null;
+  created_at: number;
+}
+
+export interface TeamMembersTable {
+  team_id: string;
+  user_id: string;
 }
 
 export interface EnrollmentsTable {
@@ -121,14 +151,52 @@ export interface AuditLogTable {
   detail: string | null;
 }
 
-export interface TaxonomyTermsTable {
-  kind: string;
+/**
+ * A vocabulary of the taxonomies module (incident_type, country, tlp, …). `ordering` is
+ * `manual` (terms in their stored order) or `label` (by name in the reader's language);
+ * `fixed` (0/1): its terms can be renamed and reordered but none added or retired.
+ */
+export interface TaxonomyVocabulariesTable {
   code: string;
+  namespace: string;
+  /** The vocabulary whose terms are this one's parents (a country's region), or null. */
   parent: string | null;
-  rsit: string | null;
+  ordering: string;
+  fixed: number;
   sort: number;
-  labels: string;
+}
+
+/** A vocabulary's name in one language. */
+export interface TaxonomyVocabularyLabelsTable {
+  vocabulary: string;
+  locale: string;
+  label: string;
+}
+
+/** A term: records store its `code`; a retired term (`active` 0) is offered nowhere but still named. */
+export interface TaxonomyTermsTable {
+  vocabulary: string;
+  code: string;
+  /** A term's code in the vocabulary's parent vocabulary, or null. */
+  parent: string | null;
+  sort: number;
   active: number;
+}
+
+/** A term's label in one language (absent: English, then the code; CLDR names for countries and languages). */
+export interface TaxonomyTermLabelsTable {
+  vocabulary: string;
+  term: string;
+  locale: string;
+  label: string;
+}
+
+/** A term's counterpart in an outside scheme, e.g. `rsit` → `fraud/phishing`, `misp` → `tlp:amber`. */
+export interface TaxonomyTermMappingsTable {
+  vocabulary: string;
+  term: string;
+  scheme: string;
+  value: string;
 }
 
 export interface RequesterSessionsTable {
@@ -209,4 +277,51 @@ export interface UnsealHoldersTable {
   holder_public_key: Buffer;
   wrapped_sk: Buffer;
   created_at: number;
+}
+
+/**
+ * Domain events, written in the transaction of the change they describe (the transactional
+ * outbox). `payload` is JSON of identifiers and codes only, stored in clear.
+ */
+export interface OutboxEventsTable {
+  id: string;
+  type: string;
+  payload: string;
+  occurred_at: number;
+  /** When a dispatcher made the event's delivery rows; null until then. */
+  dispatched_at: number | null;
+}
+
+/** One event for one subscriber: pending (claimed by a lease), done, or dead (dead-lettered). */
+export interface EventDeliveriesTable {
+  id: string;
+  event_id: string;
+  subscriber: string;
+  state: string;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  locked_until: Generated<number>;
+  locked_by: string | null;
+  /** The last failure's error name; never its message. */
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Work with a payload (JSON of identifiers and codes): pending, done, or dead (dead-lettered). */
+export interface TasksTable {
+  id: string;
+  name: string;
+  payload: string;
+  /** Set by the caller so enqueuing the same work twice is one task (unique per name). */
+  idempotency_key: string | null;
+  state: string;
+  attempts: Generated<number>;
+  run_at: number;
+  locked_until: Generated<number>;
+  locked_by: string | null;
+  /** The last failure's error name; never its message. */
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
 }

@@ -1,0 +1,365 @@
+import type { Transaction } from 'kysely';
+import type { Deps } from '../../deps.js';
+import { recordAudit, type AuditEntry } from '../../platform/audit/audit.js';
+import type { Principal } from '../../platform/auth/roles.js';
+import { fail, ok, type Result } from '../../platform/errors.js';
+import type { Database } from '../../platform/storage/schema.js';
+import type { Option } from '../../platform/views/form.js';
+import './taxonomy.errors.js';
+import {
+  moved,
+  termLabel,
+  type Direction,
+  type TaxonomyKind,
+  type Term,
+  type Vocabulary,
+} from './taxonomy.js';
+import * as repo from './taxonomy.repo.js';
+import type { MappingInput, NewTermInput, RenameInput } from './taxonomy.schema.js';
+
+type Db = Pick<Deps, 'db'>;
+
+// ---- What other modules read ----------------------------------------------------------
+
+/** A vocabulary's terms in their stored order: those in use, or every one with `includeRetired`. */
+export async function listTerms(
+  deps: Db,
+  kind: TaxonomyKind,
+  opts: { includeRetired?: boolean } = {},
+): Promise<Term[]> {
+  return repo.selectTerms(deps.db, kind, { includeRetired: opts.includeRetired ?? false });
+}
+
+/**
+ * One term, or undefined when the code is unknown or (unless `includeRetired`) retired: what
+ * a service checks a code against before storing it.
+ */
+export async function findTerm(
+  deps: Db,
+  kind: TaxonomyKind,
+  code: string,
+  opts: { includeRetired?: boolean } = {},
+): Promise<Term | undefined> {
+  const [term] = await repo.selectTerms(deps.db, kind, {
+    code,
+    includeRetired: opts.includeRetired ?? false,
+  });
+  return term;
+}
+
+/**
+ * The terms in use as options for a form's select or radios, labelled in `locale`, in the
+ * vocabulary's order (by name in the locale's collation where the vocabulary says so).
+ * `keep` is the value a record holds now: when that term has been retired it is offered too,
+ * so the form still shows (and sends back) what the record says.
+ */
+export async function taxonomyOptions(
+  deps: Db,
+  kind: TaxonomyKind,
+  locale: string,
+  opts: { keep?: string | null | undefined } = {},
+): Promise<Option[]> {
+  return optionsOf(deps, kind, locale, opts.keep ?? null);
+}
+
+/** Every term's label in `locale`, retired ones too: for showing what records hold. */
+export async function termLabels(
+  deps: Db,
+  kind: TaxonomyKind,
+  locale: string,
+): Promise<Map<string, string>> {
+  return labelsOf(deps, kind, locale);
+}
+
+/** taxonomyOptions for any vocabulary code (the administrators' pages take one from the URL). */
+export async function optionsOf(
+  deps: Db,
+  vocabulary: string,
+  locale: string,
+  keep: string | null,
+): Promise<Option[]> {
+  const terms = await repo.selectTerms(deps.db, vocabulary, { includeRetired: false });
+  if (keep && !terms.some((t) => t.code === keep)) {
+    terms.push(
+      ...(await repo.selectTerms(deps.db, vocabulary, { code: keep, includeRetired: true })),
+    );
+  }
+  const options = terms.map((t) => ({ value: t.code, label: termLabel(t, locale) }));
+  if ((await repo.orderingOf(deps.db, vocabulary)) === 'label') {
+    const collator = new Intl.Collator(locale);
+    options.sort((a, b) => collator.compare(a.label, b.label));
+  }
+  return options;
+}
+
+/** termLabels for any vocabulary code. */
+export async function labelsOf(
+  deps: Db,
+  vocabulary: string,
+  locale: string,
+): Promise<Map<string, string>> {
+  const terms = await repo.selectTerms(deps.db, vocabulary, { includeRetired: true });
+  return new Map(terms.map((t) => [t.code, termLabel(t, locale)]));
+}
+
+// ---- The administrators' pages ------------------------------------------------------------
+
+export interface VocabularySummary extends Vocabulary {
+  active: number;
+  retired: number;
+}
+
+/** Every vocabulary with how many terms it has in use and retired. */
+export async function listVocabularies(deps: Db): Promise<VocabularySummary[]> {
+  const [vocabularies, counts] = await Promise.all([
+    repo.listVocabularies(deps.db),
+    repo.countTerms(deps.db),
+  ]);
+  return vocabularies.map((v) => ({ ...v, ...(counts.get(v.code) ?? { active: 0, retired: 0 }) }));
+}
+
+/** One vocabulary, or undefined. */
+export async function findVocabulary(deps: Db, code: string): Promise<Vocabulary | undefined> {
+  return repo.findVocabulary(deps.db, code);
+}
+
+/** Every term of a vocabulary, retired ones included, in stored order. */
+export async function vocabularyTerms(deps: Db, vocabulary: string): Promise<Term[]> {
+  return repo.selectTerms(deps.db, vocabulary, { includeRetired: true });
+}
+
+/** One term of a vocabulary, retired or not, or undefined. */
+export async function vocabularyTerm(
+  deps: Db,
+  vocabulary: string,
+  code: string,
+): Promise<Term | undefined> {
+  const [term] = await repo.selectTerms(deps.db, vocabulary, { code, includeRetired: true });
+  return term;
+}
+
+function actorOf(actor: Principal): Pick<AuditEntry, 'actorKind' | 'actorId'> {
+  return { actorKind: actor.via === 'token' ? 'api' : 'staff', actorId: actor.userId };
+}
+
+type Trx = Transaction<Database>;
+
+/**
+ * Runs `work` in a transaction with the vocabulary locked; NOT_FOUND for an unknown
+ * vocabulary. Every change and its audit entries commit together or not at all.
+ */
+async function inVocabulary<T>(
+  deps: Deps,
+  code: string,
+  work: (trx: Trx, vocabulary: Vocabulary) => Promise<Result<T>>,
+): Promise<Result<T>> {
+  return deps.db.transaction().execute(async (trx) => {
+    if (!(await repo.lockVocabulary(trx, deps.dialect, code))) return fail<T>('NOT_FOUND');
+    const vocabulary = await repo.findVocabulary(trx, code);
+    if (!vocabulary) return fail<T>('NOT_FOUND');
+    return work(trx, vocabulary);
+  });
+}
+
+/**
+ * Adds a term at the end of its vocabulary, with its labels (and parent); audited as
+ * `taxonomy.term_added`. TAXONOMY_FIXED for a fixed vocabulary; TAXONOMY_CODE_TAKEN (field
+ * `code`) when the code, in any letter case, is already there, retired terms included.
+ */
+export async function addTerm(
+  deps: Deps,
+  actor: Principal,
+  vocabularyCode: string,
+  input: NewTermInput,
+): Promise<Result<Term>> {
+  const now = deps.now();
+  return inVocabulary(deps, vocabularyCode, async (trx, vocabulary) => {
+    if (vocabulary.fixed) return fail<Term>('TAXONOMY_FIXED');
+    if ((await repo.codesLike(trx, vocabulary.code, input.code)).length > 0)
+      return fail<Term>('TAXONOMY_CODE_TAKEN', 'code');
+    if (input.parent !== null) {
+      const parent = vocabulary.parent
+        ? await repo.selectTerms(trx, vocabulary.parent, {
+            code: input.parent,
+            includeRetired: false,
+          })
+        : [];
+      if (parent.length === 0) return fail<Term>('VALIDATION_FAILED', 'parent');
+    }
+    const sort = (await repo.maxSort(trx, vocabulary.code)) + 1;
+    if (
+      !(await repo.insertTerm(trx, {
+        vocabulary: vocabulary.code,
+        code: input.code,
+        parent: input.parent,
+        sort,
+      }))
+    ) {
+      return fail<Term>('TAXONOMY_CODE_TAKEN', 'code');
+    }
+    const locales: string[] = [];
+    for (const [locale, label] of Object.entries(input.labels)) {
+      if (label === null) continue;
+      await repo.setLabel(trx, vocabulary.code, input.code, locale, label);
+      locales.push(locale);
+    }
+    await recordAudit(trx, now, {
+      ...actorOf(actor),
+      action: 'taxonomy.term_added',
+      caseId: null,
+      detail: {
+        vocabulary: vocabulary.code,
+        term: input.code,
+        parent: input.parent,
+        locales: locales.join(','),
+      },
+    });
+    const [term] = await repo.selectTerms(trx, vocabulary.code, {
+      code: input.code,
+      includeRetired: true,
+    });
+    return ok(term!);
+  });
+}
+
+/**
+ * Sets a term's label in each language given (null removes it, so the language falls back);
+ * one `taxonomy.term_renamed` audit entry per language that changed, with the old and new label.
+ * Returns the languages that changed.
+ */
+export async function renameTerm(
+  deps: Deps,
+  actor: Principal,
+  vocabularyCode: string,
+  code: string,
+  labels: RenameInput,
+): Promise<Result<string[]>> {
+  const now = deps.now();
+  return inVocabulary(deps, vocabularyCode, async (trx, vocabulary) => {
+    const [term] = await repo.selectTerms(trx, vocabulary.code, { code, includeRetired: true });
+    if (!term) return fail<string[]>('NOT_FOUND');
+    const changed: string[] = [];
+    for (const [locale, label] of Object.entries(labels)) {
+      const before = term.labels[locale] ?? null;
+      if (before === label) continue;
+      await repo.setLabel(trx, vocabulary.code, code, locale, label);
+      await recordAudit(trx, now, {
+        ...actorOf(actor),
+        action: 'taxonomy.term_renamed',
+        caseId: null,
+        detail: { vocabulary: vocabulary.code, term: code, locale, from: before, to: label },
+      });
+      changed.push(locale);
+    }
+    return ok(changed);
+  });
+}
+
+/**
+ * Moves a term one place up or down in its vocabulary's order (retired terms keep their
+ * places); audited as `taxonomy.term_moved` with its old and new position. False when it is
+ * already first or last. CONFLICT for a vocabulary listed by name, which has no order to change.
+ */
+export async function moveTerm(
+  deps: Deps,
+  actor: Principal,
+  vocabularyCode: string,
+  code: string,
+  direction: Direction,
+): Promise<Result<boolean>> {
+  const now = deps.now();
+  return inVocabulary(deps, vocabularyCode, async (trx, vocabulary) => {
+    const terms = await repo.selectTerms(trx, vocabulary.code, { includeRetired: true });
+    const codes = terms.map((t) => t.code);
+    if (!codes.includes(code)) return fail<boolean>('NOT_FOUND');
+    if (vocabulary.ordering !== 'manual') return fail<boolean>('CONFLICT');
+    const order = moved(codes, code, direction);
+    if (!order) return ok(false);
+    // Renumbered 1…n, so terms that shared a sort value (or had gaps) end up in a clean order.
+    const sortOf = new Map(terms.map((t) => [t.code, t.sort]));
+    await repo.setSorts(
+      trx,
+      vocabulary.code,
+      order.flatMap((c, i) => (sortOf.get(c) === i + 1 ? [] : [{ code: c, sort: i + 1 }])),
+    );
+    await recordAudit(trx, now, {
+      ...actorOf(actor),
+      action: 'taxonomy.term_moved',
+      caseId: null,
+      detail: {
+        vocabulary: vocabulary.code,
+        term: code,
+        from: codes.indexOf(code) + 1,
+        to: order.indexOf(code) + 1,
+      },
+    });
+    return ok(true);
+  });
+}
+
+/**
+ * Retires a term (`active` false: no form offers it; records keep it and still show its label)
+ * or brings it back; audited as `taxonomy.term_retired` or `taxonomy.term_reactivated`. False
+ * when it already was so. TAXONOMY_FIXED for a fixed vocabulary; TAXONOMY_LAST_TERM for the
+ * last term in use of a vocabulary. A term is never deleted: records and reports hold its code.
+ */
+export async function setTermActive(
+  deps: Deps,
+  actor: Principal,
+  vocabularyCode: string,
+  code: string,
+  active: boolean,
+): Promise<Result<boolean>> {
+  const now = deps.now();
+  return inVocabulary(deps, vocabularyCode, async (trx, vocabulary) => {
+    const terms = await repo.selectTerms(trx, vocabulary.code, { includeRetired: true });
+    const term = terms.find((t) => t.code === code);
+    if (!term) return fail<boolean>('NOT_FOUND');
+    if (vocabulary.fixed) return fail<boolean>('TAXONOMY_FIXED');
+    if (term.active === active) return ok(false);
+    if (!active && terms.filter((t) => t.active).length <= 1)
+      return fail<boolean>('TAXONOMY_LAST_TERM');
+    await repo.setActive(trx, vocabulary.code, code, active);
+    await recordAudit(trx, now, {
+      ...actorOf(actor),
+      action: active ? 'taxonomy.term_reactivated' : 'taxonomy.term_retired',
+      caseId: null,
+      detail: { vocabulary: vocabulary.code, term: code },
+    });
+    return ok(true);
+  });
+}
+
+/**
+ * Sets (or, with a null value, removes) a term's counterpart in an outside scheme; audited as
+ * `taxonomy.term_mapped` with the old and new value. False when nothing changed.
+ */
+export async function mapTerm(
+  deps: Deps,
+  actor: Principal,
+  vocabularyCode: string,
+  code: string,
+  input: MappingInput,
+): Promise<Result<boolean>> {
+  const now = deps.now();
+  return inVocabulary(deps, vocabularyCode, async (trx, vocabulary) => {
+    const [term] = await repo.selectTerms(trx, vocabulary.code, { code, includeRetired: true });
+    if (!term) return fail<boolean>('NOT_FOUND');
+    const before = term.mappings[input.scheme] ?? null;
+    if (before === input.value) return ok(false);
+    await repo.setMapping(trx, vocabulary.code, code, input.scheme, input.value);
+    await recordAudit(trx, now, {
+      ...actorOf(actor),
+      action: 'taxonomy.term_mapped',
+      caseId: null,
+      detail: {
+        vocabulary: vocabulary.code,
+        term: code,
+        scheme: input.scheme,
+        from: before,
+        to: input.value,
+      },
+    });
+    return ok(true);
+  });
+}
