@@ -11,6 +11,7 @@ const TABLE: Record<Role, Record<AccountAction, boolean>> = {
     'user.list': Y,
     'user.create': Y,
     'user.disable': Y,
+    'user.set_roles': Y,
     'token.manage_own': Y,
   },
   coordinator: {
@@ -18,6 +19,7 @@ const TABLE: Record<Role, Record<AccountAction, boolean>> = {
     'user.list': N,
     'user.create': N,
     'user.disable': N,
+    'user.set_roles': N,
     'token.manage_own': Y,
   },
   handler: {
@@ -25,6 +27,7 @@ const TABLE: Record<Role, Record<AccountAction, boolean>> = {
     'user.list': N,
     'user.create': N,
     'user.disable': N,
+    'user.set_roles': N,
     'token.manage_own': Y,
   },
   fund_officer: {
@@ -32,6 +35,15 @@ const TABLE: Record<Role, Record<AccountAction, boolean>> = {
     'user.list': N,
     'user.create': N,
     'user.disable': N,
+    'user.set_roles': N,
+    'token.manage_own': N,
+  },
+  reviewer: {
+    'account.manage_own': Y,
+    'user.list': N,
+    'user.create': N,
+    'user.disable': N,
+    'user.set_roles': N,
     'token.manage_own': N,
   },
   researcher: {
@@ -39,6 +51,7 @@ const TABLE: Record<Role, Record<AccountAction, boolean>> = {
     'user.list': N,
     'user.create': N,
     'user.disable': N,
+    'user.set_roles': N,
     'token.manage_own': N,
   },
   auditor: {
@@ -46,6 +59,7 @@ const TABLE: Record<Role, Record<AccountAction, boolean>> = {
     'user.list': N,
     'user.create': N,
     'user.disable': N,
+    'user.set_roles': N,
     'token.manage_own': N,
   },
 };

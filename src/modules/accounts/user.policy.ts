@@ -11,6 +11,7 @@ export const ACCOUNT_ACTIONS = [
   'user.list',
   'user.create',
   'user.disable',
+  'user.set_roles',
   'token.manage_own',
 ] as const;
 export type AccountAction = (typeof ACCOUNT_ACTIONS)[number];
@@ -21,6 +22,7 @@ const RULES: Record<AccountAction, readonly Role[]> = {
   'user.list': ['admin'],
   'user.create': ['admin'],
   'user.disable': ['admin'],
+  'user.set_roles': ['admin'],
   // API tokens reach the cases API, so only roles that work on cases hold one for now.
   'token.manage_own': ['admin', 'coordinator', 'handler'],
 };

@@ -102,7 +102,7 @@ export function registerCaseApi(app: FastifyInstance, deps: Deps): void {
     return allowed.ok ? null : sendApiError(req, reply, allowed.code);
   };
 
-  app.get('/cases', async (req, reply) => {
+  app.get('/cases', { config: { action: 'case.list' } }, async (req, reply) => {
     const query = QueueQuery.safeParse(formValues(req.query, 'drop'));
     if (!query.success) return invalid(req, reply, query.error);
     const no = denied(req, reply, 'case.list');
@@ -116,7 +116,7 @@ export function registerCaseApi(app: FastifyInstance, deps: Deps): void {
     });
   });
 
-  app.get('/cases/:id', async (req, reply) => {
+  app.get('/cases/:id', { config: { action: 'case.view' } }, async (req, reply) => {
     const caseId = caseIdOf(req);
     if (caseId === null) return sendApiError(req, reply, 'NOT_FOUND');
     const no = denied(req, reply, 'case.view');
@@ -139,7 +139,7 @@ export function registerCaseApi(app: FastifyInstance, deps: Deps): void {
     ['/cases/:id/replies', 'case.reply', service.replyToRequester],
     ['/cases/:id/notes', 'case.note', service.addNote],
   ] as const) {
-    app.post(path, messageBody, async (req, reply) => {
+    app.post(path, { ...messageBody, config: { ...messageBody.config, action } }, async (req, reply) => {
       const caseId = caseIdOf(req);
       if (caseId === null) return sendApiError(req, reply, 'NOT_FOUND');
       const input = MessageInput.safeParse(req.body ?? {});
@@ -156,7 +156,7 @@ export function registerCaseApi(app: FastifyInstance, deps: Deps): void {
     });
   }
 
-  app.patch('/cases/:id', async (req, reply) => {
+  app.patch('/cases/:id', { config: { action: 'case.view' } }, async (req, reply) => {
     const caseId = caseIdOf(req);
     if (caseId === null) return sendApiError(req, reply, 'NOT_FOUND');
     const input = PatchCaseInput.safeParse(req.body ?? {});

@@ -11,6 +11,7 @@ const TABLE: Record<Role, Record<RetentionAction, boolean>> = {
   coordinator: none,
   handler: none,
   fund_officer: none,
+  reviewer: none,
   researcher: none,
   auditor: none,
 };

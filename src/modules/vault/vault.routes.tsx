@@ -38,14 +38,14 @@ export function registerVaultRoutes(
   const { cssUrl, errorPage } = opts;
   const formToken = () => issueFormToken(deps.vault.formKey, UNSEAL_FORM, deps.now());
 
-  app.get('/unseal', { config: { auth: 'public', whileSealed: true } }, async (req, reply) => {
+  app.get('/unseal', { config: { auth: 'public', whileSealed: true, action: 'none' } }, async (req, reply) => {
     if (!deps.vault.sealed) return reply.redirect('/staff', 303);
     return sendPage(reply, 503, <UnsealPage ctx={staffContext(req, cssUrl)} formToken={formToken()} />);
   });
 
   // Sized from its fields, so a 1,024-character passphrase in any script fits whatever BODY_LIMIT_BYTES is.
   const unsealBody = textBody({ holder: 64, passphrase: 1024 });
-  app.post('/unseal', { bodyLimit: unsealBody.bodyLimit, config: { ...unsealBody.config, auth: 'public', csrf: 'none', whileSealed: true } }, async (req, reply) => {
+  app.post('/unseal', { bodyLimit: unsealBody.bodyLimit, config: { ...unsealBody.config, auth: 'public', csrf: 'none', whileSealed: true, action: 'none' } }, async (req, reply) => {
     const body = formBody(req.body);
     const check = checkFormToken(deps.vault.formKey, UNSEAL_FORM, body._form, deps.now());
     if (!check.ok) return errorPage(req, reply, 'CSRF_INVALID');
@@ -80,12 +80,12 @@ export function registerVaultRoutes(
     return reply.redirect('/staff/sign-in', 303);
   });
 
-  app.get('/vault', async (req, reply) => {
+  app.get('/vault', { config: { action: 'vault.view' } }, async (req, reply) => {
     if (!can(req.principal, 'vault.view')) return errorPage(req, reply, 'FORBIDDEN');
     return sendPage(reply, 200, <VaultPage ctx={staffContext(req, cssUrl)} status={await vaultStatus(deps)} />);
   });
 
-  app.post('/vault/rotate', async (req, reply) => {
+  app.post('/vault/rotate', { config: { action: 'vault.rotate' } }, async (req, reply) => {
     if (!can(req.principal, 'vault.rotate')) return errorPage(req, reply, 'FORBIDDEN');
     const status = await vaultStatus(deps);
     if (!status.sealedMode || status.rotation.running || status.liveKeys > 1) return errorPage(req, reply, 'CONFLICT');

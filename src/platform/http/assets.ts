@@ -12,7 +12,8 @@ export function registerStylesheet(app: FastifyInstance, opts: { file: string; p
   const path = `${opts.prefix}/${opts.name}.${hash}.css`;
   // Routes are relative to the plugin's prefix (e.g. /staff); pages need the full address.
   const url = `${app.prefix}${path}`;
-  app.get(path, async (_req, reply) =>
+  // It needs no role (context.ts `action`).
+  app.get(path, { config: { action: 'none' } }, async (_req, reply) =>
     reply
       .header('cache-control', 'public, max-age=31536000, immutable')
       .type('text/css; charset=utf-8')

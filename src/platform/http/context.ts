@@ -5,6 +5,14 @@ import type { Translate } from '../i18n/index.js';
 /** Who may reach a staff or API route. Deny by default: a route without `auth` needs a full session. */
 export type RouteAuth = 'public' | 'partial' | 'enrol' | 'full';
 
+/**
+ * What a staff or API route does, as the policy engine names it (`case.view`, `user.create`…),
+ * or `'none'` for the few routes that need no role (signing in, enrolment, the unseal form,
+ * the stylesheet, the OpenAPI document). The surfaces refuse to register a route without one
+ * and refuse a request whose principal may not do it (surfaces.ts).
+ */
+export type RouteAction = 'none' | (string & {});
+
 declare module 'fastify' {
   interface FastifyRequest {
     locale: string;
@@ -17,6 +25,8 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     auth?: RouteAuth;
+    /** The policy action the route performs; required on the staff and API surfaces. */
+    action?: RouteAction;
     /** 'session' (default for staff POSTs) checks the session's synchronizer token. */
     csrf?: 'session' | 'none';
     /** True for the few staff routes that work while the vault is sealed (the unseal form). */

@@ -84,5 +84,5 @@ export function buildOpenApiDocument(parts: readonly OpenApiPart[]): JsonSchema 
 /** Serves the document at `GET /openapi.json` on the API surface, without a token. */
 export function registerOpenApi(api: FastifyInstance, parts: readonly OpenApiPart[]): void {
   const document = buildOpenApiDocument(parts);
-  api.get('/openapi.json', { config: { auth: 'public' } }, async (_req, reply) => reply.send(document));
+  api.get('/openapi.json', { config: { auth: 'public', action: 'none' } }, async (_req, reply) => reply.send(document));
 }

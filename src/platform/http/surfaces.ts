@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { PlatformDeps as Deps } from '../deps.js';
 import { principalForToken } from '../auth/api-token.js';
 import type { PolicyEngine } from '../auth/policy.js';
@@ -11,6 +11,7 @@ import { API_CSP, PUBLIC_CSP, setSecurityHeaders, STAFF_CSP } from './headers.js
 import { refuseCrossSite } from './origin.js';
 import { findNul } from './validation.js';
 import type { ErrorPage } from './error-page.js';
+import type { RouteAuth } from './context.js';
 import './context.js';
 
 export type { ErrorPage };
@@ -51,6 +52,53 @@ function refuseNul(refuse: (req: FastifyRequest, reply: FastifyReply, field: str
   };
 }
 
+/** A staff or API route as registered, with the action it declares (what the policy table walks). */
+export interface DeclaredRoute {
+  surface: 'staff' | 'api';
+  method: string;
+  url: string;
+  action: string;
+  auth: RouteAuth;
+  csrf: 'session' | 'none';
+}
+
+// Keyed by the HTTP server, which the root app and every plugin inside it share.
+const declared = new WeakMap<object, DeclaredRoute[]>();
+
+/** Every staff and API route registered on `app`'s server so far, each with its action. */
+export function declaredRoutes(app: FastifyInstance): readonly DeclaredRoute[] {
+  return declared.get(app.server) ?? [];
+}
+
+/**
+ * Deny by default, checked when the app is built: every route registered on the surface from
+ * here on names its policy action (`config.action`), or `'none'` for a route that needs no role,
+ * and the action is one some module's policy declares. A route that does not is an error at
+ * start, not a page anyone can open.
+ */
+function requireActions(app: FastifyInstance, surface: DeclaredRoute['surface'], policy: PolicyEngine): void {
+  const list = declared.get(app.server) ?? [];
+  declared.set(app.server, list);
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const methods = [route.method].flat();
+    const where = `${surface} route ${methods.join(',')} ${route.url}`;
+    const action = route.config?.action;
+    if (action === undefined) throw new Error(`the ${where} declares no action (config.action, or 'none' when it needs no role)`);
+    if (action !== 'none' && !policy.actions.has(action))
+      throw new Error(`the ${where} names the action "${action}", which no module's policy declares`);
+    for (const method of methods) {
+      list.push({ surface, method, url: route.url, action, auth: route.config?.auth ?? 'full', csrf: route.config?.csrf ?? 'session' });
+    }
+  });
+}
+
+/** Whether the route's declared action refuses this principal (never for `'none'`). */
+function refusedByPolicy(req: FastifyRequest, policy: PolicyEngine): boolean {
+  const action = req.routeOptions.config?.action;
+  if (action === undefined || action === 'none') return false;
+  return !policy.can(req.principal, action);
+}
+
 /**
  * The public surface: strict CSP, no script, no cookie unless a page needs one, locale from
  * the browser or a plain `?lang=` link.
@@ -83,9 +131,11 @@ export function staffSurface(
   app: FastifyInstance,
   deps: Deps,
   errorPage: ErrorPage,
-  modules: { policy?: PolicyEngine; nav?: readonly NavEntry[] } = {},
+  modules: { policy: PolicyEngine; nav?: readonly NavEntry[] },
 ): void {
   const nav = modules.nav ?? [];
+  const { policy } = modules;
+  requireActions(app, 'staff', policy);
   app.addHook('onRequest', async (req, reply) => {
     setSecurityHeaders(reply, STAFF_CSP, deps.config.secureCookies);
     req.staff = await loadSession(deps, req.cookies[STAFF_COOKIE]);
@@ -95,8 +145,7 @@ export function staffSurface(
     req.dir = dirOf(req.locale);
     req.t = deps.i18n.translator(req.locale);
     // The modules' navigation entries this person may follow, in their language.
-    const { policy } = modules;
-    req.nav = policy ? nav.filter((e) => policy.can(req.principal, e.action)).map((e) => ({ href: e.href, label: req.t(e.labelKey) })) : [];
+    req.nav = nav.filter((e) => policy.can(req.principal, e.action)).map((e) => ({ href: e.href, label: req.t(e.labelKey) }));
   });
   // Behind the CSRF tokens, a POST made by another site's page is refused (origin.ts).
   app.addHook('onRequest', refuseCrossSite(deps, errorPage));
@@ -119,6 +168,8 @@ export function staffSurface(
     if (req.method === 'POST' && (req.routeOptions.config.csrf ?? 'session') === 'session') {
       if (!req.staff || !csrfMatches(req, req.staff.csrfToken)) return errorPage(req, reply, 'CSRF_INVALID');
     }
+    // The route's action, asked of the one engine; handlers ask again with the record's facts.
+    if (refusedByPolicy(req, policy)) return errorPage(req, reply, 'FORBIDDEN');
   });
   // After the session, sealed and CSRF checks: deny by default comes first.
   app.addHook('preHandler', refuseNul((req, reply) => errorPage(req, reply, 'CONTROL_CHARACTERS')));
@@ -138,7 +189,9 @@ export function sendApiError(req: FastifyRequest, reply: FastifyReply, code: Err
 }
 
 /** The JSON API: bearer tokens, English messages, errors as { error: { code, message, field? } }. */
-export function apiSurface(app: FastifyInstance, deps: Deps): void {
+export function apiSurface(app: FastifyInstance, deps: Deps, modules: { policy: PolicyEngine }): void {
+  const { policy } = modules;
+  requireActions(app, 'api', policy);
   // The API takes JSON only: a form or plain-text body is answered 415, not parsed into
   // something that then fails the schema with a misleading 422.
   app.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
@@ -159,6 +212,8 @@ export function apiSurface(app: FastifyInstance, deps: Deps): void {
       reply.header('www-authenticate', 'Bearer');
       return sendApiError(req, reply, 'UNAUTHENTICATED');
     }
+    // Nor does a token whose holder's role may not do what the route does.
+    if (req.routeOptions.url !== undefined && refusedByPolicy(req, policy)) return sendApiError(req, reply, 'FORBIDDEN');
   });
   // The API's one validation code, naming the field that held the NUL.
   app.addHook(
