@@ -8,6 +8,9 @@ import * as intakeAbuse from './2026-11-22-006-intake-abuse.js';
 import * as retentionByType from './2026-12-01-001-retention-by-type.js';
 import * as messagesSealedToKey from './2026-12-01-002-messages-sealed-to-key.js';
 import * as attemptsAndSpentTokens from './2026-12-01-003-attempts-and-spent-tokens.js';
+import * as outboxAndTasks from './2026-12-02-001-outbox-and-tasks.js';
+import * as taxonomies from './2026-12-02-002-taxonomies.js';
+import * as rolesAndTeams from './2026-12-02-003-roles-and-teams.js';
 
 /** Every migration, in order. Names are ISO-dated; never rename or edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +23,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-001-retention-by-type': retentionByType,
   '2026-12-01-002-messages-sealed-to-key': messagesSealedToKey,
   '2026-12-01-003-attempts-and-spent-tokens': attemptsAndSpentTokens,
+  '2026-12-02-001-outbox-and-tasks': outboxAndTasks,
+  '2026-12-02-002-taxonomies': taxonomies,
+  '2026-12-02-003-roles-and-teams': rolesAndTeams,
 };

@@ -2,11 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { clearSessionCookie } from '../../platform/auth/session.js';
 import type { ErrorPage } from '../../platform/http/surfaces.js';
-import { fieldErrors, formBody } from '../../platform/http/validation.js';
+import { readForm, textField } from '../../platform/http/form.js';
 import type { FieldErrors } from '../../platform/views/form.js';
 import { sendPage } from '../../platform/views/render.js';
 import { staffContext } from '../../platform/views/staff-layout.js';
-import { field, flashFor } from './http.js';
+import { accountFlashes } from './http.js';
 import { can } from './user.policy.js';
 import { LanguageInput, TokenInput } from './user.schema.js';
 import { countSessions, createToken, listTokens, revokeToken, setLocale, signOutEverywhere } from './user.service.js';
@@ -22,10 +22,10 @@ export function registerAccountRoutes(
   const { cssUrl, errorPage } = opts;
   const secure = deps.config.secureCookies;
 
-  app.get('/account', async (req, reply) => {
+  app.get('/account', { config: { action: 'account.manage_own' } }, async (req, reply) => {
     const p = req.principal!;
     if (!can(p, 'account.manage_own')) return errorPage(req, reply, 'FORBIDDEN');
-    return sendAccount(req, reply, 200, flashFor(req));
+    return sendAccount(req, reply, 200, accountFlashes.read(req));
   });
 
   async function sendAccount(
@@ -53,42 +53,41 @@ export function registerAccountRoutes(
     );
   }
 
-  app.post('/account/language', async (req, reply) => {
+  app.post('/account/language', { config: { action: 'account.manage_own' } }, async (req, reply) => {
     const p = req.principal!;
     if (!can(p, 'account.manage_own')) return errorPage(req, reply, 'FORBIDDEN');
-    const parsed = LanguageInput.safeParse(formBody(req.body));
-    if (!parsed.success) return sendAccount(req, reply, 422, undefined, fieldErrors(parsed.error));
+    const parsed = readForm(req, LanguageInput);
+    if (!parsed.ok) return sendAccount(req, reply, 422, undefined, parsed.errors);
     await setLocale(deps, p.userId, parsed.data.locale);
-    return reply.redirect('/staff/account?done=language', 303);
+    return accountFlashes.redirect(reply, '/staff/account', 'language');
   });
 
-  app.post('/account/sign-out-everywhere', async (req, reply) => {
+  app.post('/account/sign-out-everywhere', { config: { action: 'account.manage_own' } }, async (req, reply) => {
     const p = req.principal!;
     if (!can(p, 'account.manage_own')) return errorPage(req, reply, 'FORBIDDEN');
-    const revokeTokens = field(formBody(req.body), 'revoke_tokens') === 'yes';
+    const revokeTokens = textField(req.body, 'revoke_tokens') === 'yes';
     const ended = await signOutEverywhere(deps, p.userId, { revokeTokens });
     clearSessionCookie(reply, secure);
     const done = ended.tokens > 0 ? 'signed_out_everywhere_tokens' : 'signed_out_everywhere';
-    return reply.redirect(`/staff/sign-in?done=${done}`, 303);
+    return accountFlashes.redirect(reply, '/staff/sign-in', done);
   });
 
-  app.get('/account/tokens', async (req, reply) => {
+  app.get('/account/tokens', { config: { action: 'token.manage_own' } }, async (req, reply) => {
     const p = req.principal!;
     if (!can(p, 'token.manage_own')) return errorPage(req, reply, 'FORBIDDEN');
     const tokens = await listTokens(deps, p.userId);
     return sendPage(
       reply,
       200,
-      <TokensPage ctx={staffContext(req, cssUrl, flashFor(req))} tokens={tokens} />,
+      <TokensPage ctx={staffContext(req, cssUrl, accountFlashes.read(req))} tokens={tokens} />,
     );
   });
 
-  app.post('/account/tokens', async (req, reply) => {
+  app.post('/account/tokens', { config: { action: 'token.manage_own' } }, async (req, reply) => {
     const p = req.principal!;
     if (!can(p, 'token.manage_own')) return errorPage(req, reply, 'FORBIDDEN');
-    const body = formBody(req.body);
-    const parsed = TokenInput.safeParse(body);
-    if (!parsed.success) {
+    const parsed = readForm(req, TokenInput);
+    if (!parsed.ok) {
       const tokens = await listTokens(deps, p.userId);
       return sendPage(
         reply,
@@ -96,8 +95,8 @@ export function registerAccountRoutes(
         <TokensPage
           ctx={staffContext(req, cssUrl)}
           tokens={tokens}
-          label={field(body, 'label', 80)}
-          errors={fieldErrors(parsed.error)}
+          label={textField(req.body, 'label', 80)}
+          errors={parsed.errors}
         />,
       );
     }
@@ -111,11 +110,11 @@ export function registerAccountRoutes(
     );
   });
 
-  app.post<{ Params: { id: string } }>('/account/tokens/:id/revoke', async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/account/tokens/:id/revoke', { config: { action: 'token.manage_own' } }, async (req, reply) => {
     const p = req.principal!;
     if (!can(p, 'token.manage_own')) return errorPage(req, reply, 'FORBIDDEN');
     if (req.params.id.length > 64 || !(await revokeToken(deps, p.userId, req.params.id)))
       return errorPage(req, reply, 'NOT_FOUND');
-    return reply.redirect('/staff/account/tokens?done=token_revoked', 303);
+    return accountFlashes.redirect(reply, '/staff/account/tokens', 'token_revoked');
   });
 }

@@ -9,11 +9,11 @@ import {
 } from '../../platform/auth/session.js';
 import { checkFormToken, issueFormToken } from '../../platform/http/form-token.js';
 import type { ErrorPage } from '../../platform/http/surfaces.js';
-import { fieldErrors, formBody } from '../../platform/http/validation.js';
+import { formBody, readForm, textField } from '../../platform/http/form.js';
 import type { FieldErrors } from '../../platform/views/form.js';
 import { sendPage } from '../../platform/views/render.js';
 import { staffContext } from '../../platform/views/staff-layout.js';
-import { field, oneError } from './http.js';
+import { accountFlashes, oneError } from './http.js';
 import type { SignInGuard } from './throttle.js';
 import { CodeInput, enrolInput } from './user.schema.js';
 import {
@@ -65,13 +65,13 @@ export function registerEnrolmentRoutes(
     );
   };
 
-  app.get('/enrol/second-factor', { config: { auth: 'enrol' } }, async (req, reply) =>
+  app.get('/enrol/second-factor', { config: { auth: 'enrol', action: 'none' } }, async (req, reply) =>
     secondFactorPage(req, reply, 200),
   );
 
-  app.post('/enrol/second-factor', { config: { auth: 'enrol' } }, async (req, reply) => {
-    const parsed = CodeInput.safeParse(formBody(req.body));
-    if (!parsed.success) return secondFactorPage(req, reply, 422, fieldErrors(parsed.error));
+  app.post('/enrol/second-factor', { config: { auth: 'enrol', action: 'none' } }, async (req, reply) => {
+    const parsed = readForm(req, CodeInput);
+    if (!parsed.ok) return secondFactorPage(req, reply, 422, parsed.errors);
     const staff = req.staff!;
     const res = await confirmSecondFactor(deps, guard, staff.principal.userId, parsed.data.code, {
       activate: true,
@@ -91,12 +91,12 @@ export function registerEnrolmentRoutes(
     }
     const session = await upgradeSession(deps, staff, 'full');
     setSessionCookie(reply, session.cookie, secure);
-    return reply.redirect('/staff/account?done=enrolled', 303);
+    return accountFlashes.redirect(reply, '/staff/account', 'enrolled');
   });
 
   app.get<{ Params: { token: string } }>(
     '/enrol/:token',
-    { config: { auth: 'public' } },
+    { config: { auth: 'public', action: 'none' } },
     async (req, reply) => {
       const opened = await openEnrollment(deps, req.params.token);
       if (!opened) return invalid(req, reply);
@@ -122,7 +122,7 @@ export function registerEnrolmentRoutes(
   // Before enrolment there is no session: a stateless form token protects the form.
   app.post<{ Params: { token: string } }>(
     '/enrol/:token',
-    { config: { auth: 'public', csrf: 'none' } },
+    { config: { auth: 'public', csrf: 'none', action: 'none' } },
     async (req, reply) => {
       const body = formBody(req.body);
       if (!checkFormToken(deps.vault.formKey, ENROL_FORM, body._form, deps.now()).ok)
@@ -131,8 +131,8 @@ export function registerEnrolmentRoutes(
       const opened = await openEnrollment(deps, token);
       if (!opened) return invalid(req, reply);
       const values = {
-        email: field(body, 'email'),
-        display_name: field(body, 'display_name', 100),
+        email: textField(body, 'email'),
+        display_name: textField(body, 'display_name', 100),
       };
       const page = (errors: FieldErrors) =>
         sendPage(
@@ -147,8 +147,8 @@ export function registerEnrolmentRoutes(
             errors={errors}
           />,
         );
-      const parsed = enrolInput(opened.askEmail).safeParse(body);
-      if (!parsed.success) return page(fieldErrors(parsed.error));
+      const parsed = readForm(req, enrolInput(opened.askEmail));
+      if (!parsed.ok) return page(parsed.errors);
       const res = await startEnrollment(deps, token, {
         email: opened.askEmail ? parsed.data.email : undefined,
         displayName: parsed.data.display_name,

@@ -1,10 +1,10 @@
-import type { FastifyRequest } from 'fastify';
+import { defineFlashes } from '../../platform/http/flash.js';
 import type { FieldErrors } from '../../platform/views/form.js';
 
 // Small helpers the accounts routes share.
 
-/** Messages after a redirect (`?done=…`): only known flags map to a message, never user text. */
-const FLASH: Record<string, string> = {
+/** Messages after a redirect (`?done=…`, platform/http/flash.ts). */
+export const accountFlashes = defineFlashes({
   signed_out: 'accounts.done.signed_out',
   signed_out_everywhere: 'accounts.done.signed_out_everywhere',
   signed_out_everywhere_tokens: 'accounts.done.signed_out_everywhere_tokens',
@@ -12,19 +12,8 @@ const FLASH: Record<string, string> = {
   language: 'accounts.done.language',
   token_revoked: 'accounts.done.token_revoked',
   user_disabled: 'accounts.done.user_disabled',
-};
-
-export function flashFor(req: FastifyRequest): string | undefined {
-  const done = (req.query as Record<string, unknown> | undefined)?.done;
-  const key = typeof done === 'string' ? FLASH[done] : undefined;
-  return key ? req.t(key) : undefined;
-}
-
-/** A string field from a form body, cut to a sane length for re-display. */
-export function field(body: Record<string, unknown>, name: string, max = 254): string | undefined {
-  const v = body[name];
-  return typeof v === 'string' ? v.slice(0, max) : undefined;
-}
+  roles_changed: 'accounts.done.roles_changed',
+});
 
 export function oneError(name: string, key: string): FieldErrors {
   return { [name]: key };

@@ -9,10 +9,10 @@ import {
 } from '../../platform/auth/session.js';
 import { checkFormToken, issueFormToken } from '../../platform/http/form-token.js';
 import type { ErrorPage } from '../../platform/http/surfaces.js';
-import { fieldErrors, formBody } from '../../platform/http/validation.js';
+import { formBody, readForm, textField } from '../../platform/http/form.js';
 import { sendPage } from '../../platform/views/render.js';
 import { staffContext } from '../../platform/views/staff-layout.js';
-import { field, flashFor, oneError } from './http.js';
+import { accountFlashes, oneError } from './http.js';
 import type { SignInGuard } from './throttle.js';
 import { CodeInput, SignInInput } from './user.schema.js';
 import { checkPassword, confirmSecondFactor, signOut } from './user.service.js';
@@ -30,22 +30,22 @@ export function registerSessionRoutes(
   const secure = deps.config.secureCookies;
   const formToken = () => issueFormToken(deps.vault.formKey, SIGN_IN_FORM, deps.now());
 
-  app.get('/sign-in', { config: { auth: 'public' } }, async (req, reply) => {
+  app.get('/sign-in', { config: { auth: 'public', action: 'none' } }, async (req, reply) => {
     if (req.staff?.stage === 'full') return reply.redirect('/staff', 303);
     return sendPage(
       reply,
       200,
-      <SignInPage ctx={staffContext(req, cssUrl, flashFor(req))} formToken={formToken()} />,
+      <SignInPage ctx={staffContext(req, cssUrl, accountFlashes.read(req))} formToken={formToken()} />,
     );
   });
 
   // No session exists yet, so the form carries a stateless token instead of a session's.
-  app.post('/sign-in', { config: { auth: 'public', csrf: 'none' } }, async (req, reply) => {
+  app.post('/sign-in', { config: { auth: 'public', csrf: 'none', action: 'none' } }, async (req, reply) => {
     const body = formBody(req.body);
     if (!checkFormToken(deps.vault.formKey, SIGN_IN_FORM, body._form, deps.now()).ok) {
       return errorPage(req, reply, 'CSRF_INVALID');
     }
-    const email = field(body, 'email');
+    const email = textField(body, 'email');
     const page = (status: number, errors: Record<string, string>) =>
       sendPage(
         reply,
@@ -57,8 +57,8 @@ export function registerSessionRoutes(
           errors={errors}
         />,
       );
-    const parsed = SignInInput.safeParse(body);
-    if (!parsed.success) return page(422, fieldErrors(parsed.error));
+    const parsed = readForm(req, SignInInput);
+    if (!parsed.ok) return page(422, parsed.errors);
     const res = await checkPassword(deps, guard, parsed.data.email, parsed.data.password);
     if (!res.ok) {
       return res.reason === 'locked'
@@ -78,15 +78,15 @@ export function registerSessionRoutes(
     );
   });
 
-  app.get('/sign-in/second-factor', { config: { auth: 'partial' } }, async (req, reply) =>
+  app.get('/sign-in/second-factor', { config: { auth: 'partial', action: 'none' } }, async (req, reply) =>
     sendPage(reply, 200, <SecondFactorPage ctx={staffContext(req, cssUrl)} />),
   );
 
-  app.post('/sign-in/second-factor', { config: { auth: 'partial' } }, async (req, reply) => {
+  app.post('/sign-in/second-factor', { config: { auth: 'partial', action: 'none' } }, async (req, reply) => {
     const page = (status: number, errors: Record<string, string>) =>
       sendPage(reply, status, <SecondFactorPage ctx={staffContext(req, cssUrl)} errors={errors} />);
-    const parsed = CodeInput.safeParse(formBody(req.body));
-    if (!parsed.success) return page(422, fieldErrors(parsed.error));
+    const parsed = readForm(req, CodeInput);
+    if (!parsed.ok) return page(422, parsed.errors);
     const staff = req.staff!;
     const res = await confirmSecondFactor(deps, guard, staff.principal.userId, parsed.data.code, {
       activate: false,
@@ -108,9 +108,9 @@ export function registerSessionRoutes(
   });
 
   // Open to any stage (a person may give up halfway); the CSRF check still needs a session.
-  app.post('/sign-out', { config: { auth: 'public' } }, async (req, reply) => {
+  app.post('/sign-out', { config: { auth: 'public', action: 'none' } }, async (req, reply) => {
     if (req.staff) await signOut(deps, req.staff.principal.userId, req.staff.idHash);
     clearSessionCookie(reply, secure);
-    return reply.redirect('/staff/sign-in?done=signed_out', 303);
+    return accountFlashes.redirect(reply, '/staff/sign-in', 'signed_out');
   });
 }

@@ -58,6 +58,8 @@ export async function insertUser(
       updated_at: u.now,
     })
     .execute();
+  // The primary role is always one of the person's roles (ADR 20).
+  await db.insertInto('user_roles').values({ user_id: u.id, role: u.role }).execute();
 }
 
 export async function updateUser(
@@ -92,6 +94,27 @@ export async function listUsers(db: Db): Promise<StaffUser[]> {
     .orderBy('email')
     .execute();
   return rows.map(toStaffUser);
+}
+
+/** Every person's roles (`user_roles`), by user id. */
+export async function listUserRoles(db: Db): Promise<Map<string, string[]>> {
+  const rows = await db.selectFrom('user_roles').select(['user_id', 'role']).execute();
+  const out = new Map<string, string[]>();
+  for (const r of rows) out.set(r.user_id, [...(out.get(r.user_id) ?? []), r.role]);
+  return out;
+}
+
+/** One person's roles (`user_roles`). */
+export async function rolesOfUser(db: Db, userId: string): Promise<string[]> {
+  const rows = await db.selectFrom('user_roles').select('role').where('user_id', '=', userId).execute();
+  return rows.map((r) => r.role);
+}
+
+/** Replaces a person's roles with `roles`, and their primary role with `primary` (one of them). */
+export async function replaceUserRoles(db: Db, userId: string, roles: readonly Role[], primary: Role, now: number): Promise<void> {
+  await db.deleteFrom('user_roles').where('user_id', '=', userId).execute();
+  await db.insertInto('user_roles').values(roles.map((role) => ({ user_id: userId, role }))).execute();
+  await db.updateTable('users').set({ role: primary, updated_at: now }).where('id', '=', userId).execute();
 }
 
 /** Active people in any of `roles`, by name. */

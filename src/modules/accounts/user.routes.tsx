@@ -1,16 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
-import type { Role } from '../../platform/auth/roles.js';
+import { isRole, type Role } from '../../platform/auth/roles.js';
 import type { ErrorPage } from '../../platform/http/surfaces.js';
-import { fieldErrors, formBody } from '../../platform/http/validation.js';
+import { formBody, readForm, textField } from '../../platform/http/form.js';
 import type { FieldErrors } from '../../platform/views/form.js';
 import { sendPage } from '../../platform/views/render.js';
 import { staffContext } from '../../platform/views/staff-layout.js';
-import { field, flashFor, oneError } from './http.js';
+import { accountFlashes, oneError } from './http.js';
 import { BOOTSTRAP_EMAIL } from './user.js';
 import { can } from './user.policy.js';
 import { NewUserInput } from './user.schema.js';
-import { addUser, disableUser, listUsers, reissueEnrollment } from './user.service.js';
+import { addUser, disableUser, listUsers, reissueEnrollment, setUserRoles } from './user.service.js';
 import { UserAddedPage, UsersPage, type NewUserValues } from './views/users.js';
 
 /** Administrators manage people: list, add (with a one-time enrolment link), disable. */
@@ -41,21 +41,20 @@ export function registerUserRoutes(
       />,
     );
 
-  app.get('/users', async (req, reply) => {
+  app.get('/users', { config: { action: 'user.list' } }, async (req, reply) => {
     if (!can(req.principal, 'user.list')) return errorPage(req, reply, 'FORBIDDEN');
-    return listPage(req, reply, 200, undefined, undefined, flashFor(req));
+    return listPage(req, reply, 200, undefined, undefined, accountFlashes.read(req));
   });
 
-  app.post('/users', async (req, reply) => {
+  app.post('/users', { config: { action: 'user.create' } }, async (req, reply) => {
     if (!can(req.principal, 'user.create')) return errorPage(req, reply, 'FORBIDDEN');
-    const body = formBody(req.body);
     const values = {
-      email: field(body, 'email'),
-      display_name: field(body, 'display_name', 100),
-      role: field(body, 'role', 32),
+      email: textField(req.body, 'email'),
+      display_name: textField(req.body, 'display_name', 100),
+      role: textField(req.body, 'role', 32),
     };
-    const parsed = NewUserInput.safeParse(body);
-    if (!parsed.success) return listPage(req, reply, 422, values, fieldErrors(parsed.error));
+    const parsed = readForm(req, NewUserInput);
+    if (!parsed.ok) return listPage(req, reply, 422, values, parsed.errors);
     const res = await addUser(
       deps,
       { email: parsed.data.email, role: parsed.data.role as Role, displayName: parsed.data.display_name },
@@ -76,15 +75,25 @@ export function registerUserRoutes(
     );
   });
 
-  app.post<{ Params: { id: string } }>('/users/:id/disable', async (req, reply) => {
+  app.post<{ Params: { id: string } }>('/users/:id/disable', { config: { action: 'user.disable' } }, async (req, reply) => {
     if (!can(req.principal, 'user.disable')) return errorPage(req, reply, 'FORBIDDEN');
     if (req.params.id.length > 64) return errorPage(req, reply, 'NOT_FOUND');
     const res = await disableUser(deps, req.principal!, req.params.id);
     if (!res.ok) return errorPage(req, reply, res.code);
-    return reply.redirect('/staff/users?done=user_disabled', 303);
+    return accountFlashes.redirect(reply, '/staff/users', 'user_disabled');
   });
 
-  app.post<{ Params: { id: string } }>('/users/:id/link', async (req, reply) => {
+  // Several roles per person (ADR 20): the checked boxes are the roles given.
+  app.post<{ Params: { id: string } }>('/users/:id/roles', { config: { action: 'user.set_roles' } }, async (req, reply) => {
+    if (req.params.id.length > 64) return errorPage(req, reply, 'NOT_FOUND');
+    const raw = formBody(req.body).roles;
+    const given = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter(isRole);
+    const res = await setUserRoles(deps, req.principal!, req.params.id, given);
+    if (!res.ok) return errorPage(req, reply, res.code);
+    return accountFlashes.redirect(reply, '/staff/users', 'roles_changed');
+  });
+
+  app.post<{ Params: { id: string } }>('/users/:id/link', { config: { action: 'user.create' } }, async (req, reply) => {
     if (!can(req.principal, 'user.create')) return errorPage(req, reply, 'FORBIDDEN');
     if (req.params.id.length > 64) return errorPage(req, reply, 'NOT_FOUND');
     const res = await reissueEnrollment(deps, req.principal!, req.params.id);

@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.js';
-import type { Principal, Role } from '../../platform/auth/roles.js';
+import { ASSIGNABLE_ROLES, ROLES, rolesOf, type Principal, type Role } from '../../platform/auth/roles.js';
 import { createApiToken } from '../../platform/auth/api-token.js';
 import { burnPasswordTime, hashPassword, verifyPassword } from '../../platform/auth/password.js';
 import { destroyAllSessions, destroySession, newToken } from '../../platform/auth/session.js';
@@ -323,8 +323,47 @@ export async function disableUser(
   return ok(repo.toStaffUser({ ...user, status: 'disabled' }));
 }
 
-export function listUsers(deps: Deps): Promise<StaffUser[]> {
-  return repo.listUsers(deps.db);
+/** Everyone with an account, each with every role they hold (the primary one first in ROLES order). */
+export async function listUsers(deps: Deps): Promise<(StaffUser & { roles: Role[] })[]> {
+  const [users, held] = await Promise.all([repo.listUsers(deps.db), repo.listUserRoles(deps.db)]);
+  return users.map((u) => ({ ...u, roles: rolesOf(u.role, held.get(u.id) ?? []) }));
+}
+
+/**
+ * Gives a person the roles `given` (a non-empty choice among ASSIGNABLE_ROLES); roles they
+ * hold outside that list (given before their module's role could be chosen here) are kept.
+ * Their primary role stays when they keep it, else becomes the first of their roles in ROLES
+ * order. Audited as `account.roles_changed` in the same transaction. An administrator cannot
+ * take the administrator role from themselves (nobody might be left to give it back).
+ */
+export async function setUserRoles(
+  deps: Deps,
+  actor: Principal,
+  targetId: string,
+  given: readonly Role[],
+): Promise<Result<{ roles: Role[] }>> {
+  const chosen = ASSIGNABLE_ROLES.filter((r) => given.includes(r));
+  if (chosen.length === 0) return fail('VALIDATION_FAILED', 'roles');
+  if (actor.userId === targetId && !chosen.includes('admin')) return fail('FORBIDDEN');
+  return deps.db.transaction().execute(async (trx) => {
+    const user = await repo.findUserById(trx, targetId);
+    if (!user) return fail('NOT_FOUND');
+    const before = rolesOf(user.role, await repo.rolesOfUser(trx, targetId));
+    const kept = before.filter((r) => !ASSIGNABLE_ROLES.includes(r));
+    const roles = ROLES.filter((r) => chosen.includes(r) || kept.includes(r));
+    const primary = roles.find((r) => r === user.role) ?? roles[0]!;
+    if (roles.join(',') === before.join(',') && primary === user.role) return ok({ roles });
+    await repo.replaceUserRoles(trx, targetId, roles, primary, deps.now());
+    await auditAccount(
+      deps,
+      trx,
+      'account.roles_changed',
+      targetId,
+      { from: before.join(','), to: roles.join(','), primary },
+      self(actor.userId),
+    );
+    return ok({ roles });
+  });
 }
 
 /** Changes the person's own workspace language (audited). */

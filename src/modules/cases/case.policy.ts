@@ -1,4 +1,4 @@
-import { definePolicy, type Rule, type Subject } from '../../platform/auth/policy.js';
+import { definePolicy, hasRole, type Rule, type Subject } from '../../platform/auth/policy.js';
 import type { Principal, Role } from '../../platform/auth/roles.js';
 import type { Result } from '../../platform/errors.js';
 
@@ -50,11 +50,11 @@ const rules: Record<CaseAction, Rule<CaseFacts>> = {
   'case.triage': WORKERS,
   'case.status': WORKERS,
   // Claiming is taking an unassigned case for oneself; without a case, it asks "could I claim one?".
-  'case.claim': (p, c) => WORKERS.includes(p.role) && (c === undefined || c.assignee_id === null),
+  'case.claim': (p, c) => hasRole(p, WORKERS) && (c === undefined || c.assignee_id === null),
   // Without a case this asks "may this role ever assign?"; the service asks again with the case.
   'case.assign': (p, c) =>
-    LEADS.includes(p.role) ||
-    (p.role === 'handler' && (c === undefined || c.assignee_id === p.userId)),
+    hasRole(p, LEADS) ||
+    (hasRole(p, ['handler']) && (c === undefined || c.assignee_id === p.userId)),
   'case.view_audit': LEADS,
   // Marking as spam sends a request towards deletion, so it is for leads; taking one out of
   // the suspected-spam queue rescues a person, so anyone who works the queue may.

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { isRole, type Principal } from './roles.js';
 import type { Vault } from '../crypto/vault.js';
 import type { Database } from '../storage/schema.js';
-import { newToken } from './session.js';
+import { loadRoles, newToken } from './session.js';
 
 /** API tokens look like `hvn_<43 base64url chars>`; only their keyed hash is stored. */
 export const TOKEN_PREFIX = 'hvn_';
@@ -47,5 +47,6 @@ export async function principalForToken(
   if (!row.last_used_at || now - row.last_used_at > 60_000) {
     await deps.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.tokenId).execute();
   }
-  return { userId: row.id, email: row.email, displayName: row.display_name, role: row.role, locale: row.locale, via: 'token' };
+  const roles = await loadRoles(deps.db, row.id, row.role);
+  return { userId: row.id, email: row.email, displayName: row.display_name, role: row.role, roles, locale: row.locale, via: 'token' };
 }

@@ -13,8 +13,11 @@ import type { Principal, Role } from './roles.js';
  */
 export type Rule<F> = readonly Role[] | ((principal: Subject, facts: F | undefined) => boolean);
 
-/** What a rule looks at: the person's role and, for rules about their own records, their id. */
-export type Subject = Pick<Principal, 'role'> & { userId?: string };
+/**
+ * What a rule looks at: the person's roles (the primary `role`, and `roles`, every role they
+ * hold, when known) and, for rules about their own records, their id.
+ */
+export type Subject = Pick<Principal, 'role'> & { roles?: readonly Role[]; userId?: string };
 
 export interface Policy<A extends string = string, F = never> {
   readonly actions: readonly A[];
@@ -22,9 +25,10 @@ export interface Policy<A extends string = string, F = never> {
   authorize(principal: Subject | null, action: A, facts?: F): Result<true>;
 }
 
-/** Whether `principal` holds any of `roles`. */
+/** Whether `principal` holds any of `roles`: their primary role or any other they hold. */
 export function hasRole(principal: Subject | null, roles: readonly Role[]): boolean {
-  return principal !== null && roles.includes(principal.role);
+  if (principal === null) return false;
+  return roles.includes(principal.role) || (principal.roles ?? []).some((r) => roles.includes(r));
 }
 
 export function definePolicy<A extends string, F = never>(rules: Record<A, Rule<F>>): Policy<A, F> {

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { isRole, type Principal } from './roles.js';
+import { isRole, rolesOf, type Principal, type Role } from './roles.js';
 import type { Database } from '../storage/schema.js';
 import { randomBytes, safeEqual, type Vault } from '../crypto/vault.js';
 
@@ -67,6 +67,12 @@ export async function upgradeSession(
   return createSession(deps, old.principal.userId, stage);
 }
 
+/** Every role `userId` holds, with `primary` (users.role) among them (ADR 20). */
+export async function loadRoles(db: Kysely<Database>, userId: string, primary: string): Promise<Role[]> {
+  const rows = await db.selectFrom('user_roles').select('role').where('user_id', '=', userId).execute();
+  return rolesOf(primary, rows.map((r) => r.role));
+}
+
 /** Reads the session behind a cookie value, or null when absent, expired or idle too long. */
 export async function loadSession(deps: SessionDeps, cookie: string | undefined): Promise<StaffSession | null> {
   if (!cookie || cookie.length > 100) return null;
@@ -107,6 +113,7 @@ export async function loadSession(deps: SessionDeps, cookie: string | undefined)
       email: row.email,
       displayName: row.display_name,
       role: row.role,
+      roles: await loadRoles(deps.db, row.id, row.role),
       locale: row.locale,
       via: 'session',
     },

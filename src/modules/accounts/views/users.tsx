@@ -1,5 +1,5 @@
 import { ShownOncePage } from './shown-once.js';
-import { ASSIGNABLE_ROLES } from '../../../platform/auth/roles.js';
+import { ASSIGNABLE_ROLES, type Role } from '../../../platform/auth/roles.js';
 import {
   CsrfField,
   ErrorSummary,
@@ -21,7 +21,7 @@ export interface NewUserValues {
 /** Administrators: everyone with an account, and a form to add a person. */
 export function UsersPage(props: {
   ctx: StaffPageContext;
-  users: StaffUser[];
+  users: (StaffUser & { roles: readonly Role[] })[];
   selfId: string;
   values?: NewUserValues;
   errors?: FieldErrors;
@@ -61,7 +61,29 @@ export function UsersPage(props: {
                 <td>
                   {u.email === BOOTSTRAP_EMAIL ? t('accounts.users.first_admin_pending') : <bdi>{u.email}</bdi>}
                 </td>
-                <td>{t(`accounts.role.${u.role}`)}</td>
+                <td>
+                  {u.roles.map((r) => t(`accounts.role.${r}`)).join(', ')}
+                  {u.status !== 'disabled' ? (
+                    <details>
+                      <summary>{t('accounts.users.roles_change')}</summary>
+                      <form method="post" action={`/staff/users/${u.id}/roles`}>
+                        <CsrfField token={ctx.csrfToken} />
+                        <fieldset>
+                          <legend>{t('accounts.users.roles_legend', { name: isolate(u.displayName) })}</legend>
+                          {ASSIGNABLE_ROLES.map((r) => (
+                            <div class="choice">
+                              <input type="checkbox" id={`roles-${u.id}-${r}`} name="roles" value={r} checked={u.roles.includes(r)} />
+                              <label for={`roles-${u.id}-${r}`}>{t(`accounts.role.${r}`)}</label>
+                            </div>
+                          ))}
+                        </fieldset>
+                        <button type="submit" class="secondary">
+                          {t('accounts.users.roles_submit')}
+                        </button>
+                      </form>
+                    </details>
+                  ) : null}
+                </td>
                 <td>{t(`accounts.status.${u.status}`)}</td>
                 <td class="actions">
                   {u.status === 'pending' ? (

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engines } from '../../../test/engines.js';
+import { createHarness, type Harness } from '../../../test/harness.js';
+import { postForm, signInAs, type StaffSignIn } from '../../../test/staff-session.js';
+import { principalForToken } from '../../platform/auth/api-token.js';
+import { createTokenForEmail } from './index.js';
+
+// Several roles per person (ADR 20): an administrator gives them on the people page, each
+// change audited in the same transaction; sessions and tokens carry every role, and the
+// policy engine lets a person do what any of their roles may.
+
+for (const engine of engines) {
+  describe.skipIf(!engine.available)(`several roles per person (${engine.name})`, () => {
+    let h: Harness;
+    let admin: StaffSignIn;
+    beforeAll(async () => {
+      h = await createHarness(engine);
+      admin = await signInAs(h, 'admin');
+    });
+    afterAll(async () => {
+      await h?.close();
+    });
+
+    /** The form body with several `roles` values, as checkboxes send it. */
+    const setRoles = (userId: string, roles: string[], who = admin) =>
+      h.app.inject({
+        method: 'POST',
+        url: `/staff/users/${userId}/roles`,
+        payload: [`_csrf=${encodeURIComponent(who.csrf)}`, ...roles.map((r) => `roles=${r}`)].join('&'),
+        headers: { cookie: who.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      });
+
+    const audits = async (userId: string) =>
+      (await h.deps.db.selectFrom('audit_log').select(['action', 'actor_id', 'detail']).where('action', '=', 'account.roles_changed').execute()).filter(
+        (a) => (JSON.parse(a.detail ?? '{}') as { user?: string }).user === userId,
+      );
+
+    it('gives a handler a second role: both count, the primary stays, the change is audited', async () => {
+      const handler = await signInAs(h, 'handler');
+      const token = await createTokenForEmail(h.deps, handler.email);
+      expect((await h.app.inject({ method: 'GET', url: '/staff/users', headers: { cookie: handler.cookie } })).statusCode).toBe(403);
+
+      const page = await h.app.inject({ method: 'GET', url: '/staff/users', headers: { cookie: admin.cookie } });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain(`action="/staff/users/${handler.userId}/roles"`);
+
+      const res = await setRoles(handler.userId, ['handler', 'coordinator']);
+      expect(res.statusCode, res.body).toBe(303);
+      expect(res.headers.location).toBe('/staff/users?done=roles_changed');
+
+      // The same session now has both roles: marking spam is for coordinators.
+      const spam = await postForm(h, '/staff/cases/mark-spam', { _csrf: handler.csrf }, handler.cookie);
+      expect(spam.statusCode).not.toBe(403);
+      const principal = await principalForToken(h.deps, token);
+      expect(principal?.role).toBe('handler');
+      expect(principal?.roles).toEqual(['coordinator', 'handler']);
+
+      const rows = await h.deps.db.selectFrom('user_roles').select('role').where('user_id', '=', handler.userId).orderBy('role').execute();
+      expect(rows.map((r) => r.role)).toEqual(['coordinator', 'handler']);
+      const audit = await audits(handler.userId);
+      expect(audit).toHaveLength(1);
+      expect(audit[0]!.actor_id).toBe(admin.userId);
+      expect(JSON.parse(audit[0]!.detail!)).toMatchObject({ from: 'handler', to: 'coordinator,handler', primary: 'handler' });
+
+      // Taking the primary role away makes the first remaining one primary.
+      expect((await setRoles(handler.userId, ['coordinator'])).statusCode).toBe(303);
+      const user = await h.deps.db.selectFrom('users').select('role').where('id', '=', handler.userId).executeTakeFirstOrThrow();
+      expect(user.role).toBe('coordinator');
+      const still = await postForm(h, '/staff/cases/mark-spam', { _csrf: handler.csrf }, handler.cookie);
+      expect(still.statusCode).not.toBe(403);
+      expect(await audits(handler.userId)).toHaveLength(2);
+
+      // The same roles again change and audit nothing.
+      expect((await setRoles(handler.userId, ['coordinator'])).statusCode).toBe(303);
+      expect(await audits(handler.userId)).toHaveLength(2);
+    });
+
+    it('refuses no role at all, an administrator dropping their own, and anyone but administrators', async () => {
+      const handler = await signInAs(h, 'handler');
+      expect((await setRoles(handler.userId, [])).statusCode).toBe(422);
+      expect((await setRoles(handler.userId, ['nobody'])).statusCode).toBe(422);
+      expect((await setRoles(admin.userId, ['handler'])).statusCode).toBe(403);
+      expect((await setRoles(admin.userId, ['admin', 'handler'])).statusCode).toBe(303);
+      const coordinator = await signInAs(h, 'coordinator');
+      expect((await setRoles(handler.userId, ['admin'], coordinator)).statusCode).toBe(403);
+      expect((await setRoles('no-such-person', ['handler'])).statusCode).toBe(404);
+      const rows = await h.deps.db.selectFrom('user_roles').select('role').where('user_id', '=', handler.userId).execute();
+      expect(rows.map((r) => r.role)).toEqual(['handler']);
+    });
+  });
+}
