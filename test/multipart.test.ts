@@ -157,6 +157,9 @@ for (const engine of engines.slice(0, 1)) {
     it('refuses a text field longer than the route’s body limit (413)', async () => {
       const res = await post('/upload-test', multipart([{ name: 'title', value: 'x'.repeat(10_000) }]));
       expect(res.statusCode).toBe(413);
+      // Nor many fields that together pass it.
+      const many = Array.from({ length: 20 }, (_, i) => ({ name: `f${i}`, value: 'x'.repeat(1000) }));
+      expect((await post('/upload-test', multipart([{ name: 'title', value: 'x' }, ...many]))).statusCode).toBe(413);
     });
 
     it('answers a multipart body it cannot read with a 400 page, nothing handled', async () => {
