@@ -13,6 +13,7 @@ export const accountFlashes = defineFlashes({
   token_revoked: 'accounts.done.token_revoked',
   user_disabled: 'accounts.done.user_disabled',
   roles_changed: 'accounts.done.roles_changed',
+  team_added: 'accounts.done.team_added',
 });
 
 export function oneError(name: string, key: string): FieldErrors {

@@ -9,6 +9,7 @@ import { registerEnrolmentRoutes } from './enrolment.routes.js';
 import { registerSessionRoutes } from './session.routes.js';
 import { createSignInGuard, type SignInGuard } from './throttle.js';
 import { accountsPolicy } from './user.policy.js';
+import { registerTeamRoutes } from './team.routes.js';
 import { registerUserRoutes } from './user.routes.js';
 import { NewUserInput, TokenInput } from './user.schema.js';
 import * as service from './user.service.js';
@@ -36,6 +37,7 @@ export async function registerStaff(
   registerEnrolmentRoutes(app, deps, shared);
   registerAccountRoutes(app, deps, shared);
   registerUserRoutes(app, deps, shared);
+  registerTeamRoutes(app, deps, shared);
 }
 
 /** Bad input to one of the functions below; `messageKey` is an i18n key, `field` the input it concerns. */
@@ -139,6 +141,9 @@ export const accountsModule: HavenModule = {
   name: 'accounts',
   roles: ['admin', 'coordinator', 'handler'],
   policy: accountsPolicy,
-  nav: [{ href: '/staff/users', labelKey: 'accounts.users.title', action: 'user.list', order: 60 }],
+  nav: [
+    { href: '/staff/users', labelKey: 'accounts.users.title', action: 'user.list', order: 60 },
+    { href: '/staff/teams', labelKey: 'accounts.teams.title', action: 'team.list', order: 61 },
+  ],
   registerStaff: (app, { deps, assets }) => registerStaff(app, deps, assets),
 };

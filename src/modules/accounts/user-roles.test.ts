@@ -87,5 +87,33 @@ for (const engine of engines) {
       const rows = await h.deps.db.selectFrom('user_roles').select('role').where('user_id', '=', handler.userId).execute();
       expect(rows.map((r) => r.role)).toEqual(['handler']);
     });
+
+    it('lets administrators list and add teams, audited, refusing a bad time zone, region or a taken name', async () => {
+      const add = (fields: Record<string, string>) => postForm(h, '/staff/teams', { _csrf: admin.csrf, ...fields }, admin.cookie);
+      const empty = await h.app.inject({ method: 'GET', url: '/staff/teams', headers: { cookie: admin.cookie } });
+      expect(empty.statusCode).toBe(200);
+      expect(empty.body).toContain('No teams yet.');
+
+      const res = await add({ name: 'Nairobi nights', time_zone: 'Africa/Nairobi', region: 'africa' });
+      expect(res.statusCode, res.body).toBe(303);
+      expect(res.headers.location).toBe('/staff/teams?done=team_added');
+      const page = await h.app.inject({ method: 'GET', url: '/staff/teams?done=team_added', headers: { cookie: admin.cookie } });
+      expect(page.body).toContain('Team added.');
+      expect(page.body).toContain('Nairobi nights');
+      expect(page.body).toContain('Africa/Nairobi');
+      const audit = await h.deps.db.selectFrom('audit_log').select(['actor_id', 'detail']).where('action', '=', 'team.created').execute();
+      expect(audit).toHaveLength(1);
+      expect(audit[0]!.actor_id).toBe(admin.userId);
+
+      expect((await add({ name: 'Nairobi nights', time_zone: 'UTC', region: '' })).statusCode).toBe(422);
+      const badZone = await add({ name: 'Elsewhere', time_zone: 'Mars/Olympus', region: '' });
+      expect(badZone.statusCode).toBe(422);
+      expect(badZone.body).toContain('Enter a time zone such as Africa/Nairobi.');
+      expect((await add({ name: 'Elsewhere', time_zone: 'UTC', region: 'atlantis' })).statusCode).toBe(422);
+      expect(await h.deps.db.selectFrom('teams').select('id').execute()).toHaveLength(1);
+
+      const coordinator = await signInAs(h, 'coordinator');
+      expect((await h.app.inject({ method: 'GET', url: '/staff/teams', headers: { cookie: coordinator.cookie } })).statusCode).toBe(403);
+    });
   });
 }

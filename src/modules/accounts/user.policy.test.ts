@@ -12,6 +12,8 @@ const TABLE: Record<Role, Record<AccountAction, boolean>> = {
     'user.create': Y,
     'user.disable': Y,
     'user.set_roles': Y,
+    'team.list': Y,
+    'team.create': Y,
     'token.manage_own': Y,
   },
   coordinator: {
@@ -20,6 +22,8 @@ const TABLE: Record<Role, Record<AccountAction, boolean>> = {
     'user.create': N,
     'user.disable': N,
     'user.set_roles': N,
+    'team.list': N,
+    'team.create': N,
     'token.manage_own': Y,
   },
   handler: {
@@ -28,6 +32,8 @@ const TABLE: Record<Role, Record<AccountAction, boolean>> = {
     'user.create': N,
     'user.disable': N,
     'user.set_roles': N,
+    'team.list': N,
+    'team.create': N,
     'token.manage_own': Y,
   },
   fund_officer: {
@@ -36,6 +42,8 @@ const TABLE: Record<Role, Record<AccountAction, boolean>> = {
     'user.create': N,
     'user.disable': N,
     'user.set_roles': N,
+    'team.list': N,
+    'team.create': N,
     'token.manage_own': N,
   },
   reviewer: {
@@ -44,6 +52,8 @@ const TABLE: Record<Role, Record<AccountAction, boolean>> = {
     'user.create': N,
     'user.disable': N,
     'user.set_roles': N,
+    'team.list': N,
+    'team.create': N,
     'token.manage_own': N,
   },
   researcher: {
@@ -52,6 +62,8 @@ const TABLE: Record<Role, Record<AccountAction, boolean>> = {
     'user.create': N,
     'user.disable': N,
     'user.set_roles': N,
+    'team.list': N,
+    'team.create': N,
     'token.manage_own': N,
   },
   auditor: {
@@ -60,6 +72,8 @@ const TABLE: Record<Role, Record<AccountAction, boolean>> = {
     'user.create': N,
     'user.disable': N,
     'user.set_roles': N,
+    'team.list': N,
+    'team.create': N,
     'token.manage_own': N,
   },
 };

@@ -12,6 +12,8 @@ export const ACCOUNT_ACTIONS = [
   'user.create',
   'user.disable',
   'user.set_roles',
+  'team.list',
+  'team.create',
   'token.manage_own',
 ] as const;
 export type AccountAction = (typeof ACCOUNT_ACTIONS)[number];
@@ -23,6 +25,9 @@ const RULES: Record<AccountAction, readonly Role[]> = {
   'user.create': ['admin'],
   'user.disable': ['admin'],
   'user.set_roles': ['admin'],
+  // Teams (ADR 20) are part of managing people.
+  'team.list': ['admin'],
+  'team.create': ['admin'],
   // API tokens reach the cases API, so only roles that work on cases hold one for now.
   'token.manage_own': ['admin', 'coordinator', 'handler'],
 };

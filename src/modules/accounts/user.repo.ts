@@ -117,6 +117,31 @@ export async function replaceUserRoles(db: Db, userId: string, roles: readonly R
   await db.updateTable('users').set({ role: primary, updated_at: now }).where('id', '=', userId).execute();
 }
 
+/** A team and how many people are in it. */
+export interface TeamSummary {
+  id: string;
+  name: string;
+  timeZone: string;
+  region: string | null;
+  members: number;
+}
+
+/** Every team, by name, with its number of members. */
+export async function listTeams(db: Db): Promise<TeamSummary[]> {
+  const rows = await db
+    .selectFrom('teams')
+    .leftJoin('team_members', 'team_members.team_id', 'teams.id')
+    .select((eb) => ['teams.id', 'teams.name', 'teams.time_zone', 'teams.region', eb.fn.count<number>('team_members.user_id').as('members')])
+    .groupBy(['teams.id', 'teams.name', 'teams.time_zone', 'teams.region'])
+    .orderBy('teams.name')
+    .execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, timeZone: r.time_zone, region: r.region, members: Number(r.members) }));
+}
+
+export async function insertTeam(db: Db, t: { id: string; name: string; timeZone: string; region: string | null; now: number }): Promise<void> {
+  await db.insertInto('teams').values({ id: t.id, name: t.name, time_zone: t.timeZone, region: t.region, created_at: t.now }).execute();
+}
+
 /** Active people in any of `roles`, by name. */
 export async function listActiveUsersInRoles(db: Db, roles: readonly Role[]): Promise<StaffUser[]> {
   if (roles.length === 0) return [];

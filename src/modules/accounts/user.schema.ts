@@ -74,6 +74,22 @@ export const NewUserInput = z.object({
 });
 export type NewUserInput = z.infer<typeof NewUserInput>;
 
+/** Every IANA time zone this Node.js knows, for a team's shifts. */
+const TIME_ZONES: ReadonlySet<string> = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
+
+/** An administrator adds a team (ADR 20): its name, its shifts' time zone, the region it covers if one. */
+export const NewTeamInput = z.object({
+  name: displayName,
+  time_zone: safeString({ error: 'accounts.error.time_zone_invalid' })
+    .trim()
+    .refine((v) => TIME_ZONES.has(v), 'accounts.error.time_zone_invalid'),
+  region: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    safeString({ error: 'accounts.error.region_invalid' }).max(64, 'accounts.error.region_invalid').optional(),
+  ),
+});
+export type NewTeamInput = z.infer<typeof NewTeamInput>;
+
 export const LanguageInput = z.object({
   locale: z.enum(STAFF_LOCALES, { error: 'accounts.error.locale_invalid' }),
 });

@@ -329,6 +329,36 @@ export async function listUsers(deps: Deps): Promise<(StaffUser & { roles: Role[
   return users.map((u) => ({ ...u, roles: rolesOf(u.role, held.get(u.id) ?? []) }));
 }
 
+/** Every team, by name, with its number of members. */
+export function listTeams(deps: Deps): Promise<repo.TeamSummary[]> {
+  return repo.listTeams(deps.db);
+}
+
+/** Adds a team (audited as `team.created`); VALIDATION_FAILED on `name` when the name is taken. */
+export async function addTeam(
+  deps: Deps,
+  actor: Principal,
+  input: { name: string; timeZone: string; region: string | null },
+): Promise<Result<{ id: string }>> {
+  const id = crypto.randomUUID();
+  try {
+    await deps.db.transaction().execute(async (trx) => {
+      await repo.insertTeam(trx, { id, ...input, now: deps.now() });
+      await recordAudit(trx, deps.now(), {
+        actorKind: 'staff',
+        actorId: actor.userId,
+        action: 'team.created',
+        caseId: null,
+        detail: { team: id, time_zone: input.timeZone, region: input.region },
+      });
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) return fail('VALIDATION_FAILED', 'name');
+    throw e;
+  }
+  return ok({ id });
+}
+
 /**
  * Gives a person the roles `given` (a non-empty choice among ASSIGNABLE_ROLES); roles they
  * hold outside that list (given before their module's role could be chosen here) are kept.
