@@ -254,7 +254,7 @@ describe.skipIf(!postgres.available)('two haven serve processes on one PostgreSQ
     expect(audit.filter((x) => x.action === 'account.locked')).toHaveLength(1);
   });
 
-  // When the event outbox lands (platform/events/outbox.ts): an event written through one
-  // process is delivered once, whichever process's worker (or `haven jobs run-due`) picks it up.
-  it.todo('delivers an event written on one process once');
+  // An event delivered once across processes: test/scale-out-events.postgres.test.ts, with two
+  // worker processes dispatching the same outbox (no module subscribes to events yet, so two
+  // `haven serve` would have nothing to deliver).
 });

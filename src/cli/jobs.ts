@@ -13,7 +13,8 @@ function print(results: JobRunResult[]): void {
 }
 
 /**
- * `haven jobs run-due` (every job that is due, once; for cron or a second process) and
+ * `haven jobs run-due` (every job that is due, then the due tasks and pending event deliveries,
+ * once; for cron or a second process) and
  * `haven retention run` (apply the retention rules now). Both claim the job in the database,
  * so they never run alongside a server that is running the same job.
  */
@@ -21,11 +22,12 @@ export function registerJobCommands(program: Command): void {
   const jobs = program.command('jobs').description('scheduled jobs (the server runs them itself)');
   jobs
     .command('run-due')
-    .description('run every job that is due, once, and exit')
+    .description('run every job, task and event delivery that is due, once, and exit')
     .action(async () => {
       const rt = await openRuntime(loadConfig());
       try {
-        print(await createWorker(rt).runDue());
+        // One tick: the due jobs, then the due tasks and the outbox's pending deliveries.
+        print(await createWorker(rt).tick());
       } finally {
         await rt.close();
       }

@@ -20,7 +20,7 @@ export type Surface =
 const ERROR_TITLES = ['common.error.title', 'intake.already_sent.title', 'cases.conflict.title', 'accounts.enrol.invalid_title'];
 
 /** Message keys shown untranslated (a key in a page is a message that never reached the person). */
-const RAW_KEY = /\b(?:common|intake|cases|accounts|retention|vault)\.[a-z0-9_]+\.[a-z0-9_.]+\b/;
+const RAW_KEY = /\b(?:common|intake|cases|accounts|retention|vault|taxonomies|jobs)\.[a-z0-9_]+\.[a-z0-9_.]+\b/;
 
 function decode(html: string): string {
   return html
