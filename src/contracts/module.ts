@@ -36,7 +36,10 @@ export interface OpenApiFragment {
 export interface HavenModule {
   /** Lower-case, unique; prefixes the module's policy actions, jobs, tasks and subscribers. */
   name: string;
-  /** Roles this module introduces (from the one list in platform/auth/roles.ts). */
+  /**
+   * Roles this module introduces (from the one list in platform/auth/roles.ts): a role can be
+   * given to a person once a module in the list introduces it (test/modules.test.ts).
+   */
   roles?: readonly Role[];
   /** Who may do what: every staff and API route of the module names one of these actions. */
   policy?: Policy;

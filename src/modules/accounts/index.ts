@@ -139,7 +139,7 @@ export async function createDemoHandler(
 /** The accounts module as the app sees it. */
 export const accountsModule: HavenModule = {
   name: 'accounts',
-  roles: ['admin', 'coordinator', 'handler'],
+  roles: ['admin'],
   policy: accountsPolicy,
   nav: [
     { href: '/staff/users', labelKey: 'accounts.users.title', action: 'user.list', order: 60 },

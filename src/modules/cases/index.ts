@@ -65,7 +65,7 @@ export async function registerApi(app: FastifyInstance, deps: Deps): Promise<voi
 /** The cases module as the app and worker see it. */
 export const casesModule: HavenModule = {
   name: 'cases',
-  roles: ['admin', 'coordinator', 'handler'],
+  roles: ['coordinator', 'handler'],
   policy: casesPolicy,
   errors: CASE_ERRORS,
   nav: [{ href: '/staff', labelKey: 'common.nav_queue', action: 'case.list', order: 10 }],
