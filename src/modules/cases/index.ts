@@ -9,7 +9,12 @@ import { registerCaseApi } from './case.api.js';
 import { registerCaseRoutes } from './case.routes.js';
 import { registerSpamRoutes } from './spam.routes.js';
 
-/** The cases module: the handler workspace, the cases API, and the requester-facing case functions intake uses. */
+/**
+ * The cases module: the handler workspace, the cases API, and what other modules call —
+ * intake (a request and its conversation), vault (sealed messages), retention and a
+ * requester's deletion (purge), the demo (its bulk load) and `haven backup` (the deletion
+ * lists). Nothing else is exported: other modules go through these.
+ */
 export {
   LIMITS,
   submitRequest,
@@ -17,38 +22,14 @@ export {
   requesterView,
   addRequesterMessage,
   type NewRequestInput,
-  type RequesterMessage,
 } from './requester.service.js';
-export { STATUS_TRANSITIONS, canTransition } from './case.js';
-export { CASE_ACTIONS, can, type CaseAction } from './case.policy.js';
-export {
-  listQueue,
-  viewCase,
-  updateCase,
-  replyToRequester,
-  addNote,
-  listCaseWorkers,
-} from './case.service.js';
 export { moveSealedMessages } from './message-body.js';
-export {
-  insertDemoCases,
-  countNonDemoCases,
-  type DemoCaseRecord,
-  type DemoMessageRecord,
-  type DemoLoadOptions,
-} from './demo-cases.service.js';
-export { reapplyShreds, type ReapplyReport } from './shred-ledger.service.js';
-export { reapplyDeletionLists, BACKUP_KEYS_JOB } from './deletion-lists.job.js';
-export {
-  purgeCasePersonalData,
-  listCasesDueForPurge,
-  purgeRuleLabel,
-  type PurgeReason,
-  type PurgeOutcome,
-} from './purge.service.js';
+export { insertDemoCases, countNonDemoCases } from './demo-cases.service.js';
+export { reapplyShreds } from './shred-ledger.service.js';
+export { purgeCasePersonalData, listCasesDueForPurge } from './purge.service.js';
 
 /** Registers the handler workspace under /staff: the queue (`GET /staff`) and case pages. */
-export async function registerStaff(
+async function registerStaff(
   app: FastifyInstance,
   deps: Deps,
   assets: SurfaceAssets,
@@ -58,7 +39,7 @@ export async function registerStaff(
 }
 
 /** Registers the cases API under /api/v1, with its OpenAPI document. */
-export async function registerApi(app: FastifyInstance, deps: Deps): Promise<void> {
+async function registerApi(app: FastifyInstance, deps: Deps): Promise<void> {
   registerCaseApi(app, deps);
 }
 

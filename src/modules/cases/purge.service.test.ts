@@ -6,13 +6,8 @@ import { createHarness, type Harness } from '../../../test/harness.js';
 import { listAuditForCase } from '../../platform/audit/audit.js';
 import { checkpointAfterDelete } from '../../platform/storage/checkpoint.js';
 import { newRequest, staffMember } from './case.fixtures.js';
-import {
-  addNote,
-  caseIdForReceipt,
-  purgeCasePersonalData,
-  replyToRequester,
-  viewCase,
-} from './index.js';
+import { addNote, replyToRequester, viewCase } from './case.service.js';
+import { caseIdForReceipt, purgeCasePersonalData } from './index.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const MARKER = 'PURGE-MARKER-4c1e-raided-office';

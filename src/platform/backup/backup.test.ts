@@ -19,7 +19,7 @@ import { migrations } from '../../../migrations/index.js';
 import { migrateTo } from '../storage/migrate.js';
 import { backupKeysDir, pruneBackupKeys } from './keys.js';
 import { allShreds, fileLedger } from './shreds.js';
-import { reapplyDeletionLists } from '../../modules/cases/index.js';
+import { reapplyDeletionLists } from '../../modules/cases/deletion-lists.job.js';
 import { insertStaffRow } from '../../../test/staff-row.js';
 
 const MARKER = 'quokka-7f3e-backup-marker';
