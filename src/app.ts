@@ -12,6 +12,7 @@ import { acceptMultipart, sessionMayRead } from './platform/http/multipart.js';
 import { registerOpenApi } from './platform/http/openapi.js';
 import { capConnections, serverLimits } from './platform/http/server-limits.js';
 import { apiSurface, publicSurface, routerErrors, sendApiError, staffSurface, type SurfaceErrorPages } from './platform/http/surfaces.js';
+import { scheduleOf } from './platform/jobs/jobs.js';
 import { loggerOptions } from './platform/log/index.js';
 import { projectRoot } from './platform/paths.js';
 import { publicErrorPage } from './platform/views/public-layout.js';
@@ -31,6 +32,7 @@ export async function createApp(
   const modules = opts.modules ?? MODULES;
   const policy = combinePolicies(modules.flatMap((m) => (m.policy ? [m.policy] : [])));
   const nav = modules.flatMap((m) => m.nav ?? []).sort((a, b) => a.order - b.order);
+  const jobSchedules = new Map(modules.flatMap((m) => m.jobs?.(deps) ?? []).map((j) => [j.name, scheduleOf(j)]));
   // What the router refuses before a surface sees it is answered in that surface's own way.
   const errorPages: SurfaceErrorPages = {};
   const app = Fastify({
@@ -55,7 +57,7 @@ export async function createApp(
     publicSurface(pub, deps, errorPages.public);
     // Files in forms only on the routes that ask for them (config.multipart); refused elsewhere.
     await acceptMultipart(pub, { refuse: errorPages.public });
-    for (const m of modules) await m.registerPublic?.(pub, { deps, assets: { cssUrl } });
+    for (const m of modules) await m.registerPublic?.(pub, { deps, assets: { cssUrl }, jobSchedules });
   });
 
   await app.register(
@@ -64,7 +66,7 @@ export async function createApp(
       errorPages.staff = staffErrorPage(cssUrl);
       staffSurface(staff, deps, errorPages.staff, { policy, nav });
       await acceptMultipart(staff, { refuse: errorPages.staff, mayRead: sessionMayRead });
-      for (const m of modules) await m.registerStaff?.(staff, { deps, assets: { cssUrl } });
+      for (const m of modules) await m.registerStaff?.(staff, { deps, assets: { cssUrl }, jobSchedules });
     },
     { prefix: '/staff' },
   );

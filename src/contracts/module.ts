@@ -4,7 +4,7 @@ import type { Role } from '../platform/auth/roles.js';
 import type { Policy } from '../platform/auth/policy.js';
 import type { ErrorDefinition } from '../platform/errors.js';
 import type { EventSubscriber } from '../platform/events/outbox.js';
-import type { JobDefinition } from '../platform/jobs/jobs.js';
+import type { JobDefinition, JobSchedule } from '../platform/jobs/jobs.js';
 import type { TaskDefinition } from '../platform/jobs/queue.js';
 import type { NavEntry } from '../platform/views/nav.js';
 
@@ -18,6 +18,8 @@ export interface SurfaceAssets {
 export interface ModuleContext {
   deps: Deps;
   assets: SurfaceAssets;
+  /** Every module's scheduled jobs' schedules as declared, by job name (for /staff/jobs). */
+  jobSchedules: ReadonlyMap<string, JobSchedule>;
 }
 
 /** An OpenAPI 3.1 fragment: the paths a module serves under /api/v1 and the schemas they name. */

@@ -15,5 +15,6 @@ export const jobsModule: HavenModule = {
   name: 'jobs',
   policy: jobsPolicy,
   nav: [{ href: '/staff/jobs', labelKey: 'jobs.title', action: 'jobs.view', order: 80 }],
-  registerStaff: (app, { deps, assets }) => registerJobsRoutes(app, deps, assets),
+  registerStaff: (app, { deps, assets, jobSchedules }) =>
+    registerJobsRoutes(app, deps, assets, jobSchedules),
 };

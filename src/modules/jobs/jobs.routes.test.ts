@@ -1,14 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../test/engines.js';
 import { createHarness, type Harness } from '../../../test/harness.js';
+import type { HavenModule } from '../../contracts/module.js';
+import { MODULES } from '../../modules.js';
 import { postForm, signInAs, type StaffSignIn } from '../../../test/staff-session.js';
 import { createDispatcher, recordEvent } from '../../platform/events/outbox.js';
-import { createJobRunner } from '../../platform/jobs/jobs.js';
+import { createJobRunner, type JobDefinition } from '../../platform/jobs/jobs.js';
 import { createTaskRunner, enqueue } from '../../platform/jobs/queue.js';
 
 class MailServerDown extends Error {
   override name = 'MailServerDown';
 }
+
+// Jobs a module of this test declares, so the page knows their schedules: one that fails, on an
+// interval, and two on cron expressions, in UTC and in a time zone.
+const testJobs: JobDefinition[] = [
+  { name: 'test-job', intervalMs: 60_000, run: async () => Promise.reject(new RangeError('x')) },
+  { name: 'test-nightly', cron: '0 2 * * *', run: async () => undefined },
+  {
+    name: 'test-mondays',
+    cron: '0 6 * * 1',
+    timeZone: 'America/Bogota',
+    run: async () => undefined,
+  },
+];
+const testModule: HavenModule = { name: 'testjobs', jobs: () => testJobs };
 
 for (const engine of engines) {
   describe.skipIf(!engine.available)(`/staff/jobs on ${engine.name}`, () => {
@@ -41,7 +57,7 @@ for (const engine of engines) {
     const dispatcher = () => createDispatcher(h.deps, [subscriber]);
 
     beforeAll(async () => {
-      h = await createHarness(engine);
+      h = await createHarness(engine, {}, { modules: [...MODULES, testModule] });
       admin = await signInAs(h, 'admin');
       handler = await signInAs(h, 'handler');
       coordinator = await signInAs(h, 'coordinator');
@@ -56,13 +72,7 @@ for (const engine of engines) {
       deliveryId = (
         await h.deps.db.selectFrom('event_deliveries').select('id').executeTakeFirstOrThrow()
       ).id;
-      await createJobRunner(h.deps, [
-        {
-          name: 'test-job',
-          intervalMs: 60_000,
-          run: async () => Promise.reject(new RangeError('x')),
-        },
-      ]).runDue();
+      await createJobRunner(h.deps, testJobs).runDue();
     });
     afterAll(async () => h?.close());
 
@@ -84,6 +94,31 @@ for (const engine of engines) {
       expect(res.body).toContain('href="/staff/jobs"');
       const queue = await h.app.inject({ url: '/staff', headers: { cookie: handler.cookie } });
       expect(queue.body).not.toContain('href="/staff/jobs"');
+    });
+
+    it("shows each job's schedule: an interval in words, a cron expression with its time zone", async () => {
+      const res = await h.app.inject({ url: '/staff/jobs', headers: { cookie: admin.cookie } });
+      expect(res.body).toContain('<th scope="col">Schedule</th>');
+      expect(res.body).toContain('Every minute');
+      expect(res.body).toContain(
+        '<code dir="ltr"><bdi>0 2 * * *</bdi></code> (cron expression, UTC time)',
+      );
+      expect(res.body).toContain(
+        '<code dir="ltr"><bdi>0 6 * * 1</bdi></code> (cron expression, America/Bogota time)',
+      );
+      // A cron job is first due at its next occurrence: 02:00 UTC the next day, not at once.
+      const nightly = await h.deps.db
+        .selectFrom('jobs')
+        .select('next_run_at')
+        .where('name', '=', 'test-nightly')
+        .executeTakeFirstOrThrow();
+      expect(nightly.next_run_at).toBe(Date.UTC(2026, 10, 23, 2));
+      const es = await h.app.inject({
+        url: '/staff/jobs?lang=es',
+        headers: { cookie: admin.cookie },
+      });
+      expect(es.body).toContain('Cada minuto');
+      expect(es.body).toContain('(expresión cron, hora de UTC)');
     });
 
     it('refuses everyone but administrators (403), for reading and for trying again', async () => {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
 import type { SurfaceAssets } from '../../contracts/module.js';
 import { defineFlashes } from '../../platform/http/flash.js';
+import type { JobSchedule } from '../../platform/jobs/jobs.js';
 import { sendPage } from '../../platform/views/render.js';
 import { staffContext, staffErrorPage } from '../../platform/views/staff-layout.js';
 import { jobsPolicy } from './jobs.policy.js';
@@ -16,7 +17,12 @@ const flashes = defineFlashes({
 });
 
 /** /staff/jobs: administrators see the worker's state and try dead-lettered work again. */
-export function registerJobsRoutes(app: FastifyInstance, deps: Deps, assets: SurfaceAssets): void {
+export function registerJobsRoutes(
+  app: FastifyInstance,
+  deps: Deps,
+  assets: SurfaceAssets,
+  schedules: ReadonlyMap<string, JobSchedule>,
+): void {
   const errorPage = staffErrorPage(assets.cssUrl);
 
   app.get('/jobs', { config: { action: 'jobs.view' } }, async (req, reply) => {
@@ -26,7 +32,7 @@ export function registerJobsRoutes(app: FastifyInstance, deps: Deps, assets: Sur
       200,
       <JobsPage
         ctx={staffContext(req, assets.cssUrl, flashes.read(req))}
-        overview={await jobsOverview(deps)}
+        overview={await jobsOverview(deps, schedules)}
         canRetry={jobsPolicy.can(req.principal, 'jobs.retry')}
       />,
     );

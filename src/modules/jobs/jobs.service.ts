@@ -8,7 +8,7 @@ import {
   retryDeadDelivery,
   type DeadDelivery,
 } from '../../platform/events/outbox.js';
-import { listJobs } from '../../platform/jobs/jobs.js';
+import { listJobs, type JobSchedule } from '../../platform/jobs/jobs.js';
 import {
   countPendingTasks,
   listDeadTasks,
@@ -22,6 +22,8 @@ import {
 
 export interface ScheduledJob {
   name: string;
+  /** Its schedule as this server declares it; null for a job this server does not know. */
+  schedule: JobSchedule | null;
   lastRunAt: number | null;
   nextRunAt: number;
   /** The error name of the last run, when it failed. */
@@ -41,10 +43,14 @@ export interface JobsOverview {
 }
 
 /** Everything the page shows. */
-export async function jobsOverview(deps: Deps): Promise<JobsOverview> {
+export async function jobsOverview(
+  deps: Deps,
+  schedules: ReadonlyMap<string, JobSchedule> = new Map(),
+): Promise<JobsOverview> {
   const now = deps.now();
   const jobs = (await listJobs(deps.db)).map((j) => ({
     name: j.name,
+    schedule: schedules.get(j.name) ?? null,
     lastRunAt: j.last_run_at,
     nextRunAt: j.next_run_at,
     lastError: j.last_error,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Cron } from 'croner';
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.js';
 
@@ -10,13 +11,88 @@ import type { Database } from '../storage/schema.js';
 // only one concurrent UPDATE can match the row, so exactly one worker wins. The lock is a
 // lease (`locked_until`): a worker that dies mid-run loses it when the lease runs out.
 
-/** A job: a name (its row), how often it runs, and what it does. */
-export interface JobDefinition {
+/** What every job has: a name (its row), what it does, and how long a claim on it holds. */
+interface JobBase {
   name: string;
-  intervalMs: number;
   /** How long a claim holds before another worker may take the job over. */
   leaseMs?: number;
   run(): Promise<void>;
+}
+
+/** A job that runs every `intervalMs` after its last run ended; due at once when new. */
+export interface IntervalJob extends JobBase {
+  intervalMs: number;
+  cron?: never;
+  timeZone?: never;
+}
+
+/**
+ * A job that runs at the occurrences of `cron`, a five-field cron expression (minute, hour,
+ * day of month, month, day of week; `0 2 * * *` is every night at 02:00, `0 6 * * 1` Mondays
+ * at 06:00), read in UTC or in `timeZone` (an IANA name such as `America/Bogota`). When new,
+ * or after a run, it is due at the next occurrence strictly after that moment (by the
+ * runner's clock): a process that was down over several occurrences runs it once, not once
+ * per occurrence missed.
+ */
+export interface CronJob extends JobBase {
+  cron: string;
+  timeZone?: string;
+  intervalMs?: never;
+}
+
+/**
+ * A job: a name (its row), its schedule, and what it does. The schedule is exactly one of
+ * `intervalMs` (every so long after the last run) or `cron` (at the occurrences of a cron
+ * expression, see CronJob); a cron expression or time zone that does not parse makes
+ * createJobRunner throw, naming the job.
+ */
+export type JobDefinition = IntervalJob | CronJob;
+
+/** A job's schedule as declared, for operators (e.g. /staff/jobs). */
+export type JobSchedule =
+  | { kind: 'interval'; everyMs: number }
+  | { kind: 'cron'; expression: string; timeZone: string };
+
+/** The schedule a job declares. */
+export function scheduleOf(job: JobDefinition): JobSchedule {
+  return job.cron === undefined
+    ? { kind: 'interval', everyMs: job.intervalMs }
+    : { kind: 'cron', expression: job.cron, timeZone: job.timeZone ?? 'UTC' };
+}
+
+/**
+ * Checks a job's schedule and returns when it is next due after a moment `after` (a run's end,
+ * or when a cron job is first seen): the interval later, or the cron expression's next
+ * occurrence strictly after it. Throws, naming
+ * the job, when it declares both or neither of `intervalMs` and `cron`, or when the expression
+ * or time zone does not parse or the expression never occurs.
+ */
+export function nextRunOf(job: JobDefinition): (after: number) => number {
+  const hasInterval = job.intervalMs !== undefined;
+  const hasCron = job.cron !== undefined;
+  if (hasInterval === hasCron) {
+    throw new Error(`job "${job.name}" must declare exactly one of intervalMs and cron`);
+  }
+  if (job.cron === undefined) {
+    const every = job.intervalMs;
+    return (after) => after + every;
+  }
+  const zone = job.timeZone ?? 'UTC';
+  let cron: Cron;
+  try {
+    cron = new Cron(job.cron, { timezone: zone, mode: '5-part', paused: true });
+    // A time zone that is not an IANA name only fails once a date is read in it.
+    if (cron.nextRun(new Date(0)) === null) throw new Error('it never occurs');
+  } catch (e) {
+    throw new Error(
+      `job "${job.name}": the schedule "${job.cron}" (${zone}) is not a five-field cron expression in a known time zone: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+  return (after) => {
+    const next = cron.nextRun(new Date(after));
+    if (next === null) throw new Error(`job "${job.name}": the schedule "${job.cron}" has no next occurrence`);
+    return next.getTime();
+  };
 }
 
 export interface JobRunResult {
@@ -30,11 +106,11 @@ const DEFAULT_LEASE_MS = 15 * 60 * 1000;
 
 type Db = Kysely<Database>;
 
-/** Makes sure a job has a row, due at once when new. */
-export async function ensureJob(db: Db, name: string, now: number): Promise<void> {
+/** Makes sure a job has a row, due at `firstRunAt` (by default at once) when new. */
+export async function ensureJob(db: Db, name: string, now: number, firstRunAt = now): Promise<void> {
   await db
     .insertInto('jobs')
-    .values({ name, next_run_at: now, locked_until: 0, locked_by: null, last_run_at: null, last_error: null })
+    .values({ name, next_run_at: firstRunAt, locked_until: 0, locked_by: null, last_run_at: null, last_error: null })
     .onConflict((oc) => oc.column('name').doNothing())
     .execute();
 }
@@ -101,19 +177,28 @@ export interface JobRunner {
   stop(): Promise<void>;
 }
 
-/** A runner for `jobs` over the database; `now` is the clock (tests move it). */
+/**
+ * A runner for `jobs` over the database; `now` is the clock (tests move it), and the only one
+ * the schedules are computed from. Throws, naming the job, when a job's schedule is invalid.
+ */
 export function createJobRunner(
   deps: { db: Db; now: () => number },
   jobs: readonly JobDefinition[],
   opts: { worker?: string; onError?: (job: string, e: unknown) => void; alsoEachTick?: readonly TickWork[] } = {},
 ): JobRunner {
   const worker = opts.worker ?? randomUUID();
+  const scheduled = jobs.map((job) => ({ job, next: nextRunOf(job) }));
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
 
-  async function runOne(job: JobDefinition, force: boolean): Promise<JobRunResult> {
+  async function runOne(
+    job: JobDefinition,
+    next: (after: number) => number,
+    force: boolean,
+  ): Promise<JobRunResult> {
     const now = deps.now();
-    await ensureJob(deps.db, job.name, now);
+    // A cron job is first due at its next occurrence; an interval job at once.
+    await ensureJob(deps.db, job.name, now, job.cron === undefined ? now : next(now));
     const lease = job.leaseMs ?? DEFAULT_LEASE_MS;
     if (!(await claimJob(deps.db, job.name, worker, now, lease, force))) {
       const row = await deps.db.selectFrom('jobs').select(['locked_until']).where('name', '=', job.name).executeTakeFirst();
@@ -127,15 +212,15 @@ export function createJobRunner(
       opts.onError?.(job.name, e);
     }
     const end = deps.now();
-    await finishJob(deps.db, job.name, worker, { now: end, nextRunAt: end + job.intervalMs, error });
+    await finishJob(deps.db, job.name, worker, { now: end, nextRunAt: next(end), error });
     return error ? { name: job.name, outcome: 'failed', error } : { name: job.name, outcome: 'done' };
   }
 
   async function runDue(o: { force?: boolean; only?: string } = {}): Promise<JobRunResult[]> {
     const out: JobRunResult[] = [];
-    for (const job of jobs) {
+    for (const { job, next } of scheduled) {
       if (o.only !== undefined && job.name !== o.only) continue;
-      out.push(await runOne(job, o.force ?? false));
+      out.push(await runOne(job, next, o.force ?? false));
     }
     return out;
   }

@@ -1,4 +1,5 @@
 import type { DeadDelivery } from '../../../platform/events/outbox.js';
+import type { JobSchedule } from '../../../platform/jobs/jobs.js';
 import type { DeadTask } from '../../../platform/jobs/queue.js';
 import { CsrfField } from '../../../platform/views/form.js';
 import { StaffLayout, type StaffPageContext } from '../../../platform/views/staff-layout.js';
@@ -20,6 +21,32 @@ function Code(p: { children: string }) {
       <bdi>{p.children}</bdi>
     </code>
   );
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * A job's schedule: an interval in words ("Every 6 hours"), or the cron expression as written
+ * with the time zone it is read in.
+ */
+function Schedule(p: { ctx: StaffPageContext; schedule: JobSchedule | null }) {
+  const { t } = p.ctx;
+  const s = p.schedule;
+  if (s === null) return <>{t('jobs.schedule.unknown')}</>;
+  if (s.kind === 'cron') {
+    return (
+      <>
+        <Code>{s.expression}</Code> {t('jobs.schedule.cron_zone', { zone: s.timeZone })}
+      </>
+    );
+  }
+  const ms = s.everyMs;
+  if (ms % DAY === 0) return <>{t('jobs.schedule.every_days', { n: ms / DAY })}</>;
+  if (ms % HOUR === 0) return <>{t('jobs.schedule.every_hours', { n: ms / HOUR })}</>;
+  if (ms % MINUTE === 0) return <>{t('jobs.schedule.every_minutes', { n: ms / MINUTE })}</>;
+  return <>{t('jobs.schedule.every_seconds', { n: Math.round(ms / 1000) })}</>;
 }
 
 /** A "try again" form for one dead-lettered task or delivery. */
@@ -165,6 +192,7 @@ export function JobsPage(p: JobsPageProps) {
             <thead>
               <tr>
                 <th scope="col">{t('jobs.col.job')}</th>
+                <th scope="col">{t('jobs.col.schedule')}</th>
                 <th scope="col">{t('jobs.col.last_run')}</th>
                 <th scope="col">{t('jobs.col.next_run')}</th>
                 <th scope="col">{t('jobs.col.last_error')}</th>
@@ -176,6 +204,9 @@ export function JobsPage(p: JobsPageProps) {
                   <th scope="row">
                     <Code>{j.name}</Code>
                   </th>
+                  <td>
+                    <Schedule ctx={ctx} schedule={j.schedule} />
+                  </td>
                   <td>
                     {j.lastRunAt === null ? t('jobs.never') : formatTime(ctx.locale, j.lastRunAt)}
                   </td>
