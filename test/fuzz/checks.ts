@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { LightMyRequestResponse as InjectResponse } from 'fastify';
+import fc from 'fast-check';
 import { sql } from 'kysely';
 import { errorDefinition, knownErrorCodes, type ErrorCode } from '../../src/platform/errors.js';
 import type { I18n } from '../../src/platform/i18n/index.js';
@@ -177,14 +178,53 @@ export function show(x: unknown): string {
   return cut.replace(/[\u0000-\u001f\u007f-\u009f\ud800-\udfff\u2028\u2029\u202e\ufeff\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** How many times more runs (and time) than the default a property gets (HAVEN_FUZZ_SCALE). */
+function scale(): number {
+  return Number(process.env.HAVEN_FUZZ_SCALE ?? 1);
+}
+
 /** fast-check settings for HTTP properties: modest runs, a time bound even while shrinking. */
 export function runs(numRuns: number): { numRuns: number; interruptAfterTimeLimit: number; markInterruptAsFailure: boolean; seed?: number } {
-  const scale = Number(process.env.HAVEN_FUZZ_SCALE ?? 1);
   const seed = process.env.HAVEN_FUZZ_SEED;
   return {
-    numRuns: Math.max(1, Math.round(numRuns * scale)),
-    interruptAfterTimeLimit: 25_000 * scale,
+    numRuns: Math.max(1, Math.round(numRuns * scale())),
+    interruptAfterTimeLimit: 25_000 * scale(),
     markInterruptAsFailure: false,
     ...(seed ? { seed: Number(seed) } : {}),
   };
+}
+
+/**
+ * The test timeout of a test holding one property: its time bound (`runs`) and room for the
+ * test's own set-up. Were the test stopped first, its property would go on sending requests
+ * behind the next test's back, into the same app and database.
+ */
+export function fuzzTimeout(properties = 1): number {
+  return 30_000 + properties * 25_000 * scale();
+}
+
+/**
+ * fc.assert for an async property, returning only once no run of it is still going. At its time
+ * limit fast-check stops waiting for the run in progress but does not stop it: the run would go
+ * on writing while the next property (or test) takes its snapshots of the same database, and a
+ * refusal there would seem to have written what this run wrote.
+ */
+export async function assertProperty<T>(
+  arb: fc.Arbitrary<T>,
+  predicate: (value: T) => Promise<void>,
+  settings: fc.Parameters<[T]>,
+): Promise<void> {
+  let last: Promise<unknown> = Promise.resolve();
+  try {
+    await fc.assert(
+      fc.asyncProperty(arb, (value) => {
+        const run = predicate(value);
+        last = run.catch(() => undefined);
+        return run;
+      }),
+      settings,
+    );
+  } finally {
+    await last;
+  }
 }

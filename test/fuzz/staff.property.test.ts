@@ -7,7 +7,7 @@ import { STAFF_LOCALES } from '../../src/platform/i18n/index.js';
 import { engines } from '../engines.js';
 import { createHarness, type Harness } from '../harness.js';
 import { hiddenField, sessionCookieOf, signInAs, TEST_PASSWORD, type StaffSignIn } from '../staff-session.js';
-import { countScope, runs, triedReport } from './checks.js';
+import { assertProperty, countScope, fuzzTimeout, runs, triedReport } from './checks.js';
 import { acceptLanguage, anyText, encodeForm, encoding, formContentType, idSegment, mutatedForm, named, type Form } from './inputs.js';
 import { formProbe, send, type Probe } from './probe.js';
 
@@ -158,13 +158,14 @@ for (const engine of engines) {
           }),
         })),
       );
-      await fc.assert(
-        fc.asyncProperty(arb, async ({ route, ...x }) => {
+      await assertProperty(
+        arb,
+        async ({ route, ...x }) => {
           await send(h, await route.build(x), surface);
-        }),
+        },
         runs(300),
       );
-    });
+    }, fuzzTimeout());
 
     it('second factor and enrolment: any code, any form, any link', async () => {
       // A password-stage session for the second factor, and an enrolment-stage one for its set-up.
@@ -190,8 +191,9 @@ for (const engine of engines) {
         type: formContentType,
         accept: acceptLanguage(STAFF_LOCALES),
       });
-      await fc.assert(
-        fc.asyncProperty(arb, async ({ step, mutate, token, code, link, how, type, accept }) => {
+      await assertProperty(
+        arb,
+        async ({ step, mutate, token, code, link, how, type, accept }) => {
           if (step === 'enrolment') {
             // A fresh link each time, or anything where the link goes.
             const { enrollUrl } = await createUserWithEnrollment(h.deps, { email: uniqueEmail('enrol'), role: 'handler' });
@@ -206,7 +208,7 @@ for (const engine of engines) {
           const csrf = step === 'enrolment second factor' ? enrolStage.csrf : await csrfOf(url, cookie);
           const form = mutate({ _csrf: token ?? csrf, code });
           await send(h, formProbe(`POST ${url}`, url, form, how, type, { cookie, 'accept-language': accept }), surface);
-        }),
+        },
         runs(60),
       );
 
@@ -228,7 +230,7 @@ for (const engine of engines) {
         const cookie = sessionCookieOf(res) ?? '';
         return { cookie, csrf: await csrfOf('/staff/enrol/second-factor', cookie) };
       }
-    });
+    }, fuzzTimeout());
 
     it('sign-in: any address, any password, any form token', async () => {
       const arb = fc.record({
@@ -239,16 +241,17 @@ for (const engine of engines) {
         type: formContentType,
         accept: acceptLanguage(STAFF_LOCALES),
       });
-      await fc.assert(
-        fc.asyncProperty(arb, async ({ mutate, email, token, how, type, accept }) => {
+      await assertProperty(
+        arb,
+        async ({ mutate, email, token, how, type, accept }) => {
           // A minute between attempts, so the process-wide slowdown of failed sign-ins stays out of the way.
           h.clock.advance(61_000);
           const page = await h.app.inject({ url: '/staff/sign-in' });
           const form = mutate({ _form: token ?? hiddenField(page.body, '_form'), email, password: 'not the password' });
           await send(h, formProbe('POST /staff/sign-in', '/staff/sign-in', form, how, type, { 'accept-language': accept }), surface);
-        }),
+        },
         runs(40),
       );
-    });
+    }, fuzzTimeout());
   });
 }

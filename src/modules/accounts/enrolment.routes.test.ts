@@ -4,6 +4,8 @@ import { issueFormToken } from '../../platform/http/form-token.js';
 import { engines } from '../../../test/engines.js';
 import { createHarness, type Harness } from '../../../test/harness.js';
 import { hiddenField, postForm, sessionCookieOf, signInWith } from '../../../test/staff-session.js';
+import { answerProblem, changed, snapshot } from '../../../test/fuzz/checks.js';
+import { STAFF_LOCALES } from '../../platform/i18n/index.js';
 import { createUserWithEnrollment, firstAdminLink } from './index.js';
 import { ENROL_TTL_MS } from './user.js';
 
@@ -220,6 +222,69 @@ for (const engine of engines) {
       expect(mismatch.body).toContain('The two passwords are different.');
       // The link was not used up by the failed attempts.
       expect((await h.app.inject({ method: 'GET', url: path })).statusCode).toBe(200);
+    });
+
+    // A fuzzed enrolment post once seemed to leave an audit entry behind its refusal: a form
+    // whose `email` (not asked of this person) came twice, with NULs and lone surrogates.
+    describe('a refused enrolment post writes nothing', () => {
+      const NASTY = ['\u{1B097}\u{16A2F};\u0000\u{1E92D}\u0000\uA5B5', '\uDC00\u0000\u0001\uFFFF'];
+      const variants: { what: string; email?: string[]; display_name: string; lang: string; status: number }[] = [
+        { what: 'email twice, NULs and lone surrogates (es)', email: NASTY, display_name: '>', lang: 'es', status: 422 },
+        { what: 'the same in English', email: NASTY, display_name: '>', lang: 'en', status: 422 },
+        { what: 'email twice, a control character but no NUL', email: ['\u{1B097};\u0001', '\uDC00\uFFFF'], display_name: '>', lang: 'es', status: 422 },
+        { what: 'a NUL in the second email only', email: ['x', '\uDC00\u0000'], display_name: '>', lang: 'es', status: 422 },
+        { what: 'a NUL in the name', display_name: '>\u0000', lang: 'en', status: 422 },
+        { what: 'an empty name', email: NASTY, display_name: '', lang: 'es', status: 422 },
+      ];
+      for (const v of variants) {
+        it(v.what, async () => {
+          const { enrollUrl } = await createUserWithEnrollment(h.deps, {
+            email: `refused.${Math.random().toString(36).slice(2, 8)}@example.org`,
+            role: 'handler',
+          });
+          const path = pathOf(enrollUrl);
+          const { formToken } = await openLink(path);
+          const body = new URLSearchParams();
+          for (const [k, val] of Object.entries({ _form: formToken, display_name: v.display_name, password: PASSWORD, password_confirm: PASSWORD, _csrf: '' }))
+            body.append(k, val);
+          for (const e of v.email ?? []) body.append('email', e);
+          const before = await snapshot(h.deps.storage);
+          const auditBefore = await h.deps.db.selectFrom('audit_log').select(['id', 'action']).execute();
+          const res = await h.app.inject({
+            method: 'POST',
+            url: path,
+            payload: body.toString(),
+            headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': v.lang },
+          });
+          expect(res.statusCode, res.body).toBe(v.status);
+          expect(res.body).toMatch(new RegExp(`<html lang="${v.lang}"`));
+          expect(answerProblem(res, { kind: 'staff', locales: STAFF_LOCALES, lang: v.lang }, h.deps.i18n)).toBeNull();
+          expect(sessionCookieOf(res)).toBeUndefined();
+          expect(changed(before, await snapshot(h.deps.storage))).toEqual([]);
+          expect(await h.deps.db.selectFrom('audit_log').select(['id', 'action']).execute()).toEqual(auditBefore);
+          // The link still opens: the refusal did not use it up.
+          expect((await h.app.inject({ method: 'GET', url: path })).statusCode).toBe(200);
+        });
+      }
+
+      it('ignores an address not asked for when it holds no control character', async () => {
+        // A lone surrogate reaches the server as U+FFFD; the name ">" is a name like any other.
+        const { enrollUrl } = await createUserWithEnrollment(h.deps, { email: 'ignored.email@example.org', role: 'handler' });
+        const path = pathOf(enrollUrl);
+        const { formToken } = await openLink(path);
+        const body = new URLSearchParams({ _form: formToken, display_name: '>', password: PASSWORD, password_confirm: PASSWORD });
+        body.append('email', '\uDC00');
+        body.append('email', 'other@example.org');
+        const res = await h.app.inject({
+          method: 'POST',
+          url: path,
+          payload: body.toString(),
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'es' },
+        });
+        expect(res.statusCode, res.body).toBe(303);
+        const row = await h.deps.db.selectFrom('users').select(['email', 'display_name']).where('email', '=', 'ignored.email@example.org').executeTakeFirstOrThrow();
+        expect(row.display_name).toBe('>');
+      });
     });
 
     it('refuses an enrolment post without a valid form token (403)', async () => {
