@@ -6,7 +6,7 @@ import { submit } from '../../src/modules/intake/intake.test-helpers.js';
 import { engines } from '../engines.js';
 import { createHarness, type Harness } from '../harness.js';
 import { TEST_PASSWORD } from '../staff-session.js';
-import { countScope, runs, triedReport } from './checks.js';
+import { countScope, runs, triedReport, assertProperty, fuzzTimeout } from './checks.js';
 import { anyJson, anyText, encodeForm, idSegment, mutatedForm, mutatedJson, named } from './inputs.js';
 import { send, type Probe } from './probe.js';
 
@@ -94,8 +94,9 @@ for (const engine of engines) {
         id: idSegment(() => String(caseId)),
         query: mutatedForm(['view', 'status', 'incident_type', 'region', 'language', 'assignee', 'limit', 'cursor']),
       });
-      await fc.assert(
-        fc.asyncProperty(arb, async ({ route, auth, body, type, id, query }) => {
+      await assertProperty(
+        arb,
+        async ({ route, auth, body, type, id, query }) => {
           const [method, path] = route.split(' ') as ['GET' | 'POST' | 'PATCH', string];
           const url = `/api/v1${path.replace(':id', id())}`;
           const base =
@@ -114,9 +115,9 @@ for (const engine of engines) {
             p.sent = 'raw' in body ? body.raw : payload;
           }
           await send(h, p, surface);
-        }),
+        },
         runs(300),
       );
-    });
+    }, fuzzTimeout());
   });
 }

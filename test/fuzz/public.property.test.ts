@@ -5,7 +5,7 @@ import { REQUEST_ANSWERS, signInWithReceipt, submit, tokenIn } from '../../src/m
 import { PUBLIC_LOCALES } from '../../src/platform/i18n/index.js';
 import { engines } from '../engines.js';
 import { createHarness, type Harness } from '../harness.js';
-import { countScope, runs, triedReport } from './checks.js';
+import { countScope, runs, triedReport, assertProperty, fuzzTimeout } from './checks.js';
 import { acceptLanguage, anyText, encoding, formContentType, mutatedForm, nastyText, queryString, rawPercent, type Form } from './inputs.js';
 import { formProbe, send, type Probe } from './probe.js';
 
@@ -50,15 +50,16 @@ for (const engine of engines) {
         type: formContentType,
         accept: acceptLanguage(PUBLIC_LOCALES),
       });
-      await fc.assert(
-        fc.asyncProperty(arb, async ({ mutate, token, how, type, accept }) => {
+      await assertProperty(
+        arb,
+        async ({ mutate, token, how, type, accept }) => {
           const page = await h.app.inject({ url: '/request' });
           const form = mutate(validRequest(token ?? tokenIn(page.body)));
           await send(h, formProbe('POST /request', '/request', form, how, type, { 'accept-language': accept }), surface(expected(accept)));
-        }),
+        },
         runs(80),
       );
-    });
+    }, fuzzTimeout());
 
     it('POST /followup: any receipt, any message, any token', async () => {
       const arb = fc.record({
@@ -69,15 +70,16 @@ for (const engine of engines) {
         how: encoding,
         accept: acceptLanguage(PUBLIC_LOCALES),
       });
-      await fc.assert(
-        fc.asyncProperty(arb, async ({ receipt: r, message, extra, token, how, accept }) => {
+      await assertProperty(
+        arb,
+        async ({ receipt: r, message, extra, token, how, accept }) => {
           const page = await h.app.inject({ url: '/followup' });
           const form = extra({ _csrf: token ?? tokenIn(page.body), receipt: r ?? receipt, ...(message === undefined ? {} : { message }) });
           await send(h, formProbe('POST /followup', '/followup', form, how, 'application/x-www-form-urlencoded', { 'accept-language': accept }), surface(expected(accept)));
-        }),
+        },
         runs(15),
       );
-    });
+    }, fuzzTimeout());
 
     it('POST /followup/conversation: any message in a live session', async () => {
       const arb = fc.record({
@@ -88,16 +90,17 @@ for (const engine of engines) {
         type: formContentType,
         accept: acceptLanguage(PUBLIC_LOCALES),
       });
-      await fc.assert(
-        fc.asyncProperty(arb, async ({ mutate, body, token, how, type, accept }) => {
+      await assertProperty(
+        arb,
+        async ({ mutate, body, token, how, type, accept }) => {
           const page = await h.app.inject({ url: '/followup/conversation', headers: { cookie } });
           const once = /name="_once" value="([^"]*)"/.exec(page.body)?.[1] ?? '';
           const form = mutate({ _csrf: token ?? csrf, _once: once, body });
           await send(h, formProbe('POST /followup/conversation', '/followup/conversation', form, how, type, { cookie, 'accept-language': accept }), surface(expected(accept)));
-        }),
+        },
         runs(40),
       );
-    });
+    }, fuzzTimeout());
 
     it('POST /followup/delete and /followup/delete/confirm: never deleted without the session token', async () => {
       const arb = fc.record({
@@ -107,17 +110,18 @@ for (const engine of engines) {
         how: encoding,
         accept: acceptLanguage(PUBLIC_LOCALES),
       });
-      await fc.assert(
-        fc.asyncProperty(arb, async ({ confirm, token, extra, how, accept }) => {
+      await assertProperty(
+        arb,
+        async ({ confirm, token, extra, how, accept }) => {
           const url = confirm ? '/followup/delete/confirm' : '/followup/delete';
           // Any token but the session's: the confirmation must refuse it, and the question writes nothing anyway.
           const form = extra({ _csrf: token === csrf ? `${token}x` : token });
           if (confirm && form._csrf === csrf) form._csrf = `${csrf}x`;
           await send(h, formProbe(`POST ${url}`, url, form, how, 'application/x-www-form-urlencoded', { cookie, 'accept-language': accept }), surface(expected(accept)));
-        }),
+        },
         runs(20),
       );
-    });
+    }, fuzzTimeout());
 
     it('GET any public page with any query string, and any path', async () => {
       const pages = ['/', '/request', '/followup', '/followup/conversation', '/followup/deleted', '/assets/x.css'];
@@ -132,8 +136,9 @@ for (const engine of engines) {
         withCookie: fc.boolean(),
         accept: acceptLanguage(PUBLIC_LOCALES),
       });
-      await fc.assert(
-        fc.asyncProperty(arb, async ({ path, query, withCookie, accept }) => {
+      await assertProperty(
+        arb,
+        async ({ path, query, withCookie, accept }) => {
           const p: Probe = {
             label: 'GET (public pages)',
             method: 'GET',
@@ -141,9 +146,9 @@ for (const engine of engines) {
             headers: { 'accept-language': accept, ...(withCookie ? { cookie } : {}) },
           };
           await send(h, p, surface());
-        }),
+        },
         runs(40),
       );
-    });
+    }, fuzzTimeout());
   });
 }

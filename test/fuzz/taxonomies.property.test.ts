@@ -4,7 +4,7 @@ import { STAFF_LOCALES } from '../../src/platform/i18n/index.js';
 import { engines } from '../engines.js';
 import { createHarness, type Harness } from '../harness.js';
 import { signInAs, type StaffSignIn } from '../staff-session.js';
-import { countScope, runs, triedReport } from './checks.js';
+import { countScope, runs, triedReport, assertProperty, fuzzTimeout } from './checks.js';
 import {
   acceptLanguage,
   anyText,
@@ -191,12 +191,13 @@ for (const engine of engines) {
           }),
         })),
       );
-      await fc.assert(
-        fc.asyncProperty(arb, async ({ route, ...x }) => {
+      await assertProperty(
+        arb,
+        async ({ route, ...x }) => {
           await send(h, route.build(x, admin), surface);
-        }),
+        },
         runs(200),
       );
-    });
+    }, fuzzTimeout());
   });
 }
