@@ -33,7 +33,7 @@ export async function openRuntime(
   try {
     if (opts.migrate !== false) await migrateToLatest(storage);
     // Sealed mode (ADR 10): the vault starts sealed; an administrator unseals it at /staff/unseal.
-    vault = await openVault({ db: storage.db, config, now }, master.key);
+    vault = await openVault({ db: storage.db, config, now, dialect: storage.dialect }, master.key);
   } catch (e) {
     // A process that cannot start must not keep a PostgreSQL pool alive (it would hang on exit).
     await storage.close().catch(() => undefined);

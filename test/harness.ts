@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { HavenModule } from '../src/contracts/module.js';
@@ -6,6 +7,7 @@ import { loadConfig } from '../src/config/index.js';
 import type { Deps } from '../src/deps.js';
 import { randomBytes, Vault } from '../src/platform/crypto/vault.js';
 import { migrateToLatest } from '../src/platform/storage/migrate.js';
+import { openPostgres, openSqlite } from '../src/platform/storage/db.js';
 import { sharedI18n } from '../src/runtime.js';
 import { openVault } from '../src/modules/vault/index.js';
 import { floorTimer, useFloorTimer, type FloorTimer } from '../src/modules/intake/followup-floor.js';
@@ -85,7 +87,7 @@ export async function createHarness(
 export async function restartHarness(h: Harness, env: Record<string, string> = {}): Promise<Harness> {
   await h.app.close();
   const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: h.dataDir, ...env });
-  const vault = await openVault({ db: h.deps.db, config, now: h.clock.now }, h.masterKey);
+  const vault = await openVault({ db: h.deps.db, config, now: h.clock.now, dialect: h.deps.dialect }, h.masterKey);
   const deps: Deps = { ...h.deps, config, vault };
   useFloorTimer(deps, floorTimer(h.deps));
   const app = await createApp(deps);
@@ -96,6 +98,30 @@ export async function restartHarness(h: Harness, env: Record<string, string> = {
     async close() {
       await app.close();
       await h.close();
+    },
+  };
+}
+
+/**
+ * Another process on the same database, beside `h`: its own connection (its own PostgreSQL
+ * pool, or a second SQLite connection to the same file), a vault built as Haven builds it at
+ * start (in sealed mode it starts sealed) and its own app; the same master key, clock and
+ * DATA_DIR. Closing it closes only its app and connection: close it before `h`.
+ */
+export async function secondProcess(h: Harness, env: Record<string, string> = {}): Promise<Harness> {
+  const storage = h.databaseUrl ? openPostgres(h.databaseUrl, 5) : openSqlite(join(h.dataDir, 'haven.db'));
+  const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: h.dataDir, ...env });
+  const vault = await openVault({ db: storage.db, config, now: h.clock.now, dialect: storage.dialect }, h.masterKey);
+  const deps: Deps = { ...h.deps, config, storage, db: storage.db, dialect: storage.dialect, vault };
+  useFloorTimer(deps, NO_FLOOR_WAIT);
+  const app = await createApp(deps);
+  return {
+    ...h,
+    app,
+    deps,
+    async close() {
+      await app.close();
+      await storage.close();
     },
   };
 }

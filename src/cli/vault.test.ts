@@ -88,7 +88,7 @@ async function audit(h: Harness, prefix: string) {
 async function unsealsFresh(h: Harness, who: { name: string; passphrase: string }): Promise<boolean> {
   await forgetUnsealAttempts(h);
   const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: h.dataDir, ...SEALED });
-  const vault = await openVault({ db: h.deps.db, config, now: h.clock.now }, h.masterKey);
+  const vault = await openVault({ db: h.deps.db, config, now: h.clock.now, dialect: h.deps.dialect }, h.masterKey);
   expect(vault.sealed).toBe(true);
   const res = await unseal({ ...h.deps, config, vault }, { holder: who.name, passphrase: who.passphrase }, NO_WAIT);
   return res.ok && !vault.sealed;

@@ -243,6 +243,8 @@ export async function startEnrollment(
     return await deps.db.transaction().execute(async (trx) => {
       if (!(await repo.consumeEnrollment(trx, enrolHash(deps, token), now)))
         return fail<{ userId: string }>('NOT_FOUND');
+      // Sealed under the key the database says is active (another process may have rotated it).
+      await deps.vault.refresh(trx);
       await repo.updateUser(
         trx,
         userId,
@@ -288,6 +290,7 @@ export async function createActiveUser(
   const totpSecret = input.totpSecret ?? newTotpSecret();
   const passwordHash = await hashPassword(input.password);
   await deps.db.transaction().execute(async (trx) => {
+    await deps.vault.refresh(trx);
     await repo.insertUser(trx, {
       id: userId,
       email: normaliseEmail(input.email),
@@ -493,6 +496,7 @@ export async function resetCredentials(
   const secret = newTotpSecret();
   const passwordHash = await hashPassword(password);
   await deps.db.transaction().execute(async (trx) => {
+    await deps.vault.refresh(trx);
     const user = await repo.findUserById(trx, userId);
     await repo.updateUser(
       trx,

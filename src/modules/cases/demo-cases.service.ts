@@ -177,7 +177,12 @@ export async function insertDemoCases(
   const insert = async (
     db: repo.Db,
     rows: Awaited<ReturnType<typeof buildRows>>,
+    keyId: number,
   ): Promise<void> => {
+    // The case keys were wrapped to `keyId`: it must still be the active key now, in the
+    // transaction that stores them, or a rotation could retire it under them (ADR 21).
+    await deps.vault.refresh(db);
+    if (deps.vault.activeKeyId !== keyId) throw new Error('the content key was rotated while demo cases were loading: load them again');
     await repo.insertRows(db, deps.dialect, 'cases', repo.CASE_COLUMNS, rows.caseRows);
     await repo.insertRows(db, deps.dialect, 'messages', repo.MESSAGE_COLUMNS, rows.messageRows);
     await repo.insertRows(db, deps.dialect, 'audit_log', repo.AUDIT_COLUMNS, rows.auditRows);
@@ -197,15 +202,19 @@ export async function insertDemoCases(
 
       if (deps.dialect === 'postgres') {
         const ids = await repo.reserveCaseIds(deps.db, 'postgres', plans.length);
+        await deps.vault.refresh(deps.db);
+        const keyId = deps.vault.activeKeyId;
         const rows = await buildRows(plans, ids, 50);
         await pending;
-        pending = deps.db.transaction().execute((trx) => insert(trx, rows));
+        pending = deps.db.transaction().execute((trx) => insert(trx, rows, keyId));
         // Awaited before the next batch; this only keeps a failure from going unobserved meanwhile.
         pending.catch(() => undefined);
       } else {
         await deps.db.transaction().execute(async (trx) => {
           const ids = await repo.reserveCaseIds(trx, 'sqlite', plans.length);
-          await insert(trx, await buildRows(plans, ids, Infinity));
+          await deps.vault.refresh(trx);
+          const keyId = deps.vault.activeKeyId;
+          await insert(trx, await buildRows(plans, ids, Infinity), keyId);
         });
       }
       opts.onBatch?.();

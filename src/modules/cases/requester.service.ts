@@ -47,9 +47,12 @@ export async function submitRequest(
     : null;
   for (let attempt = 0; ; attempt++) {
     const receipt = newReceipt();
-    const { raw, wrapped } = deps.vault.newCaseKey();
     try {
       const caseId = await inTransaction(deps.db, async (trx) => {
+        // Wrapped in the transaction that stores it, to the key the database says is active:
+        // another process may have rotated it (ADR 21).
+        await deps.vault.refresh(trx);
+        const { raw, wrapped } = deps.vault.newCaseKey();
         const id = await repo.insertCase(trx, {
           receipt_hash: receiptHash(deps, normalizeReceipt(receipt)!),
           key_wrapped: wrapped,
@@ -136,6 +139,8 @@ export async function requesterView(
   const status = row.status === 'spam' ? 'new' : row.status;
   // A purged case has no key and no messages (its follow-up sessions end with the purge).
   if (row.purged_at !== null) return { status, createdAt: row.created_at, messages: [], locked: false };
+  // A rotation started by another process seals this one until it is unsealed again (ADR 21).
+  await deps.vault.refresh(deps.db);
   // Sealed (ADR 10): nothing can be decrypted, but the person may still write (see below).
   const locked = deps.vault.sealed;
   const key = locked ? null : deps.vault.caseKey(caseId, row.key_wrapped);
@@ -183,6 +188,8 @@ export async function addRequesterMessage(
     if (opts.once && !(await spendToken(trx, opts.once))) return 'already_added';
     const row = await repo.getCaseRow(trx, caseId);
     if (!row) throw new Error('case not found');
+    // Sealed to the key the database says is active, never to one a rotation retires (ADR 21).
+    await deps.vault.refresh(trx);
     const id = newMessageId(now);
     let sealed: { body_enc: Buffer; sealed_to_key: number | null };
     if (deps.vault.sealed) {

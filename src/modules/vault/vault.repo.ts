@@ -1,5 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../platform/storage/schema.js';
+import type { KeyRecord } from '../../platform/crypto/vault.js';
+import { inTransaction, type Dialect } from '../../platform/storage/db.js';
 
 // The only SQL for vault_keys and unseal_holders. It also walks two columns other modules
 // own, cases.key_wrapped and users.totp_secret_enc, because re-wrapping keys is the vault's
@@ -28,6 +30,48 @@ export function liveKeys(db: Db) {
     .where('retired_at', 'is', null)
     .orderBy('id')
     .execute();
+}
+
+/**
+ * The active key as the database records it (ADR 21): the newest live key, and every live key
+ * id. Inside a transaction on PostgreSQL the newest key's row is held FOR SHARE until the
+ * transaction ends, so `waitForWriters` (a rotation, before it moves wraps) waits for a wrap
+ * made under it; then a second statement, which sees what committed meanwhile, checks that it
+ * is still the newest, and takes the newer one otherwise. SQLite has one writer at a time: a
+ * transaction that read the old key and then writes after a rotation committed fails instead.
+ */
+export function keyRecord(dialect: Dialect): KeyRecord {
+  return {
+    async read(db) {
+      for (;;) {
+        let q = db
+          .selectFrom('vault_keys')
+          .select(['id', 'public_key'])
+          .where('retired_at', 'is', null)
+          .orderBy('id', 'desc')
+          .limit(1);
+        if (dialect === 'postgres' && db.isTransaction) q = q.forShare();
+        const newest = await q.executeTakeFirst();
+        const live = (await db.selectFrom('vault_keys').select('id').where('retired_at', 'is', null).orderBy('id').execute()).map(
+          (r) => r.id,
+        );
+        if (live.length === 0) return null;
+        // Empty while live keys exist: the row it waited for was retired meanwhile; read again.
+        if (newest && live.at(-1) === newest.id) return { active: { id: newest.id, publicKey: newest.public_key }, live };
+      }
+    },
+  };
+}
+
+/**
+ * Waits until every transaction that read one of `ids` as the active key (keyRecord, FOR SHARE)
+ * has ended: a rotation calls it before it moves wraps, so a case wrapped under an older key
+ * just before the new one became active is committed, and moved, before that key is retired.
+ * On SQLite there is nothing to wait for (see keyRecord).
+ */
+export async function waitForWriters(db: Db, dialect: Dialect, ids: number[]): Promise<void> {
+  if (dialect !== 'postgres' || ids.length === 0) return;
+  await inTransaction(db, (trx) => trx.selectFrom('vault_keys').select('id').where('id', 'in', ids).forUpdate().execute());
 }
 
 /**

@@ -64,7 +64,7 @@ const totpContext = (userId: string) => `totp:${userId}`;
  * default-mode process since) to the active public key, which needs no private key.
  */
 export async function openVault(
-  deps: Pick<Deps, 'db' | 'config' | 'now'>,
+  deps: Pick<Deps, 'db' | 'config' | 'now' | 'dialect'>,
   master: Buffer,
 ): Promise<Vault> {
   const keys = await repo.liveKeys(deps.db);
@@ -78,6 +78,8 @@ export async function openVault(
   // Never sealed, or `haven seal-off` ran (its keys are all retired).
   if (!active) throw new NotInSealedModeError();
   const vault = new Vault(master, { sealed: { active: { id: active.id, publicKey: active.public_key } } });
+  // Other processes on this database may rotate: the database, not this process, says which key is active (ADR 21).
+  vault.useKeyRecord(repo.keyRecord(deps.dialect));
   await rewrapCaseKeys({ ...deps, vault }, (info) => info.version === 1 || (info.version === 2 && info.keyId === DEFAULT_KEY_ID));
   return vault;
 }
@@ -222,6 +224,8 @@ export async function unseal(
   policy: AttemptPolicy = UNSEAL_POLICY,
 ): Promise<UnsealOutcome> {
   if (!deps.vault.sealedMode) return { ok: false, code: 'CONFLICT' };
+  // A rotation started elsewhere seals this process until its new key is opened here too.
+  await deps.vault.refresh(deps.db);
   if (!deps.vault.sealed) return { ok: true, already: true };
   const turn = await reserveAttempt(deps.db, UNSEAL_GUARD_KEY, deps.now(), policy);
   if (!turn.ok) return { ok: false, code: 'RATE_LIMITED', retryAt: turn.retryAt };
@@ -322,6 +326,7 @@ export async function addHolder(
   checkHolder(input.name);
   checkPassphrase(input.passphrase);
   if (!deps.vault.sealedMode) throw new VaultInputError('vault.error.not_sealed_mode');
+  await deps.vault.refresh(deps.db);
   if (deps.vault.sealed) throw new SealedError();
   if ((await repo.holderNames(deps.db)).some((h) => h.holder === input.name)) {
     throw new VaultInputError('vault.error.holder_taken');
@@ -449,11 +454,15 @@ export function rotationProgress(vault: Vault): RotationProgress {
  */
 export async function startRotation(deps: Deps, by: string): Promise<{ keyId: number }> {
   if (!deps.vault.sealedMode) throw new VaultInputError('vault.error.not_sealed_mode');
+  await deps.vault.refresh(deps.db);
   if (deps.vault.sealed) throw new SealedError();
   if (rotationProgress(deps.vault).running) throw new VaultInputError('vault.error.rotation_running');
   const now = deps.now();
   const pair = newKeypair();
+  let held: number | null = null;
   const keyId = await deps.db.transaction().execute(async (trx) => {
+    // A rotation not yet finished, in any process, leaves two live keys: finish it first.
+    if ((await repo.liveKeys(trx)).length > 1) throw new VaultInputError('vault.error.rotation_running');
     const id = await repo.nextKeyId(trx);
     const holders = await repo.holdersOfKey(trx, deps.vault.activeKeyId);
     await repo.insertKey(trx, id, pair.publicKey, now);
@@ -467,9 +476,15 @@ export async function startRotation(deps: Deps, by: string): Promise<{ keyId: nu
       caseId: null,
       detail: { from: deps.vault.activeKeyId, to: id, by },
     });
+    // Held before the row commits: a request of this process that sees the new key meanwhile
+    // (Vault.refresh) must find its private half here, not seal the process.
+    deps.vault.unlock({ id, publicKey: pair.publicKey, secretKey: pair.secretKey });
+    held = id;
     return id;
+  }).catch((e: unknown) => {
+    if (held !== null) deps.vault.forget(held);
+    throw e;
   });
-  deps.vault.unlock({ id: keyId, publicKey: pair.publicKey, secretKey: pair.secretKey });
   deps.vault.activate({ id: keyId, publicKey: pair.publicKey });
   return { keyId };
 }
@@ -480,11 +495,17 @@ export async function startRotation(deps: Deps, by: string): Promise<{ keyId: nu
  * interruption: an unseal resumes it when more than one key is still live.
  */
 export async function finishRotation(deps: Deps, opts: { batchSize?: number } = {}): Promise<{ rewrapped: number }> {
+  // Moves wraps to the newest key only: a process that has not opened it is sealed here.
+  await deps.vault.refresh(deps.db);
   if (deps.vault.sealed) throw new SealedError();
   const progress: RotationProgress = { running: true, rewrapped: 0 };
   rotations.set(deps.vault, progress);
   try {
     const active = deps.vault.activeKeyId;
+    // A wrap made under an older key by a transaction that began before the new key became
+    // active (in any process) commits first, so the walk below finds it (ADR 21).
+    const older = (await repo.liveKeys(deps.db)).map((k) => k.id).filter((id) => id < active);
+    await repo.waitForWriters(deps.db, deps.dialect, older);
     const rewrapped = await rewrapCaseKeys(deps, (info) => !(info.version === 2 && info.keyId === active), {
       batchSize: opts.batchSize ?? 200,
       onBatch: (n) => {
@@ -494,7 +515,7 @@ export async function finishRotation(deps: Deps, opts: { batchSize?: number } = 
     await rewrapStaffSecrets(deps);
     // No message body may stay sealed to a key about to be retired.
     await moveSealedMessages(deps);
-    const old = (await repo.liveKeys(deps.db)).map((k) => k.id).filter((id) => id !== active);
+    const old = (await repo.liveKeys(deps.db)).map((k) => k.id).filter((id) => id < active);
     await deps.db.transaction().execute(async (trx) => {
       await repo.retireKeys(trx, old, deps.now());
       await recordAudit(trx, deps.now(), {
@@ -514,6 +535,7 @@ export async function finishRotation(deps: Deps, opts: { batchSize?: number } = 
 
 /** What the vault page shows: mode, active key, holders, a rotation in progress. */
 export async function vaultStatus(deps: Deps) {
+  await deps.vault.refresh(deps.db);
   return {
     sealedMode: deps.vault.sealedMode,
     sealed: deps.vault.sealed,

@@ -510,7 +510,7 @@ for (const engine of engines) {
       // Forgetting HAVEN_SEALED=true must not quietly start a default-mode instance.
       await expect(
         openVault(
-          { db: h.deps.db, config: { ...h.deps.config, sealed: false }, now: h.clock.now },
+          { db: h.deps.db, config: { ...h.deps.config, sealed: false }, now: h.clock.now, dialect: h.deps.dialect },
           h.masterKey,
         ),
       ).rejects.toThrow(/HAVEN_SEALED=true/);

@@ -550,7 +550,7 @@ describe.each(available.map((e) => [e.name, e] as const))('a sealed instance on 
       await createBackup(src.deps.storage, keys, f, { now: src.clock.now });
       expect(await restoreBackup(dst.deps.storage, keys, f)).toMatchObject({ ok: true });
       const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dst.dataDir, HAVEN_SEALED: 'true' });
-      const vault = await openVault({ db: dst.deps.db, config, now: dst.clock.now }, src.masterKey);
+      const vault = await openVault({ db: dst.deps.db, config, now: dst.clock.now, dialect: dst.deps.dialect }, src.masterKey);
       const deps: Deps = { ...dst.deps, config, vault };
       expect(vault.sealed).toBe(true);
       expect(await readable(deps, marked.caseId)).toBe('');

@@ -1,6 +1,8 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { Kysely, Transaction } from 'kysely';
 import sodium from 'sodium-native';
+import type { Database } from '../storage/schema.js';
 
 /**
  * The one seam for cryptography at rest. A master key (32 bytes, never stored in the
@@ -141,6 +143,16 @@ export function keypairMatches(publicKey: Buffer, secretKey: Buffer): boolean {
   return sodium.sodium_memcmp(derived, publicKey);
 }
 
+/**
+ * Where the database records the content keys (the vault module's `vault_keys`, ADR 21): the
+ * newest live key, which new wraps must go to, and the ids of every live key. Inside a
+ * transaction, `read` also holds the newest key against retirement until that transaction
+ * ends, so a wrap made under it is committed before a rotation moves the wraps and retires it.
+ */
+export interface KeyRecord {
+  read(db: Kysely<Database> | Transaction<Database>): Promise<{ active: PublicKeyInfo; live: number[] } | null>;
+}
+
 /** What a stored wrap is: the legacy symmetric format, or sealed to one keypair. */
 export type WrapInfo = { version: 1 } | { version: 2; keyId: number } | { version: 0 };
 
@@ -159,6 +171,7 @@ export class Vault {
   private readonly defaultKey: OpenedKey;
   private active: PublicKeyInfo;
   private readonly opened = new Map<number, OpenedKey>();
+  private record: KeyRecord | null = null;
   readonly formKey: Buffer;
   /** True when the instance runs in sealed mode (whether or not it is unsealed now). */
   readonly sealedMode: boolean;
@@ -203,6 +216,32 @@ export class Vault {
   unlock(key: PublicKeyInfo & { secretKey: Buffer }): void {
     if (!keypairMatches(key.publicKey, key.secretKey)) throw new DecryptionError(`vault-key:${key.id}`);
     this.opened.set(key.id, openedFrom(key.publicKey, key.secretKey));
+  }
+
+  /**
+   * Lets `refresh` follow the active key recorded in the database (sealed mode): several
+   * processes share one database, and a rotation started in one must change them all.
+   */
+  useKeyRecord(record: KeyRecord): void {
+    this.record = record;
+  }
+
+  /**
+   * Follows the database (ADR 21): when a newer key became active (a rotation started in
+   * another process), new wraps go to its public key from now on, and until this process holds
+   * its private key it is sealed (an administrator unseals it again). Private keys older than
+   * every live key (retired by a rotation) leave memory. Called in the transaction that writes
+   * a wrap, before wrapping, so nothing is ever written under a retired key; without a record
+   * (the default mode) it does nothing.
+   */
+  async refresh(db: Kysely<Database> | Transaction<Database>): Promise<void> {
+    if (!this.record) return;
+    const now = await this.record.read(db);
+    if (!now) return;
+    // Only forward: this process's own new key is held before its row commits.
+    if (now.active.id > this.active.id) this.activate(now.active);
+    const oldest = Math.min(...now.live);
+    for (const id of [...this.opened.keys()]) if (id < oldest) this.forget(id);
   }
 
   /** Makes `key` the one new wraps go to (sealed-mode initialisation and rotation). */

@@ -150,8 +150,11 @@ export function staffSurface(
   // Behind the CSRF tokens, a POST made by another site's page is refused (origin.ts).
   app.addHook('onRequest', refuseCrossSite(deps, errorPage));
   app.addHook('preHandler', async (req, reply) => {
-    // Sealed (ADR 10): every staff page gives way to the unseal form; only it and the stylesheet answer.
-    if (deps.vault.sealed && !req.routeOptions.config.whileSealed && !req.routeOptions.url?.startsWith('/staff/assets/')) {
+    // Sealed (ADR 10): every staff page gives way to the unseal form; only it and the stylesheet
+    // answer. A rotation started by another process seals this one too, until unsealed again (ADR 21).
+    const asset = req.routeOptions.url?.startsWith('/staff/assets/') ?? false;
+    if (!asset) await deps.vault.refresh(deps.db);
+    if (deps.vault.sealed && !req.routeOptions.config.whileSealed && !asset) {
       return reply.redirect('/staff/unseal', 303);
     }
     const need = req.routeOptions.config.auth ?? 'full';
@@ -202,6 +205,7 @@ export function apiSurface(app: FastifyInstance, deps: Deps, modules: { policy: 
     req.t = deps.i18n.translator('en');
     req.staff = null;
     req.principal = null;
+    await deps.vault.refresh(deps.db);
     if (deps.vault.sealed) return sendApiError(req, reply, 'SEALED');
     const header = req.headers.authorization;
     if (header?.startsWith('Bearer ')) req.principal = await principalForToken(deps, header.slice(7).trim());
