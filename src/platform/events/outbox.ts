@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Dialect } from '../storage/db.js';
 import type { Database } from '../storage/schema.js';
 import { skipLocked } from '../storage/skip-locked.js';
@@ -10,6 +10,7 @@ import {
   LEASE_EXPIRED,
   type Backoff,
 } from '../jobs/backoff.js';
+import { claimLeased, settleLeased, type LeasedSpec, type Settlement } from '../jobs/leased.js';
 
 // The transactional outbox (ADR 19). A service records an event with `recordEvent` on the
 // transaction that makes the change, so the event exists if and only if the change committed.
@@ -227,6 +228,9 @@ export interface Dispatcher {
 
 const DAY = 24 * 60 * 60 * 1000;
 
+/** Where deliveries/tasks wait, for the shared claim (leased.ts). */
+const DELIVERIES: LeasedSpec = { table: 'event_deliveries', due: 'next_attempt_at', handler: 'subscriber' };
+
 /** A dispatcher of the outbox's events to `subscribers`; `now` is the clock (tests move it). */
 export function createDispatcher(
   deps: { db: Kysely<Database>; dialect: Dialect; now: () => number },
@@ -296,57 +300,9 @@ export function createDispatcher(
     });
   }
 
-  /** Claims a batch of due deliveries for this process's subscribers, counting an attempt each. */
-  async function claim() {
-    if (names.length === 0) return [];
-    const now = deps.now();
-    const inner = skipLocked(
-      deps.db
-        .selectFrom('event_deliveries')
-        .select('id')
-        .where('state', '=', 'pending')
-        .where('next_attempt_at', '<=', now)
-        .where('locked_until', '<', now)
-        .where('subscriber', 'in', names)
-        .orderBy('next_attempt_at')
-        .limit(batchSize),
-      deps.dialect,
-    );
-    return deps.db
-      .updateTable('event_deliveries')
-      .set({
-        locked_until: now + leaseMs,
-        locked_by: worker,
-        attempts: sql<number>`attempts + 1`,
-        updated_at: now,
-      })
-      .where('id', 'in', inner)
-      .where('state', '=', 'pending')
-      .where('locked_until', '<', now)
-      .returning(['id', 'event_id', 'subscriber', 'attempts'])
-      .execute();
-  }
-
-  /** Ends a claim this worker still holds: done, waiting for a retry, or dead. */
-  async function settle(
-    id: string,
-    outcome: { state: 'done' } | { state: 'pending' | 'dead'; error: string; retryAt?: number },
-  ) {
-    const now = deps.now();
-    await deps.db
-      .updateTable('event_deliveries')
-      .set({
-        state: outcome.state,
-        locked_until: 0,
-        locked_by: null,
-        updated_at: now,
-        ...(outcome.state === 'done' ? {} : { last_error: outcome.error }),
-        ...(outcome.state === 'pending' ? { next_attempt_at: outcome.retryAt ?? now } : {}),
-      })
-      .where('id', '=', id)
-      .where('locked_by', '=', worker)
-      .execute();
-  }
+  const claim = () =>
+    claimLeased<{ id: string; event_id: string; subscriber: string; attempts: number }>(deps, DELIVERIES, names, { batchSize, leaseMs, worker, columns: ['id', 'event_id', 'subscriber', 'attempts'] });
+  const settle = (id: string, outcome: Settlement) => settleLeased(deps, DELIVERIES, worker, id, outcome);
 
   async function deliver(report: DispatchReport): Promise<number> {
     const claimed = await claim();

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Dialect } from '../storage/db.js';
 import type { Database } from '../storage/schema.js';
-import { skipLocked } from '../storage/skip-locked.js';
 import {
   backoffDelay,
   DEFAULT_BACKOFF,
@@ -10,6 +9,7 @@ import {
   LEASE_EXPIRED,
   type Backoff,
 } from './backoff.js';
+import { claimLeased, settleLeased, type LeasedSpec, type Settlement } from './leased.js';
 
 // The task queue (ADR 19), in the database like the job schedule, so the embedded default
 // needs no extra server. A service enqueues a task on its own transaction; a runner in any
@@ -199,6 +199,9 @@ export interface TaskRunner {
 
 const DAY = 24 * 60 * 60 * 1000;
 
+/** Where deliveries/tasks wait, for the shared claim (leased.ts). */
+const TASKS: LeasedSpec = { table: 'tasks', due: 'run_at', handler: 'name' };
+
 /**
  * A runner of `tasks` over the queue in the database; `now` is the clock (tests move it). It
  * claims only the tasks it has a definition for, so a process without a module leaves that
@@ -225,56 +228,9 @@ export function createTaskRunner(
   const names = [...byName.keys()];
   let lastPurge = -Infinity;
 
-  async function claim() {
-    if (names.length === 0) return [];
-    const now = deps.now();
-    const inner = skipLocked(
-      deps.db
-        .selectFrom('tasks')
-        .select('id')
-        .where('state', '=', 'pending')
-        .where('run_at', '<=', now)
-        .where('locked_until', '<', now)
-        .where('name', 'in', names)
-        .orderBy('run_at')
-        .limit(batchSize),
-      deps.dialect,
-    );
-    return deps.db
-      .updateTable('tasks')
-      .set({
-        locked_until: now + leaseMs,
-        locked_by: worker,
-        attempts: sql<number>`attempts + 1`,
-        updated_at: now,
-      })
-      .where('id', 'in', inner)
-      .where('state', '=', 'pending')
-      .where('locked_until', '<', now)
-      .returning(['id', 'name', 'payload', 'attempts'])
-      .execute();
-  }
-
-  /** Ends a claim this worker still holds: done, waiting for a retry, or dead. */
-  async function settle(
-    id: string,
-    outcome: { state: 'done' } | { state: 'pending' | 'dead'; error: string; retryAt?: number },
-  ) {
-    const now = deps.now();
-    await deps.db
-      .updateTable('tasks')
-      .set({
-        state: outcome.state,
-        locked_until: 0,
-        locked_by: null,
-        updated_at: now,
-        ...(outcome.state === 'done' ? {} : { last_error: outcome.error }),
-        ...(outcome.state === 'pending' ? { run_at: outcome.retryAt ?? now } : {}),
-      })
-      .where('id', '=', id)
-      .where('locked_by', '=', worker)
-      .execute();
-  }
+  const claim = () =>
+    claimLeased<{ id: string; name: string; payload: string; attempts: number }>(deps, TASKS, names, { batchSize, leaseMs, worker, columns: ['id', 'name', 'payload', 'attempts'] });
+  const settle = (id: string, outcome: Settlement) => settleLeased(deps, TASKS, worker, id, outcome);
 
   async function round(report: TaskRunReport): Promise<number> {
     const claimed = await claim();
