@@ -91,6 +91,7 @@ async function benchEngine(engine: Engine, out: Result[]): Promise<void> {
     email: 'bench@handler.invalid',
     displayName: 'Bench',
     role: 'handler',
+    roles: ['handler'],
     locale: 'en',
     via: 'session',
   };

@@ -108,7 +108,7 @@ describe('the route × role table', () => {
       const cells: string[] = [];
       for (const role of ROLES) {
         const res = await send(r, { role });
-        const expected = r.action === 'none' || engine.can({ role }, r.action);
+        const expected = r.action === 'none' || engine.can({ roles: [role] }, r.action);
         const allowed = !refusedByPolicy(r, res);
         cells.push(`${role}:${allowed ? 'yes' : 'no'}`);
         if (allowed !== expected) wrong.push(`${name} as ${role}: ${res.statusCode}, expected ${expected ? 'let through' : 'refused'}`);

@@ -88,14 +88,14 @@ describe('accounts policy', () => {
   for (const role of ROLES) {
     for (const action of ACCOUNT_ACTIONS) {
       it(`${role} ${TABLE[role][action] ? 'may' : 'may not'} ${action}`, () => {
-        expect(can({ role }, action)).toBe(TABLE[role][action]);
+        expect(can({ roles: [role] }, action)).toBe(TABLE[role][action]);
       });
     }
   }
 
   it('denies nobody signed in, an unknown action and an unknown role', () => {
     for (const action of ACCOUNT_ACTIONS) expect(can(null, action)).toBe(false);
-    expect(can({ role: 'admin' }, 'user.delete' as AccountAction)).toBe(false);
-    expect(can({ role: 'guest' as Role }, 'account.manage_own')).toBe(false);
+    expect(can({ roles: ['admin'] }, 'user.delete' as AccountAction)).toBe(false);
+    expect(can({ roles: ['guest' as Role] }, 'account.manage_own')).toBe(false);
   });
 });

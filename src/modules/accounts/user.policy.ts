@@ -1,5 +1,5 @@
-import { definePolicy } from '../../platform/auth/policy.js';
-import { ROLES, type Principal, type Role } from '../../platform/auth/roles.js';
+import { definePolicy, type Subject } from '../../platform/auth/policy.js';
+import { ROLES, type Role } from '../../platform/auth/roles.js';
 
 /**
  * Who may do what with accounts. Deny by default: an action not listed here, or a role not
@@ -35,7 +35,7 @@ const RULES: Record<AccountAction, readonly Role[]> = {
 export const accountsPolicy = definePolicy<AccountAction>(RULES);
 
 /** True when `principal` may perform `action`; false for nobody signed in. */
-export const can = (principal: Pick<Principal, 'role'> | null, action: AccountAction): boolean => accountsPolicy.can(principal, action);
+export const can = (principal: Subject | null, action: AccountAction): boolean => accountsPolicy.can(principal, action);
 
 /** Roles of people who can hold (be assigned) cases. */
 export const CASE_HOLDER_ROLES: readonly Role[] = ['admin', 'coordinator', 'handler'];

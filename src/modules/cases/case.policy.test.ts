@@ -7,6 +7,7 @@ const who = (role: Role, userId = `u-${role}`): Principal => ({
   email: `${role}@example.org`,
   displayName: role,
   role,
+  roles: [role],
   locale: 'en',
   via: 'session',
 });

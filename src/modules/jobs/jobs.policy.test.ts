@@ -27,14 +27,14 @@ describe('jobs policy', () => {
   for (const role of ROLES) {
     for (const action of JOBS_ACTIONS) {
       it(`${role} ${TABLE[role][action] ? 'may' : 'may not'} ${action}`, () => {
-        expect(jobsPolicy.can({ role }, action)).toBe(TABLE[role][action]);
+        expect(jobsPolicy.can({ roles: [role] }, action)).toBe(TABLE[role][action]);
       });
     }
   }
 
   it('denies nobody signed in, an unknown action and an unknown role', () => {
     for (const action of JOBS_ACTIONS) expect(jobsPolicy.can(null, action)).toBe(false);
-    expect(jobsPolicy.can({ role: 'admin' }, 'jobs.purge' as JobsAction)).toBe(false);
-    expect(jobsPolicy.can({ role: 'guest' as Role }, 'jobs.view')).toBe(false);
+    expect(jobsPolicy.can({ roles: ['admin'] }, 'jobs.purge' as JobsAction)).toBe(false);
+    expect(jobsPolicy.can({ roles: ['guest' as Role] }, 'jobs.view')).toBe(false);
   });
 });

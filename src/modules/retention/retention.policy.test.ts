@@ -26,14 +26,14 @@ describe('retention policy', () => {
   for (const role of ROLES) {
     for (const action of RETENTION_ACTIONS) {
       it(`${role} ${TABLE[role][action] ? 'may' : 'may not'} ${action}`, () => {
-        expect(can({ role }, action)).toBe(TABLE[role][action]);
+        expect(can({ roles: [role] }, action)).toBe(TABLE[role][action]);
       });
     }
   }
 
   it('denies nobody signed in, an unknown action and an unknown role', () => {
     for (const action of RETENTION_ACTIONS) expect(can(null, action)).toBe(false);
-    expect(can({ role: 'admin' }, 'retention.purge_all' as RetentionAction)).toBe(false);
-    expect(can({ role: 'guest' as Role }, 'retention.view')).toBe(false);
+    expect(can({ roles: ['admin'] }, 'retention.purge_all' as RetentionAction)).toBe(false);
+    expect(can({ roles: ['guest' as Role] }, 'retention.view')).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
-import { definePolicy } from '../../platform/auth/policy.js';
-import type { Principal, Role } from '../../platform/auth/roles.js';
+import { definePolicy, type Subject } from '../../platform/auth/policy.js';
+import type { Role } from '../../platform/auth/roles.js';
 
 /**
  * Who may do what with retention. Deny by default. Retention decides when personal data is
@@ -17,4 +17,4 @@ const RULES: Record<RetentionAction, readonly Role[]> = {
 export const retentionPolicy = definePolicy<RetentionAction>(RULES);
 
 /** True when `principal` may perform `action`; false for nobody signed in. */
-export const can = (principal: Pick<Principal, 'role'> | null, action: RetentionAction): boolean => retentionPolicy.can(principal, action);
+export const can = (principal: Subject | null, action: RetentionAction): boolean => retentionPolicy.can(principal, action);

@@ -170,7 +170,7 @@ describe('taxonomy policy', () => {
     expect(taxonomyPolicy.actions).toEqual([...TAXONOMY_ACTIONS]);
     for (const role of ROLES) {
       for (const action of TAXONOMY_ACTIONS) {
-        expect(taxonomyPolicy.can({ role }, action), `${role} ${action}`).toBe(
+        expect(taxonomyPolicy.can({ roles: [role] }, action), `${role} ${action}`).toBe(
           allowed[action].includes(role),
         );
       }
@@ -187,6 +187,7 @@ describe('the taxonomies page', () => {
       email: 'a@example.org',
       displayName: 'أمل',
       role: 'admin',
+      roles: ['admin'],
       locale: 'ar',
       via: 'session',
     };

@@ -1,5 +1,5 @@
-import { definePolicy } from '../../platform/auth/policy.js';
-import type { Principal, Role } from '../../platform/auth/roles.js';
+import { definePolicy, type Subject } from '../../platform/auth/policy.js';
+import type { Role } from '../../platform/auth/roles.js';
 
 /** Who may see the vault page and rotate the key. Deny by default: administrators only. */
 export const VAULT_ACTIONS = ['vault.view', 'vault.rotate'] as const;
@@ -13,4 +13,4 @@ const RULES: Record<VaultAction, readonly Role[]> = {
 export const vaultPolicy = definePolicy<VaultAction>(RULES);
 
 /** True when `principal` may perform `action`; false for nobody signed in. */
-export const can = (principal: Pick<Principal, 'role'> | null, action: VaultAction): boolean => vaultPolicy.can(principal, action);
+export const can = (principal: Subject | null, action: VaultAction): boolean => vaultPolicy.can(principal, action);

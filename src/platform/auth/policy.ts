@@ -14,10 +14,10 @@ import type { Principal, Role } from './roles.js';
 export type Rule<F> = readonly Role[] | ((principal: Subject, facts: F | undefined) => boolean);
 
 /**
- * What a rule looks at: the person's roles (the primary `role`, and `roles`, every role they
- * hold, when known) and, for rules about their own records, their id.
+ * What a rule looks at: every role the person holds (`roles`, the primary one among them)
+ * and, for rules about their own records, their id.
  */
-export type Subject = Pick<Principal, 'role'> & { roles?: readonly Role[]; userId?: string };
+export type Subject = Pick<Principal, 'roles'> & { userId?: string };
 
 export interface Policy<A extends string = string, F = never> {
   readonly actions: readonly A[];
@@ -25,10 +25,10 @@ export interface Policy<A extends string = string, F = never> {
   authorize(principal: Subject | null, action: A, facts?: F): Result<true>;
 }
 
-/** Whether `principal` holds any of `roles`: their primary role or any other they hold. */
+/** Whether `principal` holds any of `roles` (their `roles` include the primary one). */
 export function hasRole(principal: Subject | null, roles: readonly Role[]): boolean {
   if (principal === null) return false;
-  return roles.includes(principal.role) || (principal.roles ?? []).some((r) => roles.includes(r));
+  return principal.roles.some((r) => roles.includes(r));
 }
 
 export function definePolicy<A extends string, F = never>(rules: Record<A, Rule<F>>): Policy<A, F> {

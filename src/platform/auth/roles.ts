@@ -32,10 +32,10 @@ export interface Principal {
   /** The primary role: the one label shown where only one fits (`users.role`). */
   role: Role;
   /**
-   * Every role the person holds, the primary one included (`user_roles`); policies look at
-   * all of them. Sessions and tokens always load it; absent, only the primary role counts.
+   * Every role the person holds, the primary one always among them (`user_roles` and
+   * `users.role`, `loadRoles`); policies look at these and only these.
    */
-  roles?: readonly Role[];
+  roles: readonly Role[];
   locale: string;
   via: 'session' | 'token';
 }
