@@ -5,7 +5,8 @@ import { checkFormToken, issueFormToken } from '../../platform/http/form-token.j
 import type { ErrorPage } from '../../platform/http/surfaces.js';
 import { textBody } from '../../platform/http/body-limit.js';
 import { oneTimeToken, spendToken } from '../../platform/http/spent-tokens.js';
-import { formBody, safeString } from '../../platform/http/validation.js';
+import { formBody, readForm } from '../../platform/http/form.js';
+import { safeString } from '../../platform/http/validation.js';
 import { sendPage } from '../../platform/views/render.js';
 import { staffContext } from '../../platform/views/staff-layout.js';
 import { can } from './vault.policy.js';
@@ -49,19 +50,15 @@ export function registerVaultRoutes(
     const body = formBody(req.body);
     const check = checkFormToken(deps.vault.formKey, UNSEAL_FORM, body._form, deps.now());
     if (!check.ok) return errorPage(req, reply, 'CSRF_INVALID');
-    const holder = typeof body.holder === 'string' ? body.holder.slice(0, 64) : undefined;
+    // The schema's messages are the ones shown; the holder's name comes back cut to its maximum.
+    const parsed = readForm(req, UnsealInput, { fields: ['holder', 'passphrase'], shown: 64 });
     const page = (status: number, errors: Record<string, string>, wait?: number) =>
       sendPage(
         reply,
         status,
-        <UnsealPage ctx={staffContext(req, cssUrl)} formToken={formToken()} holder={holder} errors={errors} waitSeconds={wait} />,
+        <UnsealPage ctx={staffContext(req, cssUrl)} formToken={formToken()} holder={parsed.values.holder} errors={errors} waitSeconds={wait} />,
       );
-    const parsed = UnsealInput.safeParse(body);
-    if (!parsed.success) {
-      const errors: Record<string, string> = {};
-      for (const i of parsed.error.issues) errors[String(i.path[0])] ??= i.message;
-      return page(422, errors);
-    }
+    if (!parsed.ok) return page(422, parsed.errors);
     // Each form is good for one attempt: a replayed token costs nothing (no derivation, no audit).
     if (!(await spendToken(deps.db, oneTimeToken(deps.vault, 'unseal-form-token', String(body._form), check.issuedAt)))) {
       return errorPage(req, reply, 'CSRF_INVALID');
