@@ -55,6 +55,27 @@ describe('parseForm', () => {
     expect(odd.errors.days).toBeDefined();
   });
 
+  it('gives a repeated field to the schema as sent when the form asks, and shows its first value again', () => {
+    const Text = z.object({ name: safeString().max(10, 'x.name_too_long') });
+    const r = parseForm(Text, { name: ['Ana', 'Bea'] }, { fields: ['name'], repeated: 'as-sent' });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.name).toBe('common.form.invalid');
+    expect(r.values).toEqual({ name: 'Ana' });
+    // A single value reads as it does with 'first'; an absent one is blank.
+    expect(parseForm(Text, { name: 'Ana' }, { fields: ['name'], repeated: 'as-sent' })).toMatchObject({ ok: true, data: { name: 'Ana' } });
+    expect(parseForm(Text, {}, { fields: ['name'], repeated: 'as-sent' })).toMatchObject({ ok: true, values: { name: '' } });
+    expect(formValues({ a: ['x', 'y'], b: '' }, 'null', [], 'as-sent')).toEqual({ a: ['x', 'y'], b: null });
+  });
+
+  it('shows a value again in full up to the form\'s own maximum', () => {
+    const long = 'y'.repeat(20_001);
+    const Text = z.object({ name: safeString().max(20_000, 'x.name_too_long') });
+    const r = parseForm(Text, { name: long }, { shown: 50_000 });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.values.name).toBe(long);
+  });
+
   it('cuts what it shows again, so an oversized value is never echoed whole', () => {
     const huge = 'x'.repeat(100_000);
     const r = parseForm(Schema, { name: huge, days: '1' }, { ...options, shown: 64 });

@@ -6,7 +6,8 @@ import { fieldErrors, formBody } from './validation.js';
 
 // One form path. Every HTML form, urlencoded or multipart, is read the same way: the body's
 // fields are turned into plain values (a repeated field keeps its first value, unless it is a
-// list such as checkboxes), validated against the module's zod schema (the one its API uses),
+// list such as checkboxes, or the form gives repeated fields to its schema as sent, for the
+// schema to refuse), validated against the module's zod schema (the one its API uses),
 // and the route gets either the parsed data or what was typed with a message key per field,
 // to render the form again with a 422. Files of a multipart form were read and checked before
 // the route ran (multipart.ts); they come along with the data.
@@ -50,13 +51,15 @@ export function listField(body: unknown, name: string, maxItems = LIST_MAX): str
 
 /**
  * A form or query body as values a schema can parse: a repeated field keeps its first value
- * (the names in `lists` keep all of theirs, as a list); blank strings become null (`'null'`),
- * are dropped (`'drop'`, for optional filters) or are kept as they are (`'keep'`).
+ * (`'first'`), or is given as the list it came as (`'as-sent'`), for a schema that refuses
+ * it; the names in `lists` keep all of theirs, as a list. Blank strings become null
+ * (`'null'`), are dropped (`'drop'`, for optional filters) or are kept as they are (`'keep'`).
  */
 export function formValues(
   body: unknown,
   blank: 'null' | 'drop' | 'keep',
   lists: readonly string[] = [],
+  repeated: 'first' | 'as-sent' = 'first',
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(formBody(body))) {
@@ -67,7 +70,7 @@ export function formValues(
       out[k] = list.slice(0, LIST_MAX + 1).filter((x): x is string => typeof x === 'string');
       continue;
     }
-    const value = Array.isArray(v) ? v[0] : v;
+    const value = Array.isArray(v) && repeated === 'first' ? v[0] : v;
     if (typeof value === 'string' && value.trim() === '') {
       if (blank === 'null') out[k] = null;
       else if (blank === 'keep') out[k] = value;
@@ -95,8 +98,17 @@ export interface FormOptions {
   lists?: readonly string[];
   /** Blank answers: kept (default), turned into null, or dropped. */
   blank?: 'null' | 'drop' | 'keep';
-  /** How long a value shown again may be (default SHOWN_MAX). */
+  /**
+   * How long a value shown again may be (default SHOWN_MAX). A form whose body limit already
+   * bounds every field may pass that limit, to show each answer again in full.
+   */
   shown?: number;
+  /**
+   * A repeated field: its first value is given to the schema (`'first'`, the default), or the
+   * list as sent (`'as-sent'`), for a schema that refuses one. Either way the value shown
+   * again is the first one.
+   */
+  repeated?: 'first' | 'as-sent';
 }
 
 /** A form read: the parsed data, or what was typed and a message key per field (for a 422). */
@@ -106,7 +118,7 @@ export type FormResult<T> =
 
 /** The values `schema` is given for `body` (see FormOptions). */
 export function formInput(body: unknown, options: FormOptions = {}): Record<string, unknown> {
-  const values = formValues(body, options.blank ?? 'keep', options.lists);
+  const values = formValues(body, options.blank ?? 'keep', options.lists, options.repeated);
   if (!options.fields) return values;
   const blank = options.blank ?? 'keep';
   const out: Record<string, unknown> = {};
@@ -131,7 +143,9 @@ export function parseForm<S extends z.ZodType>(
   files: UploadedFile[] = [],
 ): FormResult<z.output<S>> {
   const input = formInput(body, options);
-  const values = shownValues(input, options.shown);
+  // What was typed is shown again as the person sees it: a repeated field by its first value.
+  const typed = options.repeated === 'as-sent' ? formInput(body, { ...options, repeated: 'first' }) : input;
+  const values = shownValues(typed, options.shown);
   const parsed = schema.safeParse(input);
   if (parsed.success) return { ok: true, data: parsed.data, values, files };
   return { ok: false, values, errors: fieldErrors(parsed.error), files };
