@@ -24,7 +24,12 @@ export {
   type NewRequestInput,
 } from './requester.service.js';
 export { moveSealedMessages } from './message-body.js';
-export { insertDemoCases, countNonDemoCases } from './demo-cases.service.js';
+export {
+  insertDemoCases,
+  countNonDemoCases,
+  type DemoCaseRecord,
+  type DemoMessageRecord,
+} from './demo-cases.service.js';
 export { reapplyShreds } from './shred-ledger.service.js';
 export { purgeCasePersonalData, listCasesDueForPurge } from './purge.service.js';
 

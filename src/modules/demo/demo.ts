@@ -1,4 +1,5 @@
-import type { CaseStatus, ContactMethod, MessageKind, Urgency } from '../../contracts/case.js';
+import type { CaseStatus, ContactMethod, Urgency } from '../../contracts/case.js';
+import type { DemoCaseRecord, DemoMessageRecord } from '../cases/index.js';
 import { Rng, weighted, weightedSpec, type Weighted } from './demo.random.js';
 import {
   CONTACT_WORDS,
@@ -20,36 +21,12 @@ export const REACTIVE_SHARE = 0.82;
 /** Requests the helpline received in 2023: the default size of the demo year. */
 export const DEMO_DEFAULT_REQUESTS = 3709;
 
-export interface DemoMessage {
-  kind: MessageKind;
-  /** True when written by the demo handler (replies and notes). */
-  byHandler: boolean;
-  at: number;
-  text: string;
-}
+/** One message of a synthetic case: the shape the cases module's bulk load writes. */
+export type DemoMessage = DemoMessageRecord;
 
-/** One synthetic case, with everything needed to write it as a real one. */
-export interface DemoCase {
-  urgency: Urgency;
+/** One synthetic case, with everything needed to write it as a real one (the cases module's record). */
+export interface DemoCase extends DemoCaseRecord {
   incidentType: IncidentCode | null;
-  severity: string | null;
-  country: string | null;
-  region: string | null;
-  language: string;
-  beneficiary: string | null;
-  mandate: 'pending' | 'in_mandate' | 'out_of_mandate';
-  contactMethod: ContactMethod;
-  contact: string | null;
-  status: CaseStatus;
-  assigned: boolean;
-  awaitingReply: boolean;
-  createdAt: number;
-  updatedAt: number;
-  firstResponseDueAt: number;
-  firstResponseAt: number | null;
-  lastActivityAt: number;
-  closedAt: number | null;
-  version: number;
   messages: DemoMessage[];
 }
 
