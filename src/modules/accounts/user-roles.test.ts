@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../test/engines.js';
 import { createHarness, type Harness } from '../../../test/harness.js';
 import { postForm, signInAs, type StaffSignIn } from '../../../test/staff-session.js';
+import { insertStaffRow } from '../../../test/staff-row.js';
 import { principalForToken } from '../../platform/auth/api-token.js';
-import { createTokenForEmail } from './index.js';
+import { createTokenForEmail, listAssignableStaff } from './index.js';
 
 // Several roles per person (ADR 20): an administrator gives them on the people page, each
 // change audited in the same transaction; sessions and tokens carry every role, and the
@@ -86,6 +87,24 @@ for (const engine of engines) {
       expect((await setRoles('no-such-person', ['handler'])).statusCode).toBe(404);
       const rows = await h.deps.db.selectFrom('user_roles').select('role').where('user_id', '=', handler.userId).execute();
       expect(rows.map((r) => r.role)).toEqual(['handler']);
+    });
+
+    it('lists a role Haven does not know as unknown, and never offers that person as a case holder', async () => {
+      // A row written by a newer release or edited by hand: the primary role is no role here.
+      const id = crypto.randomUUID();
+      await insertStaffRow(h.deps.db, { id, email: 'una@example.org', displayName: 'Una Known', role: 'superuser', at: h.clock.now() });
+      await h.deps.db.insertInto('user_roles').values([{ user_id: id, role: 'superuser' }, { user_id: id, role: 'handler' }]).execute();
+
+      const page = await h.app.inject({ method: 'GET', url: '/staff/users', headers: { cookie: admin.cookie } });
+      expect(page.statusCode).toBe(200);
+      const row = page.body.split('<tr>').find((r) => r.includes('Una Known'));
+      expect(row).toBeDefined();
+      const shown = row!.slice(row!.indexOf('una@example.org'), row!.indexOf('<details>'));
+      expect(shown).toContain('Unknown role');
+      expect(shown).not.toMatch(/Handler|Administrator|Coordinator/);
+      expect(row).not.toMatch(/<input[^>]*checked/);
+
+      expect((await listAssignableStaff(h.deps)).some((u) => u.id === id)).toBe(false);
     });
 
     it('lets administrators list and add teams, audited, refusing a bad time zone, region or a taken name', async () => {

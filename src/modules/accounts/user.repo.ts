@@ -14,7 +14,7 @@ export function toStaffUser(row: UserRow): StaffUser {
     id: row.id,
     email: row.email,
     displayName: row.display_name,
-    role: (isRole(row.role) ? row.role : 'handler') as Role,
+    role: isRole(row.role) ? row.role : null,
     status: row.status as UserStatus,
     locale: row.locale,
     createdAt: row.created_at,

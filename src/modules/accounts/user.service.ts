@@ -326,10 +326,13 @@ export async function disableUser(
   return ok(repo.toStaffUser({ ...user, status: 'disabled' }));
 }
 
-/** Everyone with an account, each with every role they hold (the primary one first in ROLES order). */
+/**
+ * Everyone with an account, each with every role they hold in ROLES order; none for a person
+ * whose primary role Haven does not know (`role` null), as sessions and tokens give them none.
+ */
 export async function listUsers(deps: Deps): Promise<(StaffUser & { roles: Role[] })[]> {
   const [users, held] = await Promise.all([repo.listUsers(deps.db), repo.listUserRoles(deps.db)]);
-  return users.map((u) => ({ ...u, roles: rolesOf(u.role, held.get(u.id) ?? []) }));
+  return users.map((u) => ({ ...u, roles: u.role === null ? [] : rolesOf(u.role, held.get(u.id) ?? []) }));
 }
 
 /** Every team, by name, with its number of members. */
@@ -440,7 +443,8 @@ export async function listAssignableStaff(
   deps: Deps,
 ): Promise<{ id: string; displayName: string; role: Role }[]> {
   const users = await repo.listActiveUsersInRoles(deps.db, CASE_HOLDER_ROLES);
-  return users.map((u) => ({ id: u.id, displayName: u.displayName, role: u.role }));
+  // Only people whose primary role Haven knows: anyone else cannot sign in to work a case.
+  return users.flatMap((u) => (u.role === null ? [] : [{ id: u.id, displayName: u.displayName, role: u.role }]));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -5,7 +5,12 @@ export interface StaffUser {
   id: string;
   email: string;
   displayName: string;
-  role: Role;
+  /**
+   * The primary role (`users.role`), or null when the database holds a name Haven does not
+   * know (a newer release's role, a hand edit): such a person holds no role here, cannot
+   * sign in or use a token, and is shown with an unknown role rather than a guessed one.
+   */
+  role: Role | null;
   status: UserStatus;
   locale: string;
   createdAt: number;

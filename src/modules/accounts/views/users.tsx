@@ -62,7 +62,7 @@ export function UsersPage(props: {
                   {u.email === BOOTSTRAP_EMAIL ? t('accounts.users.first_admin_pending') : <bdi>{u.email}</bdi>}
                 </td>
                 <td>
-                  {u.roles.map((r) => t(`accounts.role.${r}`)).join(', ')}
+                  {u.role === null ? t('accounts.role.unknown') : u.roles.map((r) => t(`accounts.role.${r}`)).join(', ')}
                   {u.status !== 'disabled' ? (
                     <details>
                       <summary>{t('accounts.users.roles_change')}</summary>
