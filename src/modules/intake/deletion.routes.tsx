@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
 import type { SurfaceAssets } from '../../contracts/module.js';
 import { safeEqual } from '../../platform/crypto/vault.js';
-import { formBody } from '../../platform/http/validation.js';
+import { formBody } from '../../platform/http/form.js';
 import { publicErrorPage } from '../../platform/views/public-layout.js';
 import { sendPage } from '../../platform/views/render.js';
 import { deleteOwnRequest } from './deletion.service.js';

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import type { SurfaceAssets } from '../../contracts/module.js';
 import { safeEqual } from '../../platform/crypto/vault.js';
 import { textBody } from '../../platform/http/body-limit.js';
 import { checkFormToken, issueFormToken } from '../../platform/http/form-token.js';
-import { fieldErrors, formBody } from '../../platform/http/validation.js';
+import { parseForm, textField } from '../../platform/http/form.js';
 import type { FieldErrors } from '../../platform/views/form.js';
 import { sendPage } from '../../platform/views/render.js';
 import { LIMITS, requesterView } from '../cases/index.js';
@@ -32,12 +33,12 @@ import { LandingPage } from './views/landing.js';
 import { AlreadySentPage, ReceiptPage } from './views/receipt.js';
 import { RequestFormPage, type RequestFormNotice } from './views/request-form.js';
 
-/** A form value as the person typed it; a repeated field keeps its first value. */
-function field(body: Record<string, string | string[] | undefined>, name: string): string {
-  const v = body[name];
-  if (typeof v === 'string') return v;
-  if (Array.isArray(v) && typeof v[0] === 'string') return v[0];
-  return '';
+/**
+ * A form value as the person typed it, whole (each form's body limit bounds it); a repeated
+ * field keeps its first value; '' when absent.
+ */
+function field(body: unknown, name: string): string {
+  return textField(body, name, Infinity) ?? '';
 }
 
 const REQUEST_FIELDS = [
@@ -66,6 +67,12 @@ const REQUEST_BODY = textBody({
 });
 const FOLLOWUP_BODY = textBody({ receipt: SHORT_FIELD, message: LIMITS.messageMax });
 const MESSAGE_BODY = textBody({ body: LIMITS.messageMax });
+
+/**
+ * The follow-up form's message: optional (a blank one is dropped before the schema), else the
+ * conversation's message rules.
+ */
+const followupSchema = z.object({ message: messageSchema.shape.body.optional() });
 
 /** Registers the public intake pages on the public surface. */
 export function registerIntakeRoutes(
@@ -179,8 +186,7 @@ export function registerIntakeRoutes(
   );
 
   app.post('/request', REQUEST_BODY, async (req, reply) => {
-    const body = formBody(req.body);
-    const values = Object.fromEntries(REQUEST_FIELDS.map((f) => [f, field(body, f)]));
+    const body = req.body;
     const token = field(body, '_csrf');
     const check = checkFormToken(deps.vault.formKey, REQUEST_FORM, token, deps.now());
     const options = await requestOptions(req.locale);
@@ -189,7 +195,14 @@ export function registerIntakeRoutes(
       languages: new Set(options.language.map((o) => o.value)),
       beneficiaries: new Set(options.beneficiary.map((o) => o.value)),
     };
-    const parsed = requestSchema(codes).safeParse(body);
+    // A repeated field reaches the schema as sent, which refuses it; what was typed comes back
+    // whole (the body limit bounds it), so a long text refused is not lost.
+    const parsed = parseForm(requestSchema(codes), body, {
+      fields: REQUEST_FIELDS,
+      repeated: 'as-sent',
+      shown: REQUEST_BODY.bodyLimit,
+    });
+    const { values } = parsed;
     // A bad token never loses what was typed: the form comes back, filled in, with a new token.
     if (!check.ok) {
       return renderRequestForm(
@@ -197,18 +210,18 @@ export function registerIntakeRoutes(
         reply,
         403,
         values,
-        parsed.success ? {} : fieldErrors(parsed.error),
+        parsed.ok ? {} : parsed.errors,
         'token',
         options,
       );
     }
-    if (!parsed.success)
+    if (!parsed.ok)
       return renderRequestForm(
         req,
         reply,
         422,
         values,
-        fieldErrors(parsed.error),
+        parsed.errors,
         null,
         options,
         check.issuedAt,
@@ -249,23 +262,19 @@ export function registerIntakeRoutes(
 
   app.post('/followup', FOLLOWUP_BODY, async (req, reply) =>
     answerAfter(FOLLOWUP_FLOOR_MS, floorTimer(deps), async () => {
-      const body = formBody(req.body);
+      const body = req.body;
       const token = field(body, '_csrf');
       const message = field(body, 'message');
+      const form = parseForm(followupSchema, body, { fields: ['message'], blank: 'drop' });
       const tokenCheck = checkFormToken(deps.vault.formKey, FOLLOWUP_FORM, token, deps.now());
       if (!tokenCheck.ok) {
         return () => renderFollowup(req, reply, 403, { notice: 'token', message });
       }
-      let cleanMessage = '';
-      if (message.trim()) {
-        const m = messageSchema.safeParse({ body: message });
-        if (!m.success) {
-          const messageError = fieldErrors(m.error).body!;
-          return () =>
-            renderFollowup(req, reply, 422, { token, notice: null, message, messageError });
-        }
-        cleanMessage = m.data.body;
+      if (!form.ok) {
+        const messageError = form.errors.message!;
+        return () => renderFollowup(req, reply, 422, { token, notice: null, message, messageError });
       }
+      const cleanMessage = form.data.message ?? '';
       const opened = await openFollowup(deps, field(body, 'receipt'));
       // Any wrong code: the same page, built from what was sent and nothing about the code.
       if (!opened)
@@ -297,7 +306,7 @@ export function registerIntakeRoutes(
   });
 
   app.post('/followup/conversation', MESSAGE_BODY, async (req, reply) => {
-    const body = formBody(req.body);
+    const body = req.body;
     const draft = field(body, 'body');
     const session = await resumeFollowup(deps, req.cookies[FOLLOWUP_COOKIE]);
     if (!session) {
@@ -308,12 +317,9 @@ export function registerIntakeRoutes(
     if (!safeEqual(field(body, '_csrf'), session.csrfToken)) {
       return renderConversation(req, reply, 403, session, { draft, csrfProblem: true });
     }
-    const parsed = messageSchema.safeParse({ body: draft });
-    if (!parsed.success)
-      return renderConversation(req, reply, 422, session, {
-        draft,
-        errors: fieldErrors(parsed.error),
-      });
+    const parsed = parseForm(messageSchema, body, { fields: ['body'] });
+    if (!parsed.ok)
+      return renderConversation(req, reply, 422, session, { draft, errors: parsed.errors });
     // A valid one-time token makes a resend of the same form harmless; a missing or stale one
     // (a page kept open past its life) still sends: losing a message is worse than a duplicate.
     const once = field(body, '_once');
@@ -324,7 +330,7 @@ export function registerIntakeRoutes(
   });
 
   app.post('/followup/leave', async (req, reply) => {
-    const body = formBody(req.body);
+    const body = req.body;
     const session = await resumeFollowup(deps, req.cookies[FOLLOWUP_COOKIE]);
     if (session) {
       if (!safeEqual(field(body, '_csrf'), session.csrfToken)) {
