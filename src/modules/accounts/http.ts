@@ -14,6 +14,10 @@ export const accountFlashes = defineFlashes({
   user_disabled: 'accounts.done.user_disabled',
   roles_changed: 'accounts.done.roles_changed',
   team_added: 'accounts.done.team_added',
+  member_added: 'accounts.done.member_added',
+  member_already: 'accounts.done.member_already',
+  member_removed: 'accounts.done.member_removed',
+  member_absent: 'accounts.done.member_absent',
 });
 
 export function oneError(name: string, key: string): FieldErrors {

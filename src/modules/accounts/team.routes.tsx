@@ -7,33 +7,86 @@ import { sendPage } from '../../platform/views/render.js';
 import { staffContext } from '../../platform/views/staff-layout.js';
 import { taxonomyOptions } from '../taxonomies/index.js';
 import { accountFlashes } from './http.js';
-import { NewTeamInput } from './user.schema.js';
-import { addTeam, listTeams } from './user.service.js';
-import { TeamsPage, type NewTeamValues } from './views/teams.js';
+import { NewTeamInput, TeamMemberInput } from './user.schema.js';
+import type { TeamWithMembers } from './user.repo.js';
+import { addTeam, addTeamMember, listActivePeople, listTeams, removeTeamMember } from './user.service.js';
+import { TeamsPage, type MemberError, type NewTeamValues } from './views/teams.js';
 
-/** Administrators list and add teams (ADR 20); members and changes come later. */
+/** Administrators list and add teams, and put people in them or take them out (ADR 20). */
 export function registerTeamRoutes(app: FastifyInstance, deps: Deps, opts: { cssUrl: string; errorPage: ErrorPage }): void {
-  const { cssUrl } = opts;
+  const { cssUrl, errorPage } = opts;
 
-  const page = async (req: FastifyRequest, reply: FastifyReply, status: number, values?: NewTeamValues, errors?: FieldErrors, flash?: string) => {
-    const [teams, regions] = await Promise.all([listTeams(deps), taxonomyOptions(deps, 'region', req.locale)]);
+  const page = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    shown: { values?: NewTeamValues; errors?: FieldErrors; member?: MemberError; flash?: string; teams?: TeamWithMembers[] } = {},
+  ) => {
+    const [teams, people, regions] = await Promise.all([
+      shown.teams ?? listTeams(deps),
+      listActivePeople(deps),
+      taxonomyOptions(deps, 'region', req.locale),
+    ]);
     return sendPage(
       reply,
       status,
-      <TeamsPage ctx={staffContext(req, cssUrl, flash)} teams={teams} regions={regions} values={values} errors={errors} />,
+      <TeamsPage
+        ctx={staffContext(req, cssUrl, shown.flash)}
+        teams={teams}
+        people={people}
+        regions={regions}
+        values={shown.values}
+        errors={shown.errors}
+        member={shown.member}
+      />,
     );
   };
 
-  app.get('/teams', { config: { action: 'team.list' } }, async (req, reply) => page(req, reply, 200, undefined, undefined, accountFlashes.read(req)));
+  /** The page again (422) with a message at the team's add-a-person form; 404 for no such team. */
+  const memberRefused = async (req: FastifyRequest, reply: FastifyReply, teamId: string, error: string) => {
+    const teams = await listTeams(deps);
+    if (!teams.some((t) => t.id === teamId)) return errorPage(req, reply, 'NOT_FOUND');
+    return page(req, reply, 422, { teams, member: { teamId, error } });
+  };
+
+  app.get('/teams', { config: { action: 'team.list' } }, async (req, reply) => page(req, reply, 200, { flash: accountFlashes.read(req) }));
 
   app.post('/teams', { config: { action: 'team.create' } }, async (req, reply) => {
     const form = readForm(req, NewTeamInput);
-    if (!form.ok) return page(req, reply, 422, form.values, form.errors);
+    if (!form.ok) return page(req, reply, 422, { values: form.values, errors: form.errors });
     const region = form.data.region ?? null;
     if (region !== null && !(await taxonomyOptions(deps, 'region', req.locale)).some((o) => o.value === region))
-      return page(req, reply, 422, form.values, { region: 'accounts.error.region_invalid' });
+      return page(req, reply, 422, { values: form.values, errors: { region: 'accounts.error.region_invalid' } });
     const res = await addTeam(deps, req.principal!, { name: form.data.name, timeZone: form.data.time_zone, region });
-    if (!res.ok) return page(req, reply, 422, form.values, { name: 'accounts.error.team_name_taken' });
+    if (!res.ok) return page(req, reply, 422, { values: form.values, errors: { name: 'accounts.error.team_name_taken' } });
     return accountFlashes.redirect(reply, '/staff/teams', 'team_added');
+  });
+
+  // An active person chosen from the team's select joins it; someone already in it stays as
+  // they are, and the flash says nothing changed.
+  app.post<{ Params: { id: string } }>('/teams/:id/members', { config: { action: 'team.manage' } }, async (req, reply) => {
+    const teamId = req.params.id;
+    if (teamId.length > 64) return errorPage(req, reply, 'NOT_FOUND');
+    const form = readForm(req, TeamMemberInput, { fields: ['user_id'] });
+    if (!form.ok) return memberRefused(req, reply, teamId, form.errors.user_id ?? 'accounts.error.member_required');
+    const res = await addTeamMember(deps, req.principal!, teamId, form.data.user_id);
+    if (!res.ok) {
+      if (res.code === 'NOT_FOUND') return errorPage(req, reply, 'NOT_FOUND');
+      return memberRefused(req, reply, teamId, res.code === 'CONFLICT' ? 'accounts.error.member_not_active' : 'accounts.error.member_unknown');
+    }
+    return accountFlashes.redirect(reply, '/staff/teams', res.value.added ? 'member_added' : 'member_already');
+  });
+
+  // A member's remove button names them; someone not in the team: nothing changes, and the
+  // flash says so.
+  app.post<{ Params: { id: string } }>('/teams/:id/members/remove', { config: { action: 'team.manage' } }, async (req, reply) => {
+    const teamId = req.params.id;
+    if (teamId.length > 64) return errorPage(req, reply, 'NOT_FOUND');
+    const form = readForm(req, TeamMemberInput, { fields: ['user_id'] });
+    // The button sends the id; without one there is nobody to take out.
+    if (!form.ok) return errorPage(req, reply, 'NOT_FOUND');
+    const res = await removeTeamMember(deps, req.principal!, teamId, form.data.user_id);
+    if (!res.ok) return errorPage(req, reply, res.code);
+    return accountFlashes.redirect(reply, '/staff/teams', res.value.removed ? 'member_removed' : 'member_absent');
   });
 }

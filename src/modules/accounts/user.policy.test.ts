@@ -14,6 +14,7 @@ const TABLE: Record<Role, Record<AccountAction, boolean>> = {
     'user.set_roles': Y,
     'team.list': Y,
     'team.create': Y,
+    'team.manage': Y,
     'token.manage_own': Y,
   },
   coordinator: {
@@ -24,6 +25,7 @@ const TABLE: Record<Role, Record<AccountAction, boolean>> = {
     'user.set_roles': N,
     'team.list': N,
     'team.create': N,
+    'team.manage': N,
     'token.manage_own': Y,
   },
   handler: {
@@ -34,6 +36,7 @@ const TABLE: Record<Role, Record<AccountAction, boolean>> = {
     'user.set_roles': N,
     'team.list': N,
     'team.create': N,
+    'team.manage': N,
     'token.manage_own': Y,
   },
   fund_officer: {
@@ -44,6 +47,7 @@ const TABLE: Record<Role, Record<AccountAction, boolean>> = {
     'user.set_roles': N,
     'team.list': N,
     'team.create': N,
+    'team.manage': N,
     'token.manage_own': N,
   },
   reviewer: {
@@ -54,6 +58,7 @@ const TABLE: Record<Role, Record<AccountAction, boolean>> = {
     'user.set_roles': N,
     'team.list': N,
     'team.create': N,
+    'team.manage': N,
     'token.manage_own': N,
   },
   researcher: {
@@ -64,6 +69,7 @@ const TABLE: Record<Role, Record<AccountAction, boolean>> = {
     'user.set_roles': N,
     'team.list': N,
     'team.create': N,
+    'team.manage': N,
     'token.manage_own': N,
   },
   auditor: {
@@ -74,6 +80,7 @@ const TABLE: Record<Role, Record<AccountAction, boolean>> = {
     'user.set_roles': N,
     'team.list': N,
     'team.create': N,
+    'team.manage': N,
     'token.manage_own': N,
   },
 };

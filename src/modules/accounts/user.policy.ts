@@ -14,6 +14,7 @@ export const ACCOUNT_ACTIONS = [
   'user.set_roles',
   'team.list',
   'team.create',
+  'team.manage',
   'token.manage_own',
 ] as const;
 export type AccountAction = (typeof ACCOUNT_ACTIONS)[number];
@@ -28,6 +29,8 @@ const RULES: Record<AccountAction, readonly Role[]> = {
   // Teams (ADR 20) are part of managing people.
   'team.list': ['admin'],
   'team.create': ['admin'],
+  // Putting people in teams and taking them out.
+  'team.manage': ['admin'],
   // API tokens reach the cases API, so only roles that work on cases hold one for now.
   'token.manage_own': ['admin', 'coordinator', 'handler'],
 };

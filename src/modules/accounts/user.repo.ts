@@ -142,6 +142,65 @@ export async function insertTeam(db: Db, t: { id: string; name: string; timeZone
   await db.insertInto('teams').values({ id: t.id, name: t.name, time_zone: t.timeZone, region: t.region, created_at: t.now }).execute();
 }
 
+/** The team `id`, or undefined. */
+export function findTeamById(db: Db, id: string): Promise<{ id: string; name: string } | undefined> {
+  return db.selectFrom('teams').select(['id', 'name']).where('id', '=', id).executeTakeFirst();
+}
+
+/** A person in a team, as the teams page lists them. */
+export interface TeamMember {
+  id: string;
+  displayName: string;
+  status: UserStatus;
+}
+
+/** A team with the people in it. */
+export type TeamWithMembers = TeamSummary & { people: TeamMember[] };
+
+/** Every team's members, by team id, each list by name. */
+export async function listTeamMembers(db: Db): Promise<Map<string, TeamMember[]>> {
+  const rows = await db
+    .selectFrom('team_members')
+    .innerJoin('users', 'users.id', 'team_members.user_id')
+    .select(['team_members.team_id', 'users.id', 'users.display_name', 'users.status'])
+    .orderBy('users.display_name')
+    .orderBy('users.email')
+    .execute();
+  const out = new Map<string, TeamMember[]>();
+  for (const r of rows)
+    out.set(r.team_id, [...(out.get(r.team_id) ?? []), { id: r.id, displayName: r.display_name, status: r.status as UserStatus }]);
+  return out;
+}
+
+/** The names of the teams each person is in, by user id, each list by name. */
+export async function listTeamNamesByUser(db: Db): Promise<Map<string, string[]>> {
+  const rows = await db
+    .selectFrom('team_members')
+    .innerJoin('teams', 'teams.id', 'team_members.team_id')
+    .select(['team_members.user_id', 'teams.name'])
+    .orderBy('teams.name')
+    .execute();
+  const out = new Map<string, string[]>();
+  for (const r of rows) out.set(r.user_id, [...(out.get(r.user_id) ?? []), r.name]);
+  return out;
+}
+
+/** Puts a person in a team; false when they were in it already (nothing written). */
+export async function insertTeamMember(db: Db, teamId: string, userId: string): Promise<boolean> {
+  const res = await db
+    .insertInto('team_members')
+    .values({ team_id: teamId, user_id: userId })
+    .onConflict((oc) => oc.columns(['team_id', 'user_id']).doNothing())
+    .executeTakeFirst();
+  return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/** Takes a person out of a team; false when they were not in it. */
+export async function deleteTeamMember(db: Db, teamId: string, userId: string): Promise<boolean> {
+  const res = await db.deleteFrom('team_members').where('team_id', '=', teamId).where('user_id', '=', userId).executeTakeFirst();
+  return res.numDeletedRows > 0n;
+}
+
 /** Active people in any of `roles`, by name. */
 export async function listActiveUsersInRoles(db: Db, roles: readonly Role[]): Promise<StaffUser[]> {
   if (roles.length === 0) return [];

@@ -90,6 +90,14 @@ export const NewTeamInput = z.object({
 });
 export type NewTeamInput = z.infer<typeof NewTeamInput>;
 
+/** A person chosen for a team, or taken out of it: their id, from the team's form. */
+export const TeamMemberInput = z.object({
+  user_id: safeString({ error: 'accounts.error.member_required' })
+    .trim()
+    .min(1, 'accounts.error.member_required')
+    .max(64, 'accounts.error.member_unknown'),
+});
+
 export const LanguageInput = z.object({
   locale: z.enum(STAFF_LOCALES, { error: 'accounts.error.locale_invalid' }),
 });

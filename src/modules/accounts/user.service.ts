@@ -327,17 +327,87 @@ export async function disableUser(
 }
 
 /**
- * Everyone with an account, each with every role they hold in ROLES order; none for a person
- * whose primary role Haven does not know (`role` null), as sessions and tokens give them none.
+ * Everyone with an account, each with every role they hold in ROLES order (none for a person
+ * whose primary role Haven does not know, `role` null, as sessions and tokens give them none)
+ * and the names of the teams they are in.
  */
-export async function listUsers(deps: Deps): Promise<(StaffUser & { roles: Role[] })[]> {
-  const [users, held] = await Promise.all([repo.listUsers(deps.db), repo.listUserRoles(deps.db)]);
-  return users.map((u) => ({ ...u, roles: u.role === null ? [] : rolesOf(u.role, held.get(u.id) ?? []) }));
+export async function listUsers(deps: Deps): Promise<(StaffUser & { roles: Role[]; teams: string[] })[]> {
+  const [users, held, teams] = await Promise.all([
+    repo.listUsers(deps.db),
+    repo.listUserRoles(deps.db),
+    repo.listTeamNamesByUser(deps.db),
+  ]);
+  return users.map((u) => ({
+    ...u,
+    roles: u.role === null ? [] : rolesOf(u.role, held.get(u.id) ?? []),
+    teams: teams.get(u.id) ?? [],
+  }));
 }
 
-/** Every team, by name, with its number of members. */
-export function listTeams(deps: Deps): Promise<repo.TeamSummary[]> {
-  return repo.listTeams(deps.db);
+/** Every team, by name, with its members (by name). */
+export async function listTeams(deps: Deps): Promise<repo.TeamWithMembers[]> {
+  const [teams, members] = await Promise.all([repo.listTeams(deps.db), repo.listTeamMembers(deps.db)]);
+  return teams.map((t) => ({ ...t, people: members.get(t.id) ?? [] }));
+}
+
+/** The active people, by name: those who can be put in a team. */
+export async function listActivePeople(deps: Deps): Promise<{ id: string; displayName: string }[]> {
+  const users = await repo.listUsers(deps.db);
+  return users.filter((u) => u.status === 'active').map((u) => ({ id: u.id, displayName: u.displayName }));
+}
+
+/** A change to a team's members, audited as `action` with the team and the person by id. */
+async function auditTeamMember(deps: Deps, db: Deps['db'], actor: Principal, action: string, teamId: string, userId: string): Promise<void> {
+  await recordAudit(db, deps.now(), {
+    actorKind: 'staff',
+    actorId: actor.userId,
+    action,
+    caseId: null,
+    detail: { team: teamId, user: userId },
+  });
+}
+
+/**
+ * Puts an active person in a team, audited as `team.member_added` in the same transaction.
+ * NOT_FOUND for an unknown team, VALIDATION_FAILED for an unknown person, CONFLICT for one
+ * who is not active (disabled, or not set up yet): nothing is written. Someone already in
+ * the team is left as they are, and nothing is audited (`added` false).
+ */
+export async function addTeamMember(
+  deps: Deps,
+  actor: Principal,
+  teamId: string,
+  userId: string,
+): Promise<Result<{ added: boolean }>> {
+  return deps.db.transaction().execute(async (trx) => {
+    if (!(await repo.findTeamById(trx, teamId))) return fail<{ added: boolean }>('NOT_FOUND');
+    const user = await repo.findUserById(trx, userId);
+    if (!user) return fail<{ added: boolean }>('VALIDATION_FAILED', 'user_id');
+    if (user.status !== 'active') return fail<{ added: boolean }>('CONFLICT', 'user_id');
+    if (!(await repo.insertTeamMember(trx, teamId, userId))) return ok({ added: false });
+    await auditTeamMember(deps, trx, actor, 'team.member_added', teamId, userId);
+    return ok({ added: true });
+  });
+}
+
+/**
+ * Takes a person out of a team, audited as `team.member_removed` in the same transaction.
+ * NOT_FOUND for an unknown team or person (nothing written). Someone not in the team: nothing
+ * changes and nothing is audited (`removed` false).
+ */
+export async function removeTeamMember(
+  deps: Deps,
+  actor: Principal,
+  teamId: string,
+  userId: string,
+): Promise<Result<{ removed: boolean }>> {
+  return deps.db.transaction().execute(async (trx) => {
+    if (!(await repo.findTeamById(trx, teamId)) || !(await repo.findUserById(trx, userId)))
+      return fail<{ removed: boolean }>('NOT_FOUND');
+    if (!(await repo.deleteTeamMember(trx, teamId, userId))) return ok({ removed: false });
+    await auditTeamMember(deps, trx, actor, 'team.member_removed', teamId, userId);
+    return ok({ removed: true });
+  });
 }
 
 /** Adds a team (audited as `team.created`); VALIDATION_FAILED on `name` when the name is taken. */

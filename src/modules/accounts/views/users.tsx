@@ -21,7 +21,7 @@ export interface NewUserValues {
 /** Administrators: everyone with an account, and a form to add a person. */
 export function UsersPage(props: {
   ctx: StaffPageContext;
-  users: (StaffUser & { roles: readonly Role[] })[];
+  users: (StaffUser & { roles: readonly Role[]; teams: readonly string[] })[];
   selfId: string;
   values?: NewUserValues;
   errors?: FieldErrors;
@@ -46,6 +46,7 @@ export function UsersPage(props: {
               <th scope="col">{t('accounts.field.display_name')}</th>
               <th scope="col">{t('accounts.field.email')}</th>
               <th scope="col">{t('accounts.field.role')}</th>
+              <th scope="col">{t('accounts.users.teams')}</th>
               <th scope="col">{t('accounts.field.status')}</th>
               <th scope="col">
                 <span class="visually-hidden">{t('accounts.users.actions')}</span>
@@ -83,6 +84,14 @@ export function UsersPage(props: {
                       </form>
                     </details>
                   ) : null}
+                </td>
+                <td>
+                  {u.teams.map((name, i) => (
+                    <>
+                      {i > 0 ? ', ' : null}
+                      <bdi>{name}</bdi>
+                    </>
+                  ))}
                 </td>
                 <td>{t(`accounts.status.${u.status}`)}</td>
                 <td class="actions">
