@@ -3,14 +3,8 @@ import type { Kysely } from 'kysely';
 import type { Dialect } from '../storage/db.js';
 import type { Database } from '../storage/schema.js';
 import { skipLocked } from '../storage/skip-locked.js';
-import {
-  backoffDelay,
-  DEFAULT_BACKOFF,
-  errorName,
-  LEASE_EXPIRED,
-  type Backoff,
-} from '../jobs/backoff.js';
-import { claimLeased, settleLeased, type LeasedSpec, type Settlement } from '../jobs/leased.js';
+import { DEFAULT_BACKOFF, type Backoff } from '../jobs/backoff.js';
+import { attemptLeased, claimLeased, purgeLeased, type LeasedSpec } from '../jobs/leased.js';
 
 // The transactional outbox (ADR 19). A service records an event with `recordEvent` on the
 // transaction that makes the change, so the event exists if and only if the change committed.
@@ -302,7 +296,6 @@ export function createDispatcher(
 
   const claim = () =>
     claimLeased<{ id: string; event_id: string; subscriber: string; attempts: number }>(deps, DELIVERIES, names, { batchSize, leaseMs, worker, columns: ['id', 'event_id', 'subscriber', 'attempts'] });
-  const settle = (id: string, outcome: Settlement) => settleLeased(deps, DELIVERIES, worker, id, outcome);
 
   async function deliver(report: DispatchReport): Promise<number> {
     const claimed = await claim();
@@ -315,39 +308,22 @@ export function createDispatcher(
     const eventById = new Map(events.map((e) => [e.id, e]));
     for (const d of claimed) {
       const subscriber = byName.get(d.subscriber)!;
-      const max = subscriber.maxAttempts ?? defaultMax;
       const row = eventById.get(d.event_id)!;
-      if (d.attempts > max) {
-        // Its last allowed attempt began and never ended: dead, not run again.
-        await settle(d.id, { state: 'dead', error: LEASE_EXPIRED });
-        report.dead++;
-        continue;
-      }
-      const event: DomainEvent = {
-        id: row.id,
-        type: row.type,
-        payload: JSON.parse(row.payload) as Record<string, unknown>,
-        occurredAt: row.occurred_at,
-      };
-      try {
-        await subscriber.handle(event);
-        await settle(d.id, { state: 'done' });
-        report.delivered++;
-      } catch (e) {
-        opts.onError?.(subscriber.name, e);
-        const error = errorName(e);
-        if (d.attempts >= max) {
-          await settle(d.id, { state: 'dead', error });
-          report.dead++;
-        } else {
-          await settle(d.id, {
-            state: 'pending',
-            error,
-            retryAt: deps.now() + backoffDelay(d.attempts, backoff),
-          });
-          report.failed++;
-        }
-      }
+      const outcome = await attemptLeased(
+        deps,
+        DELIVERIES,
+        worker,
+        d,
+        { maxAttempts: subscriber.maxAttempts ?? defaultMax, backoff, onError: (e) => opts.onError?.(subscriber.name, e) },
+        () =>
+          subscriber.handle({
+            id: row.id,
+            type: row.type,
+            payload: JSON.parse(row.payload) as Record<string, unknown>,
+            occurredAt: row.occurred_at,
+          }),
+      );
+      report[outcome === 'done' ? 'delivered' : outcome]++;
     }
     return claimed.length;
   }
@@ -361,18 +337,7 @@ export function createDispatcher(
 
   async function purge(): Promise<number> {
     const now = deps.now();
-    let n = 0;
-    for (const [state, keep] of [
-      ['done', keepDoneMs],
-      ['dead', keepDeadMs],
-    ] as const) {
-      const res = await deps.db
-        .deleteFrom('event_deliveries')
-        .where('state', '=', state)
-        .where('updated_at', '<', now - keep)
-        .executeTakeFirst();
-      n += Number(res.numDeletedRows);
-    }
+    const n = await purgeLeased(deps, DELIVERIES, { keepDoneMs, keepDeadMs });
     // An event goes once it is fanned out, old, and has no delivery left (pending or dead).
     const res = await deps.db
       .deleteFrom('outbox_events')

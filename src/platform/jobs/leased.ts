@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../storage/db.js';
 import type { Database } from '../storage/schema.js';
 import { skipLocked } from '../storage/skip-locked.js';
+import { backoffDelay, errorName, LEASE_EXPIRED, type Backoff } from './backoff.js';
 
 // Claiming and settling rows of work under a lease, shared by the task queue (`tasks`) and the
 // outbox's deliveries (`event_deliveries`): both are a pending row due at a time, for one of a
@@ -91,4 +92,62 @@ export async function settleLeased(deps: LeaseDeps, spec: LeasedSpec, worker: st
     .where('id', '=', id)
     .where('locked_by', '=', worker)
     .execute();
+}
+
+/** A failure no retry can mend (a stored payload its definition refuses): dead at once. */
+export class NoRetry extends Error {
+  constructor(readonly reason: unknown) {
+    super('no retry can pass');
+    this.name = 'NoRetry';
+  }
+}
+
+/**
+ * Runs `work` for a claimed row and settles the claim: done; pending again after the backoff;
+ * or dead — after `maxAttempts`, at once for a NoRetry, and without running when the row's
+ * last allowed attempt began and never ended (its lease ran out: LEASE_EXPIRED). Only the
+ * error's name is stored; `onError` gets the error itself.
+ */
+export async function attemptLeased(
+  deps: LeaseDeps,
+  spec: LeasedSpec,
+  worker: string,
+  row: { id: string; attempts: number },
+  p: { maxAttempts: number; backoff: Backoff; onError?: ((e: unknown) => void) | undefined },
+  work: () => Promise<void>,
+): Promise<'done' | 'failed' | 'dead'> {
+  if (row.attempts > p.maxAttempts) {
+    await settleLeased(deps, spec, worker, row.id, { state: 'dead', error: LEASE_EXPIRED });
+    return 'dead';
+  }
+  try {
+    await work();
+  } catch (e) {
+    const cause = e instanceof NoRetry ? e.reason : e;
+    p.onError?.(cause);
+    const error = errorName(cause);
+    if (e instanceof NoRetry || row.attempts >= p.maxAttempts) {
+      await settleLeased(deps, spec, worker, row.id, { state: 'dead', error });
+      return 'dead';
+    }
+    await settleLeased(deps, spec, worker, row.id, { state: 'pending', error, retryAt: deps.now() + backoffDelay(row.attempts, p.backoff) });
+    return 'failed';
+  }
+  await settleLeased(deps, spec, worker, row.id, { state: 'done' });
+  return 'done';
+}
+
+/** Deletes finished rows older than `keepDoneMs` and dead ones older than `keepDeadMs`; returns how many. */
+export async function purgeLeased(deps: LeaseDeps, spec: LeasedSpec, keep: { keepDoneMs: number; keepDeadMs: number }): Promise<number> {
+  const db = deps.db as unknown as LeasedDb;
+  const now = deps.now();
+  let n = 0;
+  for (const [state, ms] of [
+    ['done', keep.keepDoneMs],
+    ['dead', keep.keepDeadMs],
+  ] as const) {
+    const res = await db.deleteFrom(spec.table).where('state', '=', state).where('updated_at', '<', now - ms).executeTakeFirst();
+    n += Number(res.numDeletedRows);
+  }
+  return n;
 }

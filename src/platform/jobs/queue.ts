@@ -2,14 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../storage/db.js';
 import type { Database } from '../storage/schema.js';
-import {
-  backoffDelay,
-  DEFAULT_BACKOFF,
-  errorName,
-  LEASE_EXPIRED,
-  type Backoff,
-} from './backoff.js';
-import { claimLeased, settleLeased, type LeasedSpec, type Settlement } from './leased.js';
+import { DEFAULT_BACKOFF, type Backoff } from './backoff.js';
+import { attemptLeased, claimLeased, NoRetry, purgeLeased, type LeasedSpec } from './leased.js';
 
 // The task queue (ADR 19), in the database like the job schedule, so the embedded default
 // needs no extra server. A service enqueues a task on its own transaction; a runner in any
@@ -230,68 +224,34 @@ export function createTaskRunner(
 
   const claim = () =>
     claimLeased<{ id: string; name: string; payload: string; attempts: number }>(deps, TASKS, names, { batchSize, leaseMs, worker, columns: ['id', 'name', 'payload', 'attempts'] });
-  const settle = (id: string, outcome: Settlement) => settleLeased(deps, TASKS, worker, id, outcome);
 
   async function round(report: TaskRunReport): Promise<number> {
     const claimed = await claim();
     for (const t of claimed) {
       const def = byName.get(t.name)!;
-      const max = def.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-      if (t.attempts > max) {
-        // Its last allowed attempt began and never ended: dead, not run again.
-        await settle(t.id, { state: 'dead', error: LEASE_EXPIRED });
-        report.dead++;
-        continue;
-      }
-      let payload: unknown;
-      try {
-        payload = def.parse(JSON.parse(t.payload));
-      } catch (e) {
-        // The stored payload cannot change, so no retry could pass: dead at once.
-        opts.onError?.(t.name, e);
-        await settle(t.id, { state: 'dead', error: errorName(e) });
-        report.dead++;
-        continue;
-      }
-      try {
-        await def.run(payload);
-        await settle(t.id, { state: 'done' });
-        report.done++;
-      } catch (e) {
-        opts.onError?.(t.name, e);
-        const error = errorName(e);
-        if (t.attempts >= max) {
-          await settle(t.id, { state: 'dead', error });
-          report.dead++;
-        } else {
-          await settle(t.id, {
-            state: 'pending',
-            error,
-            retryAt: deps.now() + backoffDelay(t.attempts, backoff),
-          });
-          report.failed++;
-        }
-      }
+      const outcome = await attemptLeased(
+        deps,
+        TASKS,
+        worker,
+        t,
+        { maxAttempts: def.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, backoff, onError: (e) => opts.onError?.(t.name, e) },
+        async () => {
+          let payload: unknown;
+          try {
+            payload = def.parse(JSON.parse(t.payload));
+          } catch (e) {
+            // The stored payload cannot change, so no retry could pass: dead at once.
+            throw new NoRetry(e);
+          }
+          await def.run(payload);
+        },
+      );
+      report[outcome]++;
     }
     return claimed.length;
   }
 
-  async function purge(): Promise<number> {
-    const now = deps.now();
-    let n = 0;
-    for (const [state, keep] of [
-      ['done', keepDoneMs],
-      ['dead', keepDeadMs],
-    ] as const) {
-      const res = await deps.db
-        .deleteFrom('tasks')
-        .where('state', '=', state)
-        .where('updated_at', '<', now - keep)
-        .executeTakeFirst();
-      n += Number(res.numDeletedRows);
-    }
-    return n;
-  }
+  const purge = () => purgeLeased(deps, TASKS, { keepDoneMs, keepDeadMs });
 
   return {
     name: 'tasks',
