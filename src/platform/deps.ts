@@ -20,6 +20,18 @@ export interface PlatformDeps {
   i18n: I18n;
   /** The current time in milliseconds; tests move it. */
   now: () => number;
+  /**
+   * How code that must let real time pass reads a monotonic clock and waits (the follow-up
+   * floor). Absent in a running Haven, which uses the real clock; tests set one so they pay no
+   * real waits.
+   */
+  timer?: Timer;
   /** The deletion lists beside the backup keys (ADR 11); absent where no backup key folder is in use. */
   shreds?: ShredLedger;
+}
+
+/** A monotonic clock in milliseconds and a wait on it. */
+export interface Timer {
+  now(): number;
+  sleep(ms: number): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import type { Deps } from '../../deps.js';
+import type { Timer } from '../../platform/deps.js';
 
 /**
  * Every answer to a receipt entered on /followup takes at least this long, right or wrong,
@@ -10,13 +11,8 @@ import type { Deps } from '../../deps.js';
  */
 export const FOLLOWUP_FLOOR_MS = 300;
 
-/** How the floor reads the time and waits. */
-export interface FloorTimer {
-  /** A monotonic time in milliseconds. */
-  now(): number;
-  /** Resolves once `ms` milliseconds have passed. */
-  sleep(ms: number): Promise<void>;
-}
+/** How the floor reads the time and waits: the deps' timer (platform/deps.ts). */
+export type FloorTimer = Timer;
 
 /** The real clock: what a running Haven always uses. */
 export const REAL_TIMER: FloorTimer = {
@@ -24,20 +20,18 @@ export const REAL_TIMER: FloorTimer = {
   sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
 };
 
-const timers = new WeakMap<Deps, FloorTimer>();
-
 /**
  * Makes the follow-up answers of an app built on `deps` read the time and wait with `timer`
  * instead of the real clock, so a test can check the floor without paying it. Only tests call
  * this (test/harness.ts); nothing in `haven serve` does, so a running Haven always waits.
  */
 export function useFloorTimer(deps: Deps, timer: FloorTimer): void {
-  timers.set(deps, timer);
+  deps.timer = timer;
 }
 
 /** The timer the follow-up answers of an app built on `deps` use. */
 export function floorTimer(deps: Deps): FloorTimer {
-  return timers.get(deps) ?? REAL_TIMER;
+  return deps.timer ?? REAL_TIMER;
 }
 
 /**
