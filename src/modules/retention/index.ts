@@ -13,7 +13,6 @@ import { registerRetentionRoutes } from './retention.routes.js';
  */
 export { RETENTION_JOB, retentionJob } from './retention.job.js';
 export { runRetention, listRules, type RetentionRunReport } from './retention.service.js';
-export { RETENTION_ACTIONS, can, type RetentionAction } from './retention.policy.js';
 
 /** Registers /staff/retention on the staff surface. */
 export async function registerStaff(app: FastifyInstance, deps: Deps, assets: SurfaceAssets): Promise<void> {

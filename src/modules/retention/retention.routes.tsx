@@ -11,7 +11,6 @@ import { staffContext, staffErrorPage } from '../../platform/views/staff-layout.
 import { listTerms, taxonomyOptions, termLabels } from '../taxonomies/index.js';
 import type { RetentionRule } from './retention.js';
 import { RETENTION_JOB, retentionJob } from './retention.job.js';
-import { can } from './retention.policy.js';
 import { retentionRuleInput, RetentionRuleKeyInput } from './retention.schema.js';
 import { deleteRule, findRule, listRules, saveRule } from './retention.service.js';
 import { DeleteRulePage, RetentionPage, type RuleFormValues } from './views/retention.js';
@@ -92,7 +91,6 @@ export function registerRetentionRoutes(app: FastifyInstance, deps: Deps, assets
   }
 
   app.get('/retention', { config: { action: 'retention.view' } }, async (req, reply) => {
-    if (!can(req.principal, 'retention.view')) return errorPage(req, reply, 'FORBIDDEN');
     const q = req.query as Record<string, unknown>;
     const status = raw(q, 'edit');
     const type = raw(q, 'type');
@@ -112,7 +110,6 @@ export function registerRetentionRoutes(app: FastifyInstance, deps: Deps, assets
   });
 
   app.post('/retention', { config: { action: 'retention.edit' } }, async (req, reply) => {
-    if (!can(req.principal, 'retention.edit')) return errorPage(req, reply, 'FORBIDDEN');
     // Known types: the taxonomy's, and any that already has a rule (so it can still be changed).
     const known = new Set([
       ...(await listTerms(deps, 'incident_type')).map((t) => t.code),
@@ -133,7 +130,6 @@ export function registerRetentionRoutes(app: FastifyInstance, deps: Deps, assets
 
   // Deleting a type-specific rule: a page that says what changes, then a POST.
   app.get('/retention/delete', { config: { action: 'retention.edit' } }, async (req, reply) => {
-    if (!can(req.principal, 'retention.edit')) return errorPage(req, reply, 'FORBIDDEN');
     const q = req.query as Record<string, unknown>;
     const rule = await typeRuleOf(raw(q, 'status'), raw(q, 'type'));
     if (!rule) return errorPage(req, reply, 'NOT_FOUND');
@@ -155,7 +151,6 @@ export function registerRetentionRoutes(app: FastifyInstance, deps: Deps, assets
   });
 
   app.post('/retention/delete', { config: { action: 'retention.edit' } }, async (req, reply) => {
-    if (!can(req.principal, 'retention.edit')) return errorPage(req, reply, 'FORBIDDEN');
     const rule = await typeRuleOf(raw(req.body, 'status'), raw(req.body, 'incident_type'));
     if (!rule) return errorPage(req, reply, 'NOT_FOUND');
     const result = await deleteRule(deps, req.principal!, rule);
@@ -165,7 +160,6 @@ export function registerRetentionRoutes(app: FastifyInstance, deps: Deps, assets
 
   // "Run now": claims the job like the schedule does, so it never runs twice at once.
   app.post('/retention/run', { config: { action: 'retention.run' } }, async (req, reply) => {
-    if (!can(req.principal, 'retention.run')) return errorPage(req, reply, 'FORBIDDEN');
     const [result] = await createJobRunner(deps, [retentionJob(deps)]).runDue({ force: true });
     const done = result?.outcome === 'done' ? 'ran' : result?.outcome === 'locked' ? 'busy' : 'failed';
     return flashes.redirect(reply, '/staff/retention', done);

@@ -1,4 +1,4 @@
-import { definePolicy, type Subject } from '../../platform/auth/policy.js';
+import { definePolicy } from '../../platform/auth/policy.js';
 import type { Role } from '../../platform/auth/roles.js';
 
 /** Who may see the vault page and rotate the key. Deny by default: administrators only. */
@@ -11,6 +11,3 @@ const RULES: Record<VaultAction, readonly Role[]> = {
 };
 
 export const vaultPolicy = definePolicy<VaultAction>(RULES);
-
-/** True when `principal` may perform `action`; false for nobody signed in. */
-export const can = (principal: Subject | null, action: VaultAction): boolean => vaultPolicy.can(principal, action);

@@ -9,7 +9,6 @@ import { formBody, readForm } from '../../platform/http/form.js';
 import { safeString } from '../../platform/http/validation.js';
 import { sendPage } from '../../platform/views/render.js';
 import { staffContext } from '../../platform/views/staff-layout.js';
-import { can } from './vault.policy.js';
 import { finishRotation, needsRotationFinish, startRotation, unseal, vaultStatus } from './vault.service.js';
 import { UnsealPage, VaultPage } from './views/unseal.js';
 
@@ -78,12 +77,10 @@ export function registerVaultRoutes(
   });
 
   app.get('/vault', { config: { action: 'vault.view' } }, async (req, reply) => {
-    if (!can(req.principal, 'vault.view')) return errorPage(req, reply, 'FORBIDDEN');
     return sendPage(reply, 200, <VaultPage ctx={staffContext(req, cssUrl)} status={await vaultStatus(deps)} />);
   });
 
   app.post('/vault/rotate', { config: { action: 'vault.rotate' } }, async (req, reply) => {
-    if (!can(req.principal, 'vault.rotate')) return errorPage(req, reply, 'FORBIDDEN');
     const status = await vaultStatus(deps);
     if (!status.sealedMode || status.rotation.running || status.liveKeys > 1) return errorPage(req, reply, 'CONFLICT');
     await startRotation(deps, req.principal!.userId);
