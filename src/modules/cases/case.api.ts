@@ -105,8 +105,6 @@ export function registerCaseApi(app: FastifyInstance, deps: Deps): void {
   app.get('/cases', { config: { action: 'case.list' } }, async (req, reply) => {
     const query = QueueQuery.safeParse(formValues(req.query, 'drop'));
     if (!query.success) return invalid(req, reply, query.error);
-    const no = denied(req, reply, 'case.list');
-    if (no) return no;
     const page = await service.listQueue(deps, me(req), query.data);
     if (!page.ok) return sendApiError(req, reply, page.code, page.field);
     const rsit = await service.rsitByIncidentType(deps);
@@ -119,8 +117,6 @@ export function registerCaseApi(app: FastifyInstance, deps: Deps): void {
   app.get('/cases/:id', { config: { action: 'case.view' } }, async (req, reply) => {
     const caseId = caseIdOf(req);
     if (caseId === null) return sendApiError(req, reply, 'NOT_FOUND');
-    const no = denied(req, reply, 'case.view');
-    if (no) return no;
     const view = await service.viewCase(deps, me(req), caseId);
     if (!view.ok) return sendApiError(req, reply, view.code, view.field);
     const rsit = await service.rsitByIncidentType(deps);
@@ -144,8 +140,6 @@ export function registerCaseApi(app: FastifyInstance, deps: Deps): void {
       if (caseId === null) return sendApiError(req, reply, 'NOT_FOUND');
       const input = MessageInput.safeParse(req.body ?? {});
       if (!input.success) return invalid(req, reply, input.error);
-      const no = denied(req, reply, action);
-      if (no) return no;
       const result = await post(deps, me(req), caseId, input.data.body);
       if (!result.ok) return sendApiError(req, reply, result.code, result.field);
       const rsit = await service.rsitByIncidentType(deps);
@@ -161,7 +155,8 @@ export function registerCaseApi(app: FastifyInstance, deps: Deps): void {
     if (caseId === null) return sendApiError(req, reply, 'NOT_FOUND');
     const input = PatchCaseInput.safeParse(req.body ?? {});
     if (!input.success) return invalid(req, reply, input.error);
-    for (const action of ['case.view' as const, ...actionsFor(input.data)]) {
+    // case.view, the route's action, is checked by the API surface; each change asks its own.
+    for (const action of actionsFor(input.data)) {
       const no = denied(req, reply, action);
       if (no) return no;
     }

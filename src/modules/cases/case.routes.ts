@@ -11,7 +11,7 @@ import type { FieldErrors } from '../../platform/views/form.js';
 import { sendPage } from '../../platform/views/render.js';
 import { staffContext, staffErrorPage } from '../../platform/views/staff-layout.js';
 import { caseFlashes, type CaseFlash } from './case.flash.js';
-import { authorize, can, type CaseAction } from './case.policy.js';
+import { can, type CaseAction } from './case.policy.js';
 import {
   AssignForm,
   ClaimForm,
@@ -28,8 +28,8 @@ import { CasePage, ConflictPage, type CaseForm } from './views/case-page.js';
 import { QueuePage } from './views/queue.js';
 import { isolate } from '../../platform/text.js';
 
-// The handler workspace's HTML routes. Each POST: CSRF (checked by the staff surface) →
-// validate with the shared schema → authorize → one service call → 303 with a flash, or a
+// The handler workspace's HTML routes. Each POST: CSRF and the route's action (checked by the staff surface) →
+// validate with the shared schema → one service call (which asks again with the case's facts) → 303 with a flash, or a
 // 422 re-render with per-field messages, or 409 when someone else changed the case first.
 
 function caseIdOf(req: FastifyRequest): number | null {
@@ -101,8 +101,6 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
     caseFlashes.redirect(reply, `/staff/cases/${caseId}`, flash);
 
   app.get('/', { config: { action: 'case.list' } }, async (req, reply) => {
-    const allowed = authorize(me(req), 'case.list');
-    if (!allowed.ok) return errorPage(req, reply, allowed.code);
     const raw = formValues(req.query, 'drop');
     const query = QueueQuery.safeParse(raw);
     if (!query.success) return errorPage(req, reply, 'VALIDATION_FAILED');
@@ -141,13 +139,11 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
   app.get('/cases/:id', { config: { action: 'case.view' } }, async (req, reply) => {
     const caseId = caseIdOf(req);
     if (caseId === null) return errorPage(req, reply, 'NOT_FOUND');
-    const allowed = authorize(me(req), 'case.view');
-    if (!allowed.ok) return errorPage(req, reply, allowed.code);
     const flash = caseFlashes.read(req);
     return renderCase(req, reply, caseId, 200, flash ? { flash } : {});
   });
 
-  /** A POST route on a case: parse with `schema`, authorize `action`, run `act`, redirect with `flash`. */
+  /** A POST route on a case declaring `action` (the staff surface checks it): parse with `schema`, run `act`, redirect with `flash`. */
   function post<T>(
     path: string,
     form: CaseForm,
@@ -168,8 +164,6 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
       if (caseId === null) return errorPage(req, reply, 'NOT_FOUND');
       const values = formValues(req.body, 'null');
       const parsed = parse(values);
-      const allowed = authorize(me(req), action);
-      if (!allowed.ok) return errorPage(req, reply, allowed.code);
       if (!parsed.success)
         return renderCase(req, reply, caseId, 422, {
           failed: { form, errors: parsed.errors, values },

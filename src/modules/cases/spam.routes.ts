@@ -5,7 +5,6 @@ import { listField } from '../../platform/http/form.js';
 import { staffErrorPage } from '../../platform/views/staff-layout.js';
 import { parseCaseId } from './case.js';
 import { caseFlashes } from './case.flash.js';
-import { authorize } from './case.policy.js';
 import { markSpam, MARK_SPAM_MAX, notSpam } from './spam.service.js';
 
 // The suspected-spam queue's two plain forms (ADR 13). The staff surface has already checked
@@ -30,8 +29,6 @@ export function registerSpamRoutes(app: FastifyInstance, deps: Deps, assets: Sur
   const me = (req: FastifyRequest) => req.principal!;
 
   app.post('/cases/mark-spam', { config: { action: 'case.mark_spam' } }, async (req, reply) => {
-    const allowed = authorize(me(req), 'case.mark_spam');
-    if (!allowed.ok) return errorPage(req, reply, allowed.code);
     const ids = selectedIds(req.body);
     // A malformed id is a broken or forged form, not a stale page: refuse it whole (422).
     if (ids === null) return errorPage(req, reply, 'VALIDATION_FAILED');
@@ -43,8 +40,6 @@ export function registerSpamRoutes(app: FastifyInstance, deps: Deps, assets: Sur
   app.post('/cases/:id/not-spam', { config: { action: 'case.not_spam' } }, async (req, reply) => {
     const id = parseCaseId((req.params as { id?: string }).id);
     if (id === null) return errorPage(req, reply, 'NOT_FOUND');
-    const allowed = authorize(me(req), 'case.not_spam');
-    if (!allowed.ok) return errorPage(req, reply, allowed.code);
     const result = await notSpam(deps, me(req), id);
     if (!result.ok) return errorPage(req, reply, result.code);
     // From the case page, back to the case; from the queue, back to the queue.
