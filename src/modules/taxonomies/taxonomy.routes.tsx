@@ -189,7 +189,6 @@ export function registerTaxonomyRoutes(
   }
 
   app.get('/taxonomies', { config: { action: 'taxonomy.view' } }, async (req, reply) => {
-    if (!can(req, 'taxonomy.view')) return errorPage(req, reply, 'FORBIDDEN');
     return sendPage(
       reply,
       200,
@@ -205,7 +204,6 @@ export function registerTaxonomyRoutes(
     '/taxonomies/:vocabulary',
     { config: { action: 'taxonomy.view' } },
     async (req, reply) => {
-      if (!can(req, 'taxonomy.view')) return errorPage(req, reply, 'FORBIDDEN');
       const vocabulary = await vocabularyOf(req);
       if (!vocabulary) return errorPage(req, reply, 'NOT_FOUND');
       return vocabularyPage(req, reply, vocabulary, 200, {}, {});
@@ -217,7 +215,6 @@ export function registerTaxonomyRoutes(
     '/taxonomies/:vocabulary',
     { config: { action: 'taxonomy.edit' } },
     async (req, reply) => {
-      if (!can(req, 'taxonomy.edit')) return errorPage(req, reply, 'FORBIDDEN');
       const vocabulary = await vocabularyOf(req);
       if (!vocabulary) return errorPage(req, reply, 'NOT_FOUND');
       if (vocabulary.fixed) return errorPage(req, reply, 'TAXONOMY_FIXED');
@@ -244,7 +241,6 @@ export function registerTaxonomyRoutes(
     '/taxonomies/:vocabulary/:term',
     { config: { action: 'taxonomy.view' } },
     async (req, reply) => {
-      if (!can(req, 'taxonomy.view')) return errorPage(req, reply, 'FORBIDDEN');
       const found = await termOf(req);
       if (!found) return errorPage(req, reply, 'NOT_FOUND');
       return termPage(req, reply, found, 200);
@@ -256,7 +252,6 @@ export function registerTaxonomyRoutes(
     '/taxonomies/:vocabulary/:term/labels',
     { config: { action: 'taxonomy.edit' } },
     async (req, reply) => {
-      if (!can(req, 'taxonomy.edit')) return errorPage(req, reply, 'FORBIDDEN');
       const found = await termOf(req);
       if (!found) return errorPage(req, reply, 'NOT_FOUND');
       const locales = localesOf(found.term);
@@ -281,7 +276,6 @@ export function registerTaxonomyRoutes(
     '/taxonomies/:vocabulary/:term/mappings',
     { config: { action: 'taxonomy.edit' } },
     async (req, reply) => {
-      if (!can(req, 'taxonomy.edit')) return errorPage(req, reply, 'FORBIDDEN');
       const found = await termOf(req);
       if (!found) return errorPage(req, reply, 'NOT_FOUND');
       const form = parseForm(MappingInput, req.body, {
@@ -305,7 +299,6 @@ export function registerTaxonomyRoutes(
     '/taxonomies/:vocabulary/:term/move',
     { config: { action: 'taxonomy.edit' } },
     async (req, reply) => {
-      if (!can(req, 'taxonomy.edit')) return errorPage(req, reply, 'FORBIDDEN');
       const found = await termOf(req);
       if (!found) return errorPage(req, reply, 'NOT_FOUND');
       const form = parseForm(MoveInput, req.body, { fields: ['direction'] });
@@ -335,7 +328,6 @@ export function registerTaxonomyRoutes(
       `/taxonomies/:vocabulary/:term/${path}`,
       { config: { action: 'taxonomy.edit' } },
       async (req, reply) => {
-        if (!can(req, 'taxonomy.edit')) return errorPage(req, reply, 'FORBIDDEN');
         const found = await termOf(req);
         if (!found) return errorPage(req, reply, 'NOT_FOUND');
         const { vocabulary, term } = found;
