@@ -23,8 +23,6 @@ export function registerAccountRoutes(
   const secure = deps.config.secureCookies;
 
   app.get('/account', { config: { action: 'account.manage_own' } }, async (req, reply) => {
-    const p = req.principal!;
-    if (!can(p, 'account.manage_own')) return errorPage(req, reply, 'FORBIDDEN');
     return sendAccount(req, reply, 200, accountFlashes.read(req));
   });
 
@@ -55,7 +53,6 @@ export function registerAccountRoutes(
 
   app.post('/account/language', { config: { action: 'account.manage_own' } }, async (req, reply) => {
     const p = req.principal!;
-    if (!can(p, 'account.manage_own')) return errorPage(req, reply, 'FORBIDDEN');
     const parsed = readForm(req, LanguageInput);
     if (!parsed.ok) return sendAccount(req, reply, 422, undefined, parsed.errors);
     await setLocale(deps, p.userId, parsed.data.locale);
@@ -64,7 +61,6 @@ export function registerAccountRoutes(
 
   app.post('/account/sign-out-everywhere', { config: { action: 'account.manage_own' } }, async (req, reply) => {
     const p = req.principal!;
-    if (!can(p, 'account.manage_own')) return errorPage(req, reply, 'FORBIDDEN');
     const revokeTokens = textField(req.body, 'revoke_tokens') === 'yes';
     const ended = await signOutEverywhere(deps, p.userId, { revokeTokens });
     clearSessionCookie(reply, secure);
@@ -74,7 +70,6 @@ export function registerAccountRoutes(
 
   app.get('/account/tokens', { config: { action: 'token.manage_own' } }, async (req, reply) => {
     const p = req.principal!;
-    if (!can(p, 'token.manage_own')) return errorPage(req, reply, 'FORBIDDEN');
     const tokens = await listTokens(deps, p.userId);
     return sendPage(
       reply,
@@ -85,7 +80,6 @@ export function registerAccountRoutes(
 
   app.post('/account/tokens', { config: { action: 'token.manage_own' } }, async (req, reply) => {
     const p = req.principal!;
-    if (!can(p, 'token.manage_own')) return errorPage(req, reply, 'FORBIDDEN');
     const parsed = readForm(req, TokenInput);
     if (!parsed.ok) {
       const tokens = await listTokens(deps, p.userId);
@@ -112,7 +106,6 @@ export function registerAccountRoutes(
 
   app.post<{ Params: { id: string } }>('/account/tokens/:id/revoke', { config: { action: 'token.manage_own' } }, async (req, reply) => {
     const p = req.principal!;
-    if (!can(p, 'token.manage_own')) return errorPage(req, reply, 'FORBIDDEN');
     if (req.params.id.length > 64 || !(await revokeToken(deps, p.userId, req.params.id)))
       return errorPage(req, reply, 'NOT_FOUND');
     return accountFlashes.redirect(reply, '/staff/account/tokens', 'token_revoked');
