@@ -2,6 +2,7 @@ import type { Config } from '../config/index.js';
 import { createApp } from '../app.js';
 import { firstAdminLink } from '../modules/accounts/index.js';
 import { openRuntime } from '../runtime.js';
+import type { JobRunner } from '../platform/jobs/jobs.js';
 import { createWorker, startModules } from '../worker.js';
 
 /** Starts Haven and prints where to find it. Stops cleanly on SIGINT/SIGTERM. */
@@ -31,10 +32,32 @@ export async function serve(config: Config): Promise<void> {
   }
   console.log(`  database: ${rt.dialect === 'sqlite' ? rt.storage.file : 'PostgreSQL'}; key: ${rt.keySource}`);
   const stop = async () => {
-    await app.close();
-    await rt.close();
+    // Should anything still hold on, leave anyway: every action is one transaction, so an exit
+    // at any instant loses nothing acknowledged (ADR 15).
+    setTimeout(() => {
+      console.error(`Haven did not stop within ${STOP_DEADLINE_MS / 1000} s; leaving now.`);
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
+    await shutdown(app, worker, rt);
     process.exit(0);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** How long a stop may take before the process leaves without waiting. */
+export const STOP_DEADLINE_MS = 4_000;
+
+/**
+ * Stops a running Haven: the worker's run in progress ends at its next transaction boundary
+ * (platform/jobs/pace.ts) while the server finishes the requests in flight and accepts no new
+ * ones; then the database closes.
+ */
+export async function shutdown(
+  app: { close(): PromiseLike<unknown> },
+  worker: JobRunner,
+  rt: { close(): Promise<void> },
+): Promise<void> {
+  await Promise.all([worker.stop(), app.close()]);
+  await rt.close();
 }

@@ -1,6 +1,7 @@
 import type { Deps } from '../../deps.js';
 import { backupKeysDir, pruneBackupKeys } from '../../platform/backup/keys.js';
 import type { JobDefinition } from '../../platform/jobs/jobs.js';
+import type { Pace } from '../../platform/jobs/pace.js';
 import { reapplyShreds, type ReapplyReport } from './shred-ledger.service.js';
 
 export const BACKUP_KEYS_JOB = 'backup-keys';
@@ -11,9 +12,9 @@ export const BACKUP_KEYS_JOB = 'backup-keys';
  * a PostgreSQL dump — loses what was deleted after it was copied, as long as the keys folder
  * came with it. `haven serve` runs it at every start and with the backup-keys job.
  */
-export async function reapplyDeletionLists(deps: Deps): Promise<ReapplyReport> {
+export async function reapplyDeletionLists(deps: Deps, pace?: Pace): Promise<ReapplyReport> {
   if (!deps.shreds) return { purged: 0, unchanged: 0 };
-  return reapplyShreds(deps.db, deps.shreds.entries(), deps.now());
+  return reapplyShreds(deps.db, deps.shreds.entries(), deps.now(), pace);
 }
 
 /**
@@ -39,9 +40,9 @@ export function backupKeysJob(deps: Deps): JobDefinition {
   return {
     name: BACKUP_KEYS_JOB,
     intervalMs: 6 * 60 * 60 * 1000,
-    run: async () => {
+    run: async (pace) => {
       pruneBackupKeys(backupKeysDir(deps.config.dataDir), deps.now());
-      await reapplyDeletionLists(deps);
+      await reapplyDeletionLists(deps, pace);
     },
   };
 }

@@ -13,8 +13,8 @@ export function retentionJob(deps: Deps): JobDefinition {
   return {
     name: RETENTION_JOB,
     intervalMs: 60 * 60 * 1000,
-    run: async () => {
-      await runRetention(deps);
+    run: async (pace) => {
+      await runRetention(deps, pace);
     },
   };
 }

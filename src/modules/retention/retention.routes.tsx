@@ -158,9 +158,12 @@ export function registerRetentionRoutes(app: FastifyInstance, deps: Deps, assets
     return flashes.redirect(reply, '/staff/retention', 'deleted');
   });
 
-  // "Run now": claims the job like the schedule does, so it never runs twice at once.
+  // "Run now": claims the job like the schedule does, so it never runs twice at once. A run in
+  // progress ends at its next case when Haven stops (the server waits for this request).
+  const runNow = createJobRunner(deps, [retentionJob(deps)]);
+  app.addHook('preClose', async () => runNow.stop());
   app.post('/retention/run', { config: { action: 'retention.run' } }, async (req, reply) => {
-    const [result] = await createJobRunner(deps, [retentionJob(deps)]).runDue({ force: true });
+    const [result] = await runNow.runDue({ force: true });
     const done = result?.outcome === 'done' ? 'ran' : result?.outcome === 'locked' ? 'busy' : 'failed';
     return flashes.redirect(reply, '/staff/retention', done);
   });

@@ -2,6 +2,7 @@ import type { Deps } from '../../deps.js';
 import type { Principal } from '../../platform/auth/roles.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
+import { createPace, type Pace } from '../../platform/jobs/pace.js';
 import { checkpointAfterDelete } from '../../platform/storage/checkpoint.js';
 import { listCasesDueForPurge, purgeCasePersonalData } from '../cases/index.js';
 import { runPlan, type RetentionRule, type RuleKey } from './retention.js';
@@ -99,31 +100,40 @@ export interface RetentionRunReport {
  * included). A rule saved during a run applies from the next run. On SQLite the write-ahead
  * log is then checkpointed, so no old page holding ciphertext or a key outlives the run in
  * `haven.db-wal`.
+ *
+ * Each case is its own transaction, and the run breathes between two (`pace`): on a large
+ * database the server keeps answering meanwhile, and a stopping process ends the run at a
+ * case boundary (JobStopped; the next run goes on where this one stopped).
  */
-export async function runRetention(deps: Deps): Promise<RetentionRunReport> {
+export async function runRetention(deps: Deps, pace: Pace = createPace()): Promise<RetentionRunReport> {
   const report: RetentionRunReport = { purged: 0, skipped: 0 };
-  for (const { rule, exceptIncidentTypes } of runPlan(await repo.listRules(deps.db))) {
-    const ref = {
-      status: rule.status,
-      incidentType: rule.incidentType,
-      exceptIncidentTypes,
-      basis: rule.basis,
-      days: rule.days,
-    };
-    const seen = new Set<number>();
-    for (;;) {
-      const listed = await listCasesDueForPurge(deps, ref, BATCH);
-      const ids = listed.filter((id) => !seen.has(id));
-      for (const id of ids) {
-        seen.add(id);
-        const outcome = await purgeCasePersonalData(deps, id, { kind: 'retention', rule: ref });
-        if (outcome === 'purged') report.purged += 1;
-        else report.skipped += 1;
+  try {
+    for (const { rule, exceptIncidentTypes } of runPlan(await repo.listRules(deps.db))) {
+      const ref = {
+        status: rule.status,
+        incidentType: rule.incidentType,
+        exceptIncidentTypes,
+        basis: rule.basis,
+        days: rule.days,
+      };
+      const seen = new Set<number>();
+      for (;;) {
+        const listed = await listCasesDueForPurge(deps, ref, BATCH);
+        const ids = listed.filter((id) => !seen.has(id));
+        for (const id of ids) {
+          seen.add(id);
+          const outcome = await purgeCasePersonalData(deps, id, { kind: 'retention', rule: ref });
+          if (outcome === 'purged') report.purged += 1;
+          else report.skipped += 1;
+          await pace.breathe();
+        }
+        // A short page was the last one; an all-seen page means only skipped cases are left.
+        if (listed.length < BATCH || ids.length === 0) break;
       }
-      // A short page was the last one; an all-seen page means only skipped cases are left.
-      if (listed.length < BATCH || ids.length === 0) break;
     }
+  } finally {
+    // Also when stopped part way: what was purged leaves the write-ahead log now.
+    if (report.purged > 0) await checkpointAfterDelete(deps.storage);
   }
-  if (report.purged > 0) await checkpointAfterDelete(deps.storage);
   return report;
 }

@@ -14,6 +14,7 @@ import {
   wrapInfo,
   DEFAULT_KEY_ID,
 } from '../../platform/crypto/vault.js';
+import { createPace, type Pace } from '../../platform/jobs/pace.js';
 import { inTransaction } from '../../platform/storage/db.js';
 import { moveSealedMessages } from '../cases/index.js';
 import * as repo from './vault.repo.js';
@@ -92,7 +93,7 @@ export async function openVault(
 export async function rewrapCaseKeys(
   deps: Pick<Deps, 'db' | 'vault'>,
   needs: (info: ReturnType<typeof wrapInfo>) => boolean,
-  opts: { batchSize?: number; onBatch?: (done: number) => void } = {},
+  opts: { batchSize?: number; onBatch?: (done: number) => void; pace?: Pace } = {},
 ): Promise<number> {
   const size = opts.batchSize ?? 500;
   let after = 0;
@@ -116,6 +117,8 @@ export async function rewrapCaseKeys(
       await inTransaction(deps.db, apply);
     }
     opts.onBatch?.(done);
+    // Between two batches (never inside seal-init's transaction, which passes no pace).
+    await opts.pace?.breathe();
   }
 }
 
@@ -511,6 +514,8 @@ export async function finishRotation(deps: Deps, opts: { batchSize?: number } = 
       onBatch: (n) => {
         progress.rewrapped = n;
       },
+      // The server keeps answering while a million keys move (platform/jobs/pace.ts).
+      pace: createPace(),
     });
     await rewrapStaffSecrets(deps);
     // No message body may stay sealed to a key about to be retired.

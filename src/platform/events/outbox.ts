@@ -5,6 +5,7 @@ import type { Database } from '../storage/schema.js';
 import { skipLocked } from '../storage/skip-locked.js';
 import { DEFAULT_BACKOFF, type Backoff } from '../jobs/backoff.js';
 import { attemptLeased, claimLeased, purgeLeased, type LeasedSpec } from '../jobs/leased.js';
+import type { Pace } from '../jobs/pace.js';
 
 // The transactional outbox (ADR 19). A service records an event with `recordEvent` on the
 // transaction that makes the change, so the event exists if and only if the change committed.
@@ -214,8 +215,11 @@ export interface Dispatcher {
   readonly name: 'events';
   /** One round: fans out a batch of events and handles a batch of due deliveries. */
   runOnce(): Promise<DispatchReport>;
-  /** Rounds until nothing is left to do (or `maxRounds`), and the purge when it is time. */
-  runDue(): Promise<DispatchReport>;
+  /**
+   * Rounds until nothing is left to do (or `maxRounds`), and the purge when it is time; with
+   * `pace`, it breathes between rounds (jobs/pace.ts).
+   */
+  runDue(pace?: Pace): Promise<DispatchReport>;
   /** Deletes what is past its retention window; returns the rows deleted. */
   purge(): Promise<number>;
 }
@@ -360,13 +364,15 @@ export function createDispatcher(
     name: 'events',
     runOnce,
     purge,
-    async runDue() {
+    async runDue(pace) {
       const total: DispatchReport = { fannedOut: 0, delivered: 0, failed: 0, dead: 0 };
       for (let round = 0; round < maxRounds; round++) {
         const fanned = await fanOut();
         total.fannedOut += fanned;
         const handled = await deliver(total);
         if (fanned === 0 && handled === 0) break;
+        // Between rounds every claimed delivery is settled: the place to yield or stop.
+        await pace?.breathe();
       }
       if (deps.now() - lastPurge >= purgeEveryMs) {
         lastPurge = deps.now();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Cron } from 'croner';
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.js';
+import { createPace, JobStopped, type Pace } from './pace.js';
 
 // A small job runner whose schedule lives in the database (the `jobs` table), so the
 // embedded default needs no extra server and several Haven processes can share one
@@ -16,7 +17,11 @@ interface JobBase {
   name: string;
   /** How long a claim holds before another worker may take the job over. */
   leaseMs?: number;
-  run(): Promise<void>;
+  /**
+   * Does the work. Work longer than a few milliseconds calls `pace.breathe()` between its
+   * transactions, so the server keeps answering and a stop ends it at a boundary (pace.ts).
+   */
+  run(pace: Pace): Promise<void>;
 }
 
 /** A job that runs every `intervalMs` after its last run ended; due at once when new. */
@@ -97,7 +102,8 @@ export function nextRunOf(job: JobDefinition): (after: number) => number {
 
 export interface JobRunResult {
   name: string;
-  outcome: 'done' | 'failed' | 'not_due' | 'locked';
+  /** `stopped`: the process began stopping during the run; the job is due again at once. */
+  outcome: 'done' | 'failed' | 'not_due' | 'locked' | 'stopped';
   /** The error's name on failure; never its message, which could carry data. */
   error?: string;
 }
@@ -160,7 +166,8 @@ export async function listJobs(db: Db) {
 /** Other work a worker does every tick after the scheduled jobs: the task queue, the outbox. */
 export interface TickWork {
   name: string;
-  runDue(): Promise<unknown>;
+  /** Runs what is due; `pace` as for a job (it may end the work early with JobStopped). */
+  runDue(pace?: Pace): Promise<unknown>;
 }
 
 export interface JobRunner {
@@ -173,7 +180,11 @@ export interface JobRunner {
   tick(): Promise<JobRunResult[]>;
   /** Starts a timer that calls tick every `tickMs`; it does not keep the process alive. */
   start(tickMs?: number): void;
-  /** Stops the timer and waits for a run in progress to end. */
+  /**
+   * Stops the timer, asks a run in progress to stop at its next transaction boundary (the job
+   * is then due again at once, for the next start) and waits for it to end. Runs after a stop
+   * end at their first boundary too.
+   */
   stop(): Promise<void>;
 }
 
@@ -184,9 +195,17 @@ export interface JobRunner {
 export function createJobRunner(
   deps: { db: Db; now: () => number },
   jobs: readonly JobDefinition[],
-  opts: { worker?: string; onError?: (job: string, e: unknown) => void; alsoEachTick?: readonly TickWork[] } = {},
+  opts: {
+    worker?: string;
+    onError?: (job: string, e: unknown) => void;
+    alsoEachTick?: readonly TickWork[];
+    /** How long work runs between two turns of the event loop (pace.ts); tests use 0. */
+    sliceMs?: number;
+  } = {},
 ): JobRunner {
   const worker = opts.worker ?? randomUUID();
+  const stopping = new AbortController();
+  const pace = () => createPace({ signal: stopping.signal, ...(opts.sliceMs === undefined ? {} : { sliceMs: opts.sliceMs }) });
   const scheduled = jobs.map((job) => ({ job, next: nextRunOf(job) }));
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
@@ -205,14 +224,20 @@ export function createJobRunner(
       return { name: job.name, outcome: row && row.locked_until >= now ? 'locked' : 'not_due' };
     }
     let error: string | null = null;
+    let stopped = false;
     try {
-      await job.run();
+      await job.run(pace());
     } catch (e) {
-      error = e instanceof Error ? e.name : 'Error';
-      opts.onError?.(job.name, e);
+      if (e instanceof JobStopped) stopped = true;
+      else {
+        error = e instanceof Error ? e.name : 'Error';
+        opts.onError?.(job.name, e);
+      }
     }
     const end = deps.now();
-    await finishJob(deps.db, job.name, worker, { now: end, nextRunAt: next(end), error });
+    // A stopped run is due again at once: the next start (of any process) finishes it.
+    await finishJob(deps.db, job.name, worker, { now: end, nextRunAt: stopped ? end : next(end), error });
+    if (stopped) return { name: job.name, outcome: 'stopped' };
     return error ? { name: job.name, outcome: 'failed', error } : { name: job.name, outcome: 'done' };
   }
 
@@ -220,6 +245,7 @@ export function createJobRunner(
     const out: JobRunResult[] = [];
     for (const { job, next } of scheduled) {
       if (o.only !== undefined && job.name !== o.only) continue;
+      if (stopping.signal.aborted) break;
       out.push(await runOne(job, next, o.force ?? false));
     }
     return out;
@@ -233,10 +259,11 @@ export function createJobRunner(
       opts.onError?.('runner', e);
     }
     for (const work of opts.alsoEachTick ?? []) {
+      if (stopping.signal.aborted) break;
       try {
-        await work.runDue();
+        await work.runDue(pace());
       } catch (e) {
-        opts.onError?.(work.name, e);
+        if (!(e instanceof JobStopped)) opts.onError?.(work.name, e);
       }
     }
     return results;
@@ -260,6 +287,7 @@ export function createJobRunner(
     async stop() {
       if (timer) clearInterval(timer);
       timer = undefined;
+      stopping.abort();
       await running;
     },
   };

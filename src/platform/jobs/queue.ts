@@ -4,6 +4,7 @@ import type { Dialect } from '../storage/db.js';
 import type { Database } from '../storage/schema.js';
 import { DEFAULT_BACKOFF, type Backoff } from './backoff.js';
 import { attemptLeased, claimLeased, NoRetry, purgeLeased, type LeasedSpec } from './leased.js';
+import type { Pace } from './pace.js';
 
 // The task queue (ADR 19), in the database like the job schedule, so the embedded default
 // needs no extra server. A service enqueues a task on its own transaction; a runner in any
@@ -185,8 +186,11 @@ export interface TaskRunner {
   readonly name: 'tasks';
   /** One round: claims a batch of due tasks and runs them. */
   runOnce(): Promise<TaskRunReport>;
-  /** Rounds until no task is due (or `maxRounds`), and the purge when it is time. */
-  runDue(): Promise<TaskRunReport>;
+  /**
+   * Rounds until no task is due (or `maxRounds`), and the purge when it is time; with `pace`,
+   * it breathes between rounds (pace.ts).
+   */
+  runDue(pace?: Pace): Promise<TaskRunReport>;
   /** Deletes finished and dead tasks past their retention window; returns how many. */
   purge(): Promise<number>;
 }
@@ -261,9 +265,13 @@ export function createTaskRunner(
       return report;
     },
     purge,
-    async runDue() {
+    async runDue(pace) {
       const total: TaskRunReport = { done: 0, failed: 0, dead: 0 };
-      for (let i = 0; i < maxRounds; i++) if ((await round(total)) === 0) break;
+      for (let i = 0; i < maxRounds; i++) {
+        if ((await round(total)) === 0) break;
+        // Between rounds every claimed task is settled: the place to yield or stop.
+        await pace?.breathe();
+      }
       if (deps.now() - lastPurge >= purgeEveryMs) {
         lastPurge = deps.now();
         await purge();
