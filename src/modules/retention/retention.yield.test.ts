@@ -60,7 +60,7 @@ for (const engine of engines) {
       const purgedWhenAnswered = await purgedAmong(ids);
       expect(res.status).toBe(200);
       await res.arrayBuffer();
-      // Before ADR 22 the answer waited for the whole run on SQLite.
+      // Before ADR 23 the answer waited for the whole run on SQLite.
       expect(endedWhenAnswered).toBe(false);
       expect(purgedWhenAnswered).toBeLessThan(CASES);
       expect(await run).toEqual([{ name: RETENTION_JOB, outcome: 'done' }]);

@@ -7,7 +7,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 // could not even hear SIGTERM. Such work calls `pace.breathe()` between two transactions:
 // after a slice of `sliceMs` it yields one turn of the event loop (requests, timers and
 // signals waiting meanwhile are served), and once the process is stopping it ends the work
-// there, at a transaction boundary, by throwing JobStopped. ADR 22.
+// there, at a transaction boundary, by throwing JobStopped. ADR 23.
 
 /** The work was asked to stop (the process is stopping); everything committed so far stays. */
 export class JobStopped extends Error {
