@@ -17,7 +17,7 @@ export async function serve(config: Config): Promise<void> {
   const worker = createWorker(rt, {
     onError: (job, e) => app.log.error({ job, err: { name: (e as Error)?.name } }, 'a scheduled job failed'),
   });
-  worker.start();
+  worker.start(config.workerTickSeconds * 1000);
   app.addHook('onClose', async () => worker.stop());
   await app.listen({ host: config.host, port: config.port });
   console.log(`Haven is running at ${config.publicUrl}/`);

@@ -27,6 +27,14 @@ describe('loadConfig', () => {
     }
   });
 
+  it('looks for due background work every minute unless told otherwise, and refuses a tick it cannot honour', () => {
+    expect(loadConfig({}).workerTickSeconds).toBe(60);
+    expect(loadConfig({ WORKER_TICK_SECONDS: '5' }).workerTickSeconds).toBe(5);
+    for (const value of ['0', '1.5', 'often', '3601']) {
+      expect(() => loadConfig({ WORKER_TICK_SECONDS: value }), value).toThrow(/WORKER_TICK_SECONDS/);
+    }
+  });
+
   it('limits slow clients by default, and refuses timeouts Node cannot honour', () => {
     const c = loadConfig({});
     expect([c.requestTimeoutSeconds, c.headersTimeoutSeconds, c.idleTimeoutSeconds, c.keepAliveTimeoutSeconds]).toEqual([120, 30, 60, 5]);

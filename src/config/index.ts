@@ -44,6 +44,8 @@ const schema = z.object({
   KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(5),
   // Well below the common 1,024 open-file limit, which the database and keys also need.
   MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(512),
+  // How often each process's worker looks for due jobs, tasks and event deliveries.
+  WORKER_TICK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 });
 
 const hints: Record<string, string> = {
@@ -59,6 +61,7 @@ const hints: Record<string, string> = {
   IDLE_TIMEOUT_SECONDS: 'a whole number of seconds from 1 to 3600 a connection may stay silent mid-request, e.g. IDLE_TIMEOUT_SECONDS=60',
   KEEP_ALIVE_TIMEOUT_SECONDS: 'a whole number of seconds from 1 to 600, longer than any reverse proxy keeps an idle connection to Haven, e.g. KEEP_ALIVE_TIMEOUT_SECONDS=5',
   MAX_CONNECTIONS: 'a whole number of connections from 1 to 1000000, well below the open-file limit (ulimit -n), e.g. MAX_CONNECTIONS=512',
+  WORKER_TICK_SECONDS: 'a whole number of seconds from 1 to 3600 between two looks for due background work, e.g. WORKER_TICK_SECONDS=60',
 };
 
 export interface Config {
@@ -91,6 +94,8 @@ export interface Config {
   keepAliveTimeoutSeconds: number;
   /** Connections open at once; beyond it new ones are closed at once, open ones finish. */
   maxConnections: number;
+  /** Seconds between two ticks of the worker (due jobs, tasks, event deliveries). */
+  workerTickSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -140,6 +145,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     idleTimeoutSeconds: c.IDLE_TIMEOUT_SECONDS,
     keepAliveTimeoutSeconds: c.KEEP_ALIVE_TIMEOUT_SECONDS,
     maxConnections: c.MAX_CONNECTIONS,
+    workerTickSeconds: c.WORKER_TICK_SECONDS,
   };
 }
 
