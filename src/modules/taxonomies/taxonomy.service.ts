@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Deps } from '../../deps.js';
 import { recordAudit, type AuditEntry } from '../../platform/audit/audit.js';
 import type { Principal } from '../../platform/auth/roles.js';
+import { collatorFor } from '../../platform/i18n/formats.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import type { Database } from '../../platform/storage/schema.js';
 import type { Option } from '../../platform/views/form.js';
@@ -86,8 +87,8 @@ export async function optionsOf(
   }
   const options = terms.map((t) => ({ value: t.code, label: termLabel(t, locale) }));
   if ((await repo.orderingOf(deps.db, vocabulary)) === 'label') {
-    const collator = new Intl.Collator(locale);
-    options.sort((a, b) => collator.compare(a.label, b.label));
+    const byName = collatorFor(locale);
+    options.sort((a, b) => byName.compare(a.label, b.label));
   }
   return options;
 }

@@ -1,17 +1,22 @@
 // How the staff workspace shows a moment; every module's staff pages use it.
 
+import { dateTimeFormats } from '../i18n/formats.js';
+
+const STAFF_TIME = dateTimeFormats({
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'UTC',
+  timeZoneName: 'short',
+});
+
 /**
  * A moment in UTC with its zone named: handlers work in shifts across time zones, and one
- * shared clock avoids "was that my 9 o'clock or yours?" at handover.
+ * shared clock avoids "was that my 9 o'clock or yours?" at handover. The formatter is made
+ * once per locale (platform/i18n/formats.ts), never per call.
  */
 export function formatTime(locale: string, ms: number): string {
-  return new Intl.DateTimeFormat(locale, {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone: 'UTC',
-    timeZoneName: 'short',
-  }).format(ms);
+  return STAFF_TIME(locale).format(ms);
 }
