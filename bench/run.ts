@@ -1,17 +1,29 @@
-// `npm run bench`: a first benchmark of Haven's hot paths on SQLite and PostgreSQL.
+// `npm run bench`: Haven's performance, in process and over HTTP, on SQLite and PostgreSQL.
 //
-// Absolute times depend on the machine, so every measure is reported with a baseline taken
-// in the same run on the same database, and the ratio between the two is the number to
-// watch: a `SELECT 1` round trip for queries, encrypting the same text for submitting a
-// request. Writes bench/results.json (not committed). Options:
-//   --large N     size of the large demo database (default 100000)
-//   --engine E    only `sqlite` or `postgres`
-//   --skip-unseal leave out the unseal flood (bench/unseal-flood.ts)
+// Absolute times depend on the machine, so every measure is reported beside a baseline taken
+// in the same run on the same database, and the ratio between the two is the number to watch
+// (docs/benchmarks.md). Writes bench/results/latest.json, an array of
+// `{ name, db, size, value, unit, baseline?, ratio? }` (bench/results.ts).
+//
+// Two levels:
+//   in process   the services called directly (queue, case, purge, deletion lists, submitRequest)
+//                on a fresh database grown to --large cases; the unseal flood (bench/unseal-flood.ts)
+//   HTTP         Haven in its own process on a cached demo database of each size, driven over
+//                loopback by closed-loop clients (bench/http/level.ts)
+//
+// Options:
+//   --quick        smaller sizes and shorter runs (under five minutes)
+//   --engine E     only `sqlite` or `postgres`
+//   --sizes A,B    database sizes of the HTTP level (default 100000,1000000; quick 10000)
+//   --cache DIR    where the large databases are kept (default bench/.cache)
+//   --rebuild      build them again with `haven demo` (timed: demo.build_s) even when cached
+//   --large N      size of the in-process database (default 100000; quick 3709, the demo year)
+//   --skip-unseal  leave out the unseal flood
+//   --skip-inprocess, --skip-http   leave out a level
 // PostgreSQL is used when a server answers at TEST_DATABASE_URL (default as in the tests).
 
-import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/config/index.js';
 import type { Deps } from '../src/deps.js';
@@ -24,30 +36,32 @@ import { generateDemo } from '../src/modules/demo/index.js';
 import { randomBytes, Vault } from '../src/platform/crypto/vault.js';
 import { migrateToLatest } from '../src/platform/storage/migrate.js';
 import { sharedI18n } from '../src/runtime.js';
-import { engines, type Engine } from '../test/engines.js';
+import { engines, PG_ADMIN_URL, type Engine } from '../test/engines.js';
 import { insertStaffRow } from '../test/staff-row.js';
+import { DEFAULT_CACHE } from './http/cache.js';
+import { httpLevel } from './http/level.js';
+import { formatTable, Results, writeResults, type Db } from './results.js';
 import { unsealFlood } from './unseal-flood.js';
-
-interface Result {
-  engine: string;
-  measure: string;
-  value: number;
-  unit: string;
-  baseline: string;
-  baselineValue: number;
-  /** value / baselineValue for times (lower is better); baselineValue / value for rates. */
-  ratio: number;
-}
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
+const flag = (name: string) => process.argv.includes(`--${name}`);
 
-const LARGE = Number(arg('large') ?? 100_000);
+const QUICK = flag('quick');
+const LARGE = Number(arg('large') ?? (QUICK ? 3709 : 100_000));
 const ONLY = arg('engine');
+const SIZES = (arg('sizes') ?? (QUICK ? '10000' : '100000,1000000')).split(',').map((n) => Number(n.replaceAll('_', '')));
+const CACHE = resolve(arg('cache') ?? DEFAULT_CACHE);
 const SMALL = 3709;
 const HANDLER = 'bench-handler';
+if (SIZES.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(LARGE) || LARGE < 1) {
+  throw new Error('--sizes and --large take whole numbers of cases');
+}
+if (ONLY && ONLY !== 'sqlite' && ONLY !== 'postgres') throw new Error('--engine is sqlite or postgres');
+
+const results = new Results((line) => console.log(line));
 
 async function median(runs: number, fn: () => Promise<unknown>): Promise<number> {
   for (let i = 0; i < Math.min(10, runs); i++) await fn();
@@ -84,8 +98,10 @@ async function openDeps(engine: Engine) {
   return { deps, dispose: db.dispose };
 }
 
-async function benchEngine(engine: Engine, out: Result[]): Promise<void> {
+/** The in-process level: the services called directly, on a database grown to LARGE cases. */
+async function benchEngine(engine: Engine): Promise<void> {
   const { deps, dispose } = await openDeps(engine);
+  const db = engine.name as Db;
   const actor: Principal = {
     userId: HANDLER,
     email: 'bench@handler.invalid',
@@ -95,41 +111,23 @@ async function benchEngine(engine: Engine, out: Result[]): Promise<void> {
     locale: 'en',
     via: 'session',
   };
-  const add = (r: Omit<Result, 'engine'>) => {
-    out.push({ engine: engine.name, ...r });
-    console.log(
-      `  ${r.measure}: ${r.value.toFixed(r.value < 10 ? 3 : 0)} ${r.unit} (×${r.ratio.toFixed(1)})`,
-    );
-  };
+  const add = (name: string, size: number, value: number, unit: string, baseline?: string) =>
+    results.add({ name, db, size, value, unit, ...(baseline ? { baseline } : {}) });
   try {
-    const roundTrip = await median(300, () => sql`select 1`.execute(deps.db));
-    const queue = async (label: string, query: Record<string, string>) => {
+    const select1 = (size: number) => median(300, () => sql`select 1`.execute(deps.db)).then((ms) => add('db.select1', size, ms, 'ms'));
+    const queue = async (name: string, size: number, query: Record<string, string>) => {
       const ms = await median(100, async () => {
         const res = await listQueue(deps, actor, query);
         if (!res.ok) throw new Error('queue failed');
       });
-      add({
-        measure: label,
-        value: ms,
-        unit: 'ms',
-        baseline: 'select 1',
-        baselineValue: roundTrip,
-        ratio: ms / roundTrip,
-      });
+      add(name, size, ms, 'ms', 'db.select1');
     };
-    const open = async (label: string, caseId: number) => {
+    const open = async (size: number, caseId: number) => {
       const ms = await median(50, async () => {
         const res = await viewCase(deps, actor, caseId);
         if (!res.ok) throw new Error('view failed');
       });
-      add({
-        measure: label,
-        value: ms,
-        unit: 'ms',
-        baseline: 'select 1',
-        baselineValue: roundTrip,
-        ratio: ms / roundTrip,
-      });
+      add('case.open', size, ms, 'ms', 'db.select1');
     };
 
     // Encrypting one request the way submitRequest does, without the database.
@@ -138,46 +136,34 @@ async function benchEngine(engine: Engine, out: Result[]): Promise<void> {
       const { wrapped } = deps.vault.newCaseKey();
       deps.vault.caseKey(1, wrapped).seal('message:x', text);
     });
+    const encryptBaseline = (size: number) => {
+      add('crypto.encrypt_request', size, perEncrypt, 'ms');
+      add('crypto.encrypt_requests_per_s', size, 1000 / perEncrypt, 'requests/s');
+    };
 
     // (1) Demo generation and the queue on the helpline's real yearly volume.
     const small = await generateDemo(deps, { requests: SMALL, seed: 'bench', handlerId: HANDLER });
     if (!small.ok) throw new Error(small.code);
-    const smallRate = SMALL / (small.summary.elapsedMs / 1000);
-    add({
-      measure: `demo generation, ${SMALL} cases`,
-      value: smallRate,
-      unit: 'cases/s',
-      baseline: 'encrypt a request',
-      baselineValue: 1000 / perEncrypt,
-      ratio: 1000 / perEncrypt / smallRate,
-    });
-    await queue(`queue page 1, ${SMALL} cases`, {});
-    await queue(`queue closed+region, ${SMALL} cases`, { status: 'closed', region: 'mena' });
-    await open(`open a case, ${SMALL} cases`, 1);
+    encryptBaseline(SMALL);
+    add('demo.generation', SMALL, SMALL / (small.summary.elapsedMs / 1000), 'cases/s', 'crypto.encrypt_requests_per_s');
+    await select1(SMALL);
+    await queue('queue.page1', SMALL, {});
+    await queue('queue.closed_region', SMALL, { status: 'closed', region: 'mena' });
+    await open(SMALL, 1);
 
     // (2) The same at a larger scale.
     const more = LARGE - SMALL;
     if (more > 0) {
-      const large = await generateDemo(deps, {
-        requests: more,
-        seed: 'bench-large',
-        handlerId: HANDLER,
-        year: 2024,
-      });
+      const large = await generateDemo(deps, { requests: more, seed: 'bench-large', handlerId: HANDLER, year: 2024 });
       if (!large.ok) throw new Error(large.code);
-      const rate = more / (large.summary.elapsedMs / 1000);
-      add({
-        measure: `demo generation, +${more} cases`,
-        value: rate,
-        unit: 'cases/s',
-        baseline: 'encrypt a request',
-        baselineValue: 1000 / perEncrypt,
-        ratio: 1000 / perEncrypt / rate,
-      });
-      await queue(`queue page 1, ${LARGE} cases`, {});
-      await queue(`queue closed+region, ${LARGE} cases`, { status: 'closed', region: 'mena' });
-      await open(`open a case, ${LARGE} cases`, LARGE - 10);
+      encryptBaseline(LARGE);
+      add('demo.generation', LARGE, more / (large.summary.elapsedMs / 1000), 'cases/s', 'crypto.encrypt_requests_per_s');
+      await select1(LARGE);
+      await queue('queue.page1', LARGE, {});
+      await queue('queue.closed_region', LARGE, { status: 'closed', region: 'mena' });
+      await open(LARGE, LARGE - 10);
     }
+    const size = Math.max(LARGE, SMALL);
 
     // (3) Crypto-shredding with the deletion lists (ADR 11, 12): purging cases one by one as
     // retention does, each also listed beside the live backup key; then the check a starting
@@ -186,38 +172,23 @@ async function benchEngine(engine: Engine, out: Result[]): Promise<void> {
     const backupKey = randomBytes(32);
     currentBackupEpoch(keysDir, backupKey, Date.now());
     const shredDeps: Deps = { ...deps, shreds: fileLedger(keysDir, backupKey) };
-    const purges = 2000;
+    const purges = QUICK ? 500 : 2000;
     const tp = performance.now();
     for (let id = 1; id <= purges; id++) {
       const outcome = await purgeCasePersonalData(shredDeps, id, { kind: 'requester' });
       if (outcome !== 'purged') throw new Error(`purge ${id}: ${outcome}`);
     }
-    const perPurge = (performance.now() - tp) / purges;
-    add({
-      measure: `purge a case (listed), ${LARGE} cases`,
-      value: perPurge,
-      unit: 'ms',
-      baseline: 'select 1',
-      baselineValue: roundTrip,
-      ratio: perPurge / roundTrip,
-    });
+    add('purge.listed', size, (performance.now() - tp) / purges, 'ms', 'db.select1');
     const listed = shredDeps.shreds!.entries();
     if (listed.length !== purges) throw new Error(`the list holds ${listed.length} entries, not ${purges}`);
     const reapplyMs = await median(10, async () => {
       const r = await reapplyShreds(deps.db, shredDeps.shreds!.entries(), Date.now());
       if (r.purged !== 0) throw new Error('nothing should be deleted again');
     });
-    add({
-      measure: `deletion list check at start, ${purges} entries`,
-      value: reapplyMs,
-      unit: 'ms',
-      baseline: 'select 1',
-      baselineValue: roundTrip,
-      ratio: reapplyMs / roundTrip,
-    });
+    add(`deletion_list.check.${purges}`, size, reapplyMs, 'ms', 'db.select1');
 
     // (4) A requester's submission, end to end through the service, one at a time.
-    const submits = 300;
+    const submits = QUICK ? 100 : 300;
     const t = performance.now();
     for (let i = 0; i < submits; i++) {
       await submitRequest(deps, {
@@ -230,23 +201,7 @@ async function benchEngine(engine: Engine, out: Result[]): Promise<void> {
         beneficiary: 'journalist',
       });
     }
-    const perSubmit = (performance.now() - t) / submits;
-    add({
-      measure: 'submitRequest',
-      value: perSubmit,
-      unit: 'ms',
-      baseline: 'encrypt a request',
-      baselineValue: perEncrypt,
-      ratio: perSubmit / perEncrypt,
-    });
-    add({
-      measure: 'baseline: select 1',
-      value: roundTrip,
-      unit: 'ms',
-      baseline: '-',
-      baselineValue: roundTrip,
-      ratio: 1,
-    });
+    add('intake.submit_request', size, (performance.now() - t) / submits, 'ms', 'crypto.encrypt_request');
     if (deps.storage.file) {
       await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(deps.db);
     }
@@ -256,49 +211,61 @@ async function benchEngine(engine: Engine, out: Result[]): Promise<void> {
 }
 
 const started = performance.now();
-const results: Result[] = [];
-for (const engine of engines) {
-  if (ONLY && engine.name !== ONLY) continue;
-  if (!engine.available) {
-    console.log(`${engine.name}: not available, skipped`);
-    continue;
+const at = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
+const selected = engines.filter((e) => !ONLY || e.name === ONLY);
+for (const engine of selected) {
+  if (!engine.available) console.log(`${engine.name}: not available, skipped`);
+}
+const available = selected.filter((e) => e.available);
+
+console.log(`Haven benchmark${QUICK ? ' (quick)' : ''}: ${cpus().length} CPU(s), node ${process.version}`);
+console.log(`  http sizes ${SIZES.join(', ')}; in-process ${LARGE}; cache ${CACHE}\n`);
+
+if (!flag('skip-inprocess')) {
+  for (const engine of available) {
+    console.log(`in process, ${engine.name} (at ${at()}):`);
+    await benchEngine(engine);
   }
-  console.log(`${engine.name}:`);
-  await benchEngine(engine, results);
+  // The public surface during a flood of unseal attempts (ADR 15), on SQLite.
+  if (!flag('skip-unseal') && available.some((e) => e.name === 'sqlite')) {
+    console.log(`unseal flood, sqlite (at ${at()}):`);
+    const f = await unsealFlood(engines.find((e) => e.name === 'sqlite')!, QUICK ? 60 : 200);
+    const add = (name: string, value: number, unit: string, baseline?: string) =>
+      results.add({ name, db: 'sqlite', size: 0, value, unit, ...(baseline ? { baseline } : {}) });
+    add('unseal.quiet.request_p50_ms', f.quiet.p50, 'ms');
+    add('unseal.quiet.request_p95_ms', f.quiet.p95, 'ms');
+    add('unseal.quiet.rss_peak_mb', f.quiet.rssMb, 'MB');
+    add('unseal.flood.request_p50_ms', f.flood.p50, 'ms', 'unseal.quiet.request_p50_ms');
+    add('unseal.flood.request_p95_ms', f.flood.p95, 'ms', 'unseal.quiet.request_p95_ms');
+    add('unseal.flood.rss_peak_mb', f.flood.rssMb, 'MB', 'unseal.quiet.rss_peak_mb');
+    console.log(`  ${f.flood.attempts} attempts: ${f.flood.checked} checked, ${f.flood.refused} told to wait`);
+  }
 }
 
-// The public surface during a flood of unseal attempts (ADR 15), on SQLite.
-if (!process.argv.includes('--skip-unseal') && (!ONLY || ONLY === 'sqlite')) {
-  console.log('unseal flood (sqlite):');
-  const f = await unsealFlood(engines.find((e) => e.name === 'sqlite')!);
-  const push = (measure: string, value: number, unit: string, baseline: string, baselineValue: number) => {
-    results.push({ engine: 'sqlite', measure, value, unit, baseline, baselineValue, ratio: value / baselineValue });
-    console.log(`  ${measure}: ${value.toFixed(1)} ${unit} (×${(value / baselineValue).toFixed(1)})`);
-  };
-  push('GET /request p50 during unseal flood', f.flood.p50, 'ms', 'GET /request p50, quiet', f.quiet.p50);
-  push('GET /request p95 during unseal flood', f.flood.p95, 'ms', 'GET /request p95, quiet', f.quiet.p95);
-  push('peak RSS during unseal flood', f.flood.rssMb, 'MB', 'peak RSS, quiet', f.quiet.rssMb);
-  console.log(`  ${f.flood.attempts} attempts: ${f.flood.checked} checked, ${f.flood.refused} told to wait`);
+if (!flag('skip-http')) {
+  for (const engine of available) {
+    for (const size of SIZES) {
+      console.log(`http, ${engine.name}, ${size.toLocaleString('en')} cases (at ${at()}):`);
+      await httpLevel({
+        engine: engine.name,
+        size,
+        cacheDir: CACHE,
+        quick: QUICK,
+        results,
+        adminUrl: engine.name === 'postgres' ? PG_ADMIN_URL : undefined,
+        log: (line) => console.log(line),
+        rebuild: flag('rebuild'),
+      });
+    }
+  }
 }
 
-const rows = results.map((r) => [
-  r.engine,
-  r.measure,
-  `${r.value < 10 ? r.value.toFixed(3) : Math.round(r.value).toLocaleString('en')} ${r.unit}`,
-  r.baseline,
-  `×${r.ratio.toFixed(1)}`,
-]);
-const head = ['engine', 'measure', 'value', 'baseline', 'ratio'];
-const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-console.log('');
-console.log(line(head));
-console.log(line(widths.map((w) => '-'.repeat(w))));
-for (const r of rows) console.log(line(r));
 const total = (performance.now() - started) / 1000;
-console.log(`\n${total.toFixed(0)} s in all on ${cpus().length} CPU(s), node ${process.version}`);
-
-writeFileSync(
-  join(import.meta.dirname, 'results.json'),
-  `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: cpus().length, large: LARGE, seconds: total, results }, null, 2)}\n`,
+console.log(`\n${formatTable(results.records)}`);
+console.log(
+  `\n${total.toFixed(0)} s in all${QUICK ? ' (quick)' : ''} on ${cpus().length} CPU(s) (${cpus()[0]?.model ?? 'unknown'}), ` +
+    `${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, ${new Date().toISOString()}`,
 );
+const file = join(import.meta.dirname, 'results', 'latest.json');
+writeResults(file, results.records);
+console.log(`written to ${file}`);

@@ -35,7 +35,7 @@ async function sampleRequests(origin: string, n: number): Promise<{ p50: number;
   return { p50: pct(times, 0.5), p95: pct(times, 0.95) };
 }
 
-export async function unsealFlood(engine: Engine): Promise<FloodResult> {
+export async function unsealFlood(engine: Engine, samples = SAMPLES): Promise<FloodResult> {
   const first = await createHarness(engine, { LOG_LEVEL: 'silent' });
   await sealInit(first.deps, [{ name: 'ana', passphrase: 'river stone lantern 4812' }]);
   const h = await restartHarness(first, { HAVEN_SEALED: 'true' });
@@ -47,7 +47,7 @@ export async function unsealFlood(engine: Engine): Promise<FloodResult> {
   try {
     let peak = process.memoryUsage().rss;
     const watch = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-    const quiet = await sampleRequests(origin, SAMPLES);
+    const quiet = await sampleRequests(origin, samples);
     const quietRss = peak;
 
     peak = process.memoryUsage().rss;
@@ -70,7 +70,7 @@ export async function unsealFlood(engine: Engine): Promise<FloodResult> {
       }
     };
     const attackers = Array.from({ length: FLOOD }, attacker);
-    const flood = await sampleRequests(origin, SAMPLES);
+    const flood = await sampleRequests(origin, samples);
     stop = true;
     await Promise.all(attackers);
     clearInterval(watch);
