@@ -36,7 +36,11 @@ export function isRate(unit: string): boolean {
  * value for rates. Undefined when either is not a positive finite number.
  */
 export function ratioOf(value: number, baselineValue: number, unit: string): number | undefined {
-  if (!(Number.isFinite(value) && Number.isFinite(baselineValue)) || value <= 0 || baselineValue <= 0) {
+  if (
+    !(Number.isFinite(value) && Number.isFinite(baselineValue)) ||
+    value <= 0 ||
+    baselineValue <= 0
+  ) {
     return undefined;
   }
   return isRate(unit) ? baselineValue / value : value / baselineValue;
@@ -53,7 +57,13 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** p50, p95, p99 and max of unsorted samples. */
-export function summarize(samples: readonly number[]): { p50: number; p95: number; p99: number; max: number; n: number } {
+export function summarize(samples: readonly number[]): {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  n: number;
+} {
   const s = [...samples].sort((a, b) => a - b);
   return {
     p50: percentile(s, 0.5),
@@ -66,6 +76,7 @@ export function summarize(samples: readonly number[]): { p50: number; p95: numbe
 
 function fmt(v: number): string {
   if (!Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v)) return v.toLocaleString('en');
   if (Math.abs(v) >= 100) return Math.round(v).toLocaleString('en');
   if (Math.abs(v) >= 10) return v.toFixed(1);
   return v.toFixed(3);
@@ -87,7 +98,9 @@ export class Results {
    */
   add(r: Omit<BenchRecord, 'ratio'>): BenchRecord | undefined {
     if (!Number.isFinite(r.value)) {
-      this.print(`  ${r.db.padEnd(8)} ${String(r.size).padStart(9)}  ${r.name.padEnd(48)} not measured`);
+      this.print(
+        `  ${r.db.padEnd(8)} ${String(r.size).padStart(9)}  ${r.name.padEnd(48)} not measured`,
+      );
       return undefined;
     }
     const rec: BenchRecord = { name: r.name, db: r.db, size: r.size, value: r.value, unit: r.unit };
@@ -107,7 +120,8 @@ export class Results {
 }
 
 export function formatRow(r: BenchRecord): string {
-  const ratio = r.ratio === undefined ? '' : `  ×${r.ratio.toFixed(r.ratio < 10 ? 2 : 0)} ${r.baseline}`;
+  const ratio =
+    r.ratio === undefined ? '' : `  ×${r.ratio.toFixed(r.ratio < 10 ? 2 : 0)} ${r.baseline}`;
   return `  ${r.db.padEnd(8)} ${String(r.size).padStart(9)}  ${r.name.padEnd(48)} ${fmt(r.value).padStart(10)} ${r.unit}${ratio}`;
 }
 
@@ -129,12 +143,15 @@ export function checkRecords(data: unknown): string[] {
     if (typeof o !== 'object' || o === null) return problems.push(`${i}: not an object`);
     if (typeof o.name !== 'string' || !o.name) problems.push(`${i}: name`);
     if (o.db !== 'sqlite' && o.db !== 'postgres') problems.push(`${i}: db`);
-    if (typeof o.size !== 'number' || !Number.isInteger(o.size) || o.size < 0) problems.push(`${i}: size`);
+    if (typeof o.size !== 'number' || !Number.isInteger(o.size) || o.size < 0)
+      problems.push(`${i}: size`);
     if (typeof o.value !== 'number') problems.push(`${i}: value`);
     if (typeof o.unit !== 'string' || !o.unit) problems.push(`${i}: unit`);
     if (o.baseline !== undefined && typeof o.baseline !== 'string') problems.push(`${i}: baseline`);
     if (o.ratio !== undefined && typeof o.ratio !== 'number') problems.push(`${i}: ratio`);
-    const extra = Object.keys(o).filter((k) => !['name', 'db', 'size', 'value', 'unit', 'baseline', 'ratio'].includes(k));
+    const extra = Object.keys(o).filter(
+      (k) => !['name', 'db', 'size', 'value', 'unit', 'baseline', 'ratio'].includes(k),
+    );
     if (extra.length) problems.push(`${i}: unknown fields ${extra.join(', ')}`);
     return undefined;
   });
@@ -145,4 +162,33 @@ export function checkRecords(data: unknown): string[] {
 export function writeResults(file: string, records: readonly BenchRecord[]): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(records, null, 2)}\n`);
+}
+
+/**
+ * A Markdown table of records, one row per name and size, one column per database: each cell
+ * the value and unit, and the ratio to its baseline (for docs/benchmarks.md).
+ */
+export function markdownTable(records: readonly BenchRecord[]): string {
+  const dbs = (['sqlite', 'postgres'] as const).filter((d) => records.some((r) => r.db === d));
+  const rows: { name: string; size: number }[] = [];
+  for (const r of records) {
+    if (!rows.some((x) => x.name === r.name && x.size === r.size))
+      rows.push({ name: r.name, size: r.size });
+  }
+  const cell = (r: BenchRecord | undefined) =>
+    r
+      ? `${fmt(r.value)} ${r.unit}${r.ratio === undefined ? '' : ` (×${r.ratio.toFixed(r.ratio < 10 ? 2 : 0)})`}`
+      : '–';
+  const baseline = (name: string, size: number) =>
+    records.find((r) => r.name === name && r.size === size && r.baseline)?.baseline ?? '';
+  return [
+    `| name | size | ${dbs.join(' | ')} | baseline |`,
+    `| --- | ---: | ${dbs.map(() => '---:').join(' | ')} | --- |`,
+    ...rows.map(
+      ({ name, size }) =>
+        `| \`${name}\` | ${size.toLocaleString('en')} | ${dbs
+          .map((d) => cell(records.find((r) => r.name === name && r.size === size && r.db === d)))
+          .join(' | ')} | ${baseline(name, size) ? `\`${baseline(name, size)}\`` : ''} |`,
+    ),
+  ].join('\n');
 }

@@ -16,8 +16,10 @@
 //   --engine E     only `sqlite` or `postgres`
 //   --sizes A,B    database sizes of the HTTP level (default 100000,1000000; quick 10000)
 //   --cache DIR    where the large databases are kept (default bench/.cache)
+//   --import DIR   also use SQLite databases built elsewhere (DIR/sqlite-<size>/haven.db, DIR/master-key)
 //   --rebuild      build them again with `haven demo` (timed: demo.build_s) even when cached
 //   --large N      size of the in-process database (default 100000; quick 3709, the demo year)
+//   --out FILE     where to write the results (default bench/results/latest.json)
 //   --skip-unseal  leave out the unseal flood
 //   --skip-inprocess, --skip-http   leave out a level
 // PostgreSQL is used when a server answers at TEST_DATABASE_URL (default as in the tests).
@@ -52,14 +54,17 @@ const flag = (name: string) => process.argv.includes(`--${name}`);
 const QUICK = flag('quick');
 const LARGE = Number(arg('large') ?? (QUICK ? 3709 : 100_000));
 const ONLY = arg('engine');
-const SIZES = (arg('sizes') ?? (QUICK ? '10000' : '100000,1000000')).split(',').map((n) => Number(n.replaceAll('_', '')));
+const SIZES = (arg('sizes') ?? (QUICK ? '10000' : '100000,1000000'))
+  .split(',')
+  .map((n) => Number(n.replaceAll('_', '')));
 const CACHE = resolve(arg('cache') ?? DEFAULT_CACHE);
 const SMALL = 3709;
 const HANDLER = 'bench-handler';
 if (SIZES.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(LARGE) || LARGE < 1) {
   throw new Error('--sizes and --large take whole numbers of cases');
 }
-if (ONLY && ONLY !== 'sqlite' && ONLY !== 'postgres') throw new Error('--engine is sqlite or postgres');
+if (ONLY && ONLY !== 'sqlite' && ONLY !== 'postgres')
+  throw new Error('--engine is sqlite or postgres');
 
 const results = new Results((line) => console.log(line));
 
@@ -114,7 +119,10 @@ async function benchEngine(engine: Engine): Promise<void> {
   const add = (name: string, size: number, value: number, unit: string, baseline?: string) =>
     results.add({ name, db, size, value, unit, ...(baseline ? { baseline } : {}) });
   try {
-    const select1 = (size: number) => median(300, () => sql`select 1`.execute(deps.db)).then((ms) => add('db.select1', size, ms, 'ms'));
+    const select1 = (size: number) =>
+      median(300, () => sql`select 1`.execute(deps.db)).then((ms) =>
+        add('db.select1', size, ms, 'ms'),
+      );
     const queue = async (name: string, size: number, query: Record<string, string>) => {
       const ms = await median(100, async () => {
         const res = await listQueue(deps, actor, query);
@@ -145,7 +153,13 @@ async function benchEngine(engine: Engine): Promise<void> {
     const small = await generateDemo(deps, { requests: SMALL, seed: 'bench', handlerId: HANDLER });
     if (!small.ok) throw new Error(small.code);
     encryptBaseline(SMALL);
-    add('demo.generation', SMALL, SMALL / (small.summary.elapsedMs / 1000), 'cases/s', 'crypto.encrypt_requests_per_s');
+    add(
+      'demo.generation',
+      SMALL,
+      SMALL / (small.summary.elapsedMs / 1000),
+      'cases/s',
+      'crypto.encrypt_requests_per_s',
+    );
     await select1(SMALL);
     await queue('queue.page1', SMALL, {});
     await queue('queue.closed_region', SMALL, { status: 'closed', region: 'mena' });
@@ -154,10 +168,21 @@ async function benchEngine(engine: Engine): Promise<void> {
     // (2) The same at a larger scale.
     const more = LARGE - SMALL;
     if (more > 0) {
-      const large = await generateDemo(deps, { requests: more, seed: 'bench-large', handlerId: HANDLER, year: 2024 });
+      const large = await generateDemo(deps, {
+        requests: more,
+        seed: 'bench-large',
+        handlerId: HANDLER,
+        year: 2024,
+      });
       if (!large.ok) throw new Error(large.code);
       encryptBaseline(LARGE);
-      add('demo.generation', LARGE, more / (large.summary.elapsedMs / 1000), 'cases/s', 'crypto.encrypt_requests_per_s');
+      add(
+        'demo.generation',
+        LARGE,
+        more / (large.summary.elapsedMs / 1000),
+        'cases/s',
+        'crypto.encrypt_requests_per_s',
+      );
       await select1(LARGE);
       await queue('queue.page1', LARGE, {});
       await queue('queue.closed_region', LARGE, { status: 'closed', region: 'mena' });
@@ -180,7 +205,8 @@ async function benchEngine(engine: Engine): Promise<void> {
     }
     add('purge.listed', size, (performance.now() - tp) / purges, 'ms', 'db.select1');
     const listed = shredDeps.shreds!.entries();
-    if (listed.length !== purges) throw new Error(`the list holds ${listed.length} entries, not ${purges}`);
+    if (listed.length !== purges)
+      throw new Error(`the list holds ${listed.length} entries, not ${purges}`);
     const reapplyMs = await median(10, async () => {
       const r = await reapplyShreds(deps.db, shredDeps.shreds!.entries(), Date.now());
       if (r.purged !== 0) throw new Error('nothing should be deleted again');
@@ -201,7 +227,13 @@ async function benchEngine(engine: Engine): Promise<void> {
         beneficiary: 'journalist',
       });
     }
-    add('intake.submit_request', size, (performance.now() - t) / submits, 'ms', 'crypto.encrypt_request');
+    add(
+      'intake.submit_request',
+      size,
+      (performance.now() - t) / submits,
+      'ms',
+      'crypto.encrypt_request',
+    );
     if (deps.storage.file) {
       await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(deps.db);
     }
@@ -218,7 +250,9 @@ for (const engine of selected) {
 }
 const available = selected.filter((e) => e.available);
 
-console.log(`Haven benchmark${QUICK ? ' (quick)' : ''}: ${cpus().length} CPU(s), node ${process.version}`);
+console.log(
+  `Haven benchmark${QUICK ? ' (quick)' : ''}: ${cpus().length} CPU(s), node ${process.version}`,
+);
 console.log(`  http sizes ${SIZES.join(', ')}; in-process ${LARGE}; cache ${CACHE}\n`);
 
 if (!flag('skip-inprocess')) {
@@ -229,7 +263,10 @@ if (!flag('skip-inprocess')) {
   // The public surface during a flood of unseal attempts (ADR 15), on SQLite.
   if (!flag('skip-unseal') && available.some((e) => e.name === 'sqlite')) {
     console.log(`unseal flood, sqlite (at ${at()}):`);
-    const f = await unsealFlood(engines.find((e) => e.name === 'sqlite')!, QUICK ? 60 : 200);
+    const f = await unsealFlood(
+      engines.find((e) => e.name === 'sqlite')!,
+      QUICK ? 60 : 200,
+    );
     const add = (name: string, value: number, unit: string, baseline?: string) =>
       results.add({ name, db: 'sqlite', size: 0, value, unit, ...(baseline ? { baseline } : {}) });
     add('unseal.quiet.request_p50_ms', f.quiet.p50, 'ms');
@@ -238,7 +275,9 @@ if (!flag('skip-inprocess')) {
     add('unseal.flood.request_p50_ms', f.flood.p50, 'ms', 'unseal.quiet.request_p50_ms');
     add('unseal.flood.request_p95_ms', f.flood.p95, 'ms', 'unseal.quiet.request_p95_ms');
     add('unseal.flood.rss_peak_mb', f.flood.rssMb, 'MB', 'unseal.quiet.rss_peak_mb');
-    console.log(`  ${f.flood.attempts} attempts: ${f.flood.checked} checked, ${f.flood.refused} told to wait`);
+    console.log(
+      `  ${f.flood.attempts} attempts: ${f.flood.checked} checked, ${f.flood.refused} told to wait`,
+    );
   }
 }
 
@@ -255,6 +294,7 @@ if (!flag('skip-http')) {
         adminUrl: engine.name === 'postgres' ? PG_ADMIN_URL : undefined,
         log: (line) => console.log(line),
         rebuild: flag('rebuild'),
+        importDir: arg('import') === undefined ? undefined : resolve(arg('import')!),
       });
     }
   }
@@ -266,6 +306,6 @@ console.log(
   `\n${total.toFixed(0)} s in all${QUICK ? ' (quick)' : ''} on ${cpus().length} CPU(s) (${cpus()[0]?.model ?? 'unknown'}), ` +
     `${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, ${new Date().toISOString()}`,
 );
-const file = join(import.meta.dirname, 'results', 'latest.json');
+const file = resolve(arg('out') ?? join(import.meta.dirname, 'results', 'latest.json'));
 writeResults(file, results.records);
 console.log(`written to ${file}`);

@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { get, startServer, type BenchServer } from '../bench/http/load.js';
-import { checkRecords, percentile, ratioOf, Results, summarize, writeResults } from '../bench/results.js';
+import {
+  checkRecords,
+  markdownTable,
+  percentile,
+  ratioOf,
+  Results,
+  summarize,
+  writeResults,
+} from '../bench/results.js';
 
 // The benchmark's pieces that can be checked cheaply: the record format of
 // bench/results/latest.json, ratios, percentiles, and the server process's IPC (a staff session,
@@ -47,10 +55,30 @@ describe('benchmark results', () => {
       unit: 'submissions/s',
       baseline: 'db.raw_commits_per_s',
     });
-    const queue = r.add({ name: 'http.queue.main.p95_ms', db: 'sqlite', size: 10, value: 5, unit: 'ms', baseline: 'http.trivial.p95_ms' });
+    const queue = r.add({
+      name: 'http.queue.main.p95_ms',
+      db: 'sqlite',
+      size: 10,
+      value: 5,
+      unit: 'ms',
+      baseline: 'http.trivial.p95_ms',
+    });
     // A baseline measured for another size or engine is not used.
-    const other = r.add({ name: 'http.case.p95_ms', db: 'postgres', size: 10, value: 5, unit: 'ms', baseline: 'http.trivial.p95_ms' });
-    const nan = r.add({ name: 'jobs.retention.max_stall_ms', db: 'sqlite', size: 10, value: Number.NaN, unit: 'ms' });
+    const other = r.add({
+      name: 'http.case.p95_ms',
+      db: 'postgres',
+      size: 10,
+      value: 5,
+      unit: 'ms',
+      baseline: 'http.trivial.p95_ms',
+    });
+    const nan = r.add({
+      name: 'jobs.retention.max_stall_ms',
+      db: 'sqlite',
+      size: 10,
+      value: Number.NaN,
+      unit: 'ms',
+    });
     expect(intake).toEqual({
       name: 'intake.submissions_per_s.c64',
       db: 'sqlite',
@@ -61,12 +89,29 @@ describe('benchmark results', () => {
       ratio: 2,
     });
     expect(queue?.ratio).toBe(2.5);
-    expect(other).toEqual({ name: 'http.case.p95_ms', db: 'postgres', size: 10, value: 5, unit: 'ms' });
+    expect(other).toEqual({
+      name: 'http.case.p95_ms',
+      db: 'postgres',
+      size: 10,
+      value: 5,
+      unit: 'ms',
+    });
     expect(nan).toBeUndefined();
     expect(r.records).toHaveLength(5);
     expect(lines.some((l) => l.includes('not measured'))).toBe(true);
     expect(checkRecords(r.records)).toEqual([]);
-    expect(checkRecords([{ name: 'x', db: 'mysql', size: -1, value: '1', unit: '' }])).toEqual(['0: db', '0: size', '0: value', '0: unit']);
+    expect(checkRecords([{ name: 'x', db: 'mysql', size: -1, value: '1', unit: '' }])).toEqual([
+      '0: db',
+      '0: size',
+      '0: value',
+      '0: unit',
+    ]);
+
+    const table = markdownTable(r.records).split('\n');
+    expect(table[0]).toBe('| name | size | sqlite | postgres | baseline |');
+    expect(table).toContain(
+      '| `intake.submissions_per_s.c64` | 10 | 1,000 submissions/s (×2.00) | – | `db.raw_commits_per_s` |',
+    );
 
     const dir = mkdtempSync(join(tmpdir(), 'haven-bench-format-'));
     try {
@@ -87,7 +132,10 @@ describe('the benchmark server process', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'haven-bench-server-'));
-    server = await startServer({ DATA_DIR: dir, HAVEN_MASTER_KEY: randomBytes(32).toString('hex') });
+    server = await startServer({
+      DATA_DIR: dir,
+      HAVEN_MASTER_KEY: randomBytes(32).toString('hex'),
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -108,7 +156,10 @@ describe('the benchmark server process', () => {
   });
 
   it('runs a job under the event-loop monitor and reports the longest stall', async () => {
-    const rule = await server.call<{ days: number; due: number }>({ op: 'retention-rule', spanDays: 2 });
+    const rule = await server.call<{ days: number; due: number }>({
+      op: 'retention-rule',
+      spanDays: 2,
+    });
     expect(rule.due).toBe(0);
     const results = new Results();
     const idle = await server.call<number>({ op: 'idle-stall', ms: 50 });
@@ -130,7 +181,9 @@ describe('the benchmark server process', () => {
     expect(stall).toBeDefined();
     expect(Number.isFinite(stall!.value)).toBe(true);
     expect(stall!.value).toBeGreaterThanOrEqual(0);
-    expect(results.find('jobs.backup_keys.max_stall_ms', 'sqlite', 0)?.baseline).toBe('jobs.idle.max_stall_ms');
+    expect(results.find('jobs.backup_keys.max_stall_ms', 'sqlite', 0)?.baseline).toBe(
+      'jobs.idle.max_stall_ms',
+    );
     expect((await server.job('no-such-job')).outcome).toBe('no such job');
   });
 

@@ -8,6 +8,9 @@
 // A PostgreSQL entry's database is `haven_bench_<size>_<h>` on the benchmark's server, where <h>
 // names the cache folder (each folder holds its own master keys).
 //
+// `--import DIR` also takes SQLite databases built elsewhere, as DIR/sqlite-<size>/haven.db with
+// the key in DIR/master-key (read only, never copied into the cache).
+//
 // Runs never touch an entry: each works on a copy (`workCopy`: the SQLite file with its -wal, or
 // a PostgreSQL database created from the entry's as a template), since intake adds cases and
 // retention purges them.
@@ -54,13 +57,30 @@ async function admin<T>(adminUrl: string, fn: (c: pg.Client) => Promise<T>): Pro
 }
 
 /** Runs `haven demo --requests N` with `env`; resolves with the seconds it took. */
-function runDemo(requests: number, env: Record<string, string>, log: (s: string) => void): Promise<number> {
+function runDemo(
+  requests: number,
+  env: Record<string, string>,
+  log: (s: string) => void,
+): Promise<number> {
   const t = performance.now();
   return new Promise((ok, fail) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(ROOT, 'src', 'main.ts'), 'demo', '--requests', String(requests), '--seed', 'bench'],
-      { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
+      [
+        '--import',
+        'tsx',
+        join(ROOT, 'src', 'main.ts'),
+        'demo',
+        '--requests',
+        String(requests),
+        '--seed',
+        'bench',
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
     );
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
@@ -82,7 +102,12 @@ export async function ensureDatabase(
   cacheDir: string,
   engine: Db,
   size: number,
-  opts: { adminUrl?: string; log?: (s: string) => void; rebuild?: boolean } = {},
+  opts: {
+    adminUrl?: string;
+    log?: (s: string) => void;
+    rebuild?: boolean;
+    importDir?: string;
+  } = {},
 ): Promise<CacheEntry> {
   const log = opts.log ?? (() => undefined);
   const dir = join(cacheDir, `${engine}-${size}`);
@@ -94,14 +119,35 @@ export async function ensureDatabase(
     const present =
       engine === 'sqlite'
         ? existsSync(join(dataDir, 'haven.db'))
-        : await admin(opts.adminUrl!, async (c) => (await c.query('select 1 from pg_database where datname = $1', [pgName])).rowCount === 1);
+        : await admin(
+            opts.adminUrl!,
+            async (c) =>
+              (await c.query('select 1 from pg_database where datname = $1', [pgName])).rowCount ===
+              1,
+          );
     if (present) {
       const built = JSON.parse(readFileSync(ready, 'utf8')) as { seconds: number; builtAt: string };
       log(`  reusing ${dir} (built in ${Math.round(built.seconds)} s at ${built.builtAt})`);
-      return { dir, masterKey: readFileSync(join(dir, 'key'), 'utf8').trim(), dataDir, databaseUrl };
+      return {
+        dir,
+        masterKey: readFileSync(join(dir, 'key'), 'utf8').trim(),
+        dataDir,
+        databaseUrl,
+      };
     }
   }
-  log(`  building the ${engine} database of ${size.toLocaleString('en')} cases in ${dir} (haven demo)…`);
+  // A database built elsewhere (`--import DIR`): DIR/master-key and DIR/sqlite-<size>/haven.db.
+  if (engine === 'sqlite' && opts.importDir && !opts.rebuild) {
+    const data = join(opts.importDir, `sqlite-${size}`);
+    const keyFile = join(opts.importDir, 'master-key');
+    if (existsSync(join(data, 'haven.db')) && existsSync(keyFile)) {
+      log(`  using ${data} (imported, not copied into the cache)`);
+      return { dir: data, masterKey: readFileSync(keyFile, 'utf8').trim(), dataDir: data };
+    }
+  }
+  log(
+    `  building the ${engine} database of ${size.toLocaleString('en')} cases in ${dir} (haven demo)…`,
+  );
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const masterKey = randomBytes(32).toString('hex');
@@ -112,12 +158,19 @@ export async function ensureDatabase(
       await c.query(`CREATE DATABASE ${pgName}`);
     });
   }
-  const seconds = await runDemo(size, {
-    DATA_DIR: dataDir,
-    HAVEN_MASTER_KEY: masterKey,
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-  }, log);
-  writeFileSync(ready, `${JSON.stringify({ requests: size, seconds, builtAt: new Date().toISOString() })}\n`);
+  const seconds = await runDemo(
+    size,
+    {
+      DATA_DIR: dataDir,
+      HAVEN_MASTER_KEY: masterKey,
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    },
+    log,
+  );
+  writeFileSync(
+    ready,
+    `${JSON.stringify({ requests: size, seconds, builtAt: new Date().toISOString() })}\n`,
+  );
   log(`  built in ${seconds.toFixed(0)} s`);
   return { dir, masterKey, dataDir, databaseUrl, builtSeconds: seconds };
 }
@@ -150,7 +203,8 @@ export async function workCopy(
     env,
     async dispose() {
       rmSync(dir, { recursive: true, force: true });
-      if (pgName) await admin(adminUrl!, (c) => c.query(`DROP DATABASE IF EXISTS ${pgName} WITH (FORCE)`));
+      if (pgName)
+        await admin(adminUrl!, (c) => c.query(`DROP DATABASE IF EXISTS ${pgName} WITH (FORCE)`));
     },
   };
 }

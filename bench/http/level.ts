@@ -21,13 +21,35 @@ export interface LevelOptions {
   log: (line: string) => void;
   /** Build the database again even when the cache holds it (to time `haven demo`). */
   rebuild?: boolean;
+  /** A folder of SQLite databases built elsewhere (cache.ts). */
+  importDir?: string;
 }
 
 /** How much of each measure: `--quick` keeps the whole run under a few minutes. */
 export function budget(quick: boolean) {
   return quick
-    ? { trivial: 200, queue: 25, cases: 60, views: 500, viewsMs: 15_000, intakeMs: 2500, floodMs: 3000, rawMs: 1500, idleMs: 1000 }
-    : { trivial: 1000, queue: 200, cases: 500, views: 10_000, viewsMs: 15 * 60_000, intakeMs: 15_000, floodMs: 15_000, rawMs: 5000, idleMs: 3000 };
+    ? {
+        trivial: 200,
+        queue: 25,
+        cases: 60,
+        views: 500,
+        viewsMs: 15_000,
+        intakeMs: 2500,
+        floodMs: 3000,
+        rawMs: 1500,
+        idleMs: 1000,
+      }
+    : {
+        trivial: 1000,
+        queue: 200,
+        cases: 500,
+        views: 10_000,
+        viewsMs: 15 * 60_000,
+        intakeMs: 15_000,
+        floodMs: 15_000,
+        rawMs: 5000,
+        idleMs: 3000,
+      };
 }
 
 /** Sequential GETs of `url(i)`, after a few unmeasured ones; p50, p95 and failures. */
@@ -83,7 +105,12 @@ export async function httpLevel(o: LevelOptions): Promise<void> {
   const add = (name: string, value: number, unit: string, baseline?: string) =>
     results.add({ name, db, size, value, unit, ...(baseline ? { baseline } : {}) });
 
-  const entry = await ensureDatabase(o.cacheDir, db, size, { adminUrl: o.adminUrl, log, rebuild: o.rebuild });
+  const entry = await ensureDatabase(o.cacheDir, db, size, {
+    adminUrl: o.adminUrl,
+    log,
+    rebuild: o.rebuild,
+    importDir: o.importDir,
+  });
   if (entry.builtSeconds !== undefined) add('demo.build_s', entry.builtSeconds, 's');
   const work = await workCopy(o.cacheDir, entry, db, size, o.adminUrl);
   let server: BenchServer | undefined;
@@ -103,20 +130,27 @@ export async function httpLevel(o: LevelOptions): Promise<void> {
 
     // Every filter the queue offers (one sort: awaiting a reply, then first-response due).
     const first = await get(new http.Agent(), `${base}/staff`, staff);
-    if (first.status !== 200) throw new Error(`GET /staff answered ${first.status}: the bench session was refused`);
+    if (first.status !== 200)
+      throw new Error(`GET /staff answered ${first.status}: the bench session was refused`);
     const cursor = /[?&;]cursor=([^"&]+)/.exec(first.body)?.[1];
     const filters: [string, string][] = [
       ['main', ''],
       ...(cursor ? ([['page2', `cursor=${cursor}`]] as [string, string][]) : []),
       ['spam', 'view=spam'],
       ...CASE_STATUSES.map((st): [string, string] => [`status_${st}`, `status=${st}`]),
-      ...(s.incidentType ? ([['incident_type', `incident_type=${s.incidentType}`]] as [string, string][]) : []),
+      ...(s.incidentType
+        ? ([['incident_type', `incident_type=${s.incidentType}`]] as [string, string][])
+        : []),
       ...(s.region ? ([['region', `region=${s.region}`]] as [string, string][]) : []),
       ...(s.language ? ([['language', `language=${s.language}`]] as [string, string][]) : []),
       ['assignee_mine', 'assignee=mine'],
       ['assignee_unassigned', 'assignee=unassigned'],
-      ...(s.assignee ? ([['assignee_staff', `assignee=${encodeURIComponent(s.assignee)}`]] as [string, string][]) : []),
-      ...(s.region ? ([['status_closed_region', `status=closed&region=${s.region}`]] as [string, string][]) : []),
+      ...(s.assignee
+        ? ([['assignee_staff', `assignee=${encodeURIComponent(s.assignee)}`]] as [string, string][])
+        : []),
+      ...(s.region
+        ? ([['status_closed_region', `status=closed&region=${s.region}`]] as [string, string][])
+        : []),
     ];
     for (const [label, qs] of filters) {
       const q = await sample(b.queue, () => `${base}/staff${qs ? `?${qs}` : ''}`, staff);
@@ -126,25 +160,42 @@ export async function httpLevel(o: LevelOptions): Promise<void> {
     }
 
     // The case page, cases picked at random over the whole database.
-    const caseUrl = () => `${base}/staff/cases/${1 + Math.floor(Math.random() * Math.max(1, s.maxCaseId))}`;
+    const caseUrl = () =>
+      `${base}/staff/cases/${1 + Math.floor(Math.random() * Math.max(1, s.maxCaseId))}`;
     const c = await sample(b.cases, caseUrl, staff);
     if (c.failed) log(`  warning: the case page failed ${c.failed} times`);
     add('http.case.p50_ms', c.p50, 'ms', 'http.trivial.p50_ms');
     add('http.case.p95_ms', c.p95, 'ms', 'http.trivial.p95_ms');
 
     // Many case-page views (16 clients): the server's memory must stay flat.
-    const views = await closedLoop({ clients: 16, count: b.views, durationMs: b.viewsMs, next: caseUrl, headers: staff });
+    const views = await closedLoop({
+      clients: 16,
+      count: b.views,
+      durationMs: b.viewsMs,
+      next: caseUrl,
+      headers: staff,
+    });
     add('http.case.views.c16', views.ok, 'views');
     add('http.case.views_per_s.c16', views.perSecond, 'views/s');
     add('server.rss_after_case_views_mb', server.rssMb(), 'MB', 'server.rss_start_mb');
 
     // Intake at 1, 16 and 64 clients, against the raw durable commit rate of the same disk/server.
-    const raw = await rawCommitRate(db, { durationMs: b.rawMs, dir: work.env.DATA_DIR, databaseUrl: work.env.DATABASE_URL });
+    const raw = await rawCommitRate(db, {
+      durationMs: b.rawMs,
+      dir: work.env.DATA_DIR,
+      databaseUrl: work.env.DATABASE_URL,
+    });
     add('db.raw_commits_per_s', raw, 'commits/s');
     for (const clients of [1, 16, 64]) {
       const r = await intakeLoad({ baseUrl: base, clients, durationMs: b.intakeMs });
-      if (r.refused || r.errors) log(`  note: intake c${clients}: ${r.refused} refused, ${r.errors} errors`);
-      add(`intake.submissions_per_s.c${clients}`, r.perSecond, 'submissions/s', 'db.raw_commits_per_s');
+      if (r.refused || r.errors)
+        log(`  note: intake c${clients}: ${r.refused} refused, ${r.errors} errors`);
+      add(
+        `intake.submissions_per_s.c${clients}`,
+        r.perSecond,
+        'submissions/s',
+        'db.raw_commits_per_s',
+      );
       add(`intake.p50_ms.c${clients}`, r.p50, 'ms', 'http.trivial.p50_ms');
       add(`intake.p95_ms.c${clients}`, r.p95, 'ms', 'http.trivial.p95_ms');
       add(`intake.p99_ms.c${clients}`, r.p99, 'ms', 'http.trivial.p95_ms');
@@ -152,17 +203,29 @@ export async function httpLevel(o: LevelOptions): Promise<void> {
     }
 
     // The staff queue while a second flood of requests arrives (64 intake clients).
-    const flood = probeWhile(intakeLoad({ baseUrl: base, clients: 64, durationMs: b.floodMs }), `${base}/staff`, staff);
+    const flood = probeWhile(
+      intakeLoad({ baseUrl: base, clients: 64, durationMs: b.floodMs }),
+      `${base}/staff`,
+      staff,
+    );
     const f = await flood;
     add('http.queue.main.p95_ms.during_intake', f.p95, 'ms', 'http.queue.main.p95_ms');
-    add('intake.submissions_per_s.c64.during_queue', f.value.perSecond, 'submissions/s', 'db.raw_commits_per_s');
+    add(
+      'intake.submissions_per_s.c64.during_queue',
+      f.value.perSecond,
+      'submissions/s',
+      'db.raw_commits_per_s',
+    );
     add('server.rss_peak_mb', rss.stop(), 'MB', 'server.rss_start_mb');
 
     // Jobs on the large database: the longest event-loop stall inside the server while each runs,
     // against the longest stall of the same server idle; and a probe request's latency meanwhile.
     const idle = await server.call<number>({ op: 'idle-stall', ms: b.idleMs });
     add('jobs.idle.max_stall_ms', idle, 'ms');
-    const rule = await server.call<{ days: number; due: number }>({ op: 'retention-rule', spanDays: 2 });
+    const rule = await server.call<{ days: number; due: number }>({
+      op: 'retention-rule',
+      spanDays: 2,
+    });
     add('jobs.retention.cases_due', rule.due, 'cases');
     for (const [name, label] of [
       ['retention', 'retention'],
@@ -177,7 +240,10 @@ export async function httpLevel(o: LevelOptions): Promise<void> {
     }
 
     // SIGTERM while retention runs (more closures made due than the run above purged).
-    const more = await server.call<{ days: number; due: number }>({ op: 'retention-rule', spanDays: 6 });
+    const more = await server.call<{ days: number; due: number }>({
+      op: 'retention-rule',
+      spanDays: 6,
+    });
     add('jobs.retention.cases_due.sigterm', more.due, 'cases');
     await server.call({ op: 'job-start', name: 'retention' });
     await new Promise((r) => setTimeout(r, 200));

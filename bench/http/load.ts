@@ -39,7 +39,10 @@ export function rssOf(pid: number): number {
 }
 
 /** Starts Haven in a child process with `env` (DATA_DIR, HAVEN_MASTER_KEY, DATABASE_URL?). */
-export async function startServer(env: Record<string, string>, startTimeoutMs = 120_000): Promise<BenchServer> {
+export async function startServer(
+  env: Record<string, string>,
+  startTimeoutMs = 120_000,
+): Promise<BenchServer> {
   const child = fork(join(import.meta.dirname, 'server.ts'), [], {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, ...env },
@@ -57,23 +60,36 @@ export async function startServer(env: Record<string, string>, startTimeoutMs = 
     }),
   );
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the server did not start in time')), startTimeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error('the server did not start in time')),
+      startTimeoutMs,
+    );
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`the server exited at start (code ${code})`));
     });
-    child.on('message', (m: { ready?: boolean; port?: number; id?: number; ok?: boolean; value?: unknown; error?: string }) => {
-      if (m.ready) {
-        clearTimeout(timer);
-        resolve(m.port!);
-        return;
-      }
-      const p = m.id === undefined ? undefined : pending.get(m.id);
-      if (!p) return;
-      pending.delete(m.id!);
-      if (m.ok) p.resolve(m.value);
-      else p.reject(new Error(m.error ?? 'failed'));
-    });
+    child.on(
+      'message',
+      (m: {
+        ready?: boolean;
+        port?: number;
+        id?: number;
+        ok?: boolean;
+        value?: unknown;
+        error?: string;
+      }) => {
+        if (m.ready) {
+          clearTimeout(timer);
+          resolve(m.port!);
+          return;
+        }
+        const p = m.id === undefined ? undefined : pending.get(m.id);
+        if (!p) return;
+        pending.delete(m.id!);
+        if (m.ok) p.resolve(m.value);
+        else p.reject(new Error(m.error ?? 'failed'));
+      },
+    );
   });
   const call = <T>(op: Op, timeoutMs = 30 * 60_000): Promise<T> =>
     new Promise<T>((resolve, reject) => {
@@ -131,17 +147,29 @@ export interface GetResult {
 }
 
 /** One GET over a keep-alive agent; resolves with status, time and body. */
-export function get(agent: http.Agent, url: string, headers: Record<string, string> = {}): Promise<GetResult> {
+export function get(
+  agent: http.Agent,
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<GetResult> {
   const t = performance.now();
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent, headers: { 'accept-language': 'en', ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, ms: performance.now() - t, body: Buffer.concat(chunks).toString('utf8') }),
-      );
-      res.on('error', reject);
-    });
+    const req = http.get(
+      url,
+      { agent, headers: { 'accept-language': 'en', ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            ms: performance.now() - t,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
   });
 }

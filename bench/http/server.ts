@@ -71,13 +71,21 @@ const config = loadConfig({
 const rt = await openRuntime(config);
 await startModules(rt);
 // Purges are listed beside a live backup key, as on a server that takes backups (ADR 11).
-currentBackupEpoch(backupKeysDir(config.dataDir), deriveBackupKey(loadMasterKey(config).key), Date.now());
+currentBackupEpoch(
+  backupKeysDir(config.dataDir),
+  deriveBackupKey(loadMasterKey(config).key),
+  Date.now(),
+);
 const app = await createApp(rt);
-const worker = createWorker(rt, { onError: (job, e) => console.error(`job ${job} failed: ${(e as Error)?.name}`) });
+const worker = createWorker(rt, {
+  onError: (job, e) => console.error(`job ${job} failed: ${(e as Error)?.name}`),
+});
 app.addHook('onClose', async () => worker.stop());
 let current: Promise<unknown> | undefined;
 
-async function mostCommon(column: 'incident_type' | 'region' | 'language' | 'assignee_id'): Promise<string | null> {
+async function mostCommon(
+  column: 'incident_type' | 'region' | 'language' | 'assignee_id',
+): Promise<string | null> {
   // A sample keeps this quick on a million cases.
   const rows = await sql<{ v: string | null; n: number }>`
     select ${sql.ref(column)} as v, count(*) as n
@@ -88,7 +96,11 @@ async function mostCommon(column: 'incident_type' | 'region' | 'language' | 'ass
 
 async function session(): Promise<SessionInfo> {
   const now = Date.now();
-  const existing = await rt.db.selectFrom('users').select('id').where('id', '=', BENCH_USER).executeTakeFirst();
+  const existing = await rt.db
+    .selectFrom('users')
+    .select('id')
+    .where('id', '=', BENCH_USER)
+    .executeTakeFirst();
   if (!existing) {
     await insertStaffRow(rt.db, {
       id: BENCH_USER,
@@ -98,8 +110,15 @@ async function session(): Promise<SessionInfo> {
       at: now,
     });
   }
-  const { cookie } = await createSession({ db: rt.db, vault: rt.vault, now: Date.now }, BENCH_USER, 'full');
-  const max = await rt.db.selectFrom('cases').select((eb) => eb.fn.max('id').as('m')).executeTakeFirst();
+  const { cookie } = await createSession(
+    { db: rt.db, vault: rt.vault, now: Date.now },
+    BENCH_USER,
+    'full',
+  );
+  const max = await rt.db
+    .selectFrom('cases')
+    .select((eb) => eb.fn.max('id').as('m'))
+    .executeTakeFirst();
   return {
     cookie: `haven_staff=${cookie}`,
     userId: BENCH_USER,
@@ -147,7 +166,9 @@ async function retentionRule(spanDays: number): Promise<{ days: number; due: num
 /** How often the event-loop delay histogram samples, in ms. */
 const RESOLUTION_MS = 10;
 
-async function measured<T>(fn: () => Promise<T>): Promise<{ value: T; maxStallMs: number; durationMs: number }> {
+async function measured<T>(
+  fn: () => Promise<T>,
+): Promise<{ value: T; maxStallMs: number; durationMs: number }> {
   const h = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   h.enable();
   const t = performance.now();
@@ -159,7 +180,11 @@ async function measured<T>(fn: () => Promise<T>): Promise<{ value: T; maxStallMs
     await new Promise((r) => setTimeout(r, 3 * RESOLUTION_MS));
     // Each sample is the time between two firings of a RESOLUTION_MS timer: the stall is what
     // exceeds the interval.
-    return { value, maxStallMs: h.count > 0 ? Math.max(0, h.max / 1e6 - RESOLUTION_MS) : 0, durationMs };
+    return {
+      value,
+      maxStallMs: h.count > 0 ? Math.max(0, h.max / 1e6 - RESOLUTION_MS) : 0,
+      durationMs,
+    };
   } finally {
     h.disable();
   }
@@ -170,7 +195,8 @@ async function runJob(name: string): Promise<JobRun> {
   current = run;
   try {
     const r = await run;
-    const outcome = r.value.map((x) => `${x.outcome}${x.error ? `:${x.error}` : ''}`).join(',') || 'no such job';
+    const outcome =
+      r.value.map((x) => `${x.outcome}${x.error ? `:${x.error}` : ''}`).join(',') || 'no such job';
     return { maxStallMs: r.maxStallMs, durationMs: r.durationMs, outcome };
   } finally {
     current = undefined;
@@ -197,7 +223,12 @@ async function answer(m: ServerRequest): Promise<unknown> {
 process.on('message', (m: ServerRequest) => {
   answer(m).then(
     (value) => send({ id: m.id, ok: true, value }),
-    (e: unknown) => send({ id: m.id, ok: false, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }),
+    (e: unknown) =>
+      send({
+        id: m.id,
+        ok: false,
+        error: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+      }),
   );
 });
 
