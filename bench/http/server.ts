@@ -15,8 +15,8 @@
 //   idle-stall           the longest event-loop stall over `ms` milliseconds with nothing running
 //
 // The worker's timer is not started: jobs run only when the parent asks, so each measure sees
-// one job. SIGTERM stops like `haven serve` does (the app, then the worker, which waits for the
-// run in progress, then the database), and so does a job started over IPC.
+// one job. SIGTERM stops as `haven serve` does (`shutdown`: the worker's run in progress ends at
+// its next transaction boundary while the app closes, then the database).
 
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { sql } from 'kysely';
@@ -28,6 +28,7 @@ import { deriveBackupKey, loadMasterKey } from '../../src/platform/crypto/vault.
 import { upsertRule } from '../../src/modules/retention/retention.repo.js';
 import { DAY_MS } from '../../src/modules/retention/retention.js';
 import { openRuntime } from '../../src/runtime.js';
+import { shutdown } from '../../src/cli/serve.js';
 import { createWorker, startModules } from '../../src/worker.js';
 import { insertStaffRow } from '../../test/staff-row.js';
 
@@ -236,9 +237,9 @@ let stopping = false;
 const stop = async () => {
   if (stopping) return;
   stopping = true;
-  await app.close();
+  // Exactly as `haven serve` stops: the worker's run ends at its next transaction boundary.
+  await shutdown(app, worker, rt);
   await current?.catch(() => undefined);
-  await rt.close();
   process.exit(0);
 };
 process.once('SIGTERM', () => void stop());
