@@ -11,6 +11,7 @@ import * as attemptsAndSpentTokens from './2026-12-01-003-attempts-and-spent-tok
 import * as outboxAndTasks from './2026-12-02-001-outbox-and-tasks.js';
 import * as taxonomies from './2026-12-02-002-taxonomies.js';
 import * as rolesAndTeams from './2026-12-02-003-roles-and-teams.js';
+import * as caseQueueFilters from './2026-12-07-001-case-queue-filters.js';
 
 /** Every migration, in order. Names are ISO-dated; never rename or edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02-001-outbox-and-tasks': outboxAndTasks,
   '2026-12-02-002-taxonomies': taxonomies,
   '2026-12-02-003-roles-and-teams': rolesAndTeams,
+  '2026-12-07-001-case-queue-filters': caseQueueFilters,
 };

@@ -1,4 +1,13 @@
-import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import {
+  sql,
+  type ExpressionOrFactory,
+  type Kysely,
+  type Selectable,
+  type SqlBool,
+  type Transaction,
+  type Updateable,
+} from 'kysely';
+import { CASE_STATUSES } from '../../contracts/case.js';
 import type { CasesTable, Database } from '../../platform/storage/schema.js';
 
 // The only file with SQL for the cases and messages tables.
@@ -201,69 +210,92 @@ export interface QueueFilter {
 /**
  * One page of the queue, structured fields only (nothing is decrypted). Order: cases
  * awaiting a reply first, then by first-response deadline (oldest first), then id; paged by
- * keyset on that order. Each status is read separately in the order of the `cases_queue`
- * index (status, awaiting_reply desc, first_response_due_at, id), which no engine can merge
- * for `status IN (…)` without sorting every active case; the few pages are merged here, so
- * a page costs about `limit` rows per status however many cases there are.
+ * keyset on that order.
+ *
+ * One statement: a `union all` of one range of an index per status, each already in the
+ * queue's order (cases_queue_main: suspected_spam, status, awaiting_reply desc,
+ * first_response_due_at, id; with a filter, the same order after the filtered column:
+ * cases_queue_assignee, …_unassigned, …_incident_type, …_region, …_language, which hold the
+ * other filtered columns too, so a second filter costs no read of the case), which both
+ * engines merge
+ * (SQLite's MERGE (UNION ALL), PostgreSQL's Merge Append) and stop after `limit` rows. A
+ * single `status in (…)` would make them sort every matching case instead.
+ *
+ * After a cursor, each status gives two ranges: the cases with the cursor's own
+ * awaiting_reply after its (deadline, id), then those with a lower awaiting_reply from their
+ * start. A single `a < x or (a = x and …)` condition is no range of the index, and the engine
+ * read every case before the cursor.
  */
 export async function listQueueRows(db: Db, f: QueueFilter) {
-  const pages = await Promise.all(f.statuses.map((status) => queueRowsForStatus(db, status, f)));
-  if (pages.length === 1) return pages[0]!;
-  return pages
-    .flat()
-    .sort(
-      (a, b) =>
-        b.awaiting_reply - a.awaiting_reply ||
-        a.first_response_due_at - b.first_response_due_at ||
-        a.id - b.id,
-    )
-    .slice(0, f.limit);
+  const after = f.after;
+  const ranges = f.statuses.flatMap((status) => {
+    if (!after) return [queueRange(db, status, f, undefined)];
+    return [
+      queueRange(db, status, f, (eb) =>
+        eb.and([
+          eb('cases.awaiting_reply', '=', after.awaiting),
+          eb(
+            eb.refTuple('cases.first_response_due_at', 'cases.id'),
+            '>',
+            eb.tuple(after.due, after.id),
+          ),
+        ]),
+      ),
+      queueRange(db, status, f, (eb) => eb('cases.awaiting_reply', '<', after.awaiting)),
+    ];
+  });
+  if (ranges.length === 0) return [];
+  const [first, ...rest] = ranges;
+  let q = first!;
+  for (const r of rest) q = q.unionAll(r);
+  // Ordered by the result's column names: PostgreSQL orders a union by its output columns only.
+  return q
+    .orderBy(sql.ref('awaiting_reply'), 'desc')
+    .orderBy(sql.ref('first_response_due_at'), 'asc')
+    .orderBy(sql.ref('id'), 'asc')
+    .limit(f.limit)
+    .execute();
 }
 
-function queueRowsForStatus(db: Db, status: string, f: QueueFilter) {
+/** A code the planner may see as written: one of the fixed statuses, never an input as such. */
+function statusValue(status: string) {
+  return (CASE_STATUSES as readonly string[]).includes(status) ? sql.lit(status) : status;
+}
+
+/** The cases of one status that match the filter (and `range`), unordered: the union orders them. */
+function queueRange(
+  db: Db,
+  status: string,
+  f: QueueFilter,
+  range: ExpressionOrFactory<Database, 'cases' | 'users', SqlBool> | undefined,
+) {
+  // The status and the spam side are written into the statement rather than bound: SQLite
+  // chooses its plan without seeing bound values, and with `suspected_spam = ?` it preferred
+  // a single-column index and a sort of every matching case to the queue's ordered index.
+  // The id is named as such: the union is ordered by name, and `users` has an id too.
   let q = db
     .selectFrom('cases')
     .leftJoin('users', 'users.id', 'cases.assignee_id')
     .select([
-      ...STRUCTURED,
+      'cases.id as id',
+      ...STRUCTURED.filter((c) => c !== 'cases.id'),
       'cases.suspected_spam',
       'cases.spam_reason',
       'users.display_name as assignee_name',
     ])
-    .where('cases.status', '=', status);
-  if (f.suspectedSpam !== undefined) q = q.where('cases.suspected_spam', '=', f.suspectedSpam);
+    .where('cases.status', '=', statusValue(status));
+  if (f.suspectedSpam !== undefined)
+    q = q.where('cases.suspected_spam', '=', sql.lit(f.suspectedSpam === 1 ? 1 : 0));
   if (f.incidentType !== undefined) q = q.where('cases.incident_type', '=', f.incidentType);
   if (f.region !== undefined) q = q.where('cases.region', '=', f.region);
   if (f.language !== undefined) q = q.where('cases.language', '=', f.language);
   if (f.assigneeId === null) q = q.where('cases.assignee_id', 'is', null);
   else if (f.assigneeId !== undefined) q = q.where('cases.assignee_id', '=', f.assigneeId);
-  const after = f.after;
-  if (after) {
-    q = q.where((eb) =>
-      eb.or([
-        eb('cases.awaiting_reply', '<', after.awaiting),
-        eb.and([
-          eb('cases.awaiting_reply', '=', after.awaiting),
-          eb.or([
-            eb('cases.first_response_due_at', '>', after.due),
-            eb.and([
-              eb('cases.first_response_due_at', '=', after.due),
-              eb('cases.id', '>', after.id),
-            ]),
-          ]),
-        ]),
-      ]),
-    );
-  }
-  return q
-    .orderBy('cases.awaiting_reply', 'desc')
-    .orderBy('cases.first_response_due_at', 'asc')
-    .orderBy('cases.id', 'asc')
-    .limit(f.limit)
-    .execute();
+  if (range) q = q.where(range);
+  return q;
 }
 
-export type QueueRow = Awaited<ReturnType<typeof queueRowsForStatus>>[number];
+export type QueueRow = Awaited<ReturnType<typeof listQueueRows>>[number];
 
 /** A case's structured fields with its assignee's name, or undefined. */
 export async function getCaseSummaryRow(db: Db, caseId: number) {

@@ -1,0 +1,269 @@
+import { sql, type CompiledQuery, type Kysely, type KyselyPlugin } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engines } from '../../../test/engines.js';
+import { insertStaffRow } from '../../../test/staff-row.js';
+import { ACTIVE_STATUSES, CASE_STATUSES } from '../../contracts/case.js';
+import { migrateToLatest } from '../../platform/storage/migrate.js';
+import type { Database } from '../../platform/storage/schema.js';
+import { listQueueRows, type QueueCursor, type QueueFilter, type QueueRow } from './case.repo.js';
+
+// The staff queue's every filter, alone and two at a time, on both engines: walked page by
+// page by keyset, it gives exactly the cases a plain sort of the table gives, in the same
+// order. On SQLite, the plan of every statement it runs is pinned too: each reads an index in
+// the queue's order (no sort of the matching cases), with the planner's statistics of a
+// fresh database and with those of a million demo cases.
+
+type Filter = Omit<QueueFilter, 'limit' | 'after'>;
+
+const MAIN = { statuses: ACTIVE_STATUSES, suspectedSpam: 0 } as const;
+const FILTERS: [string, Filter][] = [
+  ['the queue', MAIN],
+  ...CASE_STATUSES.map((s): [string, Filter] => [
+    `status ${s}`,
+    { statuses: [s], suspectedSpam: 0 },
+  ]),
+  ['suspected spam', { statuses: [...ACTIVE_STATUSES, 'spam'], suspectedSpam: 1 }],
+  ['mine', { ...MAIN, assigneeId: 'u1' }],
+  ['unassigned', { ...MAIN, assigneeId: null }],
+  ['someone without cases', { ...MAIN, assigneeId: 'u3' }],
+  ['incident type', { ...MAIN, incidentType: 'harassment' }],
+  ['region', { ...MAIN, region: 'africa' }],
+  ['language', { ...MAIN, language: 'ru' }],
+  ['incident type and region', { ...MAIN, incidentType: 'harassment', region: 'africa' }],
+  ['region and language', { ...MAIN, region: 'africa', language: 'ru' }],
+  ['mine and region', { ...MAIN, assigneeId: 'u1', region: 'mena' }],
+  ['unassigned and incident type', { ...MAIN, assigneeId: null, incidentType: 'doxing' }],
+  ['language and incident type', { ...MAIN, language: 'en', incidentType: 'doxing' }],
+  ['mine and language', { ...MAIN, assigneeId: 'u1', language: 'en' }],
+  ['closed and mine', { statuses: ['closed'], suspectedSpam: 0, assigneeId: 'u1' }],
+  ['closed and region', { statuses: ['closed'], suspectedSpam: 0, region: 'mena' }],
+  [
+    'suspected spam in a region',
+    { statuses: [...ACTIVE_STATUSES, 'spam'], suspectedSpam: 1, region: 'africa' },
+  ],
+];
+
+/** The indexes that serve a filter in the queue's order: one that starts with a filtered column. */
+function indexes(f: Filter): string[] {
+  const own = [
+    f.assigneeId !== undefined && 'cases_queue_assignee',
+    f.assigneeId === null && 'cases_queue_unassigned',
+    f.incidentType !== undefined && 'cases_queue_incident_type',
+    f.region !== undefined && 'cases_queue_region',
+    f.language !== undefined && 'cases_queue_language',
+  ].filter((i): i is string => i !== false);
+  return own.length > 0 ? own : ['cases_queue_main'];
+}
+
+/** A small deterministic generator, so a failure can be replayed. */
+function rng(seed: number) {
+  let s = seed;
+  return {
+    next: () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31,
+    pick<T>(xs: readonly T[]): T {
+      return xs[Math.floor(this.next() * xs.length)]!;
+    },
+  };
+}
+
+async function fill(db: Kysely<Database>, n: number): Promise<void> {
+  const now = Date.UTC(2026, 0, 1);
+  for (const [i, id] of ['u1', 'u2', 'u3'].entries())
+    await insertStaffRow(db, {
+      id,
+      email: `${id}@example.org`,
+      displayName: `U${i}`,
+      role: 'handler',
+      at: now,
+    });
+  const r = rng(7);
+  const rows = Array.from({ length: n }, (_, i) => {
+    // Few distinct deadlines, so ties are broken by id; both sides of awaiting_reply.
+    const due = now + Math.floor(r.next() * 40) * 60_000;
+    return {
+      receipt_hash: `r${i}`,
+      key_wrapped: Buffer.from([i % 256]),
+      status: r.pick([...ACTIVE_STATUSES, ...ACTIVE_STATUSES, ...CASE_STATUSES]),
+      urgency: 'reactive',
+      incident_type: r.pick(['harassment', 'doxing', 'account_access', null]),
+      severity: null,
+      country: null,
+      region: r.pick(['africa', 'mena', 'asia', null]),
+      language: r.pick(['en', 'es', 'ru']),
+      beneficiary: null,
+      mandate: 'pending',
+      contact_method: 'none',
+      contact_enc: null,
+      assignee_id: r.pick(['u1', 'u1', 'u2', null, null]),
+      awaiting_reply: r.next() < 0.5 ? 1 : 0,
+      created_at: now,
+      updated_at: now,
+      first_response_due_at: due,
+      first_response_at: null,
+      last_activity_at: now,
+      closed_at: null,
+      version: 1,
+      suspected_spam: r.next() < 0.2 ? 1 : 0,
+      spam_reason: null,
+    };
+  });
+  for (let i = 0; i < rows.length; i += 100)
+    await db
+      .insertInto('cases')
+      .values(rows.slice(i, i + 100))
+      .execute();
+}
+
+/** What the queue must show for a filter: every matching case, in the queue's order. */
+async function expected(db: Kysely<Database>, f: Filter): Promise<number[]> {
+  const all = await db.selectFrom('cases').selectAll().execute();
+  return all
+    .filter(
+      (c) =>
+        f.statuses.includes(c.status) &&
+        (f.suspectedSpam === undefined || c.suspected_spam === f.suspectedSpam) &&
+        (f.incidentType === undefined || c.incident_type === f.incidentType) &&
+        (f.region === undefined || c.region === f.region) &&
+        (f.language === undefined || c.language === f.language) &&
+        (f.assigneeId === undefined || c.assignee_id === f.assigneeId),
+    )
+    .sort(
+      (a, b) =>
+        b.awaiting_reply - a.awaiting_reply ||
+        a.first_response_due_at - b.first_response_due_at ||
+        a.id - b.id,
+    )
+    .map((c) => c.id);
+}
+
+async function walk(db: Kysely<Database>, f: Filter, limit: number): Promise<number[]> {
+  const seen: number[] = [];
+  let after: QueueCursor | undefined;
+  for (;;) {
+    const rows: QueueRow[] = await listQueueRows(db, { ...f, after, limit });
+    seen.push(...rows.map((r) => r.id));
+    if (rows.length < limit) return seen;
+    const last = rows[rows.length - 1]!;
+    after = { awaiting: last.awaiting_reply, due: last.first_response_due_at, id: last.id };
+  }
+}
+
+for (const engine of engines) {
+  describe.skipIf(!engine.available)(`the staff queue's filters on ${engine.name}`, () => {
+    let db: Kysely<Database>;
+    let dispose: () => Promise<void>;
+
+    beforeAll(async () => {
+      const created = await engine.create();
+      dispose = created.dispose;
+      await migrateToLatest(created.storage);
+      db = created.storage.db;
+      await fill(db, 600);
+    });
+    afterAll(async () => dispose?.());
+
+    it('pages through every filter by keyset, as a plain sort of the table would list it', async () => {
+      for (const [label, f] of FILTERS) {
+        const want = await expected(db, f);
+        if (label !== 'someone without cases') expect(want.length, label).toBeGreaterThan(3);
+        expect(await walk(db, f, 7), label).toEqual(want);
+        expect(await walk(db, f, 200), label).toEqual(want);
+      }
+    });
+
+    it.runIf(engine.name === 'sqlite')(
+      'reads each filter from an index in the queue order, never sorting the matching cases',
+      async () => {
+        const statements: CompiledQuery[] = [];
+        const capture: KyselyPlugin = {
+          transformQuery(args) {
+            statements.push(db.getExecutor().compileQuery(args.node, args.queryId));
+            return args.node;
+          },
+          transformResult: async (args) => args.result,
+        };
+        /** The plan of the one statement a page runs, each line of it. */
+        const plan = async (f: QueueFilter): Promise<string[]> => {
+          statements.length = 0;
+          await listQueueRows(db.withPlugin(capture), f);
+          // The plugin also sees each part of the union; the statement run is the one ordered.
+          const run = statements.filter((s) => s.sql.includes(' order by '));
+          expect(run).toHaveLength(1);
+          const res = await db.executeQuery<{ detail: string }>({
+            ...run[0]!,
+            sql: `explain query plan ${run[0]!.sql}`,
+          });
+          return res.rows.map((r) => r.detail);
+        };
+        const plans = async () => {
+          const problems: string[] = [];
+          for (const [label, f] of FILTERS) {
+            // The first page (a range per status) and one after a cursor (two per status).
+            const cursor = { awaiting: 1, due: Date.UTC(2026, 0, 1) + 20 * 60_000, id: 300 };
+            for (const [after, ranges] of [
+              [undefined, 1],
+              [cursor, 2],
+            ] as const) {
+              const details = await plan({ ...f, limit: 5, after });
+              const reads = details.filter((d) => / cases\b/.test(d));
+              const ok =
+                reads.length === f.statuses.length * ranges &&
+                reads.every((d) =>
+                  indexes(f).some((i) => d.startsWith(`SEARCH cases USING INDEX ${i} (`)),
+                ) &&
+                !details.some((d) => d.includes('TEMP B-TREE')) &&
+                (f.statuses.length * ranges === 1 || details[0] === 'MERGE (UNION ALL)');
+              if (!ok)
+                problems.push(`${label}${after ? ', after a cursor' : ''}: ${details.join(' | ')}`);
+            }
+          }
+          return problems;
+        };
+
+        // A fresh database: no statistics at all.
+        expect(await plans()).toEqual([]);
+
+        // The statistics ANALYZE gathered on a million demo cases (`haven demo --requests
+        // 1000000`), where a bound `suspected_spam = ?` made SQLite sort every assigned case;
+        // then the same without the queue-filter indexes', as in a database analyzed before
+        // the migration that added them.
+        await sql`analyze`.execute(db);
+        for (const without of [[], QUEUE_FILTER_INDEXES]) {
+          await sql`delete from sqlite_stat1 where tbl = 'cases'`.execute(db);
+          await sql`delete from sqlite_stat4 where tbl = 'cases'`.execute(db);
+          for (const [idx, stat] of MILLION_CASES_STAT1.filter(([i]) => !without.includes(i)))
+            await sql`insert into sqlite_stat1 (tbl, idx, stat) values ('cases', ${idx}, ${stat})`.execute(
+              db,
+            );
+          await sql`analyze sqlite_schema`.execute(db);
+          expect(await plans()).toEqual([]);
+        }
+      },
+    );
+  });
+}
+
+const QUEUE_FILTER_INDEXES = [
+  'cases_queue_assignee',
+  'cases_queue_unassigned',
+  'cases_queue_incident_type',
+  'cases_queue_region',
+  'cases_queue_language',
+];
+
+/** sqlite_stat1 for `cases` after `haven demo --requests 1000000` and its ANALYZE. */
+const MILLION_CASES_STAT1: [string, string][] = [
+  ['cases_created_at', '1000000 1'],
+  ['cases_first_response_due_at', '1000000 1'],
+  ['cases_queue', '1000000 667 501 1 1'],
+  ['cases_queue_assignee', '1000000 501 501 501 501 1 1 1 1 1'],
+  ['cases_queue_incident_type', '1000000 501 501 501 501 1 1 1 1 1'],
+  ['cases_queue_language', '1000000 1001 1001 1001 1001 1 1 1 1 1'],
+  ['cases_queue_main', '1000000 1001 1001 1001 1 1'],
+  ['cases_queue_region', '1000000 1001 1001 1001 1001 1 1 1 1 1'],
+  ['cases_queue_unassigned', '66 66 66 66 1 1 1 1 1'],
+  ['cases_retention_activity', '1000000 667 501 1'],
+  ['cases_retention_closed', '1000000 667 501 2'],
+  ['cases_status', '1000000 667'],
+  ['sqlite_autoindex_cases_1', '1000000 1'],
+];
