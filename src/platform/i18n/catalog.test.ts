@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../paths.js';
-import { I18n, loadCatalog, PUBLIC_LOCALES, PUBLIC_NAMESPACES, STAFF_LOCALES, dirOf } from './index.js';
+import { I18n, loadCatalog, PUBLIC_LOCALES, PUBLIC_NAMESPACES, STAFF_LOCALES, dirOf, displayName } from './index.js';
 
 const root = projectRoot();
 const catalog = loadCatalog(join(root, 'locales'));
@@ -94,6 +94,23 @@ describe('I18n', () => {
     expect(i18n.negotiate('en', PUBLIC_LOCALES, 'ru')).toBe('ru');
     expect(i18n.negotiate('en', PUBLIC_LOCALES, 'xx')).toBe('en');
     expect(i18n.negotiate(';;;,q=,*;q=abc', PUBLIC_LOCALES)).toBe('en');
+  });
+  it('answers a header it has seen before the same way, per list of languages offered', () => {
+    // Answers are kept per (header, list): the staff list has no Russian or Arabic.
+    for (let i = 0; i < 2; i++) {
+      expect(i18n.negotiate('ru,es;q=0.5', PUBLIC_LOCALES)).toBe('ru');
+      expect(i18n.negotiate('ru,es;q=0.5', STAFF_LOCALES)).toBe('es');
+      expect(i18n.negotiate('ru,es;q=0.5', STAFF_LOCALES, 'en')).toBe('en');
+    }
+  });
+  it('names countries and languages from CLDR, and a code CLDR lacks by itself', () => {
+    for (let i = 0; i < 2; i++) {
+      expect(displayName('es', 'region', 'KE')).toBe('Kenia');
+      expect(displayName('fr', 'region', 'KE')).toBe('Kenya');
+      expect(displayName('ar', 'language', 'ar')).toBe('العربية');
+      expect(displayName('en', 'region', 'not a code')).toBe('not a code');
+      expect(displayName('not a locale!', 'region', 'KE')).toBe('KE');
+    }
   });
   it('knows which scripts run right to left', () => {
     expect(dirOf('ar')).toBe('rtl');

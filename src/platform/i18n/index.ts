@@ -45,9 +45,25 @@ export class I18n {
 
   constructor(private readonly catalog: Catalog) {}
 
+  /**
+   * Answers per (header, supported list), kept: matching costs more than the rest of a small
+   * page, and browsers send few distinct headers. Bounded, since a header is any text.
+   */
+  private readonly negotiated = new Map<string, string>();
+
   /** Picks the best of `supported` for an Accept-Language header (or a ?lang= choice). */
   negotiate(acceptLanguage: string | undefined, supported: readonly string[], choice?: string): string {
     if (choice && supported.includes(choice)) return choice;
+    const key = `${supported.join(',')}\0${acceptLanguage ?? ''}`;
+    const known = this.negotiated.get(key);
+    if (known !== undefined) return known;
+    const answer = this.match(acceptLanguage, supported);
+    if (this.negotiated.size >= 1000) this.negotiated.clear();
+    this.negotiated.set(key, answer);
+    return answer;
+  }
+
+  private match(acceptLanguage: string | undefined, supported: readonly string[]): string {
     const requested = (acceptLanguage ?? '')
       .split(',')
       .map((part) => {
@@ -98,20 +114,34 @@ export function dirOf(locale: string): 'rtl' | 'ltr' {
   return RTL.has(locale.split('-')[0]!) ? 'rtl' : 'ltr';
 }
 
-// Building an Intl.DisplayNames costs ~0.2 ms; a country list needs ~250 names per page.
-const displayNames = new Map<string, Intl.DisplayNames>();
+// Building an Intl.DisplayNames costs ~0.2 ms, and each name it gives costs a few microseconds
+// more: a country list needs ~250 per page. CLDR's names are built into Node and never change
+// while it runs, so each is looked up once per locale and kept (a few hundred codes per type).
+const displayNames = new Map<string, { names: Intl.DisplayNames | null; of: Map<string, string> }>();
 
 /** A country's or language's name in `locale`, from the CLDR data built into Node. */
 export function displayName(locale: string, type: 'region' | 'language', code: string): string {
-  try {
-    const key = `${locale}\0${type}`;
-    let names = displayNames.get(key);
-    if (!names) {
+  const key = `${locale}\0${type}`;
+  let entry = displayNames.get(key);
+  if (!entry) {
+    let names: Intl.DisplayNames | null = null;
+    try {
       names = new Intl.DisplayNames([locale], { type, fallback: 'code' });
-      displayNames.set(key, names);
+    } catch {
+      // An unusable locale: every code stands for itself.
     }
-    return names.of(code) ?? code;
-  } catch {
-    return code;
+    entry = { names, of: new Map() };
+    displayNames.set(key, entry);
   }
+  let name = entry.of.get(code);
+  if (name === undefined) {
+    try {
+      name = entry.names?.of(code) ?? code;
+    } catch {
+      name = code;
+    }
+    // A code that is not a term (typed by someone) is not kept: only real codes are looked up often.
+    if (entry.of.size < 2000) entry.of.set(code, name);
+  }
+  return name;
 }

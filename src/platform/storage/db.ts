@@ -1,7 +1,14 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDatabase as KyselySqliteDatabase,
+  type SqliteStatement,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
@@ -43,6 +50,52 @@ function privateDataDir(dir: string): void {
   if ((st.mode & 0o077) !== 0 && st.uid === process.getuid?.()) chmodSync(dir, st.mode & 0o700);
 }
 
+/** How many prepared statements a SQLite connection keeps for reuse (least recently used go first). */
+export const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * The better-sqlite3 connection as Kysely sees it, with its prepared statements kept by SQL
+ * text: Kysely prepares every query it runs, and preparing costs more than running most of
+ * Haven's statements. A kept statement serves `all` and `run`, which finish before they return;
+ * `iterate` (Kysely's `stream()`) gets a statement of its own, because a statement cannot run
+ * again while an iteration over it is open. Haven's SQL carries its values as parameters, so
+ * the texts are few; the bound keeps a query built with a variable number of `?` from growing
+ * the cache without end.
+ */
+export function cachingStatements(
+  raw: SqliteDatabase.Database,
+  size = STATEMENT_CACHE_SIZE,
+): KyselySqliteDatabase & { readonly cached: number } {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    get cached() {
+      return cache.size;
+    },
+    close: () => {
+      cache.clear();
+      raw.close();
+    },
+    prepare(sqlText: string): SqliteStatement {
+      let stmt = cache.get(sqlText);
+      if (stmt) {
+        // Most recently used last, so the first entry is the one to drop.
+        cache.delete(sqlText);
+      } else {
+        stmt = raw.prepare(sqlText);
+        if (cache.size >= size) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sqlText, stmt);
+      const kept = stmt;
+      return {
+        reader: kept.reader,
+        all: (parameters) => kept.all(parameters),
+        run: (parameters) => kept.run(parameters),
+        iterate: (parameters) => raw.prepare(sqlText).iterate(parameters),
+      };
+    },
+  };
+}
+
 /** Opens the embedded SQLite file under `dataDir`, with WAL and fully synchronous commits. */
 export function openSqlite(file: string): Storage {
   privateDatabaseFiles(file);
@@ -52,7 +105,7 @@ export function openSqlite(file: string): Storage {
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
   raw.pragma('secure_delete = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(raw) }) });
   return { db, dialect: 'sqlite', file, close: () => db.destroy() };
 }
 

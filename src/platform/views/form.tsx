@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { renderToString } from 'preact-render-to-string';
 import type { Translate } from '../i18n/index.js';
 import { withoutForbiddenChars } from '../text.js';
 
@@ -109,7 +110,7 @@ export interface Option {
 }
 
 /** Radio buttons in a fieldset; the first input carries the id the error summary links to. */
-export function Radios(p: FieldProps & { options: Option[]; value?: string | undefined }) {
+export function Radios(p: FieldProps & { options: readonly Option[]; value?: string | undefined }) {
   return (
     <fieldset class={p.error ? 'field has-error' : 'field'} id={`f-${p.name}`} aria-describedby={describedBy(p)}>
       <legend>{p.label}</legend>
@@ -130,19 +131,52 @@ export function Radios(p: FieldProps & { options: Option[]; value?: string | und
   );
 }
 
-export function Select(p: FieldProps & { options: Option[]; value?: string | undefined; blank?: string }) {
+/**
+ * A select's options, rendered once per list and choice: a country list is ~250 options, and
+ * the public form shows the same lists (the taxonomies' kept copies, ADR 22) on every page.
+ * Keyed by the list itself, so a list built afresh for one page is rendered as before and
+ * forgotten with it; a few choices are kept per list (a value sent back is any text).
+ */
+const renderedOptions = new WeakMap<readonly Option[], Map<string, string>>();
+const CHOICES_KEPT = 32;
+
+function optionsHtml(options: readonly Option[], value: string | undefined, blank: string | undefined): string {
+  let byChoice = renderedOptions.get(options);
+  if (!byChoice) {
+    byChoice = new Map();
+    renderedOptions.set(options, byChoice);
+  }
+  const key = `${blank === undefined ? '0' : `1${blank}`}\0${value ?? ''}`;
+  let html = byChoice.get(key);
+  if (html === undefined) {
+    html = renderToString(
+      <>
+        {blank !== undefined ? <option value="">{blank}</option> : null}
+        {options.map((o) => (
+          <option value={o.value} selected={value === o.value}>
+            {o.label}
+          </option>
+        ))}
+      </>,
+    );
+    if (byChoice.size < CHOICES_KEPT) byChoice.set(key, html);
+  }
+  return html;
+}
+
+export function Select(p: FieldProps & { options: readonly Option[]; value?: string | undefined; blank?: string }) {
   return (
     <div class={p.error ? 'field has-error' : 'field'}>
       <label for={`f-${p.name}`}>{p.label}</label>
       <Message {...p} />
-      <select id={`f-${p.name}`} name={p.name} aria-invalid={p.error ? 'true' : undefined} aria-describedby={describedBy(p)}>
-        {p.blank !== undefined ? <option value="">{p.blank}</option> : null}
-        {p.options.map((o) => (
-          <option value={o.value} selected={p.value === o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
+      <select
+        id={`f-${p.name}`}
+        name={p.name}
+        aria-invalid={p.error ? 'true' : undefined}
+        aria-describedby={describedBy(p)}
+        // Rendered by Preact (escaped) in optionsHtml; kept as text only to be reused.
+        dangerouslySetInnerHTML={{ __html: optionsHtml(p.options, p.value, p.blank) }}
+      />
     </div>
   );
 }
