@@ -9,7 +9,7 @@ import { inTransaction, isUniqueViolation } from '../../platform/storage/db.js';
 import { messageId as newMessageId } from './case.js';
 import * as repo from './case.repo.js';
 import { messageField, openMessageBody, sealMessageToKey } from './message-body.js';
-import { findTerm } from '../taxonomies/index.js';
+import { cachedTerm } from '../taxonomies/index.js';
 
 /** Size limits on what a requester can write, in characters. */
 export const LIMITS = { descriptionMax: 20_000, messageMax: 20_000, contactMax: 200 } as const;
@@ -42,8 +42,10 @@ export async function submitRequest(
   opts: { suspectedSpam?: SpamReason | null } = {},
 ): Promise<{ caseId: number; receipt: string }> {
   const now = deps.now();
+  // The country's region, from the public forms' copy of the countries (at most a second old,
+  // the copy the form's codes were checked against).
   const region = input.country
-    ? ((await findTerm(deps, 'country', input.country))?.parent ?? null)
+    ? ((await cachedTerm(deps, 'country', input.country))?.parent ?? null)
     : null;
   for (let attempt = 0; ; attempt++) {
     const receipt = newReceipt();

@@ -19,7 +19,15 @@ export {
   type Term,
   type Vocabulary,
 } from './taxonomy.js';
-export { listTerms, findTerm, taxonomyOptions, termLabels } from './taxonomy.service.js';
+export {
+  listTerms,
+  findTerm,
+  taxonomyOptions,
+  termLabels,
+  cachedTaxonomyOptions,
+  cachedTerm,
+  TAXONOMY_CACHE_MS,
+} from './taxonomy.service.js';
 export { TAXONOMY_ACTIONS, taxonomyPolicy, type TaxonomyAction } from './taxonomy.policy.js';
 
 /** The taxonomies module as the app sees it. */

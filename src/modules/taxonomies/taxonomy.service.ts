@@ -103,6 +103,111 @@ export async function labelsOf(
   return new Map(terms.map((t) => [t.code, termLabel(t, locale)]));
 }
 
+// ---- The public forms' copy, kept in memory ----------------------------------------------
+
+/**
+ * How long a process serves the terms it read before it reads them again. The public request
+ * form lists four vocabularies (~250 countries, ~180 languages) on every GET and checks the
+ * codes sent on every POST: reading and naming them each time cost more than saving the
+ * request. A change made on /staff/taxonomies is seen at once by the process that made it
+ * (it forgets its copy when the change commits) and within this bound by every other process
+ * on the same database: for up to a second a form may still offer a term just retired, or not
+ * yet offer one just added (ADR 22). Staff pages and every write read the tables themselves.
+ */
+export const TAXONOMY_CACHE_MS = 1000;
+
+interface KeptVocabulary {
+  /** When it was read (Date.now()). */
+  at: number;
+  /** The terms in use, in stored order. */
+  terms: Term[];
+  byCode: Map<string, Term>;
+  ordering: string | undefined;
+  /** Options per locale, built on first use. */
+  options: Map<string, Option[]>;
+}
+
+type CacheDeps = Pick<Deps, 'db'> & Partial<Pick<Deps, 'storage'>>;
+
+/** One copy per database (its Storage; a transaction's deps keep their Storage). */
+const kept = new WeakMap<object, Map<string, Promise<KeptVocabulary>>>();
+
+function keptFor(deps: CacheDeps): Map<string, Promise<KeptVocabulary>> {
+  const key: object = deps.storage ?? deps.db;
+  let map = kept.get(key);
+  if (!map) {
+    map = new Map();
+    kept.set(key, map);
+  }
+  return map;
+}
+
+async function readVocabulary(deps: CacheDeps, vocabulary: string): Promise<KeptVocabulary> {
+  const at = Date.now();
+  const terms = await repo.selectTerms(deps.db, vocabulary, { includeRetired: false });
+  const ordering = await repo.orderingOf(deps.db, vocabulary);
+  return { at, terms, byCode: new Map(terms.map((t) => [t.code, t])), ordering, options: new Map() };
+}
+
+/**
+ * The kept copy of a vocabulary's terms in use, read again once older than TAXONOMY_CACHE_MS.
+ * Parallel requests share one read. Inside a transaction a missing or old copy is read through
+ * it and not kept (what a transaction sees is not yet everyone's).
+ */
+async function keptVocabulary(deps: CacheDeps, vocabulary: string): Promise<KeptVocabulary> {
+  const map = keptFor(deps);
+  const now = Date.now();
+  const current = map.get(vocabulary);
+  if (current) {
+    const entry = await current.catch(() => undefined);
+    if (entry && now - entry.at < TAXONOMY_CACHE_MS && now >= entry.at) return entry;
+    if (map.get(vocabulary) !== current) return keptVocabulary(deps, vocabulary);
+  }
+  if (deps.db.isTransaction) return readVocabulary(deps, vocabulary);
+  const reading = readVocabulary(deps, vocabulary);
+  map.set(vocabulary, reading);
+  reading.catch(() => {
+    if (map.get(vocabulary) === reading) map.delete(vocabulary);
+  });
+  return reading;
+}
+
+/** Forgets this process's copy of a vocabulary (after a change to it commits). */
+export function forgetKeptVocabulary(deps: CacheDeps, vocabulary: string): void {
+  keptFor(deps).delete(vocabulary);
+}
+
+/**
+ * taxonomyOptions for the public forms: the same options, from the kept copy (at most
+ * TAXONOMY_CACHE_MS old, see above). The array is shared: callers must not change it.
+ */
+export async function cachedTaxonomyOptions(
+  deps: CacheDeps,
+  kind: TaxonomyKind,
+  locale: string,
+): Promise<readonly Option[]> {
+  const entry = await keptVocabulary(deps, kind);
+  let options = entry.options.get(locale);
+  if (!options) {
+    options = entry.terms.map((t) => ({ value: t.code, label: termLabel(t, locale) }));
+    if (entry.ordering === 'label') {
+      const collator = new Intl.Collator(locale);
+      options.sort((a, b) => collator.compare(a.label, b.label));
+    }
+    entry.options.set(locale, options);
+  }
+  return options;
+}
+
+/** findTerm for the public forms: a term in use, from the kept copy (at most TAXONOMY_CACHE_MS old). */
+export async function cachedTerm(
+  deps: CacheDeps,
+  kind: TaxonomyKind,
+  code: string,
+): Promise<Term | undefined> {
+  return (await keptVocabulary(deps, kind)).byCode.get(code);
+}
+
 // ---- The administrators' pages ------------------------------------------------------------
 
 export interface VocabularySummary extends Vocabulary {
@@ -154,12 +259,17 @@ async function inVocabulary<T>(
   code: string,
   work: (trx: Trx, vocabulary: Vocabulary) => Promise<Result<T>>,
 ): Promise<Result<T>> {
-  return deps.db.transaction().execute(async (trx) => {
-    if (!(await repo.lockVocabulary(trx, deps.dialect, code))) return fail<T>('NOT_FOUND');
-    const vocabulary = await repo.findVocabulary(trx, code);
-    if (!vocabulary) return fail<T>('NOT_FOUND');
-    return work(trx, vocabulary);
-  });
+  try {
+    return await deps.db.transaction().execute(async (trx) => {
+      if (!(await repo.lockVocabulary(trx, deps.dialect, code))) return fail<T>('NOT_FOUND');
+      const vocabulary = await repo.findVocabulary(trx, code);
+      if (!vocabulary) return fail<T>('NOT_FOUND');
+      return work(trx, vocabulary);
+    });
+  } finally {
+    // Committed or not, this process's public forms read the vocabulary again.
+    forgetKeptVocabulary(deps, code);
+  }
 }
 
 /**
