@@ -7,9 +7,9 @@ import { textBody } from '../../platform/http/body-limit.js';
 import { checkFormToken, issueFormToken } from '../../platform/http/form-token.js';
 import { parseForm, textField } from '../../platform/http/form.js';
 import type { FieldErrors } from '../../platform/views/form.js';
-import { sendPage } from '../../platform/views/render.js';
+import { renderPage, sendPage } from '../../platform/views/render.js';
 import { LIMITS, requesterView } from '../cases/index.js';
-import { taxonomyOptions } from '../taxonomies/index.js';
+import { cachedTaxonomyOptions } from '../taxonomies/index.js';
 import { answerAfter, floorTimer, FOLLOWUP_FLOOR_MS } from './followup-floor.js';
 import { HONEYPOT_FIELD, reissueTime } from './intake.abuse.js';
 import { messageSchema, requestSchema } from './intake.schema.js';
@@ -87,14 +87,32 @@ export function registerIntakeRoutes(
     secure: deps.config.secureCookies,
   };
 
+  // The form's choices come from the taxonomies' kept copy (at most TAXONOMY_CACHE_MS old,
+  // ADR 22), and so does the schema built from their codes: rebuilt only when a list changes.
   async function requestOptions(locale: string) {
     const [urgency, country, language, beneficiary] = await Promise.all([
-      taxonomyOptions(deps, 'urgency', locale),
-      taxonomyOptions(deps, 'country', locale),
-      taxonomyOptions(deps, 'language', locale),
-      taxonomyOptions(deps, 'beneficiary', locale),
+      cachedTaxonomyOptions(deps, 'urgency', locale),
+      cachedTaxonomyOptions(deps, 'country', locale),
+      cachedTaxonomyOptions(deps, 'language', locale),
+      cachedTaxonomyOptions(deps, 'beneficiary', locale),
     ]);
     return { urgency, country, language, beneficiary };
+  }
+
+  let schemaFor: { lists: readonly (readonly unknown[])[]; schema: ReturnType<typeof requestSchema> } | null = null;
+  /** The request schema for the codes of these lists (the same lists give the same schema). */
+  function requestSchemaFor(options: Awaited<ReturnType<typeof requestOptions>>) {
+    const lists = [options.country, options.language, options.beneficiary];
+    if (!schemaFor || schemaFor.lists.some((l, i) => l !== lists[i])) {
+      const codes = (list: readonly { value: string }[]) => new Set(list.map((o) => o.value));
+      const schema = requestSchema({
+        countries: codes(options.country),
+        languages: codes(options.language),
+        beneficiaries: codes(options.beneficiary),
+      });
+      schemaFor = { lists, schema };
+    }
+    return schemaFor.schema;
   }
 
   async function renderRequestForm(
@@ -181,23 +199,53 @@ export function registerIntakeRoutes(
     sendPage(reply, 200, <LandingPage ctx={intakeContext(req, assets.cssUrl, '/')} />),
   );
 
-  app.get('/request', async (req, reply) =>
-    renderRequestForm(req, reply, 200, { language: req.locale, contact_method: 'none' }, {}, null),
-  );
+  // The empty form is the same page for every visitor in a language, but for its token: it is
+  // rendered once per language (and ?lang= link) and list of choices, with a marker where the
+  // token goes, and each visitor gets it with a new token in place of the marker.
+  const TOKEN_MARKER = 'haven-form-token-marker';
+  const TOKEN_FIELD = `name="_csrf" value="${TOKEN_MARKER}"`;
+  const emptyForms = new Map<string, { lists: readonly unknown[]; before: string; after: string }>();
+
+  app.get('/request', async (req, reply) => {
+    const ctx = intakeContext(req, assets.cssUrl, '/request');
+    const options = await requestOptions(req.locale);
+    const lists = [options.urgency, options.country, options.language, options.beneficiary];
+    const key = `${req.locale}\0${ctx.link('/request')}`;
+    let page = emptyForms.get(key);
+    if (!page || page.lists.some((l, i) => l !== lists[i])) {
+      const html = renderPage(
+        <RequestFormPage
+          ctx={ctx}
+          values={{ language: req.locale, contact_method: 'none' }}
+          errors={{}}
+          token={TOKEN_MARKER}
+          notice={null}
+          options={options}
+        />,
+      );
+      const at = html.indexOf(TOKEN_FIELD);
+      if (at < 0) throw new Error('the request form has no token field');
+      const split = at + TOKEN_FIELD.length - TOKEN_MARKER.length - 1;
+      page = { lists, before: html.slice(0, split), after: html.slice(split + TOKEN_MARKER.length) };
+      // A handful of languages, each with and without ?lang=: the map stays small.
+      if (emptyForms.size >= 64) emptyForms.clear();
+      emptyForms.set(key, page);
+    }
+    const token = issueFormToken(deps.vault.formKey, REQUEST_FORM, deps.now());
+    return reply
+      .code(200)
+      .type('text/html; charset=utf-8')
+      .send(page.before + token + page.after);
+  });
 
   app.post('/request', REQUEST_BODY, async (req, reply) => {
     const body = req.body;
     const token = field(body, '_csrf');
     const check = checkFormToken(deps.vault.formKey, REQUEST_FORM, token, deps.now());
     const options = await requestOptions(req.locale);
-    const codes = {
-      countries: new Set(options.country.map((o) => o.value)),
-      languages: new Set(options.language.map((o) => o.value)),
-      beneficiaries: new Set(options.beneficiary.map((o) => o.value)),
-    };
     // A repeated field reaches the schema as sent, which refuses it; what was typed comes back
     // whole (the body limit bounds it), so a long text refused is not lost.
-    const parsed = parseForm(requestSchema(codes), body, {
+    const parsed = parseForm(requestSchemaFor(options), body, {
       fields: REQUEST_FIELDS,
       repeated: 'as-sent',
       shown: REQUEST_BODY.bodyLimit,

@@ -9,6 +9,7 @@ import {
 } from '../cases/index.js';
 import { addCount, countSince, purgeCounts } from '../../platform/throttle/counts.js';
 import { oneTimeToken, purgeSpentTokens, spendToken } from '../../platform/http/spent-tokens.js';
+import { CommitGroup } from '../../platform/storage/group-commit.js';
 import { budgetWindowStart, suspicion } from './intake.abuse.js';
 import * as repo from './intake.repo.js';
 
@@ -31,27 +32,75 @@ export type SubmitOutcome =
 const BUDGET_COUNTER = 'intake.accepted';
 
 /**
- * Takes one place in the hourly budget of accepted requests, or returns false when the
- * sliding hour is full. Counted in the database, in the caller's transaction, so every
- * process and restart shares it and a request that is not saved takes no place. Two requests
- * at the same instant may both take the last place: the budget is a soft limit, and one
- * request too many in the main queue costs nothing.
+ * The places left in the hourly budget of accepted requests, read once per shared transaction,
+ * and how many of them its requests took. Counted in the database, in that transaction, so
+ * every process and restart shares it and a request that is not saved takes no place. Two
+ * transactions at the same instant may both take the last place: the budget is a soft limit,
+ * and one request too many in the main queue costs nothing.
  */
-async function takeBudget(db: Deps['db'], config: Deps['config'], now: number): Promise<boolean> {
-  if ((await countSince(db, BUDGET_COUNTER, budgetWindowStart(now))) >= config.intakeBudgetPerHour) return false;
-  await addCount(db, BUDGET_COUNTER, now, 1);
-  return true;
+interface Budget {
+  left: number;
+  taken: number;
+}
+
+/**
+ * Requests are saved in shared transactions (platform/storage/group-commit.ts, ADR 22): those
+ * that arrive while one commits are saved together in the next, each in its own savepoint,
+ * with one durable commit for all. One group per database and process, one transaction in
+ * flight at a time on both engines: SQLite has one writer anyway, and on PostgreSQL
+ * overlapping transactions would each read the same budget and could together take many
+ * places more than it has (within a process the budget stays exact; across processes it is
+ * soft, as ADR 13 says).
+ */
+const groups = new WeakMap<object, CommitGroup<Budget>>();
+
+function intakeGroup(deps: Deps): CommitGroup<Budget> {
+  let group = groups.get(deps.db);
+  if (!group) {
+    group = new CommitGroup<Budget>(deps.db, {
+      concurrency: 1,
+      open: async (trx) => ({
+        left: deps.config.intakeBudgetPerHour - (await countSince(trx, BUDGET_COUNTER, budgetWindowStart(deps.now()))),
+        taken: 0,
+      }),
+      close: async (trx, budget) => {
+        if (budget.taken > 0) await addCount(trx, BUDGET_COUNTER, deps.now(), budget.taken);
+      },
+    });
+    groups.set(deps.db, group);
+  }
+  return group;
+}
+
+/** The shared transactions intake has committed so far on this database (benchmarks, tests). */
+export function intakeCommitStats(deps: Deps): CommitGroup<Budget>['stats'] | undefined {
+  return groups.get(deps.db)?.stats;
+}
+
+/** Housekeeping runs at most this often per database and process: it decides nothing. */
+const HOUSEKEEPING_MS = 10_000;
+const lastHousekeeping = new WeakMap<object, number>();
+
+async function housekeeping(deps: Deps, now: number): Promise<void> {
+  const last = lastHousekeeping.get(deps.db);
+  if (last !== undefined && now >= last && now - last < HOUSEKEEPING_MS) return;
+  lastHousekeeping.set(deps.db, now);
+  await purgeSpentTokens(deps.db, now);
+  await purgeCounts(deps.db, BUDGET_COUNTER, budgetWindowStart(now));
 }
 
 /**
  * Saves a request once per form. Everything happens in one transaction: the form token is
  * spent, the budget counted and the case saved together, so a crash at any instant leaves
  * either all of it or none, and a form whose request was not saved can always be sent again.
- * A second copy of the same form (a reload of the receipt page, a double click, a retry on a
- * slow link) finds its token spent and opens no second case; a parallel copy waits for the
- * first to commit. The spent token is kept only until it would have expired anyway. A request
- * that looks automated (see `suspicion`) or comes beyond the hourly budget is saved as
- * suspected spam; the person is answered exactly the same either way.
+ * That transaction may hold other people's requests too (group commit, ADR 22): each is saved
+ * in its own savepoint, so one that fails leaves the others saved, and the answer comes only
+ * once the commit is durable. A second copy of the same form (a reload of the receipt page, a
+ * double click, a retry on a slow link) finds its token spent and opens no second case; a
+ * parallel copy waits for the first to commit (or, in the same transaction, finds it spent).
+ * The spent token is kept only until it would have expired anyway. A request that looks
+ * automated (see `suspicion`) or comes beyond the hourly budget is saved as suspected spam;
+ * the person is answered exactly the same either way.
  */
 export async function submitOnce(
   deps: Deps,
@@ -62,8 +111,7 @@ export async function submitOnce(
 ): Promise<SubmitOutcome> {
   const now = deps.now();
   // Housekeeping outside the transaction: it decides nothing and may be repeated.
-  await purgeSpentTokens(deps.db, now);
-  await purgeCounts(deps.db, BUDGET_COUNTER, budgetWindowStart(now));
+  await housekeeping(deps, now);
   const token = oneTimeToken(deps.vault, 'intake-form-token', formToken, issuedAt);
   // Suspicious or beyond the budget: saved all the same, in the suspected-spam queue. Only
   // a request that looks like a person's takes a place in the budget, so a robot filling the
@@ -74,11 +122,12 @@ export async function submitOnce(
     now,
     minFillMs: deps.config.intakeMinFillSeconds * 1000,
   });
-  return deps.db.transaction().execute(async (trx): Promise<SubmitOutcome> => {
+  return intakeGroup(deps).run(async (trx, budget): Promise<SubmitOutcome> => {
     if (!(await spendToken(trx, token))) return { ok: false, reason: 'already_sent' };
-    const counted = suspected === null && (await takeBudget(trx, deps.config, now));
+    const counted = suspected === null && budget.taken < budget.left;
     const suspectedSpam = suspected ?? (counted ? null : 'over_budget');
     const { receipt } = await submitRequest({ ...deps, db: trx }, input, { suspectedSpam });
+    if (counted) budget.taken++;
     return { ok: true, receipt, suspectedSpam };
   });
 }

@@ -29,7 +29,12 @@ export interface RequestFormProps {
    * or too old, or saving failed. Either way everything typed is kept.
    */
   notice: RequestFormNotice;
-  options: { urgency: Option[]; country: Option[]; language: Option[]; beneficiary: Option[] };
+  options: {
+    urgency: readonly Option[];
+    country: readonly Option[];
+    language: readonly Option[];
+    beneficiary: readonly Option[];
+  };
 }
 
 /**
