@@ -8,6 +8,7 @@ import {
   type Updateable,
 } from 'kysely';
 import { CASE_STATUSES } from '../../contracts/case.js';
+import type { Dialect } from '../../platform/storage/db.js';
 import type { CasesTable, Database } from '../../platform/storage/schema.js';
 
 // The only file with SQL for the cases and messages tables.
@@ -212,21 +213,21 @@ export interface QueueFilter {
  * awaiting a reply first, then by first-response deadline (oldest first), then id; paged by
  * keyset on that order.
  *
- * One statement: a `union all` of one range of an index per status, each already in the
- * queue's order (cases_queue_main: suspected_spam, status, awaiting_reply desc,
+ * One statement: a `union all` of one range of an index per status, each in the queue's
+ * order (cases_queue_main: suspected_spam, status, awaiting_reply desc,
  * first_response_due_at, id; with a filter, the same order after the filtered column:
  * cases_queue_assignee, …_unassigned, …_incident_type, …_region, …_language, which hold the
- * other filtered columns too, so a second filter costs no read of the case), which both
- * engines merge
- * (SQLite's MERGE (UNION ALL), PostgreSQL's Merge Append) and stop after `limit` rows. A
- * single `status in (…)` would make them sort every matching case instead.
+ * other filtered columns too, so a second filter costs no read of the case). SQLite merges
+ * the ranges (MERGE (UNION ALL)) and stops after `limit` rows; PostgreSQL, which sorts a
+ * union as a whole, reads at most `limit` rows of each range in its order and sorts those.
+ * A single `status in (…)` would make either sort every matching case instead.
  *
  * After a cursor, each status gives two ranges: the cases with the cursor's own
  * awaiting_reply after its (deadline, id), then those with a lower awaiting_reply from their
  * start. A single `a < x or (a = x and …)` condition is no range of the index, and the engine
  * read every case before the cursor.
  */
-export async function listQueueRows(db: Db, f: QueueFilter) {
+export async function listQueueRows(db: Db, dialect: Dialect, f: QueueFilter) {
   const after = f.after;
   const ranges = f.statuses.flatMap((status) => {
     if (!after) return [queueRange(db, status, f, undefined)];
@@ -244,8 +245,25 @@ export async function listQueueRows(db: Db, f: QueueFilter) {
       queueRange(db, status, f, (eb) => eb('cases.awaiting_reply', '<', after.awaiting)),
     ];
   });
-  if (ranges.length === 0) return [];
-  const [first, ...rest] = ranges;
+  // The same columns either way; only the part's own table name differs.
+  const parts: typeof ranges =
+    dialect === 'postgres'
+      ? ranges.map(
+          (r, i) =>
+            db
+              .selectFrom(
+                r
+                  .orderBy('cases.awaiting_reply', 'desc')
+                  .orderBy('cases.first_response_due_at', 'asc')
+                  .orderBy('cases.id', 'asc')
+                  .limit(f.limit)
+                  .as(`range${i}`),
+              )
+              .selectAll() as unknown as (typeof ranges)[number],
+        )
+      : ranges;
+  if (parts.length === 0) return [];
+  const [first, ...rest] = parts;
   let q = first!;
   for (const r of rest) q = q.unionAll(r);
   // Ordered by the result's column names: PostgreSQL orders a union by its output columns only.

@@ -73,7 +73,7 @@ export async function listQueue(
         : query.assignee === 'mine'
           ? actor.userId
           : query.assignee;
-  const rows = await repo.listQueueRows(deps.db, {
+  const rows = await repo.listQueueRows(deps.db, deps.dialect, {
     statuses: query.status
       ? [query.status]
       : query.view === 'spam'

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../test/engines.js';
 import { insertStaffRow } from '../../../test/staff-row.js';
 import { ACTIVE_STATUSES, CASE_STATUSES } from '../../contracts/case.js';
+import type { Dialect } from '../../platform/storage/db.js';
 import { migrateToLatest } from '../../platform/storage/migrate.js';
 import type { Database } from '../../platform/storage/schema.js';
 import { listQueueRows, type QueueCursor, type QueueFilter, type QueueRow } from './case.repo.js';
@@ -136,11 +137,16 @@ async function expected(db: Kysely<Database>, f: Filter): Promise<number[]> {
     .map((c) => c.id);
 }
 
-async function walk(db: Kysely<Database>, f: Filter, limit: number): Promise<number[]> {
+async function walk(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  f: Filter,
+  limit: number,
+): Promise<number[]> {
   const seen: number[] = [];
   let after: QueueCursor | undefined;
   for (;;) {
-    const rows: QueueRow[] = await listQueueRows(db, { ...f, after, limit });
+    const rows: QueueRow[] = await listQueueRows(db, dialect, { ...f, after, limit });
     seen.push(...rows.map((r) => r.id));
     if (rows.length < limit) return seen;
     const last = rows[rows.length - 1]!;
@@ -151,6 +157,7 @@ async function walk(db: Kysely<Database>, f: Filter, limit: number): Promise<num
 for (const engine of engines) {
   describe.skipIf(!engine.available)(`the staff queue's filters on ${engine.name}`, () => {
     let db: Kysely<Database>;
+    let dialect: Dialect;
     let dispose: () => Promise<void>;
 
     beforeAll(async () => {
@@ -158,6 +165,7 @@ for (const engine of engines) {
       dispose = created.dispose;
       await migrateToLatest(created.storage);
       db = created.storage.db;
+      dialect = created.storage.dialect;
       await fill(db, 600);
     });
     afterAll(async () => dispose?.());
@@ -166,8 +174,8 @@ for (const engine of engines) {
       for (const [label, f] of FILTERS) {
         const want = await expected(db, f);
         if (label !== 'someone without cases') expect(want.length, label).toBeGreaterThan(3);
-        expect(await walk(db, f, 7), label).toEqual(want);
-        expect(await walk(db, f, 200), label).toEqual(want);
+        expect(await walk(db, dialect, f, 7), label).toEqual(want);
+        expect(await walk(db, dialect, f, 200), label).toEqual(want);
       }
     });
 
@@ -185,7 +193,7 @@ for (const engine of engines) {
         /** The plan of the one statement a page runs, each line of it. */
         const plan = async (f: QueueFilter): Promise<string[]> => {
           statements.length = 0;
-          await listQueueRows(db.withPlugin(capture), f);
+          await listQueueRows(db.withPlugin(capture), 'sqlite', f);
           // The plugin also sees each part of the union; the statement run is the one ordered.
           const run = statements.filter((s) => s.sql.includes(' order by '));
           expect(run).toHaveLength(1);
