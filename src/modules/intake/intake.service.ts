@@ -32,44 +32,84 @@ export type SubmitOutcome =
 const BUDGET_COUNTER = 'intake.accepted';
 
 /**
- * The places left in the hourly budget of accepted requests, read once per shared transaction,
- * and how many of them its requests took. Counted in the database, in that transaction, so
- * every process and restart shares it and a request that is not saved takes no place. Two
- * transactions at the same instant may both take the last place: the budget is a soft limit,
- * and one request too many in the main queue costs nothing.
+ * One shared transaction's view of the hourly budget of accepted requests: the count in the
+ * database when it began, and the places its requests took. Counted in the database, in that
+ * transaction, so every process and restart shares it and a request that is not saved takes
+ * no place.
  */
 interface Budget {
-  left: number;
+  counted: number;
+  /** This process's `committed` when the transaction read `counted` (see InFlight). */
+  committedBefore: number;
   taken: number;
+}
+
+/**
+ * Places taken by this process's transactions that the database does not show a transaction
+ * yet: those still in flight (`pending`), and those committed since it read its count
+ * (`committed` grows; each transaction remembers where it stood). With them, transactions in
+ * flight at the same time in one process never give out the same place; one that commits
+ * just as another reads may be counted twice, which only flags a request too many near the
+ * limit. Across processes the budget is soft (ADR 13): two at the same instant may both take
+ * the last place.
+ */
+interface InFlight {
+  pending: number;
+  committed: number;
 }
 
 /**
  * Requests are saved in shared transactions (platform/storage/group-commit.ts, ADR 22): those
  * that arrive while one commits are saved together in the next, each in its own savepoint,
- * with one durable commit for all. One group per database and process, one transaction in
- * flight at a time on both engines: SQLite has one writer anyway, and on PostgreSQL
- * overlapping transactions would each read the same budget and could together take many
- * places more than it has (within a process the budget stays exact; across processes it is
- * soft, as ADR 13 says).
+ * with one durable commit for all. One group per database and process: one transaction at a
+ * time on SQLite (one writer), a few overlapping on PostgreSQL, each on its own connection.
  */
 const groups = new WeakMap<object, CommitGroup<Budget>>();
 
 function intakeGroup(deps: Deps): CommitGroup<Budget> {
   let group = groups.get(deps.db);
   if (!group) {
+    const flight: InFlight = { pending: 0, committed: 0 };
     group = new CommitGroup<Budget>(deps.db, {
-      concurrency: 1,
-      open: async (trx) => ({
-        left: deps.config.intakeBudgetPerHour - (await countSince(trx, BUDGET_COUNTER, budgetWindowStart(deps.now()))),
-        taken: 0,
-      }),
+      concurrency: deps.dialect === 'postgres' ? 4 : 1,
+      open: async (trx) => {
+        const committedBefore = flight.committed;
+        const counted = await countSince(trx, BUDGET_COUNTER, budgetWindowStart(deps.now()));
+        return { counted, committedBefore, taken: 0 };
+      },
       close: async (trx, budget) => {
         if (budget.taken > 0) await addCount(trx, BUDGET_COUNTER, deps.now(), budget.taken);
       },
+      settle: (budget, committed) => {
+        flight.pending -= budget.taken;
+        if (committed) flight.committed += budget.taken;
+      },
     });
     groups.set(deps.db, group);
+    budgets.set(group, flight);
   }
   return group;
+}
+
+const budgets = new WeakMap<CommitGroup<Budget>, InFlight>();
+
+/**
+ * Takes a place in the hourly budget for a request about to be saved, at once (so a request
+ * deciding in another transaction meanwhile sees it taken), or returns false when none is left.
+ */
+function takePlace(group: CommitGroup<Budget>, budget: Budget, perHour: number): boolean {
+  const flight = budgets.get(group)!;
+  const used = budget.counted + (flight.committed - budget.committedBefore) + flight.pending;
+  if (used >= perHour) return false;
+  budget.taken++;
+  flight.pending++;
+  return true;
+}
+
+/** Gives a place back when its request was not saved after all (its savepoint rolled back). */
+function givePlaceBack(group: CommitGroup<Budget>, budget: Budget): void {
+  budget.taken--;
+  budgets.get(group)!.pending--;
 }
 
 /** The shared transactions intake has committed so far on this database (benchmarks, tests). */
@@ -122,13 +162,18 @@ export async function submitOnce(
     now,
     minFillMs: deps.config.intakeMinFillSeconds * 1000,
   });
-  return intakeGroup(deps).run(async (trx, budget): Promise<SubmitOutcome> => {
+  const group = intakeGroup(deps);
+  return group.run(async (trx, budget): Promise<SubmitOutcome> => {
     if (!(await spendToken(trx, token))) return { ok: false, reason: 'already_sent' };
-    const counted = suspected === null && budget.taken < budget.left;
+    const counted = suspected === null && takePlace(group, budget, deps.config.intakeBudgetPerHour);
     const suspectedSpam = suspected ?? (counted ? null : 'over_budget');
-    const { receipt } = await submitRequest({ ...deps, db: trx }, input, { suspectedSpam });
-    if (counted) budget.taken++;
-    return { ok: true, receipt, suspectedSpam };
+    try {
+      const { receipt } = await submitRequest({ ...deps, db: trx }, input, { suspectedSpam });
+      return { ok: true, receipt, suspectedSpam };
+    } catch (e) {
+      if (counted) givePlaceBack(group, budget);
+      throw e;
+    }
   });
 }
 

@@ -191,7 +191,7 @@ export async function cachedTaxonomyOptions(
   if (!options) {
     options = entry.terms.map((t) => ({ value: t.code, label: termLabel(t, locale) }));
     if (entry.ordering === 'label') {
-      const collator = new Intl.Collator(locale);
+      const collator = collatorFor(locale);
       options.sort((a, b) => collator.compare(a.label, b.label));
     }
     entry.options.set(locale, options);

@@ -20,6 +20,11 @@ export interface CommitGroupOptions<B> {
   open: (trx: Trx) => Promise<B>;
   /** Runs last in every shared transaction, after the work and before the commit. */
   close?: (trx: Trx, batch: B) => Promise<void>;
+  /**
+   * Runs once the transaction has ended, with whether it committed (also after a failure of
+   * `open` or `close`, when `open` had returned): what the process keeps about work in flight.
+   */
+  settle?: (batch: B, committed: boolean) => void;
   /** Most pieces of work in one transaction (default 100). */
   maxBatch?: number;
   /**
@@ -102,21 +107,24 @@ export class CommitGroup<B> {
     // Alone, a piece of work needs no savepoint: its transaction is its own.
     if (batch.length === 1) return this.runAlone(batch[0]!);
     let outcomes: Outcome[];
+    let state: { value: B } | undefined;
     try {
       outcomes = await this.db.transaction().execute(async (trx) => {
-        const state = await this.options.open(trx);
+        state = { value: await this.options.open(trx) };
         const done: Outcome[] = [];
-        for (const item of batch) done.push(await this.inSavepoint(trx, state, item.work));
-        await this.options.close?.(trx, state);
+        for (const item of batch) done.push(await this.inSavepoint(trx, state.value, item.work));
+        await this.options.close?.(trx, state.value);
         return done;
       });
     } catch {
+      if (state) this.options.settle?.(state.value, false);
       // The shared transaction failed as a whole: nothing of it was saved. Each piece of work
       // is tried again alone, so one that cannot commit does not take the others with it.
       this.stats.fallbacks++;
       for (const item of batch) await this.runAlone(item);
       return;
     }
+    if (state) this.options.settle?.(state.value, true);
     this.stats.transactions++;
     this.stats.items += batch.length;
     this.stats.largest = Math.max(this.stats.largest, batch.length);
@@ -144,18 +152,21 @@ export class CommitGroup<B> {
   }
 
   private async runAlone(item: Pending<B>): Promise<void> {
+    let state: { value: B } | undefined;
     try {
       const value = await this.db.transaction().execute(async (trx) => {
-        const state = await this.options.open(trx);
-        const v = await item.work(trx, state);
-        await this.options.close?.(trx, state);
+        state = { value: await this.options.open(trx) };
+        const v = await item.work(trx, state.value);
+        await this.options.close?.(trx, state.value);
         return v;
       });
+      if (state) this.options.settle?.(state.value, true);
       this.stats.transactions++;
       this.stats.items++;
       this.stats.largest = Math.max(this.stats.largest, 1);
       item.resolve(value);
     } catch (error) {
+      if (state) this.options.settle?.(state.value, false);
       item.reject(error);
     }
   }
