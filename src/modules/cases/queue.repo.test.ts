@@ -179,9 +179,9 @@ for (const engine of engines) {
       }
     });
 
-    it.runIf(engine.name === 'sqlite')(
-      'reads each filter from an index in the queue order, never sorting the matching cases',
-      async () => {
+    // SQLite's plans only (PostgreSQL's planner is checked by the page walk above and the bench).
+    if (engine.name === 'sqlite')
+      it('reads each filter from an index in the queue order, never sorting the matching cases', async () => {
         const statements: CompiledQuery[] = [];
         const capture: KyselyPlugin = {
           transformQuery(args) {
@@ -246,8 +246,7 @@ for (const engine of engines) {
           await sql`analyze sqlite_schema`.execute(db);
           expect(await plans()).toEqual([]);
         }
-      },
-    );
+      });
   });
 }
 
