@@ -181,9 +181,9 @@ export interface JobRunner {
   /** Starts a timer that calls tick every `tickMs`; it does not keep the process alive. */
   start(tickMs?: number): void;
   /**
-   * Stops the timer, asks a run in progress to stop at its next transaction boundary (the job
-   * is then due again at once, for the next start) and waits for it to end. Runs after a stop
-   * end at their first boundary too.
+   * Stops the timer, asks every run in progress (the timer's, or one called directly) to stop at
+   * its next transaction boundary (the job is then due again at once, for the next start) and
+   * waits for them to end. Runs after a stop end at their first boundary too.
    */
   stop(): Promise<void>;
 }
@@ -241,6 +241,18 @@ export function createJobRunner(
     return error ? { name: job.name, outcome: 'failed', error } : { name: job.name, outcome: 'done' };
   }
 
+  // Every run in progress, from the timer or called directly (`haven jobs run-due`, "Run
+  // now"): stop() waits for them all, so nothing closes the database under one.
+  const inFlight = new Set<Promise<unknown>>();
+  function tracked<T>(run: Promise<T>): Promise<T> {
+    inFlight.add(run);
+    void run.then(
+      () => inFlight.delete(run),
+      () => inFlight.delete(run),
+    );
+    return run;
+  }
+
   async function runDue(o: { force?: boolean; only?: string } = {}): Promise<JobRunResult[]> {
     const out: JobRunResult[] = [];
     for (const { job, next } of scheduled) {
@@ -270,16 +282,15 @@ export function createJobRunner(
   }
 
   return {
-    runDue,
-    tick,
+    runDue: (o) => tracked(runDue(o)),
+    tick: () => tracked(tick()),
     start(tickMs = 60_000) {
       if (timer) return;
       timer = setInterval(() => {
         if (running) return;
-        running = tick()
-          .finally(() => {
-            running = undefined;
-          });
+        running = tracked(tick()).finally(() => {
+          running = undefined;
+        });
       }, tickMs);
       // The schedule must never keep a stopping process alive.
       timer.unref();
@@ -288,7 +299,7 @@ export function createJobRunner(
       if (timer) clearInterval(timer);
       timer = undefined;
       stopping.abort();
-      await running;
+      await Promise.allSettled([...inFlight]);
     },
   };
 }
