@@ -10,6 +10,7 @@
 // reads, except the audit entry each case view writes, as in production.
 
 import { sql, type CompiledQuery, type KyselyPlugin } from 'kysely';
+import { CASE_STATUSES } from '../src/contracts/case.js';
 import { loadConfig } from '../src/config/index.js';
 import type { Deps } from '../src/deps.js';
 import type { Principal } from '../src/platform/auth/roles.js';
@@ -100,19 +101,7 @@ report('select 1', { ...roundTrip, n: roundTrip.n });
 const someone = 'no-such-staff-member';
 const filters: [string, QueueQuery, number?][] = [
   ['queue (active statuses)', {}],
-  ...(
-    [
-      'new',
-      'vetting',
-      'open',
-      'waiting',
-      'resolved',
-      'closed',
-      'out_of_mandate',
-      'referred',
-      'spam',
-    ] as const
-  ).map((s): [string, QueueQuery] => [`status=${s}`, { status: s }]),
+  ...CASE_STATUSES.map((s): [string, QueueQuery] => [`status=${s}`, { status: s }]),
   ['view=spam', { view: 'spam' }],
   ['assignee=mine', { assignee: 'mine' }],
   ['assignee=unassigned', { assignee: 'unassigned' }],
