@@ -5,7 +5,7 @@ import type { ErrorPage } from '../../platform/http/surfaces.js';
 import type { FieldErrors } from '../../platform/views/form.js';
 import { sendPage } from '../../platform/views/render.js';
 import { staffContext } from '../../platform/views/staff-layout.js';
-import { taxonomyOptions } from '../taxonomies/index.js';
+import { findTerm, taxonomyOptions } from '../taxonomies/index.js';
 import { accountFlashes } from './http.js';
 import { NewTeamInput, TeamMemberInput } from './user.schema.js';
 import type { TeamWithMembers } from './user.repo.js';
@@ -55,7 +55,8 @@ export function registerTeamRoutes(app: FastifyInstance, deps: Deps, opts: { css
     const form = readForm(req, NewTeamInput);
     if (!form.ok) return page(req, reply, 422, { values: form.values, errors: form.errors });
     const region = form.data.region ?? null;
-    if (region !== null && !(await taxonomyOptions(deps, 'region', req.locale)).some((o) => o.value === region))
+    // A write checks the table itself, not the pages' kept copy of the terms.
+    if (region !== null && !(await findTerm(deps, 'region', region)))
       return page(req, reply, 422, { values: form.values, errors: { region: 'accounts.error.region_invalid' } });
     const res = await addTeam(deps, req.principal!, { name: form.data.name, timeZone: form.data.time_zone, region });
     if (!res.ok) return page(req, reply, 422, { values: form.values, errors: { name: 'accounts.error.team_name_taken' } });

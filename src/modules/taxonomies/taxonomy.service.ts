@@ -55,7 +55,7 @@ export async function findTerm(
  * so the form still shows (and sends back) what the record says.
  */
 export async function taxonomyOptions(
-  deps: Db,
+  deps: CacheDeps,
   kind: TaxonomyKind,
   locale: string,
   opts: { keep?: string | null | undefined } = {},
@@ -65,7 +65,7 @@ export async function taxonomyOptions(
 
 /** Every term's label in `locale`, retired ones too: for showing what records hold. */
 export async function termLabels(
-  deps: Db,
+  deps: CacheDeps,
   kind: TaxonomyKind,
   locale: string,
 ): Promise<Map<string, string>> {
@@ -74,19 +74,17 @@ export async function termLabels(
 
 /** taxonomyOptions for any vocabulary code (the administrators' pages take one from the URL). */
 export async function optionsOf(
-  deps: Db,
+  deps: CacheDeps,
   vocabulary: string,
   locale: string,
   keep: string | null,
 ): Promise<Option[]> {
-  const terms = await repo.selectTerms(deps.db, vocabulary, { includeRetired: false });
-  if (keep && !terms.some((t) => t.code === keep)) {
-    terms.push(
-      ...(await repo.selectTerms(deps.db, vocabulary, { code: keep, includeRetired: true })),
-    );
-  }
+  const entry = await keptVocabulary(deps, vocabulary);
+  const terms = [...entry.terms];
+  const kept = keep && !entry.byCode.has(keep) ? entry.everyByCode.get(keep) : undefined;
+  if (kept) terms.push(kept);
   const options = terms.map((t) => ({ value: t.code, label: termLabel(t, locale) }));
-  if ((await repo.orderingOf(deps.db, vocabulary)) === 'label') {
+  if (entry.ordering === 'label') {
     const byName = collatorFor(locale);
     options.sort((a, b) => byName.compare(a.label, b.label));
   }
@@ -95,12 +93,12 @@ export async function optionsOf(
 
 /** termLabels for any vocabulary code. */
 export async function labelsOf(
-  deps: Db,
+  deps: CacheDeps,
   vocabulary: string,
   locale: string,
 ): Promise<Map<string, string>> {
-  const terms = await repo.selectTerms(deps.db, vocabulary, { includeRetired: true });
-  return new Map(terms.map((t) => [t.code, termLabel(t, locale)]));
+  const entry = await keptVocabulary(deps, vocabulary);
+  return new Map([...entry.everyByCode.values()].map((t) => [t.code, termLabel(t, locale)]));
 }
 
 // ---- The public forms' copy, kept in memory ----------------------------------------------
@@ -109,25 +107,29 @@ export async function labelsOf(
  * How long a process serves the terms it read before it reads them again. The public request
  * form lists four vocabularies (~250 countries, ~180 languages) on every GET and checks the
  * codes sent on every POST: reading and naming them each time cost more than saving the
- * request. A change made on /staff/taxonomies is seen at once by the process that made it
- * (it forgets its copy when the change commits) and within this bound by every other process
- * on the same database: for up to a second a form may still offer a term just retired, or not
- * yet offer one just added (ADR 22). Staff pages and every write read the tables themselves.
+ * request; a staff page shows six or seven vocabularies' labels and options (about 35 small
+ * reads, most of a page's time on PostgreSQL). A change made on /staff/taxonomies is seen at
+ * once by the process that made it (it forgets its copy when the change commits) and within
+ * this bound by every other process on the same database: for up to a second a form may still
+ * offer a term just retired, or not yet offer one just added, and a page show a label as it was
+ * (ADR 22). Checks of a staff write (findTerm, listTerms) read the tables themselves.
  */
 export const TAXONOMY_CACHE_MS = 1000;
 
 interface KeptVocabulary {
-  /** When it was read (Date.now()). */
+  /** When it was read (deps.now()). */
   at: number;
   /** The terms in use, in stored order. */
   terms: Term[];
   byCode: Map<string, Term>;
+  /** Every term, retired ones too (labels for what records hold, a record's retired value). */
+  everyByCode: Map<string, Term>;
   ordering: string | undefined;
   /** Options per locale, built on first use. */
   options: Map<string, Option[]>;
 }
 
-type CacheDeps = Pick<Deps, 'db'> & Partial<Pick<Deps, 'storage'>>;
+type CacheDeps = Pick<Deps, 'db' | 'now'> & Partial<Pick<Deps, 'storage'>>;
 
 /** One copy per database (its Storage; a transaction's deps keep their Storage). */
 const kept = new WeakMap<object, Map<string, Promise<KeptVocabulary>>>();
@@ -143,10 +145,18 @@ function keptFor(deps: CacheDeps): Map<string, Promise<KeptVocabulary>> {
 }
 
 async function readVocabulary(deps: CacheDeps, vocabulary: string): Promise<KeptVocabulary> {
-  const at = Date.now();
-  const terms = await repo.selectTerms(deps.db, vocabulary, { includeRetired: false });
+  const at = deps.now();
+  const every = await repo.selectTerms(deps.db, vocabulary, { includeRetired: true });
   const ordering = await repo.orderingOf(deps.db, vocabulary);
-  return { at, terms, byCode: new Map(terms.map((t) => [t.code, t])), ordering, options: new Map() };
+  const terms = every.filter((t) => t.active);
+  return {
+    at,
+    terms,
+    byCode: new Map(terms.map((t) => [t.code, t])),
+    everyByCode: new Map(every.map((t) => [t.code, t])),
+    ordering,
+    options: new Map(),
+  };
 }
 
 /**
@@ -156,7 +166,7 @@ async function readVocabulary(deps: CacheDeps, vocabulary: string): Promise<Kept
  */
 async function keptVocabulary(deps: CacheDeps, vocabulary: string): Promise<KeptVocabulary> {
   const map = keptFor(deps);
-  const now = Date.now();
+  const now = deps.now();
   const current = map.get(vocabulary);
   if (current) {
     const entry = await current.catch(() => undefined);
