@@ -80,15 +80,9 @@ export async function optionsOf(
   keep: string | null,
 ): Promise<Option[]> {
   const entry = await keptVocabulary(deps, vocabulary);
-  const terms = [...entry.terms];
-  const kept = keep && !entry.byCode.has(keep) ? entry.everyByCode.get(keep) : undefined;
-  if (kept) terms.push(kept);
-  const options = terms.map((t) => ({ value: t.code, label: termLabel(t, locale) }));
-  if (entry.ordering === 'label') {
-    const byName = collatorFor(locale);
-    options.sort((a, b) => byName.compare(a.label, b.label));
-  }
-  return options;
+  const retired = keep && !entry.byCode.has(keep) ? entry.everyByCode.get(keep) : undefined;
+  // A copy: the kept options are shared, and a retired value is placed among them.
+  return retired ? optionsFor([...entry.terms, retired], entry.ordering, locale) : [...optionsIn(entry, locale)];
 }
 
 /** termLabels for any vocabulary code. */
@@ -101,7 +95,7 @@ export async function labelsOf(
   return new Map([...entry.everyByCode.values()].map((t) => [t.code, termLabel(t, locale)]));
 }
 
-// ---- The public forms' copy, kept in memory ----------------------------------------------
+// ---- The copy of the terms kept in memory (public forms and staff pages) ----------------
 
 /**
  * How long a process serves the terms it read before it reads them again. The public request
@@ -196,15 +190,25 @@ export async function cachedTaxonomyOptions(
   kind: TaxonomyKind,
   locale: string,
 ): Promise<readonly Option[]> {
-  const entry = await keptVocabulary(deps, kind);
+  return optionsIn(await keptVocabulary(deps, kind), locale);
+}
+
+/** The options of a kept vocabulary's terms in use, in `locale`: built once per copy and locale. */
+function optionsIn(entry: KeptVocabulary, locale: string): Option[] {
   let options = entry.options.get(locale);
   if (!options) {
-    options = entry.terms.map((t) => ({ value: t.code, label: termLabel(t, locale) }));
-    if (entry.ordering === 'label') {
-      const collator = collatorFor(locale);
-      options.sort((a, b) => collator.compare(a.label, b.label));
-    }
+    options = optionsFor(entry.terms, entry.ordering, locale);
     entry.options.set(locale, options);
+  }
+  return options;
+}
+
+/** Terms as options labelled in `locale`, in stored order or by name where the vocabulary says so. */
+function optionsFor(terms: readonly Term[], ordering: string | undefined, locale: string): Option[] {
+  const options = terms.map((t) => ({ value: t.code, label: termLabel(t, locale) }));
+  if (ordering === 'label') {
+    const byName = collatorFor(locale);
+    options.sort((a, b) => byName.compare(a.label, b.label));
   }
   return options;
 }

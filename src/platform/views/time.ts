@@ -20,3 +20,13 @@ const STAFF_TIME = dateTimeFormats({
 export function formatTime(locale: string, ms: number): string {
   return STAFF_TIME(locale).format(ms);
 }
+
+const MEDIUM_UTC = dateTimeFormats({ dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+
+/**
+ * A moment in UTC as a medium date and a short time, without the zone's name: for pages that
+ * say "UTC" in their own words (a requester's conversation, the token list).
+ */
+export function formatUtcMedium(locale: string, ms: number): string {
+  return MEDIUM_UTC(locale).format(ms);
+}

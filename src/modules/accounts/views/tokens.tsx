@@ -9,12 +9,10 @@ import { StaffLayout, type StaffPageContext } from '../../../platform/views/staf
 import type { TokenSummary } from '../user.repo.js';
 import { TableScroll } from '../../../platform/views/table-scroll.js';
 import { isolate } from '../../../platform/text.js';
-import { dateTimeFormats } from '../../../platform/i18n/formats.js';
-
-const TOKEN_TIME = dateTimeFormats({ dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+import { formatUtcMedium } from '../../../platform/views/time.js';
 
 function when(locale: string, ms: number): string {
-  return TOKEN_TIME(locale).format(ms) + ' UTC';
+  return formatUtcMedium(locale, ms) + ' UTC';
 }
 
 /** The signed-in person's own API tokens. */

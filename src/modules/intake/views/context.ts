@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { dateTimeFormats } from '../../../platform/i18n/formats.js';
+import { formatUtcMedium } from '../../../platform/views/time.js';
 import type { PageContext } from '../../../platform/views/ui.js';
 
 /** What intake's views need: the page context and a way to build links that keep the chosen language. */
@@ -26,13 +26,7 @@ export function intakeContext(req: FastifyRequest, cssUrl: string, path: string)
   };
 }
 
-const REQUESTER_TIME = dateTimeFormats({
-  dateStyle: 'medium',
-  timeStyle: 'short',
-  timeZone: 'UTC',
-});
-
 /** A moment shown to a requester: the server does not know their time zone, so it says UTC. */
 export function formatWhen(locale: string, ms: number): string {
-  return REQUESTER_TIME(locale).format(ms);
+  return formatUtcMedium(locale, ms);
 }
