@@ -10,14 +10,19 @@
 /** Most formatters kept per kind of format: far more than Haven has locales. */
 export const INTL_CACHE_MAX = 64;
 
-class Bounded<T> {
+/**
+ * A cache of at most INTL_CACHE_MAX (or `max`) values by key; the oldest goes first. For values
+ * that never change once made (formatters, negotiated languages).
+ */
+export class Bounded<T> {
   private readonly items = new Map<string, T>();
+  constructor(private readonly max = INTL_CACHE_MAX) {}
   get(key: string, make: () => T): T {
     let item = this.items.get(key);
     if (item === undefined) {
       // Made before anything is stored: an unknown locale throws here and is not kept.
       item = make();
-      if (this.items.size >= INTL_CACHE_MAX) this.items.delete(this.items.keys().next().value!);
+      if (this.items.size >= this.max) this.items.delete(this.items.keys().next().value!);
       this.items.set(key, item);
     }
     return item;

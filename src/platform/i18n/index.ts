@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { match } from '@formatjs/intl-localematcher';
 import { IntlMessageFormat } from 'intl-messageformat';
+import { Bounded } from './formats.js';
 
 /**
  * Messages live in `locales/<lang>/<namespace>.json`; a key is `<namespace>.<key>`, e.g.
@@ -49,18 +50,13 @@ export class I18n {
    * Answers per (header, supported list), kept: matching costs more than the rest of a small
    * page, and browsers send few distinct headers. Bounded, since a header is any text.
    */
-  private readonly negotiated = new Map<string, string>();
+  private readonly negotiated = new Bounded<string>(1000);
 
   /** Picks the best of `supported` for an Accept-Language header (or a ?lang= choice). */
   negotiate(acceptLanguage: string | undefined, supported: readonly string[], choice?: string): string {
     if (choice && supported.includes(choice)) return choice;
     const key = `${supported.join(',')}\0${acceptLanguage ?? ''}`;
-    const known = this.negotiated.get(key);
-    if (known !== undefined) return known;
-    const answer = this.match(acceptLanguage, supported);
-    if (this.negotiated.size >= 1000) this.negotiated.clear();
-    this.negotiated.set(key, answer);
-    return answer;
+    return this.negotiated.get(key, () => this.match(acceptLanguage, supported));
   }
 
   private match(acceptLanguage: string | undefined, supported: readonly string[]): string {
