@@ -64,13 +64,13 @@ interface InFlight {
  * with one durable commit for all. One group per database and process: one transaction at a
  * time on SQLite (one writer), a few overlapping on PostgreSQL, each on its own connection.
  */
-const groups = new WeakMap<object, CommitGroup<Budget>>();
+const groups = new WeakMap<object, { group: CommitGroup<Budget>; flight: InFlight }>();
 
-function intakeGroup(deps: Deps): CommitGroup<Budget> {
-  let group = groups.get(deps.db);
-  if (!group) {
+function intakeGroup(deps: Deps): { group: CommitGroup<Budget>; flight: InFlight } {
+  let entry = groups.get(deps.db);
+  if (!entry) {
     const flight: InFlight = { pending: 0, committed: 0 };
-    group = new CommitGroup<Budget>(deps.db, {
+    const group = new CommitGroup<Budget>(deps.db, {
       concurrency: deps.dialect === 'postgres' ? 4 : 1,
       open: async (trx) => {
         const committedBefore = flight.committed;
@@ -85,20 +85,17 @@ function intakeGroup(deps: Deps): CommitGroup<Budget> {
         if (committed) flight.committed += budget.taken;
       },
     });
-    groups.set(deps.db, group);
-    budgets.set(group, flight);
+    entry = { group, flight };
+    groups.set(deps.db, entry);
   }
-  return group;
+  return entry;
 }
-
-const budgets = new WeakMap<CommitGroup<Budget>, InFlight>();
 
 /**
  * Takes a place in the hourly budget for a request about to be saved, at once (so a request
  * deciding in another transaction meanwhile sees it taken), or returns false when none is left.
  */
-function takePlace(group: CommitGroup<Budget>, budget: Budget, perHour: number): boolean {
-  const flight = budgets.get(group)!;
+function takePlace(flight: InFlight, budget: Budget, perHour: number): boolean {
   const used = budget.counted + (flight.committed - budget.committedBefore) + flight.pending;
   if (used >= perHour) return false;
   budget.taken++;
@@ -107,14 +104,14 @@ function takePlace(group: CommitGroup<Budget>, budget: Budget, perHour: number):
 }
 
 /** Gives a place back when its request was not saved after all (its savepoint rolled back). */
-function givePlaceBack(group: CommitGroup<Budget>, budget: Budget): void {
+function givePlaceBack(flight: InFlight, budget: Budget): void {
   budget.taken--;
-  budgets.get(group)!.pending--;
+  flight.pending--;
 }
 
 /** The shared transactions intake has committed so far on this database (benchmarks, tests). */
 export function intakeCommitStats(deps: Deps): CommitGroup<Budget>['stats'] | undefined {
-  return groups.get(deps.db)?.stats;
+  return groups.get(deps.db)?.group.stats;
 }
 
 /** Housekeeping runs at most this often per database and process: it decides nothing. */
@@ -162,16 +159,16 @@ export async function submitOnce(
     now,
     minFillMs: deps.config.intakeMinFillSeconds * 1000,
   });
-  const group = intakeGroup(deps);
+  const { group, flight } = intakeGroup(deps);
   return group.run(async (trx, budget): Promise<SubmitOutcome> => {
     if (!(await spendToken(trx, token))) return { ok: false, reason: 'already_sent' };
-    const counted = suspected === null && takePlace(group, budget, deps.config.intakeBudgetPerHour);
+    const counted = suspected === null && takePlace(flight, budget, deps.config.intakeBudgetPerHour);
     const suspectedSpam = suspected ?? (counted ? null : 'over_budget');
     try {
       const { receipt } = await submitRequest({ ...deps, db: trx }, input, { suspectedSpam });
       return { ok: true, receipt, suspectedSpam };
     } catch (e) {
-      if (counted) givePlaceBack(group, budget);
+      if (counted) givePlaceBack(flight, budget);
       throw e;
     }
   });
