@@ -56,7 +56,12 @@ export async function insertCase(db: Db, row: NewCaseRow): Promise<number> {
 }
 
 export async function setContact(db: Db, caseId: number, contactEnc: Buffer | null): Promise<void> {
-  await db.updateTable('cases').set({ contact_enc: contactEnc }).where('id', '=', caseId).execute();
+  await contactWrite(db, caseId, contactEnc).execute();
+}
+
+/** The update `setContact` runs, to run with others (`writeTogether`). */
+export function contactWrite(db: Db, caseId: number, contactEnc: Buffer | null) {
+  return db.updateTable('cases').set({ contact_enc: contactEnc }).where('id', '=', caseId);
 }
 
 export async function findCaseIdByReceiptHash(db: Db, receiptHash: string): Promise<number | null> {
@@ -72,20 +77,24 @@ export async function getCaseRow(db: Db, caseId: number) {
   return db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
 }
 
-export async function insertMessage(
-  db: Db,
-  row: {
-    id: string;
-    case_id: number;
-    kind: string;
-    author_id: string | null;
-    body_enc: Buffer;
-    created_at: number;
-    /** The content key the body is sealed to, when it was written while sealed. */
-    sealed_to_key?: number | null;
-  },
-): Promise<void> {
-  await db.insertInto('messages').values(row).execute();
+export async function insertMessage(db: Db, row: NewMessageRow): Promise<void> {
+  await messageWrite(db, row).execute();
+}
+
+/** The insert `insertMessage` runs, to run with others (`writeTogether`). */
+export function messageWrite(db: Db, row: NewMessageRow) {
+  return db.insertInto('messages').values(row);
+}
+
+export interface NewMessageRow {
+  id: string;
+  case_id: number;
+  kind: string;
+  author_id: string | null;
+  body_enc: Buffer;
+  created_at: number;
+  /** The content key the body is sealed to, when it was written while sealed. */
+  sealed_to_key?: number | null;
 }
 
 /** Messages still sealed to a content key (written while sealed), oldest first, after `afterId`. */

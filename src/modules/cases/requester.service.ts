@@ -1,11 +1,11 @@
 import type { ContactMethod, SpamReason, Urgency } from '../../contracts/case.js';
 import type { Deps } from '../../deps.js';
-import { recordAudit } from '../../platform/audit/audit.js';
+import { auditWrite, recordAudit } from '../../platform/audit/audit.js';
 import { newReceipt, normalizeReceipt } from '../../platform/crypto/receipt.js';
-import { recordEvent } from '../../platform/events/outbox.js';
+import { eventWrite, recordEvent } from '../../platform/events/outbox.js';
 import { CaseKey } from '../../platform/crypto/vault.js';
 import { spendToken, type OneTimeToken } from '../../platform/http/spent-tokens.js';
-import { inTransaction, isUniqueViolation } from '../../platform/storage/db.js';
+import { inTransaction, isUniqueViolation, writeTogether, type Write } from '../../platform/storage/db.js';
 import { messageId as newMessageId } from './case.js';
 import * as repo from './case.repo.js';
 import { messageField, openMessageBody, sealMessageToKey } from './message-body.js';
@@ -71,36 +71,44 @@ export async function submitRequest(
         });
         // The raw key, not an unwrap: a sealed instance can wrap but not unwrap (ADR 10).
         const key = new CaseKey(raw, id);
-        if (input.contact) await repo.setContact(trx, id, key.seal('contact', input.contact));
         const messageId = newMessageId(now);
-        await repo.insertMessage(trx, {
-          id: messageId,
-          case_id: id,
-          kind: 'requester',
-          author_id: null,
-          body_enc: key.seal(messageField(messageId), input.description),
-          created_at: now,
-        });
-        await recordAudit(trx, now, {
-          actorKind: 'requester',
-          actorId: null,
-          action: 'case.created',
-          caseId: id,
-        });
-        await recordEvent(
-          trx,
-          { type: 'case.created', payload: { caseId: id, urgency: input.urgency, spamReason: opts.suspectedSpam ?? null } },
-          now,
+        // The rest depends only on the case's id: one statement on PostgreSQL.
+        const writes: Write[] = [];
+        if (input.contact) writes.push(repo.contactWrite(trx, id, key.seal('contact', input.contact)));
+        writes.push(
+          repo.messageWrite(trx, {
+            id: messageId,
+            case_id: id,
+            kind: 'requester',
+            author_id: null,
+            body_enc: key.seal(messageField(messageId), input.description),
+            created_at: now,
+          }),
+          // Both entries in one insert, in this order (the parts of one statement run in no
+          // set order).
+          auditWrite(
+            trx,
+            now,
+            { actorKind: 'requester', actorId: null, action: 'case.created', caseId: id },
+            ...(opts.suspectedSpam
+              ? [
+                  {
+                    actorKind: 'system' as const,
+                    actorId: null,
+                    action: 'case.flagged_spam',
+                    caseId: id,
+                    detail: { reason: opts.suspectedSpam },
+                  },
+                ]
+              : []),
+          ),
+          eventWrite(
+            trx,
+            { type: 'case.created', payload: { caseId: id, urgency: input.urgency, spamReason: opts.suspectedSpam ?? null } },
+            now,
+          ).write,
         );
-        if (opts.suspectedSpam) {
-          await recordAudit(trx, now, {
-            actorKind: 'system',
-            actorId: null,
-            action: 'case.flagged_spam',
-            caseId: id,
-            detail: { reason: opts.suspectedSpam },
-          });
-        }
+        await writeTogether(trx, deps.dialect, writes);
         return id;
       });
       return { caseId, receipt };

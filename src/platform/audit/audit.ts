@@ -15,17 +15,24 @@ export interface AuditEntry {
 }
 
 export async function recordAudit(db: Kysely<Database>, at: number, entry: AuditEntry): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
+  await auditWrite(db, at, entry).execute();
+}
+
+/**
+ * The insert `recordAudit` runs, for one entry or several in the order given, to run with
+ * other writes (`writeTogether`).
+ */
+export function auditWrite(db: Kysely<Database>, at: number, ...entries: [AuditEntry, ...AuditEntry[]]) {
+  return db.insertInto('audit_log').values(
+    entries.map((entry) => ({
       at,
       actor_kind: entry.actorKind,
       actor_id: entry.actorId,
       action: entry.action,
       case_id: entry.caseId,
       detail: entry.detail ? JSON.stringify(entry.detail) : null,
-    })
-    .execute();
+    })),
+  );
 }
 
 export interface AuditRecord {

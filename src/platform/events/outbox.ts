@@ -69,20 +69,24 @@ export async function recordEvent(
   event: NewEvent,
   now: number,
 ): Promise<string> {
+  const { id, write } = eventWrite(db, event, now);
+  await write.execute();
+  return id;
+}
+
+/** The insert `recordEvent` runs and the event's id, to run with others (`writeTogether`). */
+export function eventWrite(db: Kysely<Database>, event: NewEvent, now: number) {
   if (!EVENT_TYPE.test(event.type))
     throw new Error(`event type "${event.type}" must read <module>.<what happened>`);
   const id = randomUUID();
-  await db
-    .insertInto('outbox_events')
-    .values({
-      id,
-      type: event.type,
-      payload: JSON.stringify(event.payload),
-      occurred_at: now,
-      dispatched_at: null,
-    })
-    .execute();
-  return id;
+  const write = db.insertInto('outbox_events').values({
+    id,
+    type: event.type,
+    payload: JSON.stringify(event.payload),
+    occurred_at: now,
+    dispatched_at: null,
+  });
+  return { id, write };
 }
 
 /** A delivery given up on, for the administrators' page. */

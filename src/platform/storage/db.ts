@@ -4,6 +4,9 @@ import SqliteDatabase from 'better-sqlite3';
 import {
   Kysely,
   PostgresDialect,
+  sql,
+  type Compilable,
+  type OperationNodeSource,
   SqliteDialect,
   type SqliteDatabase as KyselySqliteDatabase,
   type SqliteStatement,
@@ -143,4 +146,28 @@ export async function inTransaction<T>(
   fn: (trx: Kysely<Database> | Transaction<Database>) => Promise<T>,
 ): Promise<T> {
   return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+}
+
+/** A write (insert, update, delete) whose result nobody reads, ready to run. */
+export type Write = Compilable & OperationNodeSource & { execute(): Promise<unknown> };
+
+/**
+ * Runs writes that do not depend on one another's results as one statement on PostgreSQL
+ * (each a data-modifying `WITH` part: one round trip instead of one each), and one after
+ * another on SQLite, where a statement is a function call, not a round trip. On PostgreSQL the
+ * parts run against the same snapshot, none sees another's rows and they run in no set order:
+ * only independent writes belong together (rows of different tables, or of earlier
+ * statements), and rows whose order matters (ids drawn from one sequence) go in one write.
+ */
+export async function writeTogether(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  writes: readonly Write[],
+): Promise<void> {
+  if (dialect === 'sqlite' || writes.length < 2) {
+    for (const w of writes) await w.execute();
+    return;
+  }
+  const parts = writes.map((w, i) => sql`${sql.raw(`w${i}`)} AS (${w})`);
+  await sql`WITH ${sql.join(parts)} SELECT 1`.execute(db);
 }
