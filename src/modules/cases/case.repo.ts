@@ -33,26 +33,38 @@ export interface NewCaseRow {
   spam_reason?: string | null;
 }
 
-export async function insertCase(db: Db, row: NewCaseRow): Promise<number> {
-  const res = await db
+/**
+ * Inserts new cases with one statement; returns each one's id with its receipt hash (the rows
+ * come back in no set order).
+ */
+export async function insertCases(
+  db: Db,
+  rows: readonly NewCaseRow[],
+): Promise<{ id: number; receipt_hash: string }[]> {
+  return db
     .insertInto('cases')
-    .values({
-      ...row,
-      incident_type: null,
-      severity: null,
-      mandate: 'pending',
-      contact_enc: null,
-      assignee_id: null,
-      awaiting_reply: 1,
-      updated_at: row.created_at,
-      first_response_at: null,
-      last_activity_at: row.created_at,
-      closed_at: null,
-      version: 1,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return res.id;
+    .values(
+      // Every row names every column: in a multi-row insert SQLite fills a missing one with
+      // null, not its default.
+      rows.map((row) => ({
+        ...row,
+        suspected_spam: row.suspected_spam ?? 0,
+        spam_reason: row.spam_reason ?? null,
+        incident_type: null,
+        severity: null,
+        mandate: 'pending',
+        contact_enc: null,
+        assignee_id: null,
+        awaiting_reply: 1,
+        updated_at: row.created_at,
+        first_response_at: null,
+        last_activity_at: row.created_at,
+        closed_at: null,
+        version: 1,
+      })),
+    )
+    .returning(['id', 'receipt_hash'])
+    .execute();
 }
 
 export async function setContact(db: Db, caseId: number, contactEnc: Buffer | null): Promise<void> {
@@ -81,9 +93,9 @@ export async function insertMessage(db: Db, row: NewMessageRow): Promise<void> {
   await messageWrite(db, row).execute();
 }
 
-/** The insert `insertMessage` runs, to run with others (`writeTogether`). */
-export function messageWrite(db: Db, row: NewMessageRow) {
-  return db.insertInto('messages').values(row);
+/** The insert `insertMessage` runs, for one message or several, to run with others (`writeTogether`). */
+export function messageWrite(db: Db, ...rows: [NewMessageRow, ...NewMessageRow[]]) {
+  return db.insertInto('messages').values(rows);
 }
 
 export interface NewMessageRow {

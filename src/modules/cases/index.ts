@@ -18,6 +18,7 @@ import { registerSpamRoutes } from './spam.routes.js';
 export {
   LIMITS,
   submitRequest,
+  submitRequests,
   caseIdForReceipt,
   requesterView,
   addRequesterMessage,

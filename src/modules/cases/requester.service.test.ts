@@ -9,6 +9,7 @@ import {
   caseIdForReceipt,
   requesterView,
   submitRequest,
+  submitRequests,
 } from './index.js';
 import { taxonomyOptions } from '../taxonomies/index.js';
 
@@ -62,6 +63,55 @@ for (const engine of engines) {
         'case.message_added',
         'case.viewed',
       ]);
+    });
+
+    it('saves several requests with one call, each whole, in order, with its own receipt and entries', async () => {
+      const base = { urgency: 'reactive' as const, language: 'en', contactMethod: 'none' as const, contact: null, beneficiary: null };
+      const saved = await submitRequests(h.deps, [
+        { input: { ...base, description: 'first of three', country: 'MX', contactMethod: 'signal', contact: '+52 1' } },
+        { input: { ...base, description: 'second of three', country: null }, suspectedSpam: 'honeypot' },
+        { input: { ...base, description: 'third of three', country: 'KE', urgency: 'preventive' } },
+      ]);
+      expect(saved).toHaveLength(3);
+      expect(new Set(saved.map((s) => s.receipt)).size).toBe(3);
+      for (const s of saved) expect(await caseIdForReceipt(h.deps, s.receipt)).toBe(s.caseId);
+      const views = await Promise.all(saved.map((s) => requesterView(h.deps, s.caseId)));
+      expect(views.map((v) => v.messages.map((m) => m.body))).toEqual([['first of three'], ['second of three'], ['third of three']]);
+      const rows = await h.deps.db
+        .selectFrom('cases')
+        .select(['id', 'region', 'urgency', 'suspected_spam', 'spam_reason', 'contact_enc'])
+        .where('id', 'in', saved.map((s) => s.caseId))
+        .orderBy('id')
+        .execute();
+      expect(rows.map((r) => r.id)).toEqual(saved.map((s) => s.caseId));
+      expect(rows.map((r) => [r.region, r.urgency, r.suspected_spam, r.spam_reason])).toEqual([
+        ['americas', 'reactive', 0, null],
+        [null, 'reactive', 1, 'honeypot'],
+        ['africa', 'preventive', 0, null],
+      ]);
+      expect(rows.map((r) => r.contact_enc !== null)).toEqual([true, false, false]);
+      const audit = await h.deps.db
+        .selectFrom('audit_log')
+        .select(['case_id', 'action'])
+        .where('case_id', 'in', saved.map((s) => s.caseId))
+        .where('action', 'in', ['case.created', 'case.flagged_spam'])
+        .orderBy('id')
+        .execute();
+      expect(audit.map((a) => [a.case_id, a.action])).toEqual([
+        [saved[0]!.caseId, 'case.created'],
+        [saved[1]!.caseId, 'case.created'],
+        [saved[1]!.caseId, 'case.flagged_spam'],
+        [saved[2]!.caseId, 'case.created'],
+      ]);
+      const events = await h.deps.db
+        .selectFrom('outbox_events')
+        .select('payload')
+        .where('type', '=', 'case.created')
+        .execute();
+      const payloads = events.map((e) => JSON.parse(e.payload) as { caseId: number; spamReason: string | null });
+      for (const [i, s] of saved.entries())
+        expect(payloads.find((p) => p.caseId === s.caseId)?.spamReason).toBe(i === 1 ? 'honeypot' : null);
+      expect(await submitRequests(h.deps, [])).toEqual([]);
     });
 
     it('never writes request text, contact or messages in plaintext to the database', async () => {

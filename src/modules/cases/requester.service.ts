@@ -1,6 +1,6 @@
 import type { ContactMethod, SpamReason, Urgency } from '../../contracts/case.js';
 import type { Deps } from '../../deps.js';
-import { auditWrite, recordAudit } from '../../platform/audit/audit.js';
+import { auditWrite, recordAudit, type AuditEntry } from '../../platform/audit/audit.js';
 import { newReceipt, normalizeReceipt } from '../../platform/crypto/receipt.js';
 import { eventWrite, recordEvent } from '../../platform/events/outbox.js';
 import { CaseKey } from '../../platform/crypto/vault.js';
@@ -28,90 +28,28 @@ function receiptHash(deps: Deps, canonical: string): string {
   return deps.vault.keyedHash('receipt', canonical);
 }
 
+/** A request to save as a case, and why it is suspected spam, if it is. */
+export interface RequestToSave {
+  input: NewRequestInput;
+  suspectedSpam?: SpamReason | null;
+}
+
 /**
  * Saves a new request as a case, in one transaction: the case with its own data key, the
  * encrypted contact and first message, and the audit entry. Returns the receipt code, which
  * exists nowhere else: only its keyed hash is stored. With `suspectedSpam`, the case is saved
  * all the same but flagged, so it waits in the suspected-spam queue instead of the main one.
- * When `deps.db` is already a transaction (intake spends the form token in it), the case joins
- * it and commits with the rest.
+ * When `deps.db` is already a transaction, the case joins it and commits with the rest.
  */
 export async function submitRequest(
   deps: Deps,
   input: NewRequestInput,
   opts: { suspectedSpam?: SpamReason | null } = {},
 ): Promise<{ caseId: number; receipt: string }> {
-  const now = deps.now();
-  // The country's region, from the public forms' copy of the countries (at most a second old,
-  // the copy the form's codes were checked against).
-  const region = input.country
-    ? ((await cachedTerm(deps, 'country', input.country))?.parent ?? null)
-    : null;
   for (let attempt = 0; ; attempt++) {
-    const receipt = newReceipt();
     try {
-      const caseId = await inTransaction(deps.db, async (trx) => {
-        // Wrapped in the transaction that stores it, to the key the database says is active:
-        // another process may have rotated it (ADR 21).
-        await deps.vault.refresh(trx);
-        const { raw, wrapped } = deps.vault.newCaseKey();
-        const id = await repo.insertCase(trx, {
-          receipt_hash: receiptHash(deps, normalizeReceipt(receipt)!),
-          key_wrapped: wrapped,
-          status: 'new',
-          urgency: input.urgency,
-          country: input.country,
-          region,
-          language: input.language,
-          beneficiary: input.beneficiary,
-          contact_method: input.contactMethod,
-          created_at: now,
-          first_response_due_at: now + deps.config.firstResponseMinutes * 60_000,
-          ...(opts.suspectedSpam ? { suspected_spam: 1, spam_reason: opts.suspectedSpam } : {}),
-        });
-        // The raw key, not an unwrap: a sealed instance can wrap but not unwrap (ADR 10).
-        const key = new CaseKey(raw, id);
-        const messageId = newMessageId(now);
-        // The rest depends only on the case's id: one statement on PostgreSQL.
-        const writes: Write[] = [];
-        if (input.contact) writes.push(repo.contactWrite(trx, id, key.seal('contact', input.contact)));
-        writes.push(
-          repo.messageWrite(trx, {
-            id: messageId,
-            case_id: id,
-            kind: 'requester',
-            author_id: null,
-            body_enc: key.seal(messageField(messageId), input.description),
-            created_at: now,
-          }),
-          // Both entries in one insert, in this order (the parts of one statement run in no
-          // set order).
-          auditWrite(
-            trx,
-            now,
-            { actorKind: 'requester', actorId: null, action: 'case.created', caseId: id },
-            ...(opts.suspectedSpam
-              ? [
-                  {
-                    actorKind: 'system' as const,
-                    actorId: null,
-                    action: 'case.flagged_spam',
-                    caseId: id,
-                    detail: { reason: opts.suspectedSpam },
-                  },
-                ]
-              : []),
-          ),
-          eventWrite(
-            trx,
-            { type: 'case.created', payload: { caseId: id, urgency: input.urgency, spamReason: opts.suspectedSpam ?? null } },
-            now,
-          ).write,
-        );
-        await writeTogether(trx, deps.dialect, writes);
-        return id;
-      });
-      return { caseId, receipt };
+      const [saved] = await submitRequests(deps, [{ input, suspectedSpam: opts.suspectedSpam }]);
+      return saved!;
     } catch (e) {
       // A receipt collision (2^-100 per pair) would be a unique violation: draw again. Inside
       // a caller's transaction the failed statement has spoilt it: the caller's retry draws again.
@@ -119,6 +57,105 @@ export async function submitRequest(
       throw e;
     }
   }
+}
+
+/**
+ * Saves several requests as cases, as `submitRequest` saves one, with a few statements for
+ * all of them (intake's group commit, ADR 22): one insert of the cases, then one of their
+ * messages, one of their audit entries and one of their events (a single statement on
+ * PostgreSQL). Returns each one's case and receipt, in order. All or nothing: in `deps.db`'s
+ * transaction when it is one, else in a new one.
+ */
+export async function submitRequests(
+  deps: Deps,
+  requests: readonly RequestToSave[],
+): Promise<{ caseId: number; receipt: string }[]> {
+  if (requests.length === 0) return [];
+  const now = deps.now();
+  // Each country's region, from the public forms' copy of the countries (at most a second
+  // old, the copy the forms' codes were checked against).
+  const regions: (string | null)[] = [];
+  for (const { input } of requests)
+    regions.push(input.country ? ((await cachedTerm(deps, 'country', input.country))?.parent ?? null) : null);
+  return inTransaction(deps.db, async (trx) => {
+    // Wrapped in the transaction that stores them, to the key the database says is active:
+    // another process may have rotated it (ADR 21).
+    await deps.vault.refresh(trx);
+    const drafts = requests.map(({ input, suspectedSpam }, i) => {
+      const receipt = newReceipt();
+      return {
+        input,
+        suspectedSpam: suspectedSpam ?? null,
+        receipt,
+        receiptHash: receiptHash(deps, normalizeReceipt(receipt)!),
+        caseKey: deps.vault.newCaseKey(),
+        region: regions[i]!,
+      };
+    });
+    const inserted = await repo.insertCases(
+      trx,
+      drafts.map((d) => ({
+        receipt_hash: d.receiptHash,
+        key_wrapped: d.caseKey.wrapped,
+        status: 'new',
+        urgency: d.input.urgency,
+        country: d.input.country,
+        region: d.region,
+        language: d.input.language,
+        beneficiary: d.input.beneficiary,
+        contact_method: d.input.contactMethod,
+        created_at: now,
+        first_response_due_at: now + deps.config.firstResponseMinutes * 60_000,
+        ...(d.suspectedSpam ? { suspected_spam: 1, spam_reason: d.suspectedSpam } : {}),
+      })),
+    );
+    const idOf = new Map(inserted.map((r) => [r.receipt_hash, r.id]));
+    const saved = drafts.map((d) => {
+      const id = idOf.get(d.receiptHash);
+      if (id === undefined) throw new Error('a new case was not returned by its insert');
+      // The raw key, not an unwrap: a sealed instance can wrap but not unwrap (ADR 10).
+      return { ...d, id, key: new CaseKey(d.caseKey.raw, id), messageId: newMessageId(now) };
+    });
+    // The rest depends only on the cases' ids: one statement on PostgreSQL.
+    const writes: Write[] = [];
+    for (const c of saved)
+      if (c.input.contact) writes.push(repo.contactWrite(trx, c.id, c.key.seal('contact', c.input.contact)));
+    const [first, ...rest] = saved.map((c) => ({
+      id: c.messageId,
+      case_id: c.id,
+      kind: 'requester',
+      author_id: null,
+      body_enc: c.key.seal(messageField(c.messageId), c.input.description),
+      created_at: now,
+    }));
+    // Each case's entries in order, case after case, in one insert (the parts of one
+    // statement run in no set order).
+    const [created, ...audits] = saved.flatMap((c): AuditEntry[] => [
+      { actorKind: 'requester', actorId: null, action: 'case.created', caseId: c.id },
+      ...(c.suspectedSpam
+        ? [
+            {
+              actorKind: 'system' as const,
+              actorId: null,
+              action: 'case.flagged_spam',
+              caseId: c.id,
+              detail: { reason: c.suspectedSpam },
+            },
+          ]
+        : []),
+    ]);
+    const [event, ...events] = saved.map((c) => ({
+      type: 'case.created',
+      payload: { caseId: c.id, urgency: c.input.urgency, spamReason: c.suspectedSpam },
+    }));
+    writes.push(
+      repo.messageWrite(trx, first!, ...rest),
+      auditWrite(trx, now, created!, ...audits),
+      eventWrite(trx, now, event!, ...events).write,
+    );
+    await writeTogether(trx, deps.dialect, writes);
+    return saved.map((c) => ({ caseId: c.id, receipt: c.receipt }));
+  });
 }
 
 /**

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { engines } from '../../../test/engines.js';
 import { createHarness, type Harness } from '../../../test/harness.js';
 import { caseCount, postForm, receiptIn, tokenIn, validRequest } from './intake.test-helpers.js';
+import { CaseKey } from '../../platform/crypto/vault.js';
 import { intakeCommitStats } from './intake.service.js';
 
 // Requests sent at the same time are saved in shared transactions (group commit, ADR 22):
@@ -30,7 +31,7 @@ for (const engine of engines) {
     it('saves parallel requests in shared transactions, each once, and refuses a copy sent with them', async () => {
       const before = await caseCount(h);
       const sent = await forms(12);
-      const stats = () => ({ ...(intakeCommitStats(h.deps) ?? { transactions: 0, items: 0 }) });
+      const stats = () => ({ ...(intakeCommitStats(h.deps) ?? { transactions: 0, items: 0, fallbacks: 0 }) });
       const s0 = stats();
       // The first form twice, in the same burst: one case, one "already sent".
       const answers = await Promise.all([...sent, sent[0]!].map((f) => postForm(h, '/request', f)));
@@ -44,6 +45,8 @@ for (const engine of engines) {
       const s1 = stats();
       expect(s1.items - s0.items).toBe(13);
       expect(s1.transactions - s0.transactions).toBeLessThan(13);
+      // Nothing failed: no batch ran again request by request.
+      expect(s1.fallbacks - s0.fallbacks).toBe(0);
     });
 
     it('keeps the hourly budget across a shared transaction: the places left, then suspected spam', async () => {
@@ -75,19 +78,21 @@ for (const engine of engines) {
     it('answers one request that cannot be saved with its form back, and saves the others sent with it', async () => {
       const before = await caseCount(h);
       const sent = await forms(5);
-      const vault = h.deps.vault;
-      const newCaseKey = vault.newCaseKey.bind(vault);
-      let calls = 0;
-      vault.newCaseKey = () => {
-        if (++calls === 3) throw new Error('no key for this one');
-        return newCaseKey();
+      // The third request's description cannot be sealed, however often it is tried.
+      const seal = CaseKey.prototype.seal;
+      CaseKey.prototype.seal = function (field: string, text: string) {
+        if (text === 'Request number 2') throw new Error('no key for this one');
+        return seal.call(this, field, text);
       };
+      const s0 = { ...intakeCommitStats(h.deps)! };
       let answers;
       try {
         answers = await Promise.all(sent.map((f) => postForm(h, '/request', f)));
       } finally {
-        vault.newCaseKey = newCaseKey;
+        CaseKey.prototype.seal = seal;
       }
+      // They were sent together: their batch failed, and each was saved again alone.
+      expect(intakeCommitStats(h.deps)!.fallbacks - s0.fallbacks).toBe(1);
       const codes = answers.map((a) => a.statusCode).sort();
       expect(codes).toEqual([201, 201, 201, 201, 503]);
       expect(await caseCount(h)).toBe(before + 4);

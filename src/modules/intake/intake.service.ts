@@ -4,11 +4,11 @@ import { newToken } from '../../platform/auth/session.js';
 import {
   addRequesterMessage,
   caseIdForReceipt,
-  submitRequest,
+  submitRequests,
   type NewRequestInput,
 } from '../cases/index.js';
 import { addCount, countSince, purgeCounts } from '../../platform/throttle/counts.js';
-import { oneTimeToken, purgeSpentTokens, spendToken } from '../../platform/http/spent-tokens.js';
+import { oneTimeToken, purgeSpentTokens, spendTokens, type OneTimeToken } from '../../platform/http/spent-tokens.js';
 import { CommitGroup } from '../../platform/storage/group-commit.js';
 import { budgetWindowStart, suspicion } from './intake.abuse.js';
 import * as repo from './intake.repo.js';
@@ -58,25 +58,36 @@ interface InFlight {
   committed: number;
 }
 
+/** A request on its way to the shared transaction. */
+interface Submission {
+  token: OneTimeToken;
+  input: NewRequestInput;
+  /** Why it looks automated, decided before it was queued; null when it looks like a person's. */
+  suspected: SpamReason | null;
+}
+
+type IntakeGroup = CommitGroup<Budget, Submission, SubmitOutcome>;
+
 /**
  * Requests are saved in shared transactions (platform/storage/group-commit.ts, ADR 22): those
- * that arrive while one commits are saved together in the next, each in its own savepoint,
- * with one durable commit for all. One group per database and process: one transaction at a
+ * that arrive while one commits are saved together in the next, with a few statements for all
+ * of them and one durable commit. One group per database and process: one transaction at a
  * time on SQLite (one writer), a few overlapping on PostgreSQL, each on its own connection.
  */
-const groups = new WeakMap<object, { group: CommitGroup<Budget>; flight: InFlight }>();
+const groups = new WeakMap<object, { group: IntakeGroup; flight: InFlight }>();
 
-function intakeGroup(deps: Deps): { group: CommitGroup<Budget>; flight: InFlight } {
+function intakeGroup(deps: Deps): { group: IntakeGroup; flight: InFlight } {
   let entry = groups.get(deps.db);
   if (!entry) {
     const flight: InFlight = { pending: 0, committed: 0 };
-    const group = new CommitGroup<Budget>(deps.db, {
+    const group: IntakeGroup = new CommitGroup(deps.db, {
       concurrency: deps.dialect === 'postgres' ? 4 : 1,
       open: async (trx) => {
         const committedBefore = flight.committed;
         const counted = await countSince(trx, BUDGET_COUNTER, budgetWindowStart(deps.now()));
         return { counted, committedBefore, taken: 0 };
       },
+      work: (trx, budget, items) => saveSubmissions({ ...deps, db: trx }, flight, budget, items),
       close: async (trx, budget) => {
         if (budget.taken > 0) await addCount(trx, BUDGET_COUNTER, deps.now(), budget.taken);
       },
@@ -92,8 +103,41 @@ function intakeGroup(deps: Deps): { group: CommitGroup<Budget>; flight: InFlight
 }
 
 /**
+ * The work of one shared transaction: the batch's form tokens spent with one statement (a
+ * copy of a form already sent, or sent twice in the batch, finds its token spent), a place in
+ * the budget for each request that looks like a person's, in order, and the cases saved.
+ */
+async function saveSubmissions(
+  deps: Deps,
+  flight: InFlight,
+  budget: Budget,
+  items: Submission[],
+): Promise<SubmitOutcome[]> {
+  const spent = await spendTokens(
+    deps.db,
+    items.map((i) => i.token),
+  );
+  const toSave: { at: number; suspectedSpam: SpamReason | null }[] = [];
+  items.forEach((item, at) => {
+    if (!spent[at]) return;
+    const counted = item.suspected === null && takePlace(flight, budget, deps.config.intakeBudgetPerHour);
+    toSave.push({ at, suspectedSpam: item.suspected ?? (counted ? null : 'over_budget') });
+  });
+  const saved = await submitRequests(
+    deps,
+    toSave.map((s) => ({ input: items[s.at]!.input, suspectedSpam: s.suspectedSpam })),
+  );
+  const outcomes: SubmitOutcome[] = items.map(() => ({ ok: false, reason: 'already_sent' }));
+  toSave.forEach((s, k) => {
+    outcomes[s.at] = { ok: true, receipt: saved[k]!.receipt, suspectedSpam: s.suspectedSpam };
+  });
+  return outcomes;
+}
+
+/**
  * Takes a place in the hourly budget for a request about to be saved, at once (so a request
  * deciding in another transaction meanwhile sees it taken), or returns false when none is left.
+ * A transaction that does not commit gives its places back (`settle`).
  */
 function takePlace(flight: InFlight, budget: Budget, perHour: number): boolean {
   const used = budget.counted + (flight.committed - budget.committedBefore) + flight.pending;
@@ -103,14 +147,8 @@ function takePlace(flight: InFlight, budget: Budget, perHour: number): boolean {
   return true;
 }
 
-/** Gives a place back when its request was not saved after all (its savepoint rolled back). */
-function givePlaceBack(flight: InFlight, budget: Budget): void {
-  budget.taken--;
-  flight.pending--;
-}
-
 /** The shared transactions intake has committed so far on this database (benchmarks, tests). */
-export function intakeCommitStats(deps: Deps): CommitGroup<Budget>['stats'] | undefined {
+export function intakeCommitStats(deps: Deps): IntakeGroup['stats'] | undefined {
   return groups.get(deps.db)?.group.stats;
 }
 
@@ -130,9 +168,10 @@ async function housekeeping(deps: Deps, now: number): Promise<void> {
  * Saves a request once per form. Everything happens in one transaction: the form token is
  * spent, the budget counted and the case saved together, so a crash at any instant leaves
  * either all of it or none, and a form whose request was not saved can always be sent again.
- * That transaction may hold other people's requests too (group commit, ADR 22): each is saved
- * in its own savepoint, so one that fails leaves the others saved, and the answer comes only
- * once the commit is durable. A second copy of the same form (a reload of the receipt page, a
+ * That transaction may hold other people's requests too (group commit, ADR 22): one that
+ * cannot be saved fails the shared transaction, and each of its requests is saved again in a
+ * transaction of its own, so only that one fails; the answer comes only once the commit is
+ * durable. A second copy of the same form (a reload of the receipt page, a
  * double click, a retry on a slow link) finds its token spent and opens no second case; a
  * parallel copy waits for the first to commit (or, in the same transaction, finds it spent).
  * The spent token is kept only until it would have expired anyway. A request that looks
@@ -151,27 +190,15 @@ export async function submitOnce(
   await housekeeping(deps, now);
   const token = oneTimeToken(deps.vault, 'intake-form-token', formToken, issuedAt);
   // Suspicious or beyond the budget: saved all the same, in the suspected-spam queue. Only
-  // a request that looks like a person's takes a place in the budget, so a robot filling the
-  // honeypot cannot use it up.
+  // a request that looks like a person's takes a place in the budget (saveSubmissions), so a
+  // robot filling the honeypot cannot use it up.
   const suspected = suspicion({
     honeypot,
     issuedAt,
     now,
     minFillMs: deps.config.intakeMinFillSeconds * 1000,
   });
-  const { group, flight } = intakeGroup(deps);
-  return group.run(async (trx, budget): Promise<SubmitOutcome> => {
-    if (!(await spendToken(trx, token))) return { ok: false, reason: 'already_sent' };
-    const counted = suspected === null && takePlace(flight, budget, deps.config.intakeBudgetPerHour);
-    const suspectedSpam = suspected ?? (counted ? null : 'over_budget');
-    try {
-      const { receipt } = await submitRequest({ ...deps, db: trx }, input, { suspectedSpam });
-      return { ok: true, receipt, suspectedSpam };
-    } catch (e) {
-      if (counted) givePlaceBack(flight, budget);
-      throw e;
-    }
-  });
+  return intakeGroup(deps).group.run({ token, input, suspected });
 }
 
 export interface FollowupSession {

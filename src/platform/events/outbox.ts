@@ -69,24 +69,28 @@ export async function recordEvent(
   event: NewEvent,
   now: number,
 ): Promise<string> {
-  const { id, write } = eventWrite(db, event, now);
+  const { ids, write } = eventWrite(db, now, event);
   await write.execute();
-  return id;
+  return ids[0]!;
 }
 
-/** The insert `recordEvent` runs and the event's id, to run with others (`writeTogether`). */
-export function eventWrite(db: Kysely<Database>, event: NewEvent, now: number) {
-  if (!EVENT_TYPE.test(event.type))
-    throw new Error(`event type "${event.type}" must read <module>.<what happened>`);
-  const id = randomUUID();
-  const write = db.insertInto('outbox_events').values({
-    id,
-    type: event.type,
-    payload: JSON.stringify(event.payload),
-    occurred_at: now,
-    dispatched_at: null,
+/**
+ * The insert `recordEvent` runs, for one event or several, and their ids: to run with other
+ * writes (`writeTogether`).
+ */
+export function eventWrite(db: Kysely<Database>, now: number, ...events: [NewEvent, ...NewEvent[]]) {
+  const rows = events.map((event) => {
+    if (!EVENT_TYPE.test(event.type))
+      throw new Error(`event type "${event.type}" must read <module>.<what happened>`);
+    return {
+      id: randomUUID(),
+      type: event.type,
+      payload: JSON.stringify(event.payload),
+      occurred_at: now,
+      dispatched_at: null,
+    };
   });
-  return { id, write };
+  return { ids: rows.map((r) => r.id), write: db.insertInto('outbox_events').values(rows) };
 }
 
 /** A delivery given up on, for the administrators' page. */

@@ -39,6 +39,29 @@ export async function spendToken(db: Db, token: OneTimeToken): Promise<boolean> 
   return Number(res.numInsertedOrUpdatedRows ?? 0) === 1;
 }
 
+/**
+ * Spends several tokens with one statement (group commit, ADR 22): for each, in order, true
+ * when this call spent it; false when it was already spent, or is a copy of one earlier in
+ * the list. Inserted in the order of their hashes, so two transactions spending overlapping
+ * lists wait for each other instead of deadlocking.
+ */
+export async function spendTokens(db: Db, tokens: readonly OneTimeToken[]): Promise<boolean[]> {
+  if (tokens.length === 0) return [];
+  const unique = new Map<string, OneTimeToken>();
+  for (const t of tokens) if (!unique.has(t.tokenHash)) unique.set(t.tokenHash, t);
+  const rows = [...unique.values()]
+    .sort((a, b) => (a.tokenHash < b.tokenHash ? -1 : a.tokenHash > b.tokenHash ? 1 : 0))
+    .map((t) => ({ token_hash: t.tokenHash, expires_at: t.expiresAt }));
+  const inserted = await db
+    .insertInto('spent_tokens')
+    .values(rows)
+    .onConflict((oc) => oc.column('token_hash').doNothing())
+    .returning('token_hash')
+    .execute();
+  const spentNow = new Set(inserted.map((r) => r.token_hash));
+  return tokens.map((t) => spentNow.delete(t.tokenHash));
+}
+
 /** True when a token has been spent. */
 export async function isSpent(db: Db, tokenHash: string): Promise<boolean> {
   const row = await db.selectFrom('spent_tokens').select('token_hash').where('token_hash', '=', tokenHash).executeTakeFirst();

@@ -7,8 +7,9 @@ import { engines } from '../../../test/engines.js';
 import type { Storage } from './db.js';
 import { CommitGroup } from './group-commit.js';
 
-// Group commit (ADR 22): pieces of work that arrive together share one transaction, each in
-// its own savepoint; one that fails is undone alone; nobody is answered before the commit.
+// Group commit (ADR 22): items that arrive together are saved by one call of the work, in one
+// transaction; when it fails, each item is saved again alone, so one that cannot be saved
+// fails alone; nobody is answered before the commit.
 
 type Probe = { probe: { id: number; who: string } };
 
@@ -48,103 +49,136 @@ for (const engine of engines) {
 
     const db = () => storage.db.withTables<Probe>();
     let nextId = 1;
-    const insert = (trx: Parameters<ConstructorParameters<typeof CommitGroup>[1]['open']>[0], who: string) =>
-      trx.withTables<Probe>().insertInto('probe').values({ id: nextId++, who }).execute();
+    type Trx = Parameters<ConstructorParameters<typeof CommitGroup>[1]['open']>[0];
+    /** The work of a batch: every item's row with one insert; answers each with its name. */
+    const insertAll = async (trx: Trx, names: string[]) => {
+      await trx
+        .withTables<Probe>()
+        .insertInto('probe')
+        .values(names.map((who) => ({ id: nextId++, who })))
+        .execute();
+      return names;
+    };
 
-    it('saves work that arrives together in one transaction, and answers each after the commit', async () => {
-      const group = new CommitGroup(storage.db, { open: async () => null });
+    it('saves items that arrive together with one call of the work, and answers each after the commit', async () => {
+      let calls = 0;
+      const group = new CommitGroup<null, string, string>(storage.db, {
+        open: async () => null,
+        work: (trx, _b, names) => {
+          calls++;
+          return insertAll(trx, names);
+        },
+      });
       const names = Array.from({ length: 20 }, (_, i) => `together-${i}`);
       const seenAtAnswer: boolean[] = [];
       await Promise.all(
         names.map((who) =>
-          group
-            .run(async (trx) => {
-              await insert(trx, who);
-              return who;
-            })
-            .then(async (answer) => {
-              expect(answer).toBe(who);
-              seenAtAnswer.push(await committedElsewhere(who));
-            }),
+          group.run(who).then(async (answer) => {
+            expect(answer).toBe(who);
+            seenAtAnswer.push(await committedElsewhere(who));
+          }),
         ),
       );
       // Every answer came when another connection could already read the row.
       expect(seenAtAnswer).toEqual(names.map(() => true));
-      expect(group.stats.transactions).toBe(1);
-      expect(group.stats.largest).toBe(20);
+      expect(calls).toBe(1);
+      expect(group.stats).toMatchObject({ transactions: 1, largest: 20, fallbacks: 0 });
     });
 
-    it('undoes a piece of work that fails, alone: the others in its transaction are saved', async () => {
-      const group = new CommitGroup(storage.db, { open: async () => null });
-      const results = await Promise.allSettled(
-        ['a', 'b', 'c', 'd', 'e'].map((who) =>
-          group.run(async (trx) => {
-            await insert(trx, who);
-            if (who === 'c') throw new Error('c cannot be saved');
-            // A statement error inside the transaction too (a duplicate), which PostgreSQL
-            // would otherwise count against the whole transaction.
-            if (who === 'd') await insert(trx, 'a');
-            return who;
-          }),
-        ),
-      );
+    it('saves each item again alone when the batch fails: only the one that cannot be saved fails', async () => {
+      const group = new CommitGroup<null, string, string>(storage.db, {
+        open: async () => null,
+        work: async (trx, _b, names) => {
+          if (names.includes('c')) throw new Error('c cannot be saved');
+          return insertAll(trx, names);
+        },
+      });
+      // 'a' twice: a statement error inside the transaction too (a duplicate), which on
+      // PostgreSQL spoils the whole transaction.
+      const results = await Promise.allSettled(['a', 'b', 'c', 'a', 'e'].map((who) => group.run(who)));
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected', 'fulfilled']);
       expect((results[2] as PromiseRejectedResult).reason.message).toBe('c cannot be saved');
       const rows = await db().selectFrom('probe').select('who').orderBy('who').execute();
       expect(rows.map((r) => r.who)).toEqual(['a', 'b', 'e']);
-      expect(group.stats).toMatchObject({ transactions: 1, fallbacks: 0 });
+      expect(group.stats).toMatchObject({ transactions: 3, fallbacks: 1 });
     });
 
-    it('runs each piece again alone when the shared transaction fails, and saves each once', async () => {
+    it('runs each item again alone when the shared transaction fails at its end, and saves each once', async () => {
       let closes = 0;
-      const group = new CommitGroup(storage.db, {
-        open: async () => ({ pieces: 0 }),
+      const group = new CommitGroup<{ items: number }, string, string>(storage.db, {
+        open: async () => ({ items: 0 }),
+        work: async (trx, batch, names) => {
+          batch.items += names.length;
+          return insertAll(trx, names);
+        },
         close: async (_trx, batch) => {
           closes++;
           // The shared transaction fails at its end (as a commit that fails would).
-          if (batch.pieces > 1) throw new Error('the shared transaction fails');
+          if (batch.items > 1) throw new Error('the shared transaction fails');
         },
       });
       const names = ['x', 'y', 'z'];
-      const answers = await Promise.all(
-        names.map((who) =>
-          group.run(async (trx, batch) => {
-            await insert(trx, who);
-            batch.pieces++;
-            return who;
-          }),
-        ),
-      );
-      expect(answers).toEqual(names);
+      expect(await Promise.all(names.map((who) => group.run(who)))).toEqual(names);
       expect(closes).toBe(4);
       expect(group.stats.fallbacks).toBe(1);
       const rows = await db().selectFrom('probe').select('who').orderBy('who').execute();
       expect(rows.map((r) => r.who)).toEqual(names);
     });
 
+    it('settles each transaction with whether it committed', async () => {
+      const settled: [number, boolean][] = [];
+      const group = new CommitGroup<{ n: number }, string, string>(storage.db, {
+        open: async () => ({ n: 0 }),
+        work: async (trx, batch, names) => {
+          batch.n = names.length;
+          if (names.length > 1 && names.includes('bad')) throw new Error('no');
+          if (names.length === 1 && names[0] === 'bad') throw new Error('still no');
+          return insertAll(trx, names);
+        },
+        settle: (batch, committed) => settled.push([batch.n, committed]),
+      });
+      await Promise.allSettled(['ok1', 'bad', 'ok2'].map((who) => group.run(who)));
+      expect(settled).toEqual([
+        [3, false],
+        [1, true],
+        [1, false],
+        [1, true],
+      ]);
+    });
+
     it('hands each transaction the state its opening step made, and runs the closing step before the commit', async () => {
-      const group = new CommitGroup(storage.db, {
-        open: async () => ({ names: [] as string[] }),
+      const group = new CommitGroup<{ names: string[] }, string, string>(storage.db, {
+        open: async () => ({ names: [] }),
+        work: async (trx, batch, names) => {
+          batch.names.push(...names);
+          return insertAll(trx, names);
+        },
         close: async (trx, batch) => {
-          await insert(trx, `closing:${batch.names.join('+')}`);
+          await insertAll(trx, [`closing:${batch.names.join('+')}`]);
         },
       });
-      await Promise.all(
-        ['p', 'q'].map((who) =>
-          group.run(async (trx, batch) => {
-            await insert(trx, who);
-            batch.names.push(who);
-          }),
-        ),
-      );
+      await Promise.all(['p', 'q'].map((who) => group.run(who)));
       expect(await committedElsewhere('closing:p+q')).toBe(true);
     });
 
-    it('starts a lone piece of work without waiting for others, and keeps at most maxBatch in one transaction', async () => {
-      const group = new CommitGroup(storage.db, { open: async () => null, maxBatch: 4 });
-      await group.run((trx) => insert(trx, 'alone'));
+    it('refuses work that does not answer every item, saving nothing of it', async () => {
+      const group = new CommitGroup<null, string, string>(storage.db, {
+        open: async () => null,
+        work: async (trx, _b, names) => (await insertAll(trx, names)).slice(1),
+      });
+      await expect(group.run('short')).rejects.toThrow(/every item/);
+      expect(await committedElsewhere('short')).toBe(false);
+    });
+
+    it('starts a lone item without waiting for others, and keeps at most maxBatch in one transaction', async () => {
+      const group = new CommitGroup<null, string, string>(storage.db, {
+        open: async () => null,
+        work: (trx, _b, names) => insertAll(trx, names),
+        maxBatch: 4,
+      });
+      await group.run('alone');
       expect(group.stats).toMatchObject({ transactions: 1, largest: 1 });
-      await Promise.all(Array.from({ length: 10 }, (_, i) => group.run((trx) => insert(trx, `bounded-${i}`))));
+      await Promise.all(Array.from({ length: 10 }, (_, i) => group.run(`bounded-${i}`)));
       expect(group.stats.largest).toBe(4);
       expect(group.stats.transactions).toBe(4);
     });

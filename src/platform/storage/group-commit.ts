@@ -1,31 +1,38 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
 // Group commit (ADR 22): many small write transactions that arrive together share one
-// transaction and so one durable commit (one fsync on SQLite, one WAL flush on PostgreSQL).
-// Each piece of work runs inside its own savepoint, so one that fails is rolled back alone and
-// the others go on; every caller is answered only once the transaction that holds its work
-// has committed. When the shared transaction itself fails (its begin or commit, its opening
-// or closing step, a deadlock), each piece of work is run again alone, in a transaction of
-// its own, and answered from that.
+// transaction and so one durable commit (one fsync on SQLite, one WAL flush on PostgreSQL), and
+// their statements: the group hands the batch's items to one function, which writes them with
+// a few statements for all (multi-row inserts) rather than a few each. Every caller is
+// answered only once the transaction that holds its item has committed. When the shared
+// transaction fails (any of its statements, its begin or commit, its opening or closing step,
+// a deadlock), nothing of it was saved, and each item is run again alone, in a transaction of
+// its own, and answered from that: one item that cannot be saved fails alone.
 
 type Db = Kysely<Database>;
 type Trx = Transaction<Database>;
 
-export interface CommitGroupOptions<B> {
+export interface CommitGroupOptions<B, I, O> {
   /**
-   * Runs first in every shared transaction; what it returns is handed to each piece of work
-   * of that transaction (e.g. a budget read once for all of them).
+   * Runs first in every shared transaction; what it returns is handed to the work of that
+   * transaction (e.g. a budget read once for all of its items).
    */
   open: (trx: Trx) => Promise<B>;
+  /**
+   * Does the work of a batch of items in the shared transaction and returns one result per
+   * item, in their order. It may run again for some of them (alone, after a rollback), so it
+   * keeps nothing outside the transaction but through `batch` and `settle`.
+   */
+  work: (trx: Trx, batch: B, items: I[]) => Promise<O[]>;
   /** Runs last in every shared transaction, after the work and before the commit. */
   close?: (trx: Trx, batch: B) => Promise<void>;
   /**
    * Runs once the transaction has ended, with whether it committed (also after a failure of
-   * `open` or `close`, when `open` had returned): what the process keeps about work in flight.
+   * the work or `close`, when `open` had returned): what the process keeps about work in flight.
    */
   settle?: (batch: B, committed: boolean) => void;
-  /** Most pieces of work in one transaction (default 100). */
+  /** Most items in one transaction (default 100). */
   maxBatch?: number;
   /**
    * Shared transactions in flight at once (default 1). SQLite has one connection and one
@@ -34,45 +41,41 @@ export interface CommitGroupOptions<B> {
   concurrency?: number;
 }
 
-/** A piece of work: runs in the shared transaction, inside its own savepoint. */
-export type GroupWork<B, T> = (trx: Trx, batch: B) => Promise<T>;
-
-interface Pending<B> {
-  work: GroupWork<B, unknown>;
+interface Pending<I> {
+  item: I;
   resolve: (value: unknown) => void;
   reject: (reason: unknown) => void;
 }
 
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
-
-const SAVEPOINT = sql.raw('haven_group_item');
-
-export class CommitGroup<B> {
-  private readonly queue: Pending<B>[] = [];
+export class CommitGroup<B, I, O> {
+  private readonly queue: Pending<I>[] = [];
   private running = 0;
   private scheduled = false;
   private readonly maxBatch: number;
   private readonly concurrency: number;
-  /** Shared transactions committed, and pieces of work they held (for tests and benchmarks). */
+  /**
+   * Shared transactions committed, the items they held and the largest batch; batches that
+   * failed and ran item by item (`fallbacks`). For tests and benchmarks.
+   */
   readonly stats = { transactions: 0, items: 0, largest: 0, fallbacks: 0 };
 
   constructor(
     private readonly db: Db,
-    private readonly options: CommitGroupOptions<B>,
+    private readonly options: CommitGroupOptions<B, I, O>,
   ) {
     this.maxBatch = options.maxBatch ?? 100;
     this.concurrency = options.concurrency ?? 1;
   }
 
   /**
-   * Runs `work` in the next shared transaction and resolves with its result once that
-   * transaction has committed; rejects with its own error (nothing of it saved) otherwise.
-   * Work arriving while a transaction is in flight waits for the next one; a lone caller
-   * waits only for the event loop's current turn to end, never for a timer.
+   * Saves `item` in the next shared transaction and resolves with its result once that
+   * transaction has committed; rejects with the error of its own transaction (nothing of it
+   * saved) otherwise. Items arriving while a transaction is in flight wait for the next one;
+   * a lone caller waits only for the event loop's current turn to end, never for a timer.
    */
-  run<T>(work: GroupWork<B, T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+  run(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ item, resolve: resolve as (v: unknown) => void, reject });
       this.schedule();
     });
   }
@@ -81,7 +84,7 @@ export class CommitGroup<B> {
    * Starts the next transaction after the event loop has taken in every request that is ready
    * (setImmediate runs after the loop's poll for input). Started at once instead, a transaction
    * on SQLite, whose statements and commit run synchronously, would run to its end before the
-   * next request was even read, and every transaction would hold one piece of work.
+   * next request was even read, and every transaction would hold one item.
    */
   private schedule(): void {
     if (this.scheduled || this.running >= this.concurrency || this.queue.length === 0) return;
@@ -103,71 +106,47 @@ export class CommitGroup<B> {
     }
   }
 
-  private async runBatch(batch: Pending<B>[]): Promise<void> {
-    // Alone, a piece of work needs no savepoint: its transaction is its own.
-    if (batch.length === 1) return this.runAlone(batch[0]!);
-    let outcomes: Outcome[];
-    let state: { value: B } | undefined;
-    try {
-      outcomes = await this.db.transaction().execute(async (trx) => {
-        state = { value: await this.options.open(trx) };
-        const done: Outcome[] = [];
-        for (const item of batch) done.push(await this.inSavepoint(trx, state.value, item.work));
-        await this.options.close?.(trx, state.value);
-        return done;
-      });
-    } catch {
-      if (state) this.options.settle?.(state.value, false);
-      // The shared transaction failed as a whole: nothing of it was saved. Each piece of work
-      // is tried again alone, so one that cannot commit does not take the others with it.
-      this.stats.fallbacks++;
-      for (const item of batch) await this.runAlone(item);
+  private async runBatch(batch: Pending<I>[]): Promise<void> {
+    const done = await this.transaction(batch);
+    if (done.ok) {
+      // Committed: only now is anyone answered.
+      batch.forEach((p, i) => p.resolve(done.results[i]));
       return;
     }
-    if (state) this.options.settle?.(state.value, true);
-    this.stats.transactions++;
-    this.stats.items += batch.length;
-    this.stats.largest = Math.max(this.stats.largest, batch.length);
-    // Committed: only now is anyone answered.
-    batch.forEach((item, i) => {
-      const o = outcomes[i]!;
-      if (o.ok) item.resolve(o.value);
-      else item.reject(o.error);
-    });
-  }
-
-  private async inSavepoint(trx: Trx, state: B, work: GroupWork<B, unknown>): Promise<Outcome> {
-    await sql`SAVEPOINT ${SAVEPOINT}`.execute(trx);
-    let value: unknown;
-    try {
-      value = await work(trx, state);
-    } catch (error) {
-      // Undone alone; if even that fails, the transaction is unusable and fails as a whole.
-      await sql`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`.execute(trx);
-      await sql`RELEASE SAVEPOINT ${SAVEPOINT}`.execute(trx);
-      return { ok: false, error };
+    if (batch.length === 1) {
+      batch[0]!.reject(done.error);
+      return;
     }
-    await sql`RELEASE SAVEPOINT ${SAVEPOINT}`.execute(trx);
-    return { ok: true, value };
+    // Nothing of the shared transaction was saved. Each item is tried again alone, so one that
+    // cannot be saved does not take the others with it.
+    this.stats.fallbacks++;
+    for (const p of batch) await this.runBatch([p]);
   }
 
-  private async runAlone(item: Pending<B>): Promise<void> {
+  private async transaction(
+    batch: Pending<I>[],
+  ): Promise<{ ok: true; results: O[] } | { ok: false; error: unknown }> {
     let state: { value: B } | undefined;
     try {
-      const value = await this.db.transaction().execute(async (trx) => {
+      const results = await this.db.transaction().execute(async (trx) => {
         state = { value: await this.options.open(trx) };
-        const v = await item.work(trx, state.value);
+        const out = await this.options.work(
+          trx,
+          state.value,
+          batch.map((p) => p.item),
+        );
+        if (out.length !== batch.length) throw new Error('the work must answer every item');
         await this.options.close?.(trx, state.value);
-        return v;
+        return out;
       });
       if (state) this.options.settle?.(state.value, true);
       this.stats.transactions++;
-      this.stats.items++;
-      this.stats.largest = Math.max(this.stats.largest, 1);
-      item.resolve(value);
+      this.stats.items += batch.length;
+      this.stats.largest = Math.max(this.stats.largest, batch.length);
+      return { ok: true, results };
     } catch (error) {
       if (state) this.options.settle?.(state.value, false);
-      item.reject(error);
+      return { ok: false, error };
     }
   }
 }
