@@ -1,12 +1,12 @@
-// The client side of the HTTP benchmark: starts bench/http/server.ts in its own process, talks
+// The client side of the HTTP benchmark: starts bench/http/server.ts (compiled) in its own process, talks
 // to it over IPC, and drives it over loopback HTTP with closed-loop clients (each sends its next
 // request when the previous answer has arrived), bounded by a count and a time, whichever comes
 // first. Latencies are whole requests: from sending to the last byte of the answer.
 
-import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { summarize } from '../results.js';
 import type { JobRun, ServerRequest, SessionInfo } from './server.js';
 
@@ -38,13 +38,34 @@ export function rssOf(pid: number): number {
   }
 }
 
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const BUILD = join(ROOT, 'bench', '.cache', 'build');
+let built: string | undefined;
+
+/**
+ * The server compiled to JavaScript (tsconfig.bench.json: bench/http/server.ts and what it
+ * imports, into bench/.cache/build), built once per benchmark run.
+ */
+export function compiledServer(): string {
+  if (built) return built;
+  rmSync(BUILD, { recursive: true, force: true });
+  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.bench.json')], {
+    stdio: 'inherit',
+  });
+  built = join(BUILD, 'bench', 'http', 'server.js');
+  return built;
+}
+
 /** Starts Haven in a child process with `env` (DATA_DIR, HAVEN_MASTER_KEY, DATABASE_URL?). */
 export async function startServer(
   env: Record<string, string>,
   startTimeoutMs = 120_000,
 ): Promise<BenchServer> {
-  const child = fork(join(import.meta.dirname, 'server.ts'), [], {
-    execArgv: ['--import', 'tsx'],
+  const script = compiledServer();
+  const child = fork(script, [], {
+    // Compiled like `npm start` runs Haven, not through tsx, whose loader (a thread of its own)
+    // would add its memory and time to every figure.
+    execArgv: process.env.HAVEN_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HAVEN_BENCH_PROFILE}`] : [],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
