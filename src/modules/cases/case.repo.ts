@@ -1,6 +1,7 @@
 import {
   sql,
   type ExpressionOrFactory,
+  type Insertable,
   type Kysely,
   type Selectable,
   type SqlBool,
@@ -9,7 +10,7 @@ import {
 } from 'kysely';
 import { CASE_STATUSES } from '../../contracts/case.js';
 import type { Dialect } from '../../platform/storage/db.js';
-import type { CasesTable, Database } from '../../platform/storage/schema.js';
+import type { CasesTable, Database, MessagesTable } from '../../platform/storage/schema.js';
 
 // The only file with SQL for the cases and messages tables.
 
@@ -98,16 +99,8 @@ export function messageWrite(db: Db, ...rows: [NewMessageRow, ...NewMessageRow[]
   return db.insertInto('messages').values(rows);
 }
 
-export interface NewMessageRow {
-  id: string;
-  case_id: number;
-  kind: string;
-  author_id: string | null;
-  body_enc: Buffer;
-  created_at: number;
-  /** The content key the body is sealed to, when it was written while sealed. */
-  sealed_to_key?: number | null;
-}
+/** A message as written (`sealed_to_key` when written while sealed; null, its default, else). */
+export type NewMessageRow = Insertable<MessagesTable>;
 
 /** Messages still sealed to a content key (written while sealed), oldest first, after `afterId`. */
 export async function sealedToKeyPage(db: Db, afterId: string, limit: number) {
@@ -266,28 +259,12 @@ export async function listQueueRows(db: Db, dialect: Dialect, f: QueueFilter) {
       queueRange(db, status, f, (eb) => eb('cases.awaiting_reply', '<', after.awaiting)),
     ];
   });
-  // The same columns either way; only the part's own table name differs.
-  const parts: typeof ranges =
-    dialect === 'postgres'
-      ? ranges.map(
-          (r, i) =>
-            db
-              .selectFrom(
-                r
-                  .orderBy('cases.awaiting_reply', 'desc')
-                  .orderBy('cases.first_response_due_at', 'asc')
-                  .orderBy('cases.id', 'asc')
-                  .limit(f.limit)
-                  .as(`range${i}`),
-              )
-              .selectAll() as unknown as (typeof ranges)[number],
-        )
-      : ranges;
-  if (parts.length === 0) return [];
-  const [first, ...rest] = parts;
+  if (ranges.length === 0) return [];
+  if (dialect === 'postgres') return queuePagePostgres(db, ranges, f.limit);
+  const [first, ...rest] = ranges.map((r) => r.leftJoin('users', 'users.id', 'cases.assignee_id').select(QUEUE_COLUMNS));
   let q = first!;
   for (const r of rest) q = q.unionAll(r);
-  // Ordered by the result's column names: PostgreSQL orders a union by its output columns only.
+  // Ordered by the result's column names, as a union is.
   return q
     .orderBy(sql.ref('awaiting_reply'), 'desc')
     .orderBy(sql.ref('first_response_due_at'), 'asc')
@@ -296,33 +273,71 @@ export async function listQueueRows(db: Db, dialect: Dialect, f: QueueFilter) {
     .execute();
 }
 
+/** A queue row's columns: structured fields and the assignee's name. */
+const QUEUE_COLUMNS = [
+  'cases.id as id',
+  ...STRUCTURED.filter((c) => c !== 'cases.id'),
+  'cases.suspected_spam',
+  'cases.spam_reason',
+  'users.display_name as assignee_name',
+] as const;
+
+/**
+ * PostgreSQL sorts a union as a whole: each range gives at most `limit` rows in its index's
+ * order, and the page is the first `limit` of them. Only their keys (in the index itself) go
+ * through the union and the sort; the page's own rows are read after, by id, with their
+ * assignee's name: one read of the table per row shown rather than per row considered.
+ */
+async function queuePagePostgres(db: Db, ranges: ReturnType<typeof queueRange>[], limit: number) {
+  const keyed = ranges.map((r, i) =>
+    db
+      .selectFrom(
+        r
+          .select(['cases.id as id', 'cases.awaiting_reply', 'cases.first_response_due_at'])
+          .orderBy('cases.awaiting_reply', 'desc')
+          .orderBy('cases.first_response_due_at', 'asc')
+          .orderBy('cases.id', 'asc')
+          .limit(limit)
+          .as(`range${i}`),
+      )
+      .selectAll(),
+  );
+  const [first, ...rest] = keyed;
+  let union = first!;
+  for (const r of rest) union = union.unionAll(r);
+  const page = union
+    .orderBy(sql.ref('awaiting_reply'), 'desc')
+    .orderBy(sql.ref('first_response_due_at'), 'asc')
+    .orderBy(sql.ref('id'), 'asc')
+    .limit(limit);
+  return db
+    .selectFrom(page.as('page'))
+    .innerJoin('cases', 'cases.id', 'page.id')
+    .leftJoin('users', 'users.id', 'cases.assignee_id')
+    .select(QUEUE_COLUMNS)
+    .orderBy('cases.awaiting_reply', 'desc')
+    .orderBy('cases.first_response_due_at', 'asc')
+    .orderBy('cases.id', 'asc')
+    .execute();
+}
+
 /** A code the planner may see as written: one of the fixed statuses, never an input as such. */
 function statusValue(status: string) {
   return (CASE_STATUSES as readonly string[]).includes(status) ? sql.lit(status) : status;
 }
 
-/** The cases of one status that match the filter (and `range`), unordered: the union orders them. */
+/** The cases of one status that match the filter (and `range`), unordered and unselected. */
 function queueRange(
   db: Db,
   status: string,
   f: QueueFilter,
-  range: ExpressionOrFactory<Database, 'cases' | 'users', SqlBool> | undefined,
+  range: ExpressionOrFactory<Database, 'cases', SqlBool> | undefined,
 ) {
   // The status and the spam side are written into the statement rather than bound: SQLite
   // chooses its plan without seeing bound values, and with `suspected_spam = ?` it preferred
   // a single-column index and a sort of every matching case to the queue's ordered index.
   // The id is named as such: the union is ordered by name, and `users` has an id too.
-  let q = db
-    .selectFrom('cases')
-    .leftJoin('users', 'users.id', 'cases.assignee_id')
-    .select([
-      'cases.id as id',
-      ...STRUCTURED.filter((c) => c !== 'cases.id'),
-      'cases.suspected_spam',
-      'cases.spam_reason',
-      'users.display_name as assignee_name',
-    ])
-    .where('cases.status', '=', statusValue(status));
+  let q = db.selectFrom('cases').where('cases.status', '=', statusValue(status));
   if (f.suspectedSpam !== undefined)
     q = q.where('cases.suspected_spam', '=', sql.lit(f.suspectedSpam === 1 ? 1 : 0));
   if (f.incidentType !== undefined) q = q.where('cases.incident_type', '=', f.incidentType);
