@@ -145,7 +145,14 @@ describe.skipIf(!postgres.available)('two haven serve processes on one PostgreSQ
   });
 
   it('runs a scheduled job once when `haven jobs run-due` runs twice at the same time', async () => {
-    // The servers' own workers first tick a minute after they start, after this test.
+    // The servers' own workers tick once as they start (then every minute, after this test):
+    // once no job is held any more, every job is made due again for the two commands.
+    await expect
+      .poll(async () => (await h.deps.db.selectFrom('jobs').select('name').where('locked_until', '>', 0).execute()).length, {
+        timeout: 20_000,
+      })
+      .toBe(0);
+    await h.deps.db.updateTable('jobs').set({ next_run_at: 0 }).execute();
     const runs = await Promise.all([0, 1].map(() => havenCommand(['jobs', 'run-due'], { ...shared, DATA_DIR: dataDir() })));
     for (const r of runs) expect(r.code, r.out).toBe(0);
     const outcomes = new Map<string, string[]>();

@@ -213,6 +213,23 @@ for (const engine of engines) {
       expect(row.next_run_at).toBe(Date.UTC(2026, 10, 25, 11, 5));
     });
 
+    it('ticks once at the start, not only a whole interval later', async () => {
+      let ran = (): void => undefined;
+      const firstRun = new Promise<void>((resolve) => {
+        ran = resolve;
+      });
+      const runner = createJobRunner({ db: storage.db, now: () => Date.now() }, [
+        { name: 'at-start', intervalMs: HOUR, run: async () => ran() },
+      ]);
+      // An hour between ticks: only the first tick can run the job within the test's time.
+      runner.start(HOUR);
+      await firstRun;
+      await runner.stop();
+      const row = (await listJobs(storage.db)).find((j) => j.name === 'at-start')!;
+      expect(row.last_run_at).not.toBeNull();
+      expect(row.last_error).toBeNull();
+    });
+
     it('starts a timer that does not hold the process and stops cleanly', async () => {
       let runs = 0;
       // A tick reads the clock once per job (twice when it runs one): waiting for reads, rather

@@ -208,6 +208,7 @@ export function createJobRunner(
   const pace = () => createPace({ signal: stopping.signal, ...(opts.sliceMs === undefined ? {} : { sliceMs: opts.sliceMs }) });
   const scheduled = jobs.map((job) => ({ job, next: nextRunOf(job) }));
   let timer: NodeJS.Timeout | undefined;
+  let first: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
 
   async function runOne(
@@ -286,17 +287,23 @@ export function createJobRunner(
     tick: () => tracked(tick()),
     start(tickMs = 60_000) {
       if (timer) return;
-      timer = setInterval(() => {
+      const beat = () => {
         if (running) return;
         running = tracked(tick()).finally(() => {
           running = undefined;
         });
-      }, tickMs);
+      };
+      timer = setInterval(beat, tickMs);
+      // The first tick comes at once rather than a whole interval after the start: what a stop
+      // left due (events to deliver, tasks, a job whose time came meanwhile) waits no longer.
+      first = setTimeout(beat, 0);
       // The schedule must never keep a stopping process alive.
       timer.unref();
+      first.unref();
     },
     async stop() {
       if (timer) clearInterval(timer);
+      if (first) clearTimeout(first);
       timer = undefined;
       stopping.abort();
       await Promise.allSettled([...inFlight]);
