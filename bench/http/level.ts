@@ -9,6 +9,7 @@ import { summarize } from '../results.js';
 import { ensureDatabase, workCopy } from './cache.js';
 import { intakeLoad, rawCommitRate } from './intake-load.js';
 import { closedLoop, get, startServer, watchRss, type BenchServer } from './load.js';
+import type { RewrapRun } from './server.js';
 
 export interface LevelOptions {
   engine: Db;
@@ -38,6 +39,7 @@ export function budget(quick: boolean) {
         floodMs: 3000,
         rawMs: 1500,
         idleMs: 1000,
+        rotationMs: 2000,
       }
     : {
         trivial: 1000,
@@ -49,6 +51,7 @@ export function budget(quick: boolean) {
         floodMs: 15_000,
         rawMs: 5000,
         idleMs: 3000,
+        rotationMs: 10_000,
       };
 }
 
@@ -238,6 +241,19 @@ export async function httpLevel(o: LevelOptions): Promise<void> {
       add(`jobs.${label}.probe_p95_ms`, p.p95, 'ms', 'http.trivial.p95_ms');
       add(`jobs.${label}.probe_max_ms`, p.max, 'ms', 'http.trivial.p95_ms');
     }
+
+    // Key rotation moving case keys (batches of 200, as finishRotation does), stopped after a
+    // bounded time: a million keys take minutes, and every batch costs the same.
+    const rot = await probeWhile(
+      server.call<RewrapRun>({ op: 'rewrap', ms: b.rotationMs }),
+      trivial,
+      {},
+    );
+    add('jobs.key_rotation.max_stall_ms', rot.value.maxStallMs, 'ms', 'jobs.idle.max_stall_ms');
+    add('jobs.key_rotation.duration_ms', rot.value.durationMs, 'ms');
+    add('jobs.key_rotation.keys_per_s', rot.value.rewrapped / (rot.value.durationMs / 1000), 'keys/s');
+    add('jobs.key_rotation.probe_p95_ms', rot.p95, 'ms', 'http.trivial.p95_ms');
+    add('jobs.key_rotation.probe_max_ms', rot.max, 'ms', 'http.trivial.p95_ms');
 
     // SIGTERM while retention runs (more closures made due than the run above purged).
     const more = await server.call<{ days: number; due: number }>({

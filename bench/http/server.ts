@@ -13,6 +13,9 @@
 //                        perf_hooks.monitorEventLoopDelay measures; → { maxStallMs, durationMs, outcome }
 //   job-start            starts a job and answers at once (the parent then sends SIGTERM)
 //   idle-stall           the longest event-loop stall over `ms` milliseconds with nothing running
+//   rewrap               key rotation's walk (rewrapCaseKeys, batches of 200, paced as in
+//                        finishRotation) over every case key, stopped after `ms` milliseconds;
+//                        → { maxStallMs, durationMs, outcome, rewrapped }
 //
 // The worker's timer is not started: jobs run only when the parent asks, so each measure sees
 // one job. SIGTERM stops as `haven serve` does (`shutdown`: the worker's run in progress ends at
@@ -26,6 +29,8 @@ import { createSession } from '../../src/platform/auth/session.js';
 import { backupKeysDir, currentBackupEpoch } from '../../src/platform/backup/keys.js';
 import { deriveBackupKey, loadMasterKey } from '../../src/platform/crypto/vault.js';
 import { upsertRule } from '../../src/modules/retention/retention.repo.js';
+import { rewrapCaseKeys } from '../../src/modules/vault/vault.service.js';
+import { createPace, JobStopped } from '../../src/platform/jobs/pace.js';
 import { DAY_MS } from '../../src/modules/retention/retention.js';
 import { openRuntime } from '../../src/runtime.js';
 import { shutdown } from '../../src/cli/serve.js';
@@ -37,7 +42,8 @@ export type ServerRequest =
   | { id: number; op: 'retention-rule'; spanDays: number }
   | { id: number; op: 'job'; name: string }
   | { id: number; op: 'job-start'; name: string }
-  | { id: number; op: 'idle-stall'; ms: number };
+  | { id: number; op: 'idle-stall'; ms: number }
+  | { id: number; op: 'rewrap'; ms: number };
 
 export interface SessionInfo {
   cookie: string;
@@ -53,6 +59,10 @@ export interface JobRun {
   maxStallMs: number;
   durationMs: number;
   outcome: string;
+}
+
+export interface RewrapRun extends JobRun {
+  rewrapped: number;
 }
 
 const BENCH_USER = 'bench-coordinator';
@@ -204,6 +214,41 @@ async function runJob(name: string): Promise<JobRun> {
   }
 }
 
+/**
+ * Key rotation's walk over the case keys, as finishRotation runs it in a live server: every key
+ * unwrapped and wrapped again to the active key (here the same one: the demo database is not in
+ * sealed mode, and the work per key is the same), 200 per transaction, paced; stopped after `ms`.
+ */
+async function rewrap(ms: number): Promise<RewrapRun> {
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(), ms);
+  let rewrapped = 0;
+  const run = measured(async () => {
+    try {
+      await rewrapCaseKeys(rt, () => true, {
+        batchSize: 200,
+        pace: createPace({ signal: stop.signal }),
+        onBatch: (n) => {
+          rewrapped = n;
+        },
+      });
+      return 'done';
+    } catch (e) {
+      if (e instanceof JobStopped) return 'stopped';
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+  current = run;
+  try {
+    const r = await run;
+    return { maxStallMs: r.maxStallMs, durationMs: r.durationMs, outcome: r.value, rewrapped };
+  } finally {
+    current = undefined;
+  }
+}
+
 async function answer(m: ServerRequest): Promise<unknown> {
   switch (m.op) {
     case 'session':
@@ -218,6 +263,8 @@ async function answer(m: ServerRequest): Promise<unknown> {
     }
     case 'idle-stall':
       return (await measured(() => new Promise((r) => setTimeout(r, m.ms)))).maxStallMs;
+    case 'rewrap':
+      return rewrap(m.ms);
   }
 }
 
