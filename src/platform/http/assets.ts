@@ -12,8 +12,9 @@ export function registerStylesheet(app: FastifyInstance, opts: { file: string; p
   const path = `${opts.prefix}/${opts.name}.${hash}.css`;
   // Routes are relative to the plugin's prefix (e.g. /staff); pages need the full address.
   const url = `${app.prefix}${path}`;
-  // It needs no role (context.ts `action`).
-  app.get(path, { config: { action: 'none' } }, async (_req, reply) =>
+  // A static file with no secrets: it needs no role (context.ts `action`) and no session, and it
+  // answers while sealed, so the sign-in, enrolment, second-factor and unseal pages are styled.
+  app.get(path, { config: { action: 'none', auth: 'public', whileSealed: true } }, async (_req, reply) =>
     reply
       .header('cache-control', 'public, max-age=31536000, immutable')
       .type('text/css; charset=utf-8')
