@@ -153,6 +153,52 @@ for (const engine of engines) {
       }
     });
 
+    it('lists every status with status=all, closed ones too, and leaves suspected spam to its own queue', async () => {
+      const q = await createHarness(engine);
+      try {
+        const me = await staffMember(q.deps, 'handler', 'All Statuses');
+        const ids: Record<string, number> = {};
+        for (const status of ['new', 'open', 'closed', 'resolved', 'referred', 'out_of_mandate']) {
+          ids[status] = (await newRequest(q.deps)).caseId;
+          await q.deps.db.updateTable('cases').set({ status }).where('id', '=', ids[status]!).execute();
+          q.clock.advance(MIN);
+        }
+        const suspected = (await newRequest(q.deps)).caseId;
+        const marked = (await newRequest(q.deps)).caseId;
+        await q.deps.db.updateTable('cases').set({ suspected_spam: 1 }).where('id', 'in', [suspected, marked]).execute();
+        await q.deps.db.updateTable('cases').set({ status: 'spam' }).where('id', '=', marked).execute();
+        const listed = async (qs: string) => {
+          const r = await q.app.inject({ method: 'GET', url: `/staff?${qs}`, headers: { cookie: me.cookie } });
+          expect(r.statusCode, qs).toBe(200);
+          return {
+            body: r.body,
+            ids: [...r.body.matchAll(/href="\/staff\/cases\/(\d+)"/g)].map((m) => Number(m[1])).sort((x, y) => x - y),
+          };
+        };
+        const all = await listed('status=all');
+        expect(all.ids).toEqual(Object.values(ids).sort((x, y) => x - y));
+        // The select offers it, and keeps it chosen.
+        expect(all.body).toMatch(/<option value="all" selected(="")?>All statuses<\/option>/);
+        expect((await listed('')).body).toMatch(/<option value="all">All statuses<\/option>/);
+        // The default is still the active statuses only.
+        expect((await listed('')).ids).toEqual([ids.new!, ids.open!]);
+        // The filter pages like any other, and combines with the others.
+        const first = await listed('status=all&limit=4');
+        expect(first.ids).toHaveLength(4);
+        const next = /href="(\/staff\?[^"]*cursor=[^"]+)"/.exec(first.body)?.[1]?.replace(/&amp;/g, '&');
+        expect(next).toContain('status=all');
+        const rest = await q.app.inject({ method: 'GET', url: next!, headers: { cookie: me.cookie } });
+        const restIds = [...rest.body.matchAll(/href="\/staff\/cases\/(\d+)"/g)].map((m) => Number(m[1]));
+        expect([...first.ids, ...restIds].sort((x, y) => x - y)).toEqual(all.ids);
+        expect((await listed('status=all&assignee=unassigned')).ids).toEqual(all.ids);
+        expect((await listed('status=all&assignee=mine')).ids).toEqual([]);
+        // In the suspected-spam queue, every status of it.
+        expect((await listed('view=spam&status=all')).ids).toEqual([suspected, marked]);
+      } finally {
+        await q.close();
+      }
+    });
+
     it('shows the case page with conversation, contact, forms, and audits the view', async () => {
       const { caseId } = await newRequest(h.deps);
       const res = await get(handler, `/staff/cases/${caseId}`);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseCaseId } from './case.js';
+import { ALL_STATUSES, parseCaseId } from './case.js';
 import { CASE_STATUSES, MESSAGE_KINDS, URGENCIES } from '../../contracts/case.js';
 import { freeText, safeString } from '../../platform/http/validation.js';
 
@@ -68,7 +68,8 @@ export type PatchCaseInput = z.infer<typeof PatchCaseInput>;
 export const QueueQuery = z.object({
   /** `main` (default) or `spam`: the queue of requests intake saved as suspected spam. */
   view: z.enum(['main', 'spam']).optional(),
-  status: z.enum(CASE_STATUSES).optional(),
+  /** One status, or `all`; without it, the active statuses. */
+  status: z.enum([...CASE_STATUSES, ALL_STATUSES]).optional(),
   incident_type: code.optional(),
   region: code.optional(),
   language: code.optional(),

@@ -1,5 +1,4 @@
 import './case.errors.js';
-import { ACTIVE_STATUSES } from '../../contracts/case.js';
 import type { Deps } from '../../deps.js';
 import type { Principal } from '../../platform/auth/roles.js';
 import {
@@ -10,7 +9,7 @@ import {
 } from '../../platform/audit/audit.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import { recordEvent, type NewEvent } from '../../platform/events/outbox.js';
-import { canTransition, FINISHED_STATUSES, messageId, statusAfterReply } from './case.js';
+import { canTransition, FINISHED_STATUSES, messageId, queueStatuses, statusAfterReply } from './case.js';
 import { can, canSetAssignee } from './case.policy.js';
 import * as repo from './case.repo.js';
 import { messageField, openMessageBody } from './message-body.js';
@@ -54,7 +53,8 @@ export interface QueuePage {
 }
 
 /**
- * One page of the queue for `actor`. Without a status filter it shows the active statuses;
+ * One page of the queue for `actor`. Without a status filter it shows the active statuses
+ * (`all`: every status, closed ones too);
  * `assignee` may be a staff id, `unassigned` or `mine`. Lists structured fields only. The
  * main view leaves out suspected spam; `view: 'spam'` shows only that (and what was marked
  * as spam, until retention deletes it).
@@ -74,11 +74,7 @@ export async function listQueue(
           ? actor.userId
           : query.assignee;
   const rows = await repo.listQueueRows(deps.db, deps.dialect, {
-    statuses: query.status
-      ? [query.status]
-      : query.view === 'spam'
-        ? [...ACTIVE_STATUSES, 'spam']
-        : ACTIVE_STATUSES,
+    statuses: queueStatuses(query.view ?? 'main', query.status),
     suspectedSpam: query.view === 'spam' ? 1 : 0,
     incidentType: query.incident_type,
     region: query.region,

@@ -1,4 +1,4 @@
-import { ACTIVE_STATUSES, type CaseStatus } from '../../contracts/case.js';
+import { ACTIVE_STATUSES, CASE_STATUSES, type CaseStatus } from '../../contracts/case.js';
 
 // Pure rules about cases: the status lifecycle and the first-response clock. No I/O.
 
@@ -47,6 +47,21 @@ export const FINISHED_STATUSES: readonly CaseStatus[] = ['closed', 'referred', '
 /** True for the statuses the queue shows by default. */
 export function isActive(status: string): boolean {
   return (ACTIVE_STATUSES as readonly string[]).includes(status);
+}
+
+/** The status filter's choice of every status, beside each status on its own. */
+export const ALL_STATUSES = 'all';
+
+/**
+ * The statuses a queue lists: the one chosen, every one (`all`), or by default the active
+ * ones. Marked spam is always suspected spam too (case.service.ts, spam.service.ts), so the
+ * main queue, which leaves suspected spam out, has no case of it to list; the suspected-spam
+ * queue adds it. Each status is one range of the queue's indexes (case.repo.ts `listQueueRows`).
+ */
+export function queueStatuses(view: 'main' | 'spam', status: CaseStatus | typeof ALL_STATUSES | undefined): readonly CaseStatus[] {
+  if (status === ALL_STATUSES) return view === 'spam' ? CASE_STATUSES : CASE_STATUSES.filter((s) => s !== 'spam');
+  if (status) return [status];
+  return view === 'spam' ? [...ACTIVE_STATUSES, 'spam'] : ACTIVE_STATUSES;
 }
 
 /**

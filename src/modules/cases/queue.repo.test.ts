@@ -6,6 +6,7 @@ import { ACTIVE_STATUSES, CASE_STATUSES } from '../../contracts/case.js';
 import type { Dialect } from '../../platform/storage/db.js';
 import { migrateToLatest } from '../../platform/storage/migrate.js';
 import type { Database } from '../../platform/storage/schema.js';
+import { queueStatuses } from './case.js';
 import { listQueueRows, type QueueCursor, type QueueFilter, type QueueRow } from './case.repo.js';
 
 // The staff queue's every filter, alone and two at a time, on both engines: walked page by
@@ -42,6 +43,11 @@ const FILTERS: [string, Filter][] = [
     'suspected spam in a region',
     { statuses: [...ACTIVE_STATUSES, 'spam'], suspectedSpam: 1, region: 'africa' },
   ],
+  // `status=all`: one range per status, closed ones too, as the service asks for them.
+  ['all statuses', { statuses: queueStatuses('main', 'all'), suspectedSpam: 0 }],
+  ['all statuses and mine', { statuses: queueStatuses('main', 'all'), suspectedSpam: 0, assigneeId: 'u1' }],
+  ['all statuses and language', { statuses: queueStatuses('main', 'all'), suspectedSpam: 0, language: 'es' }],
+  ['all suspected spam', { statuses: queueStatuses('spam', 'all'), suspectedSpam: 1 }],
 ];
 
 /** The indexes that serve a filter in the queue's order: one that starts with a filtered column. */

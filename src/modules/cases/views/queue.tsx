@@ -2,7 +2,7 @@ import { CASE_STATUSES } from '../../../contracts/case.js';
 import type { Option } from '../../../platform/views/form.js';
 import { CsrfField, Select } from '../../../platform/views/form.js';
 import { StaffLayout, type StaffPageContext } from '../../../platform/views/staff-layout.js';
-import { caseClock } from '../case.js';
+import { ALL_STATUSES, caseClock } from '../case.js';
 import type { QueueRow } from '../case.repo.js';
 import { ClockText } from './format.js';
 import { TableScroll } from '../../../platform/views/table-scroll.js';
@@ -147,7 +147,10 @@ export function QueuePage(p: QueueViewProps) {
           label={t('cases.field.status')}
           blank={t('cases.queue.status_active')}
           value={p.filters.status}
-          options={CASE_STATUSES.map((s) => ({ value: s, label: t(`cases.status.${s}`) }))}
+          options={[
+            { value: ALL_STATUSES, label: t('cases.queue.status_all') },
+            ...CASE_STATUSES.map((s) => ({ value: s, label: t(`cases.status.${s}`) })),
+          ]}
         />
         <Select
           t={t}
