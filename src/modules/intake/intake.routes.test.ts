@@ -256,6 +256,22 @@ for (const engine of engines) {
         expect(res.body).toContain('Escribe una dirección de correo');
       });
 
+      it('joins each label and its message in the error summary without doubled punctuation', async () => {
+        for (const [lang, line] of [
+          ['en', 'What is happening? Tell us what is happening'],
+          ['es', '¿Qué está pasando? Cuéntanos qué está pasando'],
+          ['fr', 'Que se passe-t-il\u00A0? '],
+          ['ar', 'ماذا يحدث؟ '],
+          ['ru', 'Что происходит? '],
+        ]) {
+          const res = await postForm(h, `/request?lang=${lang}`, { ...(await validRequest(h)), description: '' });
+          expect(res.statusCode, lang).toBe(422);
+          const summary = /<div class="error-summary"[\s\S]*?<\/div>/.exec(res.body)![0];
+          expect(summary, lang).toContain(line!);
+          expect(summary, lang).not.toMatch(/[?؟]\s*:/u);
+        }
+      });
+
       it('refuses a repeated field without losing the rest', async () => {
         const res = await postForm(h, '/request', {
           ...(await validRequest(h)),

@@ -12,7 +12,28 @@ import { withoutForbiddenChars } from '../text.js';
  */
 export type FieldErrors = Record<string, string>;
 
-export function ErrorSummary(props: { t: Translate; errors: FieldErrors; labels: Record<string, string> }) {
+/** A label that already ends as a question or a sentence does ("?", "？", "؟", ":", "."…). */
+const ENDS_LIKE_A_SENTENCE = /[?\uFF1F\u061F:\uFF1A.\u3002\u06D4!\uFF01\u2026]$/u;
+
+/**
+ * One line of the error summary: the field's label, then the message. A colon joins them only
+ * where the label does not already end in its own punctuation ("What is happening? Tell us…",
+ * never "What is happening?: …"); French puts a no-break space before it, as its labels do
+ * before "?".
+ */
+export function summaryLine(label: string, message: string, locale?: string): string {
+  const l = label.trimEnd();
+  if (ENDS_LIKE_A_SENTENCE.test(l)) return `${l} ${message}`;
+  return `${l}${locale?.split('-')[0] === 'fr' ? '\u00A0: ' : ': '}${message}`;
+}
+
+export function ErrorSummary(props: {
+  t: Translate;
+  errors: FieldErrors;
+  labels: Record<string, string>;
+  /** The page's language, for the punctuation between a label and its message. */
+  locale?: string;
+}) {
   const entries = Object.entries(props.errors);
   if (entries.length === 0) return null;
   return (
@@ -21,7 +42,7 @@ export function ErrorSummary(props: { t: Translate; errors: FieldErrors; labels:
       <ul>
         {entries.map(([field, key]) => (
           <li>
-            <a href={`#f-${field}`}>{`${props.labels[field] ?? field}: ${props.t(key)}`}</a>
+            <a href={`#f-${field}`}>{summaryLine(props.labels[field] ?? field, props.t(key), props.locale)}</a>
           </li>
         ))}
       </ul>

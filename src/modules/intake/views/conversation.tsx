@@ -71,6 +71,7 @@ export function ConversationPage(props: ConversationProps) {
         t={t}
         errors={props.errors}
         labels={{ body: t('intake.conversation.body_label') }}
+        locale={ctx.locale}
       />
       <form
         method="post"

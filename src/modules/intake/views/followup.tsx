@@ -44,6 +44,7 @@ export function FollowupPage(props: {
         t={t}
         errors={errors}
         labels={{ receipt: t('intake.followup.receipt_label'), message: t('intake.followup.unsent_label') }}
+        locale={ctx.locale}
       />
       <p>{t('intake.followup.intro')}</p>
       <form method="post" action={ctx.link('/followup')} accept-charset="utf-8" novalidate>

@@ -93,7 +93,7 @@ export function RequestFormPage(props: RequestFormProps) {
           </p>
         </div>
       ) : null}
-      <ErrorSummary t={t} errors={e} labels={labels} />
+      <ErrorSummary t={t} errors={e} labels={labels} locale={ctx.locale} />
       <p>{t('intake.form.intro')}</p>
       <form method="post" action={ctx.link('/request')} accept-charset="utf-8" novalidate>
         <CsrfField token={props.token} />
