@@ -232,6 +232,29 @@ for (const engine of engines) {
       expect(es.body).toContain('Responder a la persona solicitante');
     });
 
+    it('gives every <time> on the staff pages a machine-readable moment, in UTC', async () => {
+      const { caseId } = await newRequest(h.deps);
+      const asked = h.clock.now();
+      h.clock.advance(7 * MIN);
+      expect((await post(handler, `/staff/cases/${caseId}/replies`, { body: 'We are here.' })).statusCode).toBe(303);
+      h.clock.advance(MIN);
+      const pages = [`/staff/cases/${caseId}`, `/staff/cases/${caseId}?lang=es`, '/staff', '/staff?status=all'];
+      const datetimes: string[] = [];
+      for (const url of [...pages.map((u) => [handler, u] as const), [coordinator, `/staff/cases/${caseId}`] as const]) {
+        const res = await get(url[0], url[1]);
+        expect(res.statusCode, url[1]).toBe(200);
+        for (const [tag] of res.body.matchAll(/<time\b[^>]*>/g)) {
+          const m = /\sdatetime="([^"]*)"/.exec(tag);
+          expect(m, `${url[1]}: ${tag}`).not.toBeNull();
+          expect(m![1], `${url[1]}: ${tag}`).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/);
+          expect(Number.isNaN(Date.parse(m![1]!)), tag).toBe(false);
+          datetimes.push(m![1]!);
+        }
+      }
+      // The conversation's two messages, each at its own moment.
+      expect(datetimes).toEqual(expect.arrayContaining([new Date(asked).toISOString(), new Date(asked + 7 * MIN).toISOString()]));
+    });
+
     it('answers 404 for unknown or malformed case ids', async () => {
       expect((await get(handler, '/staff/cases/999999')).statusCode).toBe(404);
       expect((await get(handler, '/staff/cases/abc')).statusCode).toBe(404);

@@ -21,6 +21,14 @@ export function formatTime(locale: string, ms: number): string {
   return STAFF_TIME(locale).format(ms);
 }
 
+/**
+ * The same moment for machines: ISO 8601 in UTC (`2026-11-22T09:00:00.000Z`), as the
+ * `datetime` attribute of every `<time>` a staff page shows.
+ */
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
 const MEDIUM_UTC = dateTimeFormats({ dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 
 /**

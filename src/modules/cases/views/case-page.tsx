@@ -16,7 +16,7 @@ import { can } from '../case.policy.js';
 import { MESSAGE_MAX } from '../case.schema.js';
 import type { AuditLine, CaseView, StaffMessage } from '../case.service.js';
 import { formatTime } from '../../../platform/views/time.js';
-import { ClockText } from './format.js';
+import { ClockText, Moment } from './format.js';
 import type { CaseStatus } from '../../../contracts/case.js';
 import { TableScroll } from '../../../platform/views/table-scroll.js';
 
@@ -66,7 +66,7 @@ function Message(props: { t: Translate; locale: string; m: StaffMessage }) {
         {' · '}
         {who}
         {' · '}
-        <time>{formatTime(props.locale, m.createdAt)}</time>
+        <Moment locale={props.locale} ms={m.createdAt} />
       </p>
       {/* dir="auto": each message reads in its own direction, whatever the page's. */}
       <p class="body" dir="auto">
@@ -98,7 +98,9 @@ function AuditTrail(props: {
           <tbody>
             {props.lines.map((a) => (
               <tr>
-                <td>{formatTime(props.locale, a.at)}</td>
+                <td>
+                  <Moment locale={props.locale} ms={a.at} />
+                </td>
                 <td>
                   {a.actorName ? (
                     <bdi>{a.actorName}</bdi>
@@ -274,7 +276,9 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
                 />
               </dd>
               <dt>{t('cases.field.received')}</dt>
-              <dd>{formatTime(ctx.locale, c.created_at)}</dd>
+              <dd>
+                <Moment locale={ctx.locale} ms={c.created_at} />
+              </dd>
               <dt>{t('cases.field.urgency')}</dt>
               <dd>{t(`cases.urgency.${c.urgency}`)}</dd>
               <dt>{t('cases.field.incident_type')}</dt>

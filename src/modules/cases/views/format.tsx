@@ -1,4 +1,5 @@
 import type { Translate } from '../../../platform/i18n/index.js';
+import { formatTime, isoTime } from '../../../platform/views/time.js';
 import { splitDuration, type Clock } from '../case.js';
 
 /** A duration in plain words: "2 d 3 h", "1 h 20 min", "35 min". */
@@ -7,6 +8,11 @@ export function formatDuration(t: Translate, ms: number): string {
   if (days > 0) return t('cases.duration.days_hours', { days, hours });
   if (hours > 0) return t('cases.duration.hours_minutes', { hours, minutes });
   return minutes > 0 ? t('cases.duration.minutes', { minutes }) : t('cases.duration.under_minute');
+}
+
+/** A moment as staff read it (UTC, zone named), with its ISO 8601 form for machines. */
+export function Moment(props: { locale: string; ms: number }) {
+  return <time datetime={isoTime(props.ms)}>{formatTime(props.locale, props.ms)}</time>;
 }
 
 /** Minutes before the deadline below which a case is marked "due soon". */
