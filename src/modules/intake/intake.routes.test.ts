@@ -148,6 +148,24 @@ for (const engine of engines) {
         expect(stored.map((r) => r.receipt_hash).join()).not.toContain(receipt.replace(/-/g, ''));
       });
 
+      it('shows the receipt in groups that never break inside, and copies as the exact code', async () => {
+        const res = await postForm(h, '/request', await validRequest(h));
+        expect(res.statusCode).toBe(201);
+        const receipt = receiptIn(res.body);
+        const [, inner] = /<p id="receipt" class="receipt">([\s\S]*?)<\/p>/.exec(res.body)!;
+        // Each group, with the hyphen after it, in its own span; a line may end only after one.
+        const groups = receipt.split('-');
+        expect(groups).toHaveLength(5);
+        expect(inner).toBe(
+          groups.map((g, i) => (i < groups.length - 1 ? `<span>${g}-</span><wbr/>` : `<span>${g}</span>`)).join(''),
+        );
+        // Nothing but the code is in the text a person selects and copies.
+        expect(inner!.replace(/<[^>]*>/g, '')).toBe(receipt);
+        const css = await h.app.inject({ url: /href="(\/[^"]+\.css)"/.exec(res.body)![1]! });
+        expect(css.body).toMatch(/\.receipt span\{white-space:nowrap\}/);
+        expect(/\.receipt\{[^}]*\}/.exec(css.body)![0]).not.toMatch(/overflow-wrap|word-break/);
+      });
+
       it('accepts a request with only the required answers', async () => {
         const res = await postForm(h, '/request', {
           ...(await validRequest(h)),

@@ -28,9 +28,11 @@ export function tokenIn(html: string): string {
 
 /** The receipt code shown on a receipt page. */
 export function receiptIn(html: string): string {
-  const m = /id="receipt"[^>]*>\s*([0-9A-Z-]+)\s*</.exec(html);
-  if (!m) throw new Error('no receipt on the page');
-  return m[1]!;
+  // The code's groups are in spans, with a break opportunity between them (views/receipt.tsx).
+  const m = /id="receipt"[^>]*>([\s\S]*?)<\/p>/.exec(html);
+  const code = m ? m[1]!.replace(/<[^>]*>/g, '').trim() : '';
+  if (!code || !/^[0-9A-Z-]+$/.test(code)) throw new Error('no receipt on the page');
+  return code;
 }
 
 /** POSTs url-encoded fields (repeat a name by giving an array). */

@@ -2,6 +2,29 @@ import { PublicLayout } from '../../../platform/views/public-layout.js';
 import type { IntakeContext } from './context.js';
 
 /**
+ * The code in its groups, each kept whole on one line (the stylesheet's `.receipt span`): a
+ * line may end only after a group's hyphen, where `<wbr>` allows it even before a digit. The
+ * spans add no character, so what a person selects and copies is the code exactly.
+ */
+function ReceiptCode(p: { code: string }) {
+  const groups = p.code.split('-');
+  return (
+    <>
+      {groups.map((g, i) =>
+        i < groups.length - 1 ? (
+          <>
+            <span>{`${g}-`}</span>
+            <wbr />
+          </>
+        ) : (
+          <span>{g}</span>
+        ),
+      )}
+    </>
+  );
+}
+
+/**
  * The receipt, shown this once. The language links are hidden: following one would leave
  * the page and the code with it.
  */
@@ -18,7 +41,7 @@ export function ReceiptPage(props: { ctx: IntakeContext; receipt: string }) {
       <h1>{t('intake.receipt.title')}</h1>
       <p>{t('intake.receipt.code_intro')}</p>
       <p id="receipt" class="receipt">
-        {props.receipt}
+        <ReceiptCode code={props.receipt} />
       </p>
       <div class="warning">
         <p>
