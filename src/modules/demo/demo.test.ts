@@ -153,10 +153,13 @@ for (const engine of engines) {
       expect(await countNonDemoCases(a.deps)).toBe(0);
     });
 
-    it('closes only resolved and closed cases, answers from the handler, all within the year', async () => {
+    it('closes only resolved, closed and referred cases, answers from the handler, all within the year', async () => {
       const { cases, messages } = await structured(a.deps);
+      expect(cases.some((c) => c.status === 'referred')).toBe(true);
       for (const c of cases) {
-        expect(c.closed_at !== null).toBe(c.status === 'resolved' || c.status === 'closed');
+        // Referred (out of mandate) cases are finished too: closed_at is set on entering referred (ADR 9).
+        expect(c.closed_at !== null).toBe(['resolved', 'closed', 'referred'].includes(c.status));
+        if (c.closed_at !== null) expect(c.updated_at).toBeGreaterThanOrEqual(c.closed_at);
         for (const t of [
           c.created_at,
           c.updated_at,

@@ -442,13 +442,14 @@ function planCase(
     });
     messages.push({ kind: 'reply', byHandler: true, at: firstAt, text: rng.pick(t.outOfMandate) });
     const closed = rng.chance(0.25);
-    const closedAt = closed ? Math.min(asOf, firstAt + 10 * MINUTE) : null;
+    // Referred or closed, the case is finished either way: closed_at is set (ADR 9).
+    const closedAt = Math.min(asOf, firstAt + 10 * MINUTE);
     return {
       ...triaged,
       mandate: 'out_of_mandate',
       status: closed ? 'closed' : 'referred',
       awaitingReply: false,
-      updatedAt: closedAt ?? firstAt,
+      updatedAt: closedAt,
       lastActivityAt: firstAt,
       closedAt,
       version: 4 + (closed ? 1 : 0),
