@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../test/engines.js';
 import { createHarness, type Harness } from '../../../test/harness.js';
 import { newRequest, staffMember, type StaffFixture } from './case.fixtures.js';
-import { requesterView } from './requester.service.js';
+import { formatTime } from '../../platform/views/time.js';
+import { addRequesterMessage, requesterView } from './requester.service.js';
 
 const MIN = 60_000;
 
@@ -160,19 +161,37 @@ for (const engine of engines) {
         const ids: Record<string, number> = {};
         for (const status of ['new', 'open', 'closed', 'resolved', 'referred', 'out_of_mandate']) {
           ids[status] = (await newRequest(q.deps)).caseId;
-          await q.deps.db.updateTable('cases').set({ status }).where('id', '=', ids[status]!).execute();
+          await q.deps.db
+            .updateTable('cases')
+            .set({ status })
+            .where('id', '=', ids[status]!)
+            .execute();
           q.clock.advance(MIN);
         }
         const suspected = (await newRequest(q.deps)).caseId;
         const marked = (await newRequest(q.deps)).caseId;
-        await q.deps.db.updateTable('cases').set({ suspected_spam: 1 }).where('id', 'in', [suspected, marked]).execute();
-        await q.deps.db.updateTable('cases').set({ status: 'spam' }).where('id', '=', marked).execute();
+        await q.deps.db
+          .updateTable('cases')
+          .set({ suspected_spam: 1 })
+          .where('id', 'in', [suspected, marked])
+          .execute();
+        await q.deps.db
+          .updateTable('cases')
+          .set({ status: 'spam' })
+          .where('id', '=', marked)
+          .execute();
         const listed = async (qs: string) => {
-          const r = await q.app.inject({ method: 'GET', url: `/staff?${qs}`, headers: { cookie: me.cookie } });
+          const r = await q.app.inject({
+            method: 'GET',
+            url: `/staff?${qs}`,
+            headers: { cookie: me.cookie },
+          });
           expect(r.statusCode, qs).toBe(200);
           return {
             body: r.body,
-            ids: [...r.body.matchAll(/href="\/staff\/cases\/(\d+)"/g)].map((m) => Number(m[1])).sort((x, y) => x - y),
+            ids: [...r.body.matchAll(/href="\/staff\/cases\/(\d+)"/g)]
+              .map((m) => Number(m[1]))
+              .sort((x, y) => x - y),
           };
         };
         const all = await listed('status=all');
@@ -185,15 +204,89 @@ for (const engine of engines) {
         // The filter pages like any other, and combines with the others.
         const first = await listed('status=all&limit=4');
         expect(first.ids).toHaveLength(4);
-        const next = /href="(\/staff\?[^"]*cursor=[^"]+)"/.exec(first.body)?.[1]?.replace(/&amp;/g, '&');
+        const next = /href="(\/staff\?[^"]*cursor=[^"]+)"/
+          .exec(first.body)?.[1]
+          ?.replace(/&amp;/g, '&');
         expect(next).toContain('status=all');
-        const rest = await q.app.inject({ method: 'GET', url: next!, headers: { cookie: me.cookie } });
-        const restIds = [...rest.body.matchAll(/href="\/staff\/cases\/(\d+)"/g)].map((m) => Number(m[1]));
+        const rest = await q.app.inject({
+          method: 'GET',
+          url: next!,
+          headers: { cookie: me.cookie },
+        });
+        const restIds = [...rest.body.matchAll(/href="\/staff\/cases\/(\d+)"/g)].map((m) =>
+          Number(m[1]),
+        );
         expect([...first.ids, ...restIds].sort((x, y) => x - y)).toEqual(all.ids);
         expect((await listed('status=all&assignee=unassigned')).ids).toEqual(all.ids);
         expect((await listed('status=all&assignee=mine')).ids).toEqual([]);
         // In the suspected-spam queue, every status of it.
         expect((await listed('view=spam&status=all')).ids).toEqual([suspected, marked]);
+      } finally {
+        await q.close();
+      }
+    });
+
+    it('shows the first response and, apart from it, how long the requester has awaited our reply since', async () => {
+      const q = await createHarness(engine, { FIRST_RESPONSE_MINUTES: '120' });
+      try {
+        const me = await staffMember(q.deps, 'handler', 'Clock Handler');
+        const iso = (ms: number) => new Date(ms).toISOString();
+        const at = (locale: string, ms: number) => formatTime(locale, ms);
+        const page = async (url: string) => {
+          const r = await q.app.inject({ method: 'GET', url, headers: { cookie: me.cookie } });
+          expect(r.statusCode, url).toBe(200);
+          return r.body;
+        };
+        /** The queue's row of a case, as text with each <time>'s datetime kept in brackets. */
+        const row = async (caseId: number, qs = '') => {
+          const html = await page(`/staff${qs}`);
+          const tr = new RegExp(
+            `<tr[^>]*>(?:(?!</tr>)[\\s\\S])*href="/staff/cases/${caseId}"[\\s\\S]*?</tr>`,
+          ).exec(html)?.[0];
+          expect(tr, `case ${caseId}`).toBeDefined();
+          return tr!
+            .replace(/<time datetime="([^"]+)">/g, '[$1] ')
+            .replace(/<[^>]+>/g, ' ')
+            .replace(/[ \n\t]+/g, ' ');
+        };
+        const asked = q.clock.now();
+        const { caseId } = await newRequest(q.deps, { language: 'en' });
+        q.clock.advance(30 * MIN);
+        // Not answered yet: the deadline, in words and as a moment.
+        expect(await row(caseId)).toContain(`[${iso(asked + 120 * MIN)}] Due in 1 h 30 min`);
+        q.clock.advance(5 * MIN);
+        const answered = q.clock.now();
+        const reply = await q.app.inject({
+          method: 'POST',
+          url: `/staff/cases/${caseId}/replies`,
+          headers: { cookie: me.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({ _csrf: me.csrf, body: 'We are here.' }).toString(),
+        });
+        expect(reply.statusCode).toBe(303);
+        q.clock.advance(60 * MIN);
+        expect(await row(caseId)).toContain(`[${iso(answered)}] Answered ${at('en', answered)}`);
+        expect(await row(caseId)).not.toContain('Awaiting our reply');
+        // The requester writes again: the first response stays as it was, and the new wait shows apart.
+        await addRequesterMessage(q.deps, caseId, 'One more thing.');
+        const wrote = q.clock.now();
+        q.clock.advance(70 * MIN);
+        const text = await row(caseId);
+        expect(text).toContain(`[${iso(answered)}] Answered ${at('en', answered)}`);
+        expect(text).toContain(`[${iso(wrote)}] Awaiting our reply since ${at('en', wrote)}`);
+        expect(text).toContain('Escalate to shift lead');
+        expect(text).not.toContain('Waiting');
+        // The case page says the same two facts, in Spanish too.
+        const casePage = (await page(`/staff/cases/${caseId}`)).replace(
+          /<time datetime="([^"]+)">/g,
+          '[$1]',
+        );
+        expect(casePage).toContain(`[${iso(answered)}]Answered ${at('en', answered)}`);
+        expect(casePage).toContain(`[${iso(wrote)}]Awaiting our reply since ${at('en', wrote)}`);
+        const es = await row(caseId, '?lang=es');
+        expect(es).toContain(`[${iso(answered)}] Respondido el ${at('es', answered)}`);
+        expect(es).toContain(
+          `[${iso(wrote)}] Espera nuestra respuesta desde el ${at('es', wrote)}`,
+        );
       } finally {
         await q.close();
       }
@@ -236,23 +329,41 @@ for (const engine of engines) {
       const { caseId } = await newRequest(h.deps);
       const asked = h.clock.now();
       h.clock.advance(7 * MIN);
-      expect((await post(handler, `/staff/cases/${caseId}/replies`, { body: 'We are here.' })).statusCode).toBe(303);
+      expect(
+        (await post(handler, `/staff/cases/${caseId}/replies`, { body: 'We are here.' }))
+          .statusCode,
+      ).toBe(303);
       h.clock.advance(MIN);
-      const pages = [`/staff/cases/${caseId}`, `/staff/cases/${caseId}?lang=es`, '/staff', '/staff?status=all'];
+      const pages = [
+        `/staff/cases/${caseId}`,
+        `/staff/cases/${caseId}?lang=es`,
+        '/staff',
+        '/staff?status=all',
+      ];
       const datetimes: string[] = [];
-      for (const url of [...pages.map((u) => [handler, u] as const), [coordinator, `/staff/cases/${caseId}`] as const]) {
+      for (const url of [
+        ...pages.map((u) => [handler, u] as const),
+        [coordinator, `/staff/cases/${caseId}`] as const,
+      ]) {
         const res = await get(url[0], url[1]);
         expect(res.statusCode, url[1]).toBe(200);
         for (const [tag] of res.body.matchAll(/<time\b[^>]*>/g)) {
           const m = /\sdatetime="([^"]*)"/.exec(tag);
           expect(m, `${url[1]}: ${tag}`).not.toBeNull();
-          expect(m![1], `${url[1]}: ${tag}`).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/);
+          expect(m![1], `${url[1]}: ${tag}`).toMatch(
+            /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/,
+          );
           expect(Number.isNaN(Date.parse(m![1]!)), tag).toBe(false);
           datetimes.push(m![1]!);
         }
       }
       // The conversation's two messages, each at its own moment.
-      expect(datetimes).toEqual(expect.arrayContaining([new Date(asked).toISOString(), new Date(asked + 7 * MIN).toISOString()]));
+      expect(datetimes).toEqual(
+        expect.arrayContaining([
+          new Date(asked).toISOString(),
+          new Date(asked + 7 * MIN).toISOString(),
+        ]),
+      );
     });
 
     it('answers 404 for unknown or malformed case ids', async () => {

@@ -63,41 +63,44 @@ describe('first-response clock', () => {
   };
 
   it('counts down to the deadline, then up once overdue, escalating at 60 and 90 minutes', () => {
+    const dueAt = created + 120 * MIN;
     expect(caseClock(base, created + 10 * MIN, 60, 90)).toEqual({
-      kind: 'due',
-      ms: 110 * MIN,
+      first: { kind: 'due', ms: 110 * MIN, dueAt },
+      awaiting: null,
       escalation: 'none',
     });
     expect(caseClock(base, created + 60 * MIN, 60, 90)).toEqual({
-      kind: 'due',
-      ms: 60 * MIN,
+      first: { kind: 'due', ms: 60 * MIN, dueAt },
+      awaiting: null,
       escalation: 'lead',
     });
     expect(caseClock(base, created + 95 * MIN, 60, 90)).toEqual({
-      kind: 'due',
-      ms: 25 * MIN,
+      first: { kind: 'due', ms: 25 * MIN, dueAt },
+      awaiting: null,
       escalation: 'director',
     });
     expect(caseClock(base, created + 150 * MIN, 60, 90)).toEqual({
-      kind: 'overdue',
-      ms: 30 * MIN,
+      first: { kind: 'overdue', ms: 30 * MIN, dueAt },
+      awaiting: null,
       escalation: 'director',
     });
   });
 
-  it('after the first reply, counts how long a new requester message has waited', () => {
+  it('after the first reply, keeps when it was made and says apart since when a new requester message awaits a reply', () => {
     const answered = {
       ...base,
       first_response_at: created + 5 * MIN,
       last_activity_at: created + 200 * MIN,
     };
     expect(caseClock(answered, created + 270 * MIN, 60, 90)).toEqual({
-      kind: 'waiting',
-      ms: 70 * MIN,
+      first: { kind: 'answered', at: created + 5 * MIN },
+      awaiting: { since: created + 200 * MIN, ms: 70 * MIN },
       escalation: 'lead',
     });
     expect(caseClock({ ...answered, awaiting_reply: 0 }, created + 270 * MIN, 60, 90)).toEqual({
-      kind: 'answered',
+      first: { kind: 'answered', at: created + 5 * MIN },
+      awaiting: null,
+      escalation: 'none',
     });
   });
 

@@ -58,8 +58,12 @@ export const ALL_STATUSES = 'all';
  * main queue, which leaves suspected spam out, has no case of it to list; the suspected-spam
  * queue adds it. Each status is one range of the queue's indexes (case.repo.ts `listQueueRows`).
  */
-export function queueStatuses(view: 'main' | 'spam', status: CaseStatus | typeof ALL_STATUSES | undefined): readonly CaseStatus[] {
-  if (status === ALL_STATUSES) return view === 'spam' ? CASE_STATUSES : CASE_STATUSES.filter((s) => s !== 'spam');
+export function queueStatuses(
+  view: 'main' | 'spam',
+  status: CaseStatus | typeof ALL_STATUSES | undefined,
+): readonly CaseStatus[] {
+  if (status === ALL_STATUSES)
+    return view === 'spam' ? CASE_STATUSES : CASE_STATUSES.filter((s) => s !== 'spam');
   if (status) return [status];
   return view === 'spam' ? [...ACTIVE_STATUSES, 'spam'] : ACTIVE_STATUSES;
 }
@@ -75,12 +79,21 @@ export function statusAfterReply(status: string): string {
 
 export type Escalation = 'none' | 'lead' | 'director';
 
-/** The state of a case's clock, as the queue and the case page show it. */
-export type Clock =
-  | { kind: 'due'; ms: number; escalation: Escalation }
-  | { kind: 'overdue'; ms: number; escalation: Escalation }
-  | { kind: 'waiting'; ms: number; escalation: Escalation }
-  | { kind: 'answered' };
+/**
+ * The first-response clock of a case, as the queue and the case page show it: two facts.
+ * `first` is the first response: when it was made, or else the deadline and how far it is
+ * (ahead or past). `awaiting` is there when the requester wrote after our last reply: since
+ * when, and for how long; before the first response, the deadline says it. `escalation`
+ * follows how long the requester has waited unanswered, either way.
+ */
+export interface Clock {
+  first:
+    | { kind: 'due'; ms: number; dueAt: number }
+    | { kind: 'overdue'; ms: number; dueAt: number }
+    | { kind: 'answered'; at: number };
+  awaiting: { since: number; ms: number } | null;
+  escalation: Escalation;
+}
 
 export interface ClockRow {
   awaiting_reply: number;
@@ -92,9 +105,10 @@ export interface ClockRow {
 
 /**
  * The first-response clock of a case. Before the first reply it counts down to the deadline
- * (or up once overdue); after it, a requester's new message starts a "waiting" count from
- * their latest activity. Escalation follows how long the requester has waited unanswered:
- * to the shift lead at `leadMinutes`, to the director at `directorMinutes`.
+ * (or up once overdue); after it, it says when the first reply was made, and a requester's
+ * new message starts an "awaiting our reply" count from their latest activity (the moment
+ * `last_activity_at` keeps). Escalation follows how long the requester has waited
+ * unanswered: to the shift lead at `leadMinutes`, to the director at `directorMinutes`.
  */
 export function caseClock(
   row: ClockRow,
@@ -102,20 +116,30 @@ export function caseClock(
   leadMinutes: number,
   directorMinutes: number,
 ): Clock {
-  if (!row.awaiting_reply) return { kind: 'answered' };
+  const awaiting = row.awaiting_reply !== 0;
   const since = row.first_response_at === null ? row.created_at : row.last_activity_at;
   const waited = Math.max(0, now - since);
-  const escalation: Escalation =
-    waited >= directorMinutes * 60_000
+  const escalation: Escalation = !awaiting
+    ? 'none'
+    : waited >= directorMinutes * 60_000
       ? 'director'
       : waited >= leadMinutes * 60_000
         ? 'lead'
         : 'none';
-  if (row.first_response_at !== null) return { kind: 'waiting', ms: waited, escalation };
-  const left = row.first_response_due_at - now;
-  return left >= 0
-    ? { kind: 'due', ms: left, escalation }
-    : { kind: 'overdue', ms: -left, escalation };
+  if (row.first_response_at !== null) {
+    return {
+      first: { kind: 'answered', at: row.first_response_at },
+      awaiting: awaiting ? { since, ms: waited } : null,
+      escalation,
+    };
+  }
+  const dueAt = row.first_response_due_at;
+  const left = dueAt - now;
+  return {
+    first: left >= 0 ? { kind: 'due', ms: left, dueAt } : { kind: 'overdue', ms: -left, dueAt },
+    awaiting: null,
+    escalation,
+  };
 }
 
 /** A duration split for plain-words display: days and hours, or hours and minutes, or minutes. */

@@ -268,6 +268,7 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
               <dd>
                 <ClockText
                   t={t}
+                  locale={ctx.locale}
                   clock={caseClock(
                     c,
                     p.now,

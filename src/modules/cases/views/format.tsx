@@ -18,28 +18,56 @@ export function Moment(props: { locale: string; ms: number }) {
 /** Minutes before the deadline below which a case is marked "due soon". */
 const DUE_SOON_MS = 30 * 60_000;
 
-/** The first-response clock in plain words, with an escalation marker once it is due. */
-export function ClockText(props: { t: Translate; clock: Clock }) {
-  const { t, clock } = props;
-  if (clock.kind === 'answered') return <span>{t('cases.clock.answered')}</span>;
-  const time = formatDuration(t, clock.ms);
-  const cls =
-    clock.kind === 'overdue'
-      ? 'overdue'
-      : clock.kind === 'due' && clock.ms < DUE_SOON_MS
-        ? 'due-soon'
-        : undefined;
+/** An escalation marker, when the wait calls for one. */
+function EscalationTag(props: { t: Translate; escalation: Clock['escalation'] }) {
+  if (props.escalation === 'none') return null;
   return (
     <>
-      <span class={cls}>{t(`cases.clock.${clock.kind}`, { time })}</span>
-      {clock.escalation !== 'none' ? (
-        <>
-          {' '}
-          <span class={`tag escalation ${clock.escalation}`}>
-            {t(`cases.escalation.${clock.escalation}`)}
-          </span>
-        </>
-      ) : null}
+      {' '}
+      <span class={`tag escalation ${props.escalation}`}>
+        {props.t(`cases.escalation.${props.escalation}`)}
+      </span>
     </>
+  );
+}
+
+/**
+ * The first-response clock in plain words, as two facts: the first response (when it was
+ * made, or the deadline), and apart from it, when the requester wrote after our last reply,
+ * since when they await our reply. Each is a <time> with its moment for machines; the
+ * escalation marker goes with the wait that calls for it.
+ */
+export function ClockText(props: { t: Translate; locale: string; clock: Clock }) {
+  const { t, locale, clock } = props;
+  const { first, awaiting } = clock;
+  if (first.kind === 'answered') {
+    return (
+      <>
+        <span class="clock-first">
+          <time datetime={isoTime(first.at)}>
+            {t('cases.clock.answered_at', { when: formatTime(locale, first.at) })}
+          </time>
+        </span>
+        {awaiting ? (
+          <span class="clock-awaiting">
+            <time datetime={isoTime(awaiting.since)}>
+              {t('cases.clock.awaiting_since', { when: formatTime(locale, awaiting.since) })}
+            </time>
+            <EscalationTag t={t} escalation={clock.escalation} />
+          </span>
+        ) : null}
+      </>
+    );
+  }
+  const time = formatDuration(t, first.ms);
+  const cls =
+    first.kind === 'overdue' ? 'overdue' : first.ms < DUE_SOON_MS ? 'due-soon' : undefined;
+  return (
+    <span class="clock-first">
+      <time datetime={isoTime(first.dueAt)} class={cls}>
+        {t(`cases.clock.${first.kind}`, { time })}
+      </time>
+      <EscalationTag t={t} escalation={clock.escalation} />
+    </span>
   );
 }

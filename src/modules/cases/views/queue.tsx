@@ -87,6 +87,7 @@ export function QueuePage(p: QueueViewProps) {
               <td>
                 <ClockText
                   t={t}
+                  locale={p.ctx.locale}
                   clock={caseClock(
                     r,
                     p.now,
