@@ -59,7 +59,16 @@ describe.skipIf(!chromiumAvailable)('the case page in Chromium', () => {
   /** Each landmark of the page as `role "name"`, as the accessibility tree names it. */
   async function landmarks(page: Page): Promise<string[]> {
     const snapshot = await page.locator('body').ariaSnapshot();
-    const roles = ['banner', 'navigation', 'main', 'complementary', 'contentinfo', 'region', 'form', 'search'];
+    const roles = [
+      'banner',
+      'navigation',
+      'main',
+      'complementary',
+      'contentinfo',
+      'region',
+      'form',
+      'search',
+    ];
     return snapshot
       .split('\n')
       .map((line) => line.trim().replace(/^- /, '').replace(/:$/, ''))
@@ -67,7 +76,11 @@ describe.skipIf(!chromiumAvailable)('the case page in Chromium', () => {
   }
 
   it('names each landmark of an administrator’s case page once', async () => {
-    const page = await openPage(browser, { locale: 'en', origin: () => haven.origin, foreign: foreignRequests });
+    const page = await openPage(browser, {
+      locale: 'en',
+      origin: () => haven.origin,
+      foreign: foreignRequests,
+    });
     await signIn(page, 'admin', 'amal@example.org');
     const { caseId } = await submitRequest(haven.harness.deps, {
       description: 'Someone is logging into my email from abroad.',
@@ -92,7 +105,9 @@ describe.skipIf(!chromiumAvailable)('the case page in Chromium', () => {
       expect(await page.locator('#audit-title').count(), lang).toBe(1);
       const violations = await axeCheck(browser, page);
       expect(
-        violations.filter((v) => v.id === 'landmark-unique').map((v) => `${v.help} at ${v.nodes.join(', ')}`),
+        violations
+          .filter((v) => v.id === 'landmark-unique')
+          .map((v) => `${v.help} at ${v.nodes.join(', ')}`),
         lang,
       ).toEqual([]);
       expect(await blockingViolations(browser, page, `case page (${lang})`)).toEqual([]);

@@ -9,7 +9,13 @@ import {
 } from '../../platform/audit/audit.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import { recordEvent, type NewEvent } from '../../platform/events/outbox.js';
-import { canTransition, FINISHED_STATUSES, messageId, queueStatuses, statusAfterReply } from './case.js';
+import {
+  canTransition,
+  FINISHED_STATUSES,
+  messageId,
+  queueStatuses,
+  statusAfterReply,
+} from './case.js';
 import { can, canSetAssignee } from './case.policy.js';
 import * as repo from './case.repo.js';
 import { messageField, openMessageBody } from './message-body.js';

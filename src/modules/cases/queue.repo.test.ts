@@ -45,8 +45,14 @@ const FILTERS: [string, Filter][] = [
   ],
   // `status=all`: one range per status, closed ones too, as the service asks for them.
   ['all statuses', { statuses: queueStatuses('main', 'all'), suspectedSpam: 0 }],
-  ['all statuses and mine', { statuses: queueStatuses('main', 'all'), suspectedSpam: 0, assigneeId: 'u1' }],
-  ['all statuses and language', { statuses: queueStatuses('main', 'all'), suspectedSpam: 0, language: 'es' }],
+  [
+    'all statuses and mine',
+    { statuses: queueStatuses('main', 'all'), suspectedSpam: 0, assigneeId: 'u1' },
+  ],
+  [
+    'all statuses and language',
+    { statuses: queueStatuses('main', 'all'), suspectedSpam: 0, language: 'es' },
+  ],
   ['all suspected spam', { statuses: queueStatuses('spam', 'all'), suspectedSpam: 1 }],
 ];
 

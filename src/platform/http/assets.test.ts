@@ -48,7 +48,10 @@ for (const engine of engines) {
       expect(staff.headers['cache-control']).toBe('public, max-age=31536000, immutable');
       expect(staff.headers['set-cookie']).toBeUndefined();
       // A session cookie that names nothing changes nothing.
-      const stale = await h.app.inject({ url: staffUrl, cookies: { haven_staff: 'no-such-session' } });
+      const stale = await h.app.inject({
+        url: staffUrl,
+        cookies: { haven_staff: 'no-such-session' },
+      });
       expect(stale.statusCode).toBe(200);
       expect(stale.body).toBe(staff.body);
     });
