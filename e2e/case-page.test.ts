@@ -19,7 +19,8 @@ import {
  * a conversation with a reply and a note, every form an administrator may use, and the audit
  * trail. Axe-core finds no blocking violation and no two landmarks of one kind that share a
  * name (landmark-unique, which axe rates moderate), and every landmark of the page has a name
- * of its own. No page may request anything from another origin.
+ * of its own. The queue (all statuses, and the suspected-spam view in Spanish) passes the same
+ * checks. No page may request anything from another origin.
  */
 const sqlite = engines.find((e) => e.name === 'sqlite')!;
 const PASSWORD = 'a long and careful passphrase';
@@ -115,6 +116,16 @@ describe.skipIf(!chromiumAvailable)('the case page in Chromium', () => {
       expect(names.length, lang).toBeGreaterThan(3);
       const repeated = names.filter((n, i) => names.indexOf(n) !== i);
       expect(repeated, `${lang}: ${names.join(' | ')}`).toEqual([]);
+    }
+    // The queue that leads there, with the new case and its clock, in both of its views.
+    for (const url of ['/staff?status=all', '/staff?view=spam&status=all&lang=es']) {
+      await page.goto(`${haven.origin}${url}`);
+      const violations = await axeCheck(browser, page);
+      expect(
+        violations.filter((v) => v.id === 'landmark-unique').map((v) => v.nodes.join(', ')),
+        url,
+      ).toEqual([]);
+      expect(await blockingViolations(browser, page, url)).toEqual([]);
     }
     expect(foreignRequests).toEqual([]);
   });
