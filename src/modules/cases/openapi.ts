@@ -52,7 +52,7 @@ export const casesOpenApi: OpenApiFragment = {
         get: {
           operationId: 'listCases',
           summary:
-            'The queue: active cases (or one status), awaiting a reply first, then by first-response deadline',
+            'The queue: active cases (or one status, or `all` of them), awaiting a reply first, then by first-response deadline',
           parameters: queryParameters(),
           responses: {
             '200': { description: 'One page of cases', ...json('CaseList') },
