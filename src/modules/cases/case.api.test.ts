@@ -161,6 +161,14 @@ for (const engine of engines) {
         expect((await get('language=fr')).data.map((c) => c.id)).toEqual([ids[1], ids[3]]);
         expect((await get('assignee=unassigned&status=new')).data).toHaveLength(5);
         expect((await get('assignee=mine')).data).toHaveLength(0);
+        // `all`: closed cases too.
+        await q.deps.db
+          .updateTable('cases')
+          .set({ status: 'closed' })
+          .where('id', '=', ids[0]!)
+          .execute();
+        expect((await get('status=all')).data.map((c) => c.id)).toEqual(ids);
+        expect((await get('')).data.map((c) => c.id)).toEqual(ids.slice(1));
         const bad = await q.app.inject({
           method: 'GET',
           url: '/api/v1/cases?limit=5000',
