@@ -2,12 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../config/index.js';
 import { totpUri } from '../platform/auth/totp.js';
 import { openRuntime } from '../runtime.js';
-import {
-  DEMO_DEFAULT_REQUESTS,
-  DEMO_DEFAULT_SEED,
-  DEMO_DEFAULT_YEAR,
-  runDemo,
-} from '../modules/demo/index.js';
+import { DEMO_DEFAULT_REQUESTS, DEMO_DEFAULT_SEED, runDemo } from '../modules/demo/index.js';
 
 function positiveInt(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -16,6 +11,24 @@ function positiveInt(name: string, min: number, max: number) {
       throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
     }
     return n;
+  };
+}
+
+/**
+ * The parser of --year at `now`: a four-digit calendar year from 2000 to the current one (a
+ * year still under way ends today). Anything else ("23", "2023.0", "0x7e7", next year) is
+ * refused with a message saying what is accepted.
+ */
+export function demoYear(now: number): (value: string) => number {
+  const latest = new Date(now).getUTCFullYear();
+  return (value: string): number => {
+    const year = /^\d{4}$/.test(value) ? Number(value) : NaN;
+    if (!(year >= 2000 && year <= latest)) {
+      throw new InvalidArgumentError(
+        `--year must be a four-digit year from 2000 to ${latest} (not in the future); without it, the demo covers the 12 months up to today`,
+      );
+    }
+    return year;
   };
 }
 
@@ -31,11 +44,14 @@ function table(title: string, counts: Record<string, number>, total: number): st
   ].join('\n');
 }
 
-/** `haven demo`: fills the database with a realistic synthetic year of requests. */
-export function demoCommand(): Command {
+/**
+ * `haven demo`: fills the database with a realistic synthetic year of requests. `now` only
+ * decides which years --year accepts; the runtime's clock dates the requests.
+ */
+export function demoCommand(now: number = Date.now()): Command {
   return new Command('demo')
     .description(
-      'fill the database with a realistic synthetic year of requests, answered by a demo handler',
+      'fill the database with a realistic synthetic year of requests (the 12 months up to today), answered by a demo handler',
     )
     .addOption(
       new Option('--requests <n>', 'how many requests')
@@ -46,9 +62,14 @@ export function demoCommand(): Command {
       new Option('--seed <seed>', 'the same seed gives the same cases').default(DEMO_DEFAULT_SEED),
     )
     .addOption(
-      new Option('--year <year>', 'the year the requests arrive in')
-        .default(DEMO_DEFAULT_YEAR)
-        .argParser(positiveInt('--year', 2000, 2100)),
+      new Option(
+        '--year <year>',
+        'a past calendar year instead of the 12 months up to today (2023: the reports of the 2023 figures)',
+      ).argParser(demoYear(now)),
+    )
+    .option(
+      '--all-messages',
+      'in the 12 months up to today, also write whole the cases the retention rules would already have emptied',
     )
     .addOption(
       new Option('--batch <n>', 'cases written per transaction')
@@ -63,20 +84,29 @@ Demo data is meant for a fresh or demo-only database. To protect real requests, 
 refuses to run when the database holds any case it did not create itself; --force overrides
 that (the demo cases are then mixed with the real ones and cannot be told apart in the UI).
 
-Every message is encrypted like a real one. A year still under way ends today. The command
-prints a demo handler's email, password and TOTP secret (an existing demo handler gets new
-credentials), and one receipt code to try the requester's follow-up page.
+By default the requests arrive over the 12 months up to today, like a live helpline's: new
+and open cases near today, finished ones older. A live helpline has applied its retention
+rules all along, so cases they would already have emptied (closed more than 90 days ago with
+the default rules) are written without messages, contact or country, their structured data
+kept for reports; --all-messages writes them whole (the next retention run then empties them).
+--year writes a calendar year whole instead; a year still under way ends today.
+
+Every message is encrypted like a real one. The command prints a demo handler's email,
+password and TOTP secret (an existing demo handler gets new credentials), and one receipt
+code to try the requester's follow-up page.
 
 Examples:
-  haven demo                       3,709 requests over 2023 (82% reactive)
-  haven demo --requests 1000000    a million requests, streamed in batches
+  haven demo                       3,709 requests over the 12 months up to today (82% reactive)
+  haven demo --year 2023           the helpline's 2023: 3,709 requests, 82% reactive
+  haven demo --requests 1000000    a million requests over the 12 months, streamed in batches
   haven demo --seed demo-2 --year 2024`,
     )
     .action(
       async (o: {
         requests: number;
         seed: string;
-        year: number;
+        year?: number;
+        allMessages?: boolean;
         batch: number;
         force?: boolean;
       }) => {
@@ -85,12 +115,13 @@ Examples:
         try {
           const engine = rt.dialect === 'postgres' ? 'PostgreSQL' : `SQLite (${rt.storage.file})`;
           console.log(
-            `Generating ${o.requests.toLocaleString('en')} demo requests for ${o.year} (seed "${o.seed}") on ${engine}…`,
+            `Generating ${o.requests.toLocaleString('en')} demo requests for ${o.year ?? 'the 12 months up to today'} (seed "${o.seed}") on ${engine}…`,
           );
           const res = await runDemo(rt, {
             requests: o.requests,
             seed: o.seed,
-            year: o.year,
+            ...(o.year !== undefined ? { year: o.year } : {}),
+            allMessages: o.allMessages === true,
             force: o.force === true,
             batchSize: o.batch,
             progressEvery: Math.max(1, Math.round(50_000 / o.batch)),
@@ -123,6 +154,11 @@ Examples:
           console.log(table('By urgency:', s.byUrgency, s.requests));
           console.log(table('By region:', s.byRegion, s.requests));
           console.log(table('By status:', s.byStatus, s.requests));
+          if (s.emptiedByRetention > 0) {
+            console.log(
+              `${s.emptiedByRetention.toLocaleString('en')} finished cases are written as the retention rules had already left them (no messages, contact or country).`,
+            );
+          }
           if (s.answered > 0) {
             console.log(
               `First response within the deadline: ${((100 * s.answeredInTime) / s.answered).toFixed(1)}% of ${s.answered.toLocaleString('en')} answered.`,

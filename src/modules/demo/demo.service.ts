@@ -1,9 +1,10 @@
 import type { Deps } from '../../deps.js';
 import { createDemoHandler } from '../accounts/index.js';
 import { countNonDemoCases, insertDemoCases } from '../cases/index.js';
-import { DEMO_DEFAULT_REQUESTS, demoPlan } from './demo.js';
+import { listRules } from '../retention/index.js';
+import { DEMO_DEFAULT_REQUESTS, demoPlan, demoWindow } from './demo.js';
 
-// The demo year, written through the modules' public functions: the handler through
+// The demo's requests, written through the modules' public functions: the handler through
 // accounts, the cases through the cases module's bulk load (one call per batch of thousands,
 // each case with exactly the shape of a real one), so the handler workspace opens them like
 // any other. Streams in batches: memory stays flat whether the year has 200 requests or a
@@ -12,7 +13,13 @@ import { DEMO_DEFAULT_REQUESTS, demoPlan } from './demo.js';
 export interface DemoOptions {
   requests?: number;
   seed?: string;
+  /**
+   * A calendar year (ending at the clock's now when still under way), written whole. Without
+   * it, the 12 months up to now, as a live helpline holds them under its retention rules.
+   */
   year?: number;
+  /** With the 12 months up to now: also write whole the cases retention would have emptied. */
+  allMessages?: boolean;
   /** Add demo cases even when the database holds cases that are not demo data. */
   force?: boolean;
   /** Cases per transaction. */
@@ -34,7 +41,13 @@ export interface DemoSummary {
   requests: number;
   messages: number;
   seed: string;
-  year: number;
+  /** The calendar year asked for; null for the 12 months up to now. */
+  year: number | null;
+  /** When the requests arrive: [from, to). */
+  from: number;
+  to: number;
+  /** Cases written as the retention rules had already left them (no messages, contact or country). */
+  emptiedByRetention: number;
   byUrgency: Record<string, number>;
   byRegion: Record<string, number>;
   byStatus: Record<string, number>;
@@ -52,7 +65,6 @@ export type DemoResult =
   | { ok: false; code: 'DEMO_YEAR_NOT_STARTED'; year: number };
 
 export const DEMO_DEFAULT_SEED = 'haven';
-export const DEMO_DEFAULT_YEAR = 2023;
 const DEFAULT_BATCH = 5000;
 
 function bump(counts: Record<string, number>, key: string): void {
@@ -60,35 +72,54 @@ function bump(counts: Record<string, number>, key: string): void {
 }
 
 /**
- * Fills the database with a synthetic year of requests. Refuses (typed result, nothing
- * written) when the database already holds cases that are not demo data, unless `force`.
- * The structured data depends only on the options; keys, receipts and nonces are random.
+ * Fills the database with a synthetic year of requests: by default the 12 months up to the
+ * clock's now, as a live helpline holds them (see DemoOptions.year and allMessages). Refuses
+ * (typed result, nothing written) when the database already holds cases that are not demo
+ * data, unless `force`. The structured data depends only on the options, the clock and (by
+ * default) the retention rules in force; keys, receipts and nonces are random.
  */
 export async function generateDemo(deps: Deps, opts: DemoOptions): Promise<DemoResult> {
   const started = performance.now();
   const requests = opts.requests ?? DEMO_DEFAULT_REQUESTS;
   const seed = opts.seed ?? DEMO_DEFAULT_SEED;
-  const year = opts.year ?? DEMO_DEFAULT_YEAR;
+  const year = opts.year ?? null;
   const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
   const progressEvery = Math.max(1, opts.progressEvery ?? 10);
   if (!Number.isInteger(requests) || requests < 0)
     throw new RangeError('requests must be a whole number ≥ 0');
 
-  const from = Date.UTC(year, 0, 1);
-  // A year still under way ends now: nothing is generated in the future.
-  const to = Math.min(Date.UTC(year + 1, 0, 1), deps.now());
-  if (to <= from) return { ok: false, code: 'DEMO_YEAR_NOT_STARTED', year };
+  // Nothing is generated in the future: the window ends at the clock's now at the latest.
+  const window = demoWindow(deps.now(), year ?? undefined);
+  if (!window) return { ok: false, code: 'DEMO_YEAR_NOT_STARTED', year: year ?? 0 };
+  const { from, to } = window;
 
   if (!opts.force) {
     const realCases = await countNonDemoCases(deps);
     if (realCases > 0) return { ok: false, code: 'DEMO_REAL_CASES_PRESENT', realCases };
   }
 
+  // A live helpline has been applying its retention rules all along: in the 12 months up to
+  // now, cases they would already have emptied are written that way, so the first run of the
+  // retention job does not delete most of the demo (a calendar year is written whole).
+  const retention =
+    year === null && !opts.allMessages
+      ? (await listRules(deps)).map((r) => ({
+          status: r.status,
+          incidentType: r.incidentType,
+          basis: r.basis,
+          days: r.days,
+          enabled: r.enabled,
+        }))
+      : undefined;
+
   const summary: DemoSummary = {
     requests: 0,
     messages: 0,
     seed,
     year,
+    from,
+    to,
+    emptiedByRetention: 0,
     byUrgency: {},
     byRegion: {},
     byStatus: {},
@@ -106,6 +137,7 @@ export async function generateDemo(deps: Deps, opts: DemoOptions): Promise<DemoR
       from,
       to,
       firstResponseMinutes: deps.config.firstResponseMinutes,
+      ...(retention ? { retention } : {}),
     }),
     {
       handlerId: opts.handlerId,
@@ -114,6 +146,7 @@ export async function generateDemo(deps: Deps, opts: DemoOptions): Promise<DemoR
       onCase: (p, caseId, receipt) => {
         summary.requests++;
         summary.messages += p.messages.length;
+        if (retention && p.messages.length === 0) summary.emptiedByRetention++;
         bump(summary.byUrgency, p.urgency);
         bump(summary.byRegion, p.region ?? 'unknown');
         bump(summary.byStatus, p.status);
@@ -158,8 +191,8 @@ export async function runDemo(
   | Exclude<DemoResult, { ok: true }>
   | { ok: true; summary: DemoSummary; handler: DemoHandlerCredentials }
 > {
-  const year = opts.year ?? DEMO_DEFAULT_YEAR;
-  if (Date.UTC(year, 0, 1) >= deps.now()) return { ok: false, code: 'DEMO_YEAR_NOT_STARTED', year };
+  if (opts.year !== undefined && !demoWindow(deps.now(), opts.year))
+    return { ok: false, code: 'DEMO_YEAR_NOT_STARTED', year: opts.year };
   if (!opts.force) {
     const realCases = await countNonDemoCases(deps);
     if (realCases > 0) return { ok: false, code: 'DEMO_REAL_CASES_PRESENT', realCases };

@@ -37,6 +37,63 @@ export interface DemoPlanOptions {
   from: number;
   to: number;
   firstResponseMinutes: number;
+  /**
+   * The retention rules in force. When given, a case they would already have emptied by `to`
+   * is written as a live helpline holds it by then: without messages, contact or country (what
+   * a purge deletes), its structured data kept for reports. Its other values are unchanged.
+   */
+  retention?: readonly DemoRetentionRule[];
+}
+
+/** A retention rule as the demo needs it (the retention module owns the rules). */
+export interface DemoRetentionRule {
+  status: string;
+  /** null for the status's general rule. */
+  incidentType: string | null;
+  basis: 'closed_at' | 'last_activity_at';
+  days: number;
+  enabled: boolean;
+}
+
+/** When the demo's requests arrive: [from, to). */
+export interface DemoWindow {
+  from: number;
+  to: number;
+}
+
+/**
+ * The demo's window at `now`: by default the 12 months up to `now` (from midnight UTC on the
+ * same date a year before), so the workspace looks like a live helpline's; with `year`, that
+ * calendar year, ending at `now` when it is still under way. Null when `year` has not started.
+ */
+export function demoWindow(now: number, year?: number): DemoWindow | null {
+  if (year === undefined) {
+    const d = new Date(now);
+    return { from: Date.UTC(d.getUTCFullYear() - 1, d.getUTCMonth(), d.getUTCDate()), to: now };
+  }
+  const from = Date.UTC(year, 0, 1);
+  const to = Math.min(Date.UTC(year + 1, 0, 1), now);
+  return to > from ? { from, to } : null;
+}
+
+/**
+ * True when the rules would already have deleted this case's personal data at `now`: the rule
+ * for its status and incident type, else its status's general rule, is enabled and the case's
+ * basis time is at least the rule's period old (the retention module's precedence and cutoff).
+ */
+export function dueUnderRetention(
+  rules: readonly DemoRetentionRule[],
+  c: Pick<DemoCaseRecord, 'status' | 'incidentType' | 'closedAt' | 'lastActivityAt'>,
+  now: number,
+): boolean {
+  const ofStatus = rules.filter((r) => r.status === c.status);
+  const rule =
+    (c.incidentType !== null
+      ? ofStatus.find((r) => r.incidentType === c.incidentType)
+      : undefined) ?? ofStatus.find((r) => r.incidentType === null);
+  if (!rule?.enabled) return false;
+  const since = rule.basis === 'closed_at' ? c.closedAt : c.lastActivityAt;
+  return since !== null && since <= now - rule.days * DAY;
 }
 
 // Countries per region with a relative weight and the languages requests from there come in.
@@ -138,7 +195,8 @@ const REGION_WEIGHTS: readonly (readonly [string, number])[] = [
 
 const NO_COUNTRY_LANGUAGES = weightedSpec('en:6 es:2 fr:1 ar:1 ru:1');
 
-const INCIDENTS: Record<Urgency, Weighted<IncidentCode>> = {
+// The demo plans requests whose urgency is known; 'unknown' (the requester did not say) is left out.
+const INCIDENTS: Record<Exclude<Urgency, 'unknown'>, Weighted<IncidentCode>> = {
   reactive: weighted<IncidentCode>([
     ['harassment', 18],
     ['account_access', 17],
@@ -165,7 +223,7 @@ const INCIDENTS: Record<Urgency, Weighted<IncidentCode>> = {
   ]),
 };
 
-const SEVERITY: Record<Urgency, Weighted<string>> = {
+const SEVERITY: Record<Exclude<Urgency, 'unknown'>, Weighted<string>> = {
   reactive: weightedSpec('low:15 medium:40 high:35 critical:10'),
   preventive: weightedSpec('low:45 medium:45 high:10'),
 };
@@ -315,15 +373,18 @@ export function* demoPlan(opts: DemoPlanOptions): Generator<DemoCase> {
     );
     const times: number[] = [];
     for (let i = 0; i < counts[d]!; i++) {
-      const t = dayStart + rng.choose(HOUR_OF_DAY) * HOUR + Math.floor(rng.next() * HOUR);
-      times.push(Math.min(t, opts.to - 1));
+      let t = dayStart + rng.choose(HOUR_OF_DAY) * HOUR + Math.floor(rng.next() * HOUR);
+      // On a day still under way, an hour that has not come yet is drawn again from the part
+      // that has (never on a whole day: a past year's cases are drawn exactly as they always were).
+      if (t >= opts.to) t = dayStart + Math.floor(rng.next() * (opts.to - dayStart));
+      times.push(t);
     }
     times.sort((a, b) => a - b);
     for (const createdAt of times) {
       const urgency: Urgency = rng.next() < reactiveLeft / left ? 'reactive' : 'preventive';
       if (urgency === 'reactive') reactiveLeft--;
       left--;
-      yield planCase(
+      const c = planCase(
         rng,
         opts,
         createdAt,
@@ -333,6 +394,9 @@ export function* demoPlan(opts: DemoPlanOptions): Generator<DemoCase> {
         languageTables,
         active,
       );
+      yield opts.retention && dueUnderRetention(opts.retention, c, opts.to)
+        ? { ...c, contact: null, country: null, messages: [] }
+        : c;
     }
   }
 }
@@ -341,7 +405,7 @@ function planCase(
   rng: Rng,
   opts: DemoPlanOptions,
   createdAt: number,
-  urgency: Urgency,
+  urgency: Exclude<Urgency, 'unknown'>,
   regionTable: Weighted<string>,
   countryTables: Map<string, Weighted<readonly [string, number, string]>>,
   languageTables: Map<string, Weighted<string>>,
