@@ -22,7 +22,11 @@ export const ACTIVE_STATUSES: readonly CaseStatus[] = ['new', 'vetting', 'open',
 export const SPAM_REASONS = ['honeypot', 'too_fast', 'over_budget', 'staff'] as const;
 export type SpamReason = (typeof SPAM_REASONS)[number];
 
-export const URGENCIES = ['reactive', 'preventive'] as const;
+/**
+ * Whether a request is about something happening now or about preventing a problem;
+ * 'unknown' when the requester chose "I don't know" or left the optional question unanswered.
+ */
+export const URGENCIES = ['reactive', 'preventive', 'unknown'] as const;
 export type Urgency = (typeof URGENCIES)[number];
 
 export const CONTACT_METHODS = ['none', 'email', 'signal', 'phone', 'other'] as const;

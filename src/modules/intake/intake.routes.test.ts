@@ -169,6 +169,7 @@ for (const engine of engines) {
       it('accepts a request with only the required answers', async () => {
         const res = await postForm(h, '/request', {
           ...(await validRequest(h)),
+          urgency: '',
           country: '',
           contact_method: 'none',
           contact: '',
@@ -200,8 +201,7 @@ for (const engine of engines) {
       const bad: [string, Record<string, string>, string][] = [
         ['description', { description: '   ' }, 'Tell us what is happening'],
         ['description', { description: 'x'.repeat(LIMITS.descriptionMax + 1) }, 'This is too long'],
-        ['urgency', { urgency: '' }, 'Choose whether this is happening now'],
-        ['urgency', { urgency: 'tomorrow' }, 'Choose whether this is happening now'],
+        ['urgency', { urgency: 'tomorrow' }, 'Choose one of the answers, or “I don’t know”'],
         ['country', { country: 'ZZ' }, 'Choose a country from the list'],
         ['language', { language: 'xx' }, 'Choose a language from the list'],
         ['language', { language: '' }, 'Choose a language from the list'],

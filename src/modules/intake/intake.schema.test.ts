@@ -37,6 +37,14 @@ describe('request schema', () => {
     });
   });
 
+  it('takes an urgency left empty or absent as "I don’t know" (unknown), and keeps a choice', () => {
+    const { urgency: _omit, ...rest } = valid;
+    expect(schema.parse(rest).urgency).toBe('unknown');
+    expect(schema.parse({ ...valid, urgency: '' }).urgency).toBe('unknown');
+    expect(schema.parse({ ...valid, urgency: ' unknown ' }).urgency).toBe('unknown');
+    expect(schema.parse({ ...valid, urgency: 'reactive' }).urgency).toBe('reactive');
+  });
+
   it('treats a missing way of contact as "do not contact me", and drops an address typed before choosing it', () => {
     const { contact_method: _omit, ...rest } = valid;
     expect(schema.parse(rest).contactMethod).toBe('none');
@@ -66,7 +74,7 @@ describe('request schema', () => {
       country: 'intake.error.country_unknown',
       language: 'intake.error.language_unknown',
       beneficiary: 'intake.error.beneficiary_unknown',
-      urgency: 'intake.error.urgency_required',
+      urgency: 'intake.error.urgency_unknown',
     });
   });
 

@@ -66,7 +66,13 @@ export function requestSchema(codes: TaxonomyCodes) {
             .min(1, 'intake.error.description_required')
             .max(LIMITS.descriptionMax, 'intake.error.description_too_long'),
         ),
-        urgency: text.pipe(z.enum(URGENCIES, 'intake.error.urgency_required')),
+        // Optional, as the form says: no answer means the person does not know ('unknown').
+        urgency: text.pipe(
+          z.preprocess(
+            (v) => (v === '' ? 'unknown' : v),
+            z.enum(URGENCIES, 'intake.error.urgency_unknown'),
+          ),
+        ),
         country: text.refine(
           (v) => v === '' || codes.countries.has(v),
           'intake.error.country_unknown',

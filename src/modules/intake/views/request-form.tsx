@@ -58,7 +58,10 @@ function Honeypot(p: { label: string }) {
   );
 }
 
-/** The request form, one page, every answer but the first and the consent optional. */
+/**
+ * The request form, one page, every answer but the first and the consent optional (the
+ * preferred language is chosen for them: the page's).
+ */
 export function RequestFormPage(props: RequestFormProps) {
   const { ctx, values: v, errors: e } = props;
   const t = ctx.t;
@@ -114,7 +117,11 @@ export function RequestFormPage(props: RequestFormProps) {
           label={labels.urgency!}
           error={e.urgency}
           value={v.urgency}
-          options={props.options.urgency}
+          // The helpline's choices, then "I don't know" (stored as 'unknown', as no answer is).
+          options={[
+            ...props.options.urgency,
+            { value: 'unknown', label: t('intake.form.urgency_unknown') },
+          ]}
         />
         <Select
           t={t}
