@@ -93,7 +93,10 @@ function tokenIn(html: string): string {
 }
 
 function receiptIn(html: string): string | null {
-  return /id="receipt"[^>]*>\s*([0-9A-Z-]+)\s*</.exec(html)?.[1] ?? null;
+  // The code's groups are in spans, with a break opportunity between them (views/receipt.tsx).
+  const m = /id="receipt"[^>]*>([\s\S]*?)<\/p>/.exec(html);
+  const code = m ? m[1]!.replace(/<[^>]*>/g, '').trim() : '';
+  return /^[0-9A-Z-]+$/.test(code) ? code : null;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

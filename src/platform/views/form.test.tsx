@@ -55,7 +55,7 @@ describe('ErrorSummary', () => {
   // The request form's questions, each with a message it can show.
   const fields: [string, string][] = [
     ['description', 'intake.error.description_required'],
-    ['urgency', 'intake.error.urgency_required'],
+    ['urgency', 'intake.error.urgency_unknown'],
     ['country', 'intake.error.country_unknown'],
     ['language', 'intake.error.language_unknown'],
     ['contact_method', 'intake.error.contact_method_unknown'],
