@@ -150,7 +150,12 @@ async function benchEngine(engine: Engine): Promise<void> {
     };
 
     // (1) Demo generation and the queue on the helpline's real yearly volume.
-    const small = await generateDemo(deps, { requests: SMALL, seed: 'bench', handlerId: HANDLER });
+    const small = await generateDemo(deps, {
+      requests: SMALL,
+      seed: 'bench',
+      handlerId: HANDLER,
+      allMessages: true,
+    });
     if (!small.ok) throw new Error(small.code);
     encryptBaseline(SMALL);
     add(

@@ -75,6 +75,9 @@ function runDemo(
         String(requests),
         '--seed',
         'bench',
+        // Every case whole (messages included), as the recorded baselines were measured; by
+        // default old cases are written as retention would already have left them.
+        '--all-messages',
       ],
       {
         cwd: ROOT,

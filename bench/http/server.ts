@@ -151,8 +151,8 @@ async function retentionRule(spanDays: number): Promise<{ days: number; due: num
   const now = Date.now();
   const firstClosed = Number(first?.m ?? now);
   const days = Math.max(1, Math.floor((now - (firstClosed + spanDays * DAY_MS)) / DAY_MS));
-  // The demo database is years old, so the default rules (90 days after closing…) would make
-  // nearly every case due at once; an hourly run on a live helpline meets a bounded share.
+  // The demo database holds every case whole (--all-messages), so the default rules (90 days
+  // after closing…) would make most cases due at once; an hourly run on a live helpline meets a bounded share.
   // Only this rule stays switched on.
   await rt.db.updateTable('retention_rules').set({ enabled: 0 }).execute();
   await upsertRule(rt.db, {
