@@ -12,6 +12,7 @@ import * as outboxAndTasks from './2026-12-02-001-outbox-and-tasks.js';
 import * as taxonomies from './2026-12-02-002-taxonomies.js';
 import * as rolesAndTeams from './2026-12-02-003-roles-and-teams.js';
 import * as caseQueueFilters from './2026-12-07-001-case-queue-filters.js';
+import * as auditLogFilters from './2026-12-07-002-audit-log-filters.js';
 
 /** Every migration, in order. Names are ISO-dated; never rename or edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02-002-taxonomies': taxonomies,
   '2026-12-02-003-roles-and-teams': rolesAndTeams,
   '2026-12-07-001-case-queue-filters': caseQueueFilters,
+  '2026-12-07-002-audit-log-filters': auditLogFilters,
 };
