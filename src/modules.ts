@@ -1,5 +1,6 @@
 import { checkModules, type HavenModule } from './contracts/module.js';
 import { accountsModule } from './modules/accounts/index.js';
+import { auditModule } from './modules/audit/index.js';
 import { casesModule } from './modules/cases/index.js';
 import { demoModule } from './modules/demo/index.js';
 import { intakeModule } from './modules/intake/index.js';
@@ -13,6 +14,6 @@ import { vaultModule } from './modules/vault/index.js';
  * The app (app.ts), the worker (worker.ts) and `haven serve` iterate this list: adding a
  * module is one line here and nothing else central.
  */
-export const MODULES: readonly HavenModule[] = [accountsModule, casesModule, intakeModule, vaultModule, retentionModule, taxonomiesModule, demoModule, jobsModule];
+export const MODULES: readonly HavenModule[] = [accountsModule, casesModule, intakeModule, vaultModule, retentionModule, taxonomiesModule, demoModule, jobsModule, auditModule];
 
 checkModules(MODULES);
