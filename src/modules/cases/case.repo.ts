@@ -413,6 +413,51 @@ export async function findCaseWorker(db: Db, userId: string, roles: readonly str
     .executeTakeFirst();
 }
 
+/** The cases `assigneeId` holds in one of `statuses`, oldest first, with what a reassignment checks. */
+export async function listCasesHeldBy(db: Db, assigneeId: string, statuses: readonly string[]) {
+  return db
+    .selectFrom('cases')
+    .select(['id', 'assignee_id', 'version'])
+    .where('assignee_id', '=', assigneeId)
+    .where('status', 'in', [...statuses])
+    .orderBy('id')
+    .execute();
+}
+
+/** How many cases `assigneeId` holds in one of `statuses`. */
+export async function countCasesHeldBy(db: Db, assigneeId: string, statuses: readonly string[]): Promise<number> {
+  const row = await db
+    .selectFrom('cases')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('assignee_id', '=', assigneeId)
+    .where('status', 'in', [...statuses])
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * People who hold a case in one of `statuses` but can no longer work (their account is not
+ * active), by name: the queue's assignee filter still offers them, so their cases can be found.
+ */
+export async function listInactiveHolders(db: Db, statuses: readonly string[]) {
+  return db
+    .selectFrom('users')
+    .select(['users.id', 'users.display_name', 'users.status'])
+    .where('users.status', '!=', 'active')
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('cases')
+          .select('cases.id')
+          .whereRef('cases.assignee_id', '=', 'users.id')
+          .where('cases.status', 'in', [...statuses]),
+      ),
+    )
+    .orderBy('users.display_name')
+    .orderBy('users.id')
+    .execute();
+}
+
 /** Display names of staff members, for the audit trail. */
 export async function staffNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();

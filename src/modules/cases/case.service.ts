@@ -9,6 +9,7 @@ import {
 } from '../../platform/audit/audit.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import { recordEvent, type NewEvent } from '../../platform/events/outbox.js';
+import { ACTIVE_STATUSES } from '../../contracts/case.js';
 import {
   canTransition,
   FINISHED_STATUSES,
@@ -287,6 +288,75 @@ export async function updateCase(
       return ok((await repo.getCaseSummaryRow(trx, caseId))!);
     });
   return outcome;
+}
+
+/** Thrown to roll back a transaction that has written part of its work; carries the answer. */
+class Abandon extends Error {
+  constructor(readonly code: 'CONFLICT') {
+    super(code);
+  }
+}
+
+/** How many open cases (the active statuses) `assigneeId` holds. */
+export function countOpenCases(deps: Deps, assigneeId: string): Promise<number> {
+  return repo.countCasesHeldBy(deps.db, assigneeId, ACTIVE_STATUSES);
+}
+
+/**
+ * Gives every open case (the active statuses) that `fromId` holds to `toId`, in one
+ * transaction: each case is checked, written, audited (`case.assigned`, from and to) and
+ * announced (`case.assigned`) as `updateCase` does for one. VALIDATION_FAILED when `toId` is
+ * `fromId`; CASE_ASSIGNEE_INVALID when `toId` cannot hold cases (unknown, not active, not a
+ * case-working role); FORBIDDEN when the actor may not assign one of the cases; CONFLICT
+ * when a case changed meanwhile (a second copy of the same request finds them changed):
+ * then nothing is written. `count` is how many cases moved (0 when there were none).
+ */
+export async function reassignOpenCases(
+  deps: Deps,
+  actor: Principal,
+  fromId: string,
+  toId: string,
+): Promise<Result<{ count: number }>> {
+  if (fromId === toId) return fail('VALIDATION_FAILED', 'assignee_id');
+  const now = deps.now();
+  try {
+    return await deps.db.transaction().execute(async (trx): Promise<Result<{ count: number }>> => {
+      if (!(await repo.findCaseWorker(trx, toId, CASE_WORKER_ROLES)))
+        return fail('CASE_ASSIGNEE_INVALID', 'assignee_id');
+      const held = await repo.listCasesHeldBy(trx, fromId, ACTIVE_STATUSES);
+      if (held.some((c) => !canSetAssignee(actor, c, toId))) return fail('FORBIDDEN', 'assignee_id');
+      for (const current of held) {
+        if (!(await repo.updateCaseIfVersion(trx, current.id, current.version, { assignee_id: toId, updated_at: now })))
+          throw new Abandon('CONFLICT');
+        await recordAudit(trx, now, {
+          ...actorOf(actor),
+          action: 'case.assigned',
+          caseId: current.id,
+          detail: { from: fromId, to: toId },
+        });
+        await recordEvent(
+          trx,
+          { type: 'case.assigned', payload: { caseId: current.id, from: fromId, to: toId, by: actor.userId } },
+          now,
+        );
+      }
+      return ok({ count: held.length });
+    });
+  } catch (e) {
+    if (e instanceof Abandon) return fail(e.code);
+    throw e;
+  }
+}
+
+/**
+ * The queue filter's people who hold open cases but whose account is not active (disabled,
+ * or waiting for a new enrolment), by name.
+ */
+export async function listInactiveCaseHolders(
+  deps: Deps,
+): Promise<{ id: string; displayName: string; status: string }[]> {
+  const rows = await repo.listInactiveHolders(deps.db, ACTIVE_STATUSES);
+  return rows.map((r) => ({ id: r.id, displayName: r.display_name, status: r.status }));
 }
 
 export interface PostedMessage {

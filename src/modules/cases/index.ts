@@ -33,6 +33,7 @@ export {
 } from './demo-cases.service.js';
 export { reapplyShreds } from './shred-ledger.service.js';
 export { purgeCasePersonalData, listCasesDueForPurge } from './purge.service.js';
+export { countOpenCases, reassignOpenCases } from './case.service.js';
 
 /** Registers the handler workspace under /staff: the queue (`GET /staff`) and case pages. */
 async function registerStaff(
