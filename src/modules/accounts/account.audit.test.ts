@@ -49,7 +49,7 @@ for (const engine of engines) {
       expect((await postForm(h, `/staff/users/${rima.id}/link`, { _csrf: admin.csrf }, admin.cookie)).statusCode).toBe(201);
       const target = await signInAs(h, 'handler');
       const beforeDisable = await lastId();
-      expect((await postForm(h, `/staff/users/${target.userId}/disable`, { _csrf: admin.csrf }, admin.cookie)).statusCode).toBe(303);
+      expect((await postForm(h, `/staff/users/${target.userId}/disable`, { _csrf: admin.csrf, confirm: 'yes' }, admin.cookie)).statusCode).toBe(303);
 
       const all = await entries(since);
       const byAdmin = all.filter((e) => e.actor_id === admin.userId).map((e) => [e.action, e.detail.user]);

@@ -166,7 +166,7 @@ for (const engine of engines) {
       const dis = await postForm(
         h,
         `/staff/users/${target.userId}/disable`,
-        { _csrf: admin.csrf },
+        { _csrf: admin.csrf, confirm: 'yes' },
         admin.cookie,
       );
       expect(dis.statusCode).toBe(303);
@@ -178,14 +178,14 @@ for (const engine of engines) {
       const self = await postForm(
         h,
         `/staff/users/${admin.userId}/disable`,
-        { _csrf: admin.csrf },
+        { _csrf: admin.csrf, confirm: 'yes' },
         admin.cookie,
       );
       expect(self.statusCode).toBe(403);
       const unknown = await postForm(
         h,
         '/staff/users/00000000-0000-0000-0000-000000000000/disable',
-        { _csrf: admin.csrf },
+        { _csrf: admin.csrf, confirm: 'yes' },
         admin.cookie,
       );
       expect(unknown.statusCode).toBe(404);

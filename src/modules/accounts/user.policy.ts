@@ -11,6 +11,9 @@ export const ACCOUNT_ACTIONS = [
   'user.list',
   'user.create',
   'user.disable',
+  'user.enable',
+  'user.reset',
+  'user.reassign',
   'user.set_roles',
   'team.list',
   'team.create',
@@ -25,6 +28,12 @@ const RULES: Record<AccountAction, readonly Role[]> = {
   'user.list': ['admin'],
   'user.create': ['admin'],
   'user.disable': ['admin'],
+  // Bringing a disabled account back.
+  'user.enable': ['admin'],
+  // A new enrolment link for an active person: their password and second factor are reset.
+  'user.reset': ['admin'],
+  // Handing all of a person's open cases to someone else at once.
+  'user.reassign': ['admin'],
   'user.set_roles': ['admin'],
   // Teams (ADR 20) are part of managing people.
   'team.list': ['admin'],

@@ -86,6 +86,23 @@ export async function updateUser(
     .execute();
 }
 
+/** Changes an account only while its status is `status`; false when it was not (someone else changed it first). */
+export async function updateUserIfStatus(
+  db: Db,
+  id: string,
+  status: string,
+  patch: Parameters<typeof updateUser>[2],
+  now: number,
+): Promise<boolean> {
+  const res = await db
+    .updateTable('users')
+    .set({ ...patch, updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', status)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
 export async function listUsers(db: Db): Promise<StaffUser[]> {
   const rows = await db
     .selectFrom('users')

@@ -98,6 +98,14 @@ export const TeamMemberInput = z.object({
     .max(64, 'accounts.error.member_unknown'),
 });
 
+/** Who takes all of a person's open cases: an id from the form's list. */
+export const ReassignInput = z.object({
+  to: safeString({ error: 'accounts.error.reassign_to_required' })
+    .trim()
+    .min(1, 'accounts.error.reassign_to_required')
+    .max(64, 'accounts.error.reassign_to_invalid'),
+});
+
 export const LanguageInput = z.object({
   locale: z.enum(STAFF_LOCALES, { error: 'accounts.error.locale_invalid' }),
 });

@@ -11,6 +11,7 @@ import { countFailedStep, SIGN_IN_POLICY, signInKey, waitForTurn, type SignInGua
 import { attemptSucceeded, reserveAttempt, resetAttempts } from '../../platform/throttle/attempts.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { CASE_HOLDER_ROLES } from './user.policy.js';
+import { countOpenCases, reassignOpenCases } from '../cases/index.js';
 import { BOOTSTRAP_EMAIL, ENROL_TTL_MS, enrolUrl, normaliseEmail, type StaffUser } from './user.js';
 
 // Use cases of the accounts module. Routes and the CLI call these; only user.repo.ts has SQL.
@@ -607,4 +608,91 @@ export async function reissueEnrollment(
     return issueEnrollment(deps, trx, userId);
   });
   return ok({ email: user.email, enrollUrl });
+}
+
+/**
+ * Brings a disabled account back, audited as `account.enabled` in the same transaction. A
+ * person who had finished enrolment is active again (with new sign-ins only: their sessions
+ * and tokens ended when they were disabled); one who had not is waiting for set-up and needs
+ * a new link. NOT_FOUND for an unknown person, CONFLICT when the account is not disabled
+ * (a second copy of the same request finds it enabled already).
+ */
+export async function enableUser(
+  deps: Deps,
+  actor: Principal,
+  targetId: string,
+): Promise<Result<{ status: 'active' | 'pending' }>> {
+  return deps.db.transaction().execute(async (trx) => {
+    const user = await repo.findUserById(trx, targetId);
+    if (!user) return fail<{ status: 'active' | 'pending' }>('NOT_FOUND');
+    const status = user.password_hash && user.totp_secret_enc ? 'active' : 'pending';
+    if (!(await repo.updateUserIfStatus(trx, targetId, 'disabled', { status }, deps.now())))
+      return fail<{ status: 'active' | 'pending' }>('CONFLICT');
+    await auditAccount(deps, trx, 'account.enabled', targetId, { to: status }, self(actor.userId));
+    return ok({ status });
+  });
+}
+
+/**
+ * A new start for an active person who lost their password or second factor: both are
+ * cleared, their sessions end and their API tokens are revoked, the account waits for
+ * set-up again and a one-time enrolment link is returned (shown once). All in one
+ * transaction, audited as `account.credentials_reset` (with the counts) and
+ * `account.enrolment_link_issued`. FORBIDDEN for one's own account, NOT_FOUND for an unknown
+ * person, CONFLICT when the account is not active (a second copy of the same request finds
+ * it reset already, so only one link is ever issued).
+ */
+export async function resetEnrollment(
+  deps: Deps,
+  actor: Principal,
+  targetId: string,
+): Promise<Result<{ email: string; enrollUrl: string }>> {
+  if (actor.userId === targetId) return fail('FORBIDDEN');
+  const now = deps.now();
+  return deps.db.transaction().execute(async (trx) => {
+    const user = await repo.findUserById(trx, targetId);
+    if (!user) return fail<{ email: string; enrollUrl: string }>('NOT_FOUND');
+    const reset = await repo.updateUserIfStatus(
+      trx,
+      targetId,
+      'active',
+      { status: 'pending', password_hash: null, totp_secret_enc: null, totp_last_step: null },
+      now,
+    );
+    if (!reset) return fail<{ email: string; enrollUrl: string }>('CONFLICT');
+    const tokens = await repo.revokeAllTokens(trx, targetId, now);
+    const sessions = await destroyAllSessions({ db: trx, vault: deps.vault, now: deps.now }, targetId);
+    await resetAttempts(trx, signInKey(deps, user.email));
+    await auditAccount(deps, trx, 'account.credentials_reset', targetId, { sessions, tokens }, self(actor.userId));
+    await auditAccount(deps, trx, 'account.enrolment_link_issued', targetId, {}, self(actor.userId));
+    return ok({ email: user.email, enrollUrl: await issueEnrollment(deps, trx, targetId) });
+  });
+}
+
+/** A person as the disable confirmation shows them: the account and how many open cases they hold. */
+export async function userWithOpenCases(
+  deps: Deps,
+  targetId: string,
+): Promise<Result<{ user: StaffUser; openCases: number }>> {
+  const user = await repo.findUserById(deps.db, targetId);
+  if (!user) return fail('NOT_FOUND');
+  return ok({ user: repo.toStaffUser(user), openCases: await countOpenCases(deps, targetId) });
+}
+
+/**
+ * Gives all of a person's open cases to another active person who may hold cases, in one
+ * transaction, each case audited as a reassignment (the cases module's `reassignOpenCases`).
+ * NOT_FOUND for an unknown person; VALIDATION_FAILED (`to`) for the same person;
+ * CASE_ASSIGNEE_INVALID (`to`) for someone who cannot hold cases; CONFLICT when a case
+ * changed meanwhile (nothing moved).
+ */
+export async function reassignCases(
+  deps: Deps,
+  actor: Principal,
+  fromId: string,
+  toId: string,
+): Promise<Result<{ count: number }>> {
+  if (!(await repo.findUserById(deps.db, fromId))) return fail('NOT_FOUND');
+  const res = await reassignOpenCases(deps, actor, fromId, toId);
+  return res.ok ? res : fail(res.code, res.field === undefined ? undefined : 'to');
 }

@@ -3,7 +3,7 @@ import { URGENCIES } from '../../contracts/case.js';
 import type { Translate } from '../../platform/i18n/index.js';
 import type { Option } from '../../platform/views/form.js';
 import type { AuditLine, CaseSummaryRow } from './case.service.js';
-import { listCaseWorkers } from './case.service.js';
+import { listCaseWorkers, listInactiveCaseHolders } from './case.service.js';
 import { listTerms, taxonomyOptions, termLabel, termLabels } from '../taxonomies/index.js';
 import type { QueueOptions } from './views/queue.js';
 import type { TriageOptions } from './views/case-page.js';
@@ -72,11 +72,13 @@ export async function queueOptions(
     language: Map<string, string>;
   };
 }> {
-  const [incidentTypes, regions, languages, staff, labels] = await Promise.all([
+  const t = deps.i18n.translator(locale);
+  const [incidentTypes, regions, languages, staff, inactive, labels] = await Promise.all([
     listTerms(deps, 'incident_type'),
     taxonomyOptions(deps, 'region', locale),
     taxonomyOptions(deps, 'language', locale),
     listCaseWorkers(deps),
+    listInactiveCaseHolders(deps),
     // Rows name retired terms too: a case keeps the code it was given.
     Promise.all([
       termLabels(deps, 'incident_type', locale),
@@ -93,7 +95,17 @@ export async function queueOptions(
       incidentTypes: incidentOptions,
       regions,
       languages,
-      staff: staff.map((s) => ({ value: s.id, label: isolate(s.displayName) })),
+      // People who can no longer work but still hold open cases stay findable, labelled as such.
+      staff: [
+        ...staff.map((s) => ({ value: s.id, label: isolate(s.displayName) })),
+        ...inactive.map((s) => ({
+          value: s.id,
+          label:
+            s.status === 'disabled'
+              ? t('accounts.users.holder_disabled', { name: isolate(s.displayName) })
+              : t('accounts.users.holder_pending', { name: isolate(s.displayName) }),
+        })),
+      ],
     },
     labels: { incidentType: labels[0], region: labels[1], language: labels[2] },
   };

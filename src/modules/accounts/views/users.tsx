@@ -107,17 +107,50 @@ export function UsersPage(props: {
                       </button>
                     </form>
                   ) : null}
+                  {u.status === 'active' && u.id !== props.selfId ? (
+                    <details>
+                      <summary>{t('accounts.users.reset')}</summary>
+                      <form method="post" action={`/staff/users/${u.id}/reset`}>
+                        <CsrfField token={ctx.csrfToken} />
+                        <p class="hint">{t('accounts.users.reset_hint')}</p>
+                        <button
+                          type="submit"
+                          class="warning"
+                          aria-label={t('accounts.users.reset_named', { name: isolate(u.displayName) })}
+                        >
+                          {t('accounts.users.reset_submit')}
+                        </button>
+                      </form>
+                    </details>
+                  ) : null}
                   {u.status !== 'disabled' && u.id !== props.selfId ? (
-                    <form method="post" action={`/staff/users/${u.id}/disable`} class="inline">
-                      <CsrfField token={ctx.csrfToken} />
-                      <button
-                        type="submit"
-                        class="warning"
-                        aria-label={t('accounts.users.disable_named', { name: isolate(u.displayName) })}
+                    // A page that asks again and offers to reassign the person's open cases first.
+                    <a
+                      href={`/staff/users/${u.id}/disable`}
+                      aria-label={t('accounts.users.disable_named', { name: isolate(u.displayName) })}
+                    >
+                      {t('accounts.users.disable')}
+                    </a>
+                  ) : null}
+                  {u.status === 'disabled' ? (
+                    <>
+                      <form method="post" action={`/staff/users/${u.id}/enable`} class="inline">
+                        <CsrfField token={ctx.csrfToken} />
+                        <button
+                          type="submit"
+                          class="secondary"
+                          aria-label={t('accounts.users.enable_named', { name: isolate(u.displayName) })}
+                        >
+                          {t('accounts.users.enable')}
+                        </button>
+                      </form>
+                      <a
+                        href={`/staff/users/${u.id}/disable`}
+                        aria-label={t('accounts.users.cases_named', { name: isolate(u.displayName) })}
                       >
-                        {t('accounts.users.disable')}
-                      </button>
-                    </form>
+                        {t('accounts.users.cases')}
+                      </a>
+                    </>
                   ) : null}
                 </td>
               </tr>
@@ -164,14 +197,17 @@ export function UsersPage(props: {
   );
 }
 
-/** Shown once after adding a person: the enrolment link exists nowhere else. */
-export function UserAddedPage(props: { ctx: StaffPageContext; email: string; link: string }) {
+/**
+ * Shown once after adding a person, or after a new link for someone (`reset`: their password
+ * and second factor were cleared): the enrolment link exists nowhere else.
+ */
+export function UserAddedPage(props: { ctx: StaffPageContext; email: string; link: string; reset?: boolean }) {
   const t = props.ctx.t;
   return (
     <ShownOncePage
       ctx={props.ctx}
-      title={t('accounts.users.added_title')}
-      body={t('accounts.users.added_body', { email: isolate(props.email) })}
+      title={t(props.reset ? 'accounts.users.reset_title' : 'accounts.users.added_title')}
+      body={t(props.reset ? 'accounts.users.reset_body' : 'accounts.users.added_body', { email: isolate(props.email) })}
       secretId="enrol-link"
       secret={props.link}
       once={t('accounts.users.added_once')}
