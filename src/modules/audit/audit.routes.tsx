@@ -5,6 +5,7 @@ import type { SurfaceAssets } from '../../contracts/module.js';
 import { parseForm } from '../../platform/http/form.js';
 import { sendPage } from '../../platform/views/render.js';
 import { staffContext, staffErrorPage } from '../../platform/views/staff-layout.js';
+import { auditPolicy } from './audit.policy.js';
 import { AuditQuery, FILTER_FIELDS } from './audit.schema.js';
 import { auditOptions, auditPage, exportCsv, unknownFilters } from './audit.service.js';
 import { AuditPage } from './views/audit.js';
@@ -72,7 +73,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: Deps, assets: Su
         rows={page.rows}
         nextHref={page.nextCursor ? href('/staff/audit', { ...params, cursor: page.nextCursor }) : null}
         firstHref={read.query.cursor ? href('/staff/audit', params) : null}
-        csvHref={href('/staff/audit.csv', params)}
+        csvHref={auditPolicy.can(req.principal, 'audit.export') ? href('/staff/audit.csv', params) : null}
       />,
     );
   });

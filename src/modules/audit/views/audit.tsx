@@ -16,7 +16,7 @@ export interface AuditPageProps {
   rows: AuditRow[];
   nextHref: string | null;
   firstHref: string | null;
-  /** The export of the entries the filters select, or null when they were refused. */
+  /** The export of the entries the filters select; null when they were refused or the reader may not export. */
   csvHref: string | null;
 }
 
