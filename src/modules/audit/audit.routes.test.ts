@@ -4,7 +4,7 @@ import { engines } from '../../../test/engines.js';
 import { createHarness, type Harness } from '../../../test/harness.js';
 import { signInAs, type StaffSignIn } from '../../../test/staff-session.js';
 import { recordAudit } from '../../platform/audit/audit.js';
-import { PAGE_SIZE } from './audit.service.js';
+import { EXPORT_BATCH, PAGE_SIZE } from './audit.service.js';
 
 // The audit log page and its export through the real app, on both engines: entries of every
 // kind of actor, each filter, keyset pages walked to the end, the CSV, the roles refused, and
@@ -158,6 +158,27 @@ for (const engine of engines) {
       const system = await get('/staff/audit.csv?action=retention.run');
       // A cell that starts with - or + is quoted too.
       expect(system.body.split('\r\n')[1]).toMatch(/,system,,,retention\.run,,"\{""seq"":4,""note"":""-1\+2""\}"$/);
+    });
+
+    it('exports a log longer than one batch whole, newest first, without a gap or a repeat', async () => {
+      const n = EXPORT_BATCH * 2 + 50;
+      const at = Date.UTC(2026, 8, 1);
+      // Every entry at one of three times, so batches end in the middle of a tie.
+      const values = Array.from({ length: n }, (_, i) => ({ at: at + (i % 3), actor_kind: 'system', actor_id: null, action: 'test.bulk', case_id: null, detail: JSON.stringify({ seq: i }) }));
+      for (let i = 0; i < n; i += 200) await h.deps.db.insertInto('audit_log').values(values.slice(i, i + 200)).execute();
+      const res = await get('/staff/audit.csv?action=test.bulk');
+      expect(res.statusCode).toBe(200);
+      const lines = res.body.split('\r\n').slice(1, -1);
+      expect(lines).toHaveLength(n);
+      const keys = lines.map((l) => {
+        const [id, when] = l.split(',');
+        return { id: Number(id), at: Date.parse(when!) };
+      });
+      for (let i = 1; i < keys.length; i++) {
+        const [a, b] = [keys[i - 1]!, keys[i]!];
+        expect(a.at > b.at || (a.at === b.at && a.id > b.id), `line ${i}`).toBe(true);
+      }
+      expect(new Set(keys.map((k) => k.id)).size).toBe(n);
     });
 
     it('opens to auditors; refuses handlers and coordinators as the policy does; sends nobody to sign in', async () => {
