@@ -505,7 +505,7 @@ for (const engine of engines) {
         urgency: 'whenever',
       });
       expect(badUrgency.statusCode).toBe(422);
-      expect(badUrgency.body).toContain('Choose reactive or preventive.');
+      expect(badUrgency.body).toContain('Choose reactive, preventive or not known.');
     });
 
     it('refuses a stale version with a 409 page and changes nothing', async () => {
