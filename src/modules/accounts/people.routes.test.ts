@@ -214,6 +214,14 @@ for (const engine of engines) {
       expect((await user(other.userId)).status).toBe('active');
     });
 
+    it('disables once when the confirmation is sent twice at the same time', async () => {
+      const target = await signInAs(h, 'handler');
+      const both = await Promise.all([0, 1].map(() => post(`/staff/users/${target.userId}/disable`, { confirm: 'yes' })));
+      expect(both.map((r) => r.statusCode)).toEqual([303, 303]);
+      expect((await user(target.userId)).status).toBe('disabled');
+      expect(await audits('account.disabled', target.userId)).toHaveLength(1);
+    });
+
     it('refuses disabling oneself and an unknown person, and other roles', async () => {
       expect((await post(`/staff/users/${admin.userId}/disable`, { confirm: 'yes' })).statusCode).toBe(403);
       expect((await get(`/staff/users/${admin.userId}/disable`)).body).not.toContain('name="confirm"');

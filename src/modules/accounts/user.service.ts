@@ -307,7 +307,11 @@ export async function createActiveUser(
   return { userId, totpSecret };
 }
 
-/** Disables an account: its sessions end and its API tokens are revoked (audited). */
+/**
+ * Disables an account: its sessions end and its API tokens are revoked (audited). An account
+ * disabled already, or by a second copy of the same request meanwhile, is left as it is and
+ * nothing more is audited.
+ */
 export async function disableUser(
   deps: Deps,
   actor: Principal,
@@ -318,7 +322,8 @@ export async function disableUser(
   if (!user) return fail('NOT_FOUND');
   const now = deps.now();
   await deps.db.transaction().execute(async (trx) => {
-    await repo.updateUser(trx, targetId, { status: 'disabled' }, now);
+    if (user.status === 'disabled') return;
+    if (!(await repo.updateUserIfStatus(trx, targetId, user.status, { status: 'disabled' }, now))) return;
     await repo.deleteUnusedEnrollments(trx, targetId);
     const tokens = await repo.revokeAllTokens(trx, targetId, now);
     const sessions = await destroyAllSessions({ db: trx, vault: deps.vault, now: deps.now }, targetId);
