@@ -6,6 +6,8 @@ import type { SurfaceAssets } from '../../contracts/module.js';
 import type { Principal } from '../../platform/auth/roles.js';
 import { errorDefinition, type ErrorCode } from '../../platform/errors.js';
 import { textBody } from '../../platform/http/body-limit.js';
+import { checkFormToken, issueFormToken } from '../../platform/http/form-token.js';
+import { oneTimeToken } from '../../platform/http/spent-tokens.js';
 import { parseForm } from '../../platform/http/form.js';
 import type { FieldErrors } from '../../platform/views/form.js';
 import { sendPage } from '../../platform/views/render.js';
@@ -19,6 +21,7 @@ import {
   MESSAGE_MAX,
   MessageInput,
   QueueQuery,
+  ReplyForm,
   StatusForm,
   TriageForm,
 } from './case.schema.js';
@@ -31,6 +34,9 @@ import { isolate } from '../../platform/text.js';
 // The handler workspace's HTML routes. Each POST: CSRF and the route's action (checked by the staff surface) →
 // validate with the shared schema → one service call (which asks again with the case's facts) → 303 with a flash, or a
 // 422 re-render with per-field messages, or 409 when someone else changed the case first.
+
+/** The reply form's one-time token (platform/http/spent-tokens.ts): the same form sent twice replies once. */
+const REPLY_FORM = 'case-reply-form';
 
 function caseIdOf(req: FastifyRequest): number | null {
   return parseCaseId((req.params as { id?: string }).id);
@@ -72,6 +78,7 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
         now: deps.now(),
         escalation,
         failed: extra.failed,
+        replyToken: issueFormToken(deps.vault.formKey, REPLY_FORM, deps.now()),
         actionLabel: (a) => auditActionLabel(deps, req.t, a),
       }),
     );
@@ -87,11 +94,20 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
     code: ErrorCode,
     field: string | undefined,
   ): Promise<FastifyReply> {
+    // A reply is kept: the page comes back as the case now is, with the text written and why nothing was saved.
+    if (code === 'CONFLICT' && form === 'reply')
+      return renderCase(req, reply, caseId, 409, {
+        failed: { form, errors: { next_status: 'cases.error.reply_conflict' }, values },
+      });
     if (code === 'CONFLICT')
       return sendPage(reply, 409, ConflictPage({ ctx: staffContext(req, assets.cssUrl), caseId }));
     if (!field || errorDefinition(code).status !== 422) return errorPage(req, reply, code);
     const key =
-      code === 'VALIDATION_FAILED' ? 'cases.error.unknown_term' : errorDefinition(code).messageKey;
+      code !== 'VALIDATION_FAILED'
+        ? errorDefinition(code).messageKey
+        : field === 'version'
+          ? 'cases.error.version_required'
+          : 'cases.error.unknown_term';
     return renderCase(req, reply, caseId, 422, {
       failed: { form, errors: { [field]: key }, values },
     });
@@ -184,12 +200,27 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
         : { success: false as const, errors: r.errors };
     };
 
+  // The reply, and the status the case moves to with it (or none), in one transaction. A valid
+  // one-time token makes a resend of the same form harmless; a missing or stale one (a page kept
+  // open past its life) still sends: losing a reply is worse than a duplicate.
   post(
     '/cases/:id/replies',
     'reply',
     'case.reply',
-    using(MessageInput),
-    (p, id, input) => service.replyToRequester(deps, p, id, input.body),
+    (values) => {
+      const r = using(ReplyForm)(values);
+      if (!r.success) return r;
+      const check = checkFormToken(deps.vault.formKey, REPLY_FORM, values._once, deps.now());
+      const once = check.ok
+        ? oneTimeToken(deps.vault, 'case-reply-form-token', String(values._once), check.issuedAt)
+        : undefined;
+      return { success: true as const, data: { ...r.data, once } };
+    },
+    async (p, id, { body, next_status, version, once }) => {
+      const r = await service.replyWithStatus(deps, p, id, { body, status: next_status, version }, { once });
+      // The service names the case's field; the form's is next_status.
+      return r.ok || r.field !== 'status' ? r : { ...r, field: 'next_status' };
+    },
     'reply_sent',
     // 20,000 characters in any script: a body limit of its own (platform/http/body-limit.ts).
     textBody({ body: MESSAGE_MAX }),

@@ -55,6 +55,17 @@ export const MessageInput = z.object({
 });
 export type MessageInput = z.infer<typeof MessageInput>;
 
+/**
+ * The case page's reply form: the reply, and the status the case moves to with it
+ * (`next_status`, blank: as the reply leaves it), with the version the page showed. Its
+ * status field has a name of its own so that its id differs from the status form's.
+ */
+export const ReplyForm = MessageInput.extend({
+  next_status: z.enum(CASE_STATUSES, { message: 'cases.error.status_required' }).nullable().optional(),
+  version: version.optional(),
+});
+export type ReplyForm = z.infer<typeof ReplyForm>;
+
 /** `PATCH /api/v1/cases/{id}`: triage, assignment and status in one change. */
 export const PatchCaseInput = z.strictObject({
   ...TriageInput.shape,

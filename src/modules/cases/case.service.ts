@@ -9,12 +9,14 @@ import {
 } from '../../platform/audit/audit.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import { recordEvent, type NewEvent } from '../../platform/events/outbox.js';
-import { ACTIVE_STATUSES } from '../../contracts/case.js';
+import { spendToken, type OneTimeToken } from '../../platform/http/spent-tokens.js';
+import { ACTIVE_STATUSES, CASE_STATUSES, type CaseStatus } from '../../contracts/case.js';
 import {
   canTransition,
   FINISHED_STATUSES,
   messageId,
   queueStatuses,
+  STATUS_TRANSITIONS,
   statusAfterReply,
 } from './case.js';
 import { can, canSetAssignee } from './case.policy.js';
@@ -458,6 +460,125 @@ async function postMessage(
       case: summary,
     });
   });
+}
+
+/** What the reply form sends: the reply, and the status the case moves to with it (none: the reply's own effect only). */
+export interface ReplyWithStatus {
+  body: string;
+  /** The status to move to; null or absent leaves the status as the reply leaves it. */
+  status?: CaseStatus | null | undefined;
+  /** The version the form saw; required with a status, as on the status form. */
+  version?: number | undefined;
+}
+
+/** Thrown inside `replyWithStatus`'s transaction to roll all of it back (the spent form token too). */
+class Refuse extends Error {
+  constructor(
+    readonly code: 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'VALIDATION_FAILED' | 'CASE_STATUS_TRANSITION',
+    readonly field?: string,
+  ) {
+    super(code);
+  }
+}
+
+/**
+ * The statuses a case in `status` can be left in by a reply that also sets its status, in
+ * lifecycle order: a move the lifecycle allows from its status (new → vetting), or from the
+ * status the reply itself leaves it in (new → open → waiting). Spam is never among them:
+ * marking spam and leaving spam are the spam forms' (ADR 13).
+ */
+export function statusesWithReply(status: string): CaseStatus[] {
+  if (status === 'spam') return [];
+  const after = statusAfterReply(status);
+  const direct = STATUS_TRANSITIONS[status as CaseStatus] ?? [];
+  const onward = STATUS_TRANSITIONS[after as CaseStatus] ?? [];
+  return CASE_STATUSES.filter(
+    (s) => s !== 'spam' && s !== status && (s === after || direct.includes(s) || onward.includes(s)),
+  );
+}
+
+/**
+ * Sends a reply and, with `status`, moves the case to that status, in one transaction: the
+ * message, the case's changes, their audit entries and events are saved together or not at
+ * all. Without a status it is `replyToRequester` (replies never conflict). With one, the
+ * lifecycle and the version are checked as on the status form: a status the lifecycle does
+ * not allow from the case's status, or from the one the reply leaves it in (see
+ * `statusesWithReply`), is CASE_STATUS_TRANSITION; a case changed since `version` is CONFLICT;
+ * then nothing is saved, the reply neither. A new case the reply opens and then moves on is
+ * audited as both moves (new → open → waiting). With `once`, the form's one-time token is
+ * spent in the same transaction: the same form sent again after it was saved changes nothing
+ * and answers `repeated`.
+ */
+export async function replyWithStatus(
+  deps: Deps,
+  actor: Principal,
+  caseId: number,
+  input: ReplyWithStatus,
+  opts: { once?: OneTimeToken | undefined } = {},
+): Promise<Result<{ repeated: boolean; case: CaseSummaryRow }>> {
+  const target = input.status ?? null;
+  if (target !== null && input.version === undefined) return fail('VALIDATION_FAILED', 'version');
+  const now = deps.now();
+  try {
+    return await deps.db.transaction().execute(async (trx) => {
+      if (opts.once && !(await spendToken(trx, opts.once))) {
+        const row = await repo.getCaseSummaryRow(trx, caseId);
+        if (!row) throw new Refuse('NOT_FOUND');
+        return ok({ repeated: true, case: row });
+      }
+      const row = await repo.getCaseRow(trx, caseId);
+      if (!row) throw new Refuse('NOT_FOUND');
+      // Its key is gone: nothing can be written to a purged case.
+      if (row.purged_at !== null) throw new Refuse('CONFLICT');
+      if (target !== null && row.version !== input.version) throw new Refuse('CONFLICT');
+      const afterReply = statusAfterReply(row.status);
+      // The moves this reply makes, in order: from → to.
+      const moves: [string, string][] = [];
+      if (target === null || target === afterReply) {
+        if (afterReply !== row.status) moves.push([row.status, afterReply]);
+      } else {
+        if (!can(actor, 'case.status', row)) throw new Refuse('FORBIDDEN', 'status');
+        if (!statusesWithReply(row.status).includes(target))
+          throw new Refuse('CASE_STATUS_TRANSITION', 'status');
+        if (canTransition(row.status, target)) moves.push([row.status, target]);
+        else moves.push([row.status, afterReply], [afterReply, target]);
+      }
+
+      const key = deps.vault.caseKey(caseId, row.key_wrapped);
+      const id = messageId(now);
+      await repo.insertMessage(trx, {
+        id,
+        case_id: caseId,
+        kind: 'reply',
+        author_id: actor.userId,
+        body_enc: key.seal(messageField(id), input.body),
+        created_at: now,
+      });
+      const status = moves.length ? moves[moves.length - 1]![1] : row.status;
+      const patch: Parameters<typeof repo.updateCaseIfVersion>[3] = {
+        awaiting_reply: 0,
+        first_response_at: row.first_response_at ?? now,
+        last_activity_at: now,
+        updated_at: now,
+        status,
+      };
+      if (status !== row.status)
+        patch.closed_at = (FINISHED_STATUSES as readonly string[]).includes(status) ? now : null;
+      // Only a status change is checked against the version the form saw; a reply alone appends.
+      if (!(await repo.updateCaseIfVersion(trx, caseId, target === null ? undefined : row.version, patch)))
+        throw new Refuse('CONFLICT');
+      await recordAudit(trx, now, { ...actorOf(actor), action: 'case.replied', caseId, detail: { message: id } });
+      await recordEvent(trx, { type: 'case.replied', payload: { caseId, messageId: id, by: actor.userId } }, now);
+      for (const [from, to] of moves) {
+        await recordAudit(trx, now, { ...actorOf(actor), action: 'case.status_changed', caseId, detail: { from, to } });
+        await recordEvent(trx, { type: 'case.status_changed', payload: { caseId, from, to } }, now);
+      }
+      return ok({ repeated: false, case: (await repo.getCaseSummaryRow(trx, caseId))! });
+    });
+  } catch (e) {
+    if (e instanceof Refuse) return fail(e.code, e.field);
+    throw e;
+  }
 }
 
 /** RSIT class/type of every incident type (retired ones too: cases keep them), for labelling lists without a query per row. */

@@ -14,7 +14,7 @@ import { isolate } from '../../../platform/text.js';
 import { caseClock, STATUS_TRANSITIONS } from '../case.js';
 import { can } from '../case.policy.js';
 import { MESSAGE_MAX } from '../case.schema.js';
-import type { AuditLine, CaseView, StaffMessage } from '../case.service.js';
+import { statusesWithReply, type AuditLine, type CaseView, type StaffMessage } from '../case.service.js';
 import { formatTime } from '../../../platform/views/time.js';
 import { ClockText, Moment } from './format.js';
 import type { CaseStatus } from '../../../contracts/case.js';
@@ -42,6 +42,8 @@ export interface CasePageProps {
   now: number;
   escalation: { leadMinutes: number; directorMinutes: number };
   failed?: { form: CaseForm; errors: FieldErrors; values: Record<string, unknown> } | undefined;
+  /** The reply form's one-time token: the same form sent twice replies once. */
+  replyToken: string;
 }
 
 function labelOf(options: Option[], value: string | null): string | null {
@@ -180,9 +182,12 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
     mandate: t('cases.field.mandate'),
     assignee_id: t('cases.field.assignee'),
     status: t('cases.field.status'),
+    next_status: t('cases.reply.status_label', { current: t(`cases.status.${c.status}`) }),
     version: t('cases.field.version'),
   };
   const version = <input type="hidden" name="version" value={String(c.version)} />;
+  // With the reply, the status may move on too (or stay as the reply leaves it: blank).
+  const withReply = can(me, 'case.status', c) ? statusesWithReply(c.status) : [];
 
   return (
     <StaffLayout ctx={ctx} title={title}>
@@ -239,6 +244,22 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
                 maxLength={MESSAGE_MAX}
                 rows={6}
               />
+              <input type="hidden" name="_once" value={p.replyToken} />
+              {withReply.length > 0 ? (
+                <>
+                  {version}
+                  <Select
+                    t={t}
+                    name="next_status"
+                    label={t('cases.reply.status_label', { current: t(`cases.status.${c.status}`) })}
+                    hint={t('cases.reply.status_hint')}
+                    blank={t('cases.reply.status_keep')}
+                    value={valueOf('reply', 'next_status', null)}
+                    error={errorsOf('reply').next_status}
+                    options={withReply.map((s) => ({ value: s, label: t(`cases.status.${s}`) }))}
+                  />
+                </>
+              ) : null}
               <button type="submit">{t('cases.reply.submit')}</button>
             </form>
           ) : null}
