@@ -7,6 +7,7 @@ import { CASE_ERRORS } from './case.errors.js';
 import { applyDeletionListsAtStart, backupKeysJob } from './deletion-lists.job.js';
 import { registerCaseApi } from './case.api.js';
 import { registerCaseRoutes } from './case.routes.js';
+import { registerGotoRoutes } from './goto.routes.js';
 import { registerSpamRoutes } from './spam.routes.js';
 
 /**
@@ -41,6 +42,7 @@ async function registerStaff(
   deps: Deps,
   assets: SurfaceAssets,
 ): Promise<void> {
+  registerGotoRoutes(app, deps, assets);
   registerCaseRoutes(app, deps, assets);
   registerSpamRoutes(app, deps, assets);
 }
@@ -56,7 +58,12 @@ export const casesModule: HavenModule = {
   roles: ['coordinator', 'handler'],
   policy: casesPolicy,
   errors: CASE_ERRORS,
-  nav: [{ href: '/staff', labelKey: 'common.nav_queue', action: 'case.list', order: 10 }],
+  nav: [
+    { href: '/staff', labelKey: 'common.nav_queue', action: 'case.list', order: 10 },
+    { href: '/staff?view=spam', labelKey: 'common.nav_spam', action: 'case.list', order: 11 },
+    // A box, not a link (platform/views/nav.ts): a case number, then its page.
+    { href: '/staff/cases/go?number=', labelKey: 'common.nav_goto', action: 'case.view', order: 12 },
+  ],
   registerStaff: (app, { deps, assets }) => registerStaff(app, deps, assets),
   jobs: (deps) => [backupKeysJob(deps)],
   onStart: applyDeletionListsAtStart,

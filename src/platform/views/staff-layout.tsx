@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/roles.js';
 import { errorDefinition, errorMessage, KEEPS_WHAT_WAS_TYPED, type ErrorCode } from '../errors.js';
+import { currentEntry, navBox } from './nav.js';
 import { sendPage } from './render.js';
 import type { PageContext } from './ui.js';
 
@@ -12,6 +13,17 @@ export interface StaffPageContext extends PageContext {
   flash?: string | undefined;
   /** The modules' navigation entries this person may follow. */
   nav?: { href: string; label: string }[];
+  /** The current path with its query, to mark the entry the page is (`currentEntry`). */
+  url?: string;
+}
+
+/**
+ * The person's start page: the first page in their navigation (the queue for those who work
+ * cases, the audit log for an auditor), else their own account; `/staff` when nobody is signed in.
+ */
+export function staffHome(ctx: Pick<StaffPageContext, 'principal' | 'nav'>): string {
+  if (!ctx.principal) return '/staff';
+  return (ctx.nav ?? []).find((e) => navBox(e.href) === null)?.href ?? '/staff/account';
 }
 
 /** The staff workspace's page: dense but calm; works without script. */
@@ -21,6 +33,12 @@ export function StaffLayout(props: {
   children: ComponentChildren;
 }) {
   const { ctx } = props;
+  const nav = ctx.nav ?? [];
+  const links = nav.filter((e) => navBox(e.href) === null);
+  const current = currentEntry(
+    links.map((e) => e.href),
+    ctx.url ?? ctx.path,
+  );
   return (
     <html lang={ctx.locale} dir={ctx.dir}>
       <head>
@@ -36,16 +54,31 @@ export function StaffLayout(props: {
           {ctx.t('common.skip_to_content')}
         </a>
         <header class="bar">
-          <a class="brand" href="/staff">
+          <a class="brand" href={staffHome(ctx)}>
             {ctx.t('common.brand')}
           </a>
           {ctx.principal ? (
             <nav aria-label={ctx.t('common.staff_nav')}>
-              {(ctx.nav ?? []).map((e) => (
-                <a href={e.href} aria-current={ctx.path === e.href ? 'page' : undefined}>
+              {links.map((e) => (
+                <a href={e.href} aria-current={current === e.href ? 'page' : undefined}>
                   {e.label}
                 </a>
               ))}
+              {nav.map((e) => {
+                const box = navBox(e.href);
+                if (!box) return null;
+                // A GET form, so it works without script; its own ids, apart from any page's fields.
+                const id = `nav-${box.field}`;
+                return (
+                  <form method="get" action={box.action} class="inline nav-box">
+                    <label for={id}>{e.label}</label>{' '}
+                    <input id={id} name={box.field} type="text" size={8} dir="auto" autocomplete="off" />{' '}
+                    <button type="submit" class="secondary">
+                      {ctx.t('common.go')}
+                    </button>
+                  </form>
+                );
+              })}
               <a href="/staff/account" class="who">
                 <span class="visually-hidden">{ctx.t('common.nav_account')}: </span>
                 <bdi>{ctx.principal.displayName}</bdi>
@@ -80,6 +113,7 @@ export function staffContext(
     dir: req.dir,
     cssUrl,
     path: req.url.split('?')[0] ?? '/staff',
+    url: req.url,
     principal: req.principal,
     csrfToken: req.staff?.csrfToken ?? null,
     flash,
@@ -99,7 +133,7 @@ export function staffErrorPage(cssUrl: string) {
         <p>{message}</p>
         {KEEPS_WHAT_WAS_TYPED.has(code) ? <p>{req.t('common.error.go_back')}</p> : null}
         <p>
-          <a href="/staff">{req.t('common.error.back_to_staff')}</a>
+          <a href={staffHome(req)}>{req.t('common.error.back_to_staff')}</a>
         </p>
       </StaffLayout>,
     );
