@@ -23,6 +23,8 @@ describe('the module list', () => {
   it('gives exactly the roles its modules introduce', () => {
     const introduced = new Set(MODULES.flatMap((m) => m.roles ?? []));
     expect([...ASSIGNABLE_ROLES]).toEqual(ROLES.filter((r) => introduced.has(r)));
+    // The audit module introduces the auditor, who can now be given the role on the people page.
+    expect(ASSIGNABLE_ROLES).toContain('auditor');
   });
 
   it('shows each navigation entry for an action some module declares, at a path that answers', async () => {

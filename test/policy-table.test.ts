@@ -1,13 +1,14 @@
 import type { LightMyRequestResponse as InjectResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODULES } from '../src/modules.js';
-import { createTokenForEmail } from '../src/modules/accounts/index.js';
+import { createActiveUser, createTokenForEmail } from '../src/modules/accounts/index.js';
 import { combinePolicies, type PolicyEngine } from '../src/platform/auth/policy.js';
 import { ROLES, type Role } from '../src/platform/auth/roles.js';
 import { declaredRoutes, type DeclaredRoute } from '../src/platform/http/surfaces.js';
 import { engines } from './engines.js';
 import { createHarness, type Harness } from './harness.js';
-import { form, signInAs, type StaffSignIn } from './staff-session.js';
+import { totpNow } from '../src/platform/auth/totp.js';
+import { form, hiddenField, postForm, sessionCookieOf, signInAs, TEST_PASSWORD, type StaffSignIn } from './staff-session.js';
 
 /**
  * The route × role table: every staff and API route the app registers, for every role and for
@@ -118,4 +119,32 @@ describe('the route × role table', () => {
     expect(wrong, rows.join('\n')).toEqual([]);
     expect(rows.length).toBeGreaterThan(20);
   }, 120_000);
+
+  it('lands every role, once signed in, on a page the role may open (an auditor on the audit log)', async () => {
+    const landed = new Map<Role, string>();
+    for (const role of ROLES) {
+      const email = `landing.${role}@example.org`;
+      const { totpSecret } = await createActiveUser(h.deps, { email, role, displayName: `Landing ${role}`, password: TEST_PASSWORD });
+      const signIn = await h.app.inject({ url: '/staff/sign-in' });
+      const first = await postForm(h, '/staff/sign-in', { _form: hiddenField(signIn.body, '_form'), email, password: TEST_PASSWORD });
+      const partial = sessionCookieOf(first)!;
+      const codePage = await h.app.inject({ url: '/staff/sign-in/second-factor', headers: { cookie: partial } });
+      const code = totpNow(totpSecret, h.clock.now());
+      let res = await postForm(h, '/staff/sign-in/second-factor', { _csrf: hiddenField(codePage.body, '_csrf'), code }, partial);
+      const cookie = sessionCookieOf(res)!;
+      // Followed as a browser would, at most a couple of steps.
+      const path: string[] = [];
+      for (let hop = 0; hop < 3 && res.statusCode === 303; hop += 1) {
+        path.push(String(res.headers.location));
+        res = await h.app.inject({ url: String(res.headers.location), headers: { cookie } });
+      }
+      expect(res.statusCode, `${role}: ${path.join(' → ')}`).toBe(200);
+      expect(refusedByPolicy({ surface: 'staff' } as DeclaredRoute, res)).toBe(false);
+      landed.set(role, path.at(-1)!);
+    }
+    expect(landed.get('handler')).toBe('/staff');
+    expect(landed.get('admin')).toBe('/staff');
+    expect(landed.get('auditor')).toBe('/staff/audit');
+    expect(landed.get('researcher')).toBe('/staff/account');
+  }, 60_000);
 });

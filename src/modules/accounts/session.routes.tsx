@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.js';
 import {
   clearSessionCookie,
@@ -11,14 +11,30 @@ import { checkFormToken, issueFormToken } from '../../platform/http/form-token.j
 import type { ErrorPage } from '../../platform/http/surfaces.js';
 import { formBody, readForm, textField } from '../../platform/http/form.js';
 import { sendPage } from '../../platform/views/render.js';
-import { staffContext } from '../../platform/views/staff-layout.js';
+import { staffContext, staffHome } from '../../platform/views/staff-layout.js';
+import { hasRole } from '../../platform/auth/policy.js';
+import type { Principal } from '../../platform/auth/roles.js';
 import { accountFlashes, oneError } from './http.js';
 import type { SignInGuard } from './throttle.js';
+import { CASE_HOLDER_ROLES } from './user.policy.js';
 import { CodeInput, SignInInput } from './user.schema.js';
 import { checkPassword, confirmSecondFactor, signOut } from './user.service.js';
 import { SecondFactorPage, SignInPage } from './views/sign-in.js';
 
 const SIGN_IN_FORM = 'staff-sign-in';
+
+/**
+ * Where a signed-in person lands: the first page of the navigation their roles open (the queue
+ * for those who work cases; the audit log for an auditor), else their own account page, which
+ * every role opens. With a full session the navigation is known (`req.nav`). Just after the
+ * second factor it is not yet (the request came with a partial session): case workers go
+ * straight to the queue, anyone else through /staff/sign-in, which sends the now full session
+ * on to its first page.
+ */
+function landing(req: FastifyRequest, principal?: Principal): string {
+  if (principal) return hasRole(principal, CASE_HOLDER_ROLES) ? '/staff' : '/staff/sign-in';
+  return staffHome(req);
+}
 
 /** Sign-in (password, then TOTP) and sign-out. */
 export function registerSessionRoutes(
@@ -31,7 +47,7 @@ export function registerSessionRoutes(
   const formToken = () => issueFormToken(deps.vault.formKey, SIGN_IN_FORM, deps.now());
 
   app.get('/sign-in', { config: { auth: 'public', action: 'none' } }, async (req, reply) => {
-    if (req.staff?.stage === 'full') return reply.redirect('/staff', 303);
+    if (req.staff?.stage === 'full') return reply.redirect(landing(req), 303);
     return sendPage(
       reply,
       200,
@@ -104,7 +120,7 @@ export function registerSessionRoutes(
     // A new session id at the moment of full sign-in, so a fixated or sniffed partial id is worthless.
     const session = await upgradeSession(deps, staff, 'full');
     setSessionCookie(reply, session.cookie, secure);
-    return reply.redirect('/staff', 303);
+    return reply.redirect(landing(req, staff.principal), 303);
   });
 
   // Open to any stage (a person may give up halfway); the CSRF check still needs a session.

@@ -13,6 +13,7 @@ export { AUDIT_ACTIONS, auditPolicy, type AuditAction } from './audit.policy.js'
 /** The audit module as the app sees it. */
 export const auditModule: HavenModule = {
   name: 'audit',
+  roles: ['auditor'],
   policy: auditPolicy,
   nav: [{ href: '/staff/audit', labelKey: 'audit.title', action: 'audit.view', order: 90 }],
   registerStaff: (app, { deps, assets }) => registerAuditRoutes(app, deps, assets),

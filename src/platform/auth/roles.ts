@@ -8,8 +8,11 @@
 export const ROLES = ['admin', 'coordinator', 'handler', 'fund_officer', 'reviewer', 'researcher', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Roles that can be given today (the others have no module yet). */
-export const ASSIGNABLE_ROLES: readonly Role[] = ['admin', 'coordinator', 'handler'];
+/**
+ * Roles that can be given today: those a module in the list introduces (test/modules.test.ts).
+ * The others have no module yet. An auditor reads the audit log (the audit module) and no case.
+ */
+export const ASSIGNABLE_ROLES: readonly Role[] = ['admin', 'coordinator', 'handler', 'auditor'];
 
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
