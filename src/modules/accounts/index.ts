@@ -144,6 +144,7 @@ export const accountsModule: HavenModule = {
   nav: [
     { href: '/staff/users', labelKey: 'accounts.users.title', action: 'user.list', order: 60 },
     { href: '/staff/teams', labelKey: 'accounts.teams.title', action: 'team.list', order: 61 },
+    { href: '/staff/account/tokens', labelKey: 'common.nav_tokens', action: 'token.manage_own', order: 95 },
   ],
   registerStaff: (app, { deps, assets }) => registerStaff(app, deps, assets),
 };
