@@ -138,6 +138,8 @@ export async function generateDemo(deps: Deps, opts: DemoOptions): Promise<DemoR
       to,
       firstResponseMinutes: deps.config.firstResponseMinutes,
       ...(retention ? { retention } : {}),
+      // The 12 months up to now end at a live helpline's now, with its backlog; a year is as it was.
+      live: year === null,
     }),
     {
       handlerId: opts.handlerId,

@@ -9,7 +9,7 @@ import { DEMO_HANDLER_EMAIL } from '../accounts/index.js';
 import { createHash } from 'node:crypto';
 import { countNonDemoCases, requesterView, submitRequest } from '../cases/index.js';
 import { runRetention } from '../retention/index.js';
-import { demoPlan, demoWindow, REACTIVE_SHARE } from './demo.js';
+import { demoPlan, demoWindow, LIVE_BACKLOG, REACTIVE_SHARE, type DemoCase } from './demo.js';
 import { DEMO_TEXT } from './demo.text.js';
 import { generateDemo, runDemo } from './index.js';
 import { insertStaffRow } from '../../../test/staff-row.js';
@@ -185,6 +185,48 @@ describe('the demo window', () => {
     );
   });
 
+  /** The queue at `now` of a plan: new cases, those past their deadline, claimed ones, waiting ones. */
+  function queueAt(plan: Iterable<DemoCase>, now: number) {
+    const q = { new: 0, overdue: 0, claimed: 0, waiting: 0, open: 0 };
+    for (const c of plan) {
+      if (c.status === 'new') {
+        q.new++;
+        if (c.firstResponseDueAt <= now) q.overdue++;
+        if (c.assigned) q.claimed++;
+      }
+      if (c.status === 'waiting') q.waiting++;
+      if (c.status === 'open') q.open++;
+    }
+    return q;
+  }
+
+  it('ends the 12 months up to now with a live backlog: new requests, some overdue, some claimed, others waiting', () => {
+    const plan = (live: boolean, seed = 'haven') =>
+      demoPlan({ requests: 3709, seed, ...demoWindow(NOW)!, firstResponseMinutes: 120, live });
+    // Answered as in a past year, the queue at now is all but empty: nothing overdue.
+    expect(queueAt(plan(false), NOW)).toEqual({ new: 1, overdue: 0, claimed: 1, waiting: 51, open: 38 });
+    // As a live helpline holds it: five new requests, three of them past the two-hour deadline.
+    expect(queueAt(plan(true), NOW)).toEqual({ new: 5, overdue: 3, claimed: 1, waiting: 45, open: 34 });
+    // Every seed has a backlog of a few requests, all of the last hours, not a pile.
+    for (const seed of ['live', 'a', 'b', 'c', 'd', 'e']) {
+      const cases = [...plan(true, seed)];
+      const q = queueAt(cases, NOW);
+      expect(q.new, seed).toBeGreaterThanOrEqual(2);
+      expect(q.new, seed).toBeLessThanOrEqual(8);
+      expect(q.overdue, seed).toBeGreaterThanOrEqual(1);
+      expect(q.overdue, seed).toBeLessThan(q.new + 1);
+      expect(q.waiting, seed).toBeGreaterThan(15);
+      for (const c of cases.filter((c) => c.status === 'new'))
+        expect(NOW - c.createdAt, seed).toBeLessThan(LIVE_BACKLOG.hours * 60 * 60_000);
+    }
+    // Only the last hours change: every case that arrived before them is as it was.
+    const cut = NOW - LIVE_BACKLOG.hours * 60 * 60_000;
+    const before = (live: boolean) => [...plan(live)].filter((c) => c.createdAt < cut);
+    expect(before(true)).toEqual(before(false));
+    // And the same seed and clock give the same backlog.
+    expect([...plan(true)]).toEqual([...plan(true)]);
+  });
+
   it('gives the 2023 of the seed exactly: 3,709 requests, 82% reactive, the same cases every time', () => {
     const hash = createHash('sha256');
     const status: Record<string, number> = {};
@@ -281,6 +323,18 @@ for (const engine of engines) {
       const older = cases.filter((c) => now - c.created_at > 150 * DAY);
       for (const c of older) expect(c.closed_at).not.toBeNull();
       expect(older.length / cases.length).toBeGreaterThan(0.5);
+    });
+
+    it('ends at a live helpline\'s now: the last hours were answered late or not yet, as the live plan has them', async () => {
+      const now = h.deps.now();
+      const plan = (live: boolean) =>
+        [...demoPlan({ requests: 600, seed: 'live', ...demoWindow(now)!, firstResponseMinutes: h.deps.config.firstResponseMinutes, live })].map(
+          (c) => [c.createdAt, c.firstResponseAt, c.status],
+        );
+      const { cases } = await structured(h.deps);
+      const written = cases.map((c) => [c.created_at, c.first_response_at, c.status]);
+      expect(written).toEqual(plan(true));
+      expect(written).not.toEqual(plan(false));
     });
 
     it('is written as a live helpline holds it: the first retention run deletes no message', async () => {

@@ -43,7 +43,24 @@ export interface DemoPlanOptions {
    * a purge deletes), its structured data kept for reports. Its other values are unchanged.
    */
   retention?: readonly DemoRetentionRule[];
+  /**
+   * `to` is a live helpline's now (the default window, not a calendar year): the requests of
+   * its last hours wait longer for their first answer (see LIVE_BACKLOG), so the queue holds
+   * a backlog at `to`. Off, the cases are exactly those of a past year.
+   */
+  live?: boolean;
 }
+
+/**
+ * The backlog of a live helpline at now. Without it, 89 % of requests are answered within two
+ * hours and the queue at now is all but empty (about 0.05 overdue cases). With it, the shift
+ * fell behind over the last `hours`: a request that arrived then waits its usual delay plus a
+ * lag that grows from nothing `hours` before now to `lagMinutes` at now. The requests of the
+ * last hours are still new at now, most of them past their first-response deadline (the
+ * deadline is two hours, the lag longer), and those before were answered late. The lag adds
+ * to the drawn delay without drawing anything, so every earlier case is the same as without it.
+ */
+export const LIVE_BACKLOG = { hours: 36, lagMinutes: 12 * 60 } as const;
 
 /** A retention rule as the demo needs it (the retention module owns the rules). */
 export interface DemoRetentionRule {
@@ -442,9 +459,14 @@ function planCase(
   ];
 
   // Minutes until the first answer: most well within two hours, a tail of overdue ones.
+  const age = asOf - createdAt;
+  const lag =
+    opts.live && age < LIVE_BACKLOG.hours * HOUR
+      ? LIVE_BACKLOG.lagMinutes * (1 - age / (LIVE_BACKLOG.hours * HOUR))
+      : 0;
   const firstDelay = Math.min(
     3 * 24 * 60,
-    Math.max(2, rng.logNormal(urgency === 'reactive' ? 35 : 60, 0.9)),
+    Math.max(2, rng.logNormal(urgency === 'reactive' ? 35 : 60, 0.9)) + lag,
   );
   const firstAt = createdAt + Math.round(firstDelay * MINUTE);
   // How long the case stays open in all, from arrival to closure.
