@@ -89,6 +89,10 @@ for (const engine of engines) {
       expect(form.html).toContain('<option value="waiting">Waiting on requester</option>');
       expect(form.html).not.toContain('value="spam"');
       expect(form.version).toBe(String((await caseRow(caseId)).version));
+      // In Spanish too.
+      const es = await h.app.inject({ method: 'GET', url: `/staff/cases/${caseId}?lang=es`, headers: { cookie: handler.cookie } });
+      expect(es.body).toContain('Como lo deje la respuesta');
+      expect(es.body).toContain('Estado después de la respuesta (ahora «Nuevo»)');
     });
 
     it('replies and moves a new case on to waiting in one submit: new → open → waiting, audited and announced', async () => {
