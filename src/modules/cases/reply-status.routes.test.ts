@@ -225,6 +225,25 @@ for (const engine of engines) {
       }
     });
 
+    it('saves one of two replies that set the status from the same version at the same time, and nothing of the other', async () => {
+      const { caseId } = await newRequest(h.deps);
+      const mine = await replyForm(handler, caseId);
+      const theirs = await replyForm(coordinator, caseId);
+      const [a, b] = await Promise.all([
+        post(handler, `/staff/cases/${caseId}/replies`, { body: 'Mine.', next_status: 'waiting', version: mine.version!, _once: mine.once }),
+        post(coordinator, `/staff/cases/${caseId}/replies`, { body: 'Theirs.', next_status: 'resolved', version: theirs.version!, _once: theirs.once }),
+      ]);
+      expect([a.statusCode, b.statusCode].sort()).toEqual([303, 409]);
+      expect(await replies(caseId)).toBe(1);
+      const won = a.statusCode === 303 ? 'waiting' : 'resolved';
+      expect((await caseRow(caseId)).status).toBe(won);
+      expect(await audit(caseId)).toEqual([
+        'case.replied',
+        'case.status_changed {"from":"new","to":"open"}',
+        `case.status_changed {"from":"open","to":"${won}"}`,
+      ]);
+    });
+
     it('refuses a role that may not reply, and saves nothing', async () => {
       const { caseId } = await newRequest(h.deps);
       const form = await replyForm(handler, caseId);
