@@ -73,7 +73,7 @@ export function StaffLayout(props: {
                   <form method="get" action={box.action} class="inline nav-box">
                     <label for={id}>{e.label}</label>{' '}
                     <input id={id} name={box.field} type="text" size={8} dir="auto" autocomplete="off" />{' '}
-                    <button type="submit" class="secondary">
+                    <button type="submit">
                       {ctx.t('common.go')}
                     </button>
                   </form>
