@@ -13,6 +13,7 @@ import * as taxonomies from './2026-12-02-002-taxonomies.js';
 import * as rolesAndTeams from './2026-12-02-003-roles-and-teams.js';
 import * as caseQueueFilters from './2026-12-07-001-case-queue-filters.js';
 import * as auditLogFilters from './2026-12-07-002-audit-log-filters.js';
+import * as teamRegionsAndLanguages from './2026-12-07-003-team-regions-and-languages.js';
 
 /** Every migration, in order. Names are ISO-dated; never rename or edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02-003-roles-and-teams': rolesAndTeams,
   '2026-12-07-001-case-queue-filters': caseQueueFilters,
   '2026-12-07-002-audit-log-filters': auditLogFilters,
+  '2026-12-07-003-team-regions-and-languages': teamRegionsAndLanguages,
 };

@@ -10,6 +10,8 @@ export interface Database {
   user_roles: UserRolesTable;
   teams: TeamsTable;
   team_members: TeamMembersTable;
+  team_regions: TeamRegionsTable;
+  team_languages: TeamLanguagesTable;
   enrollments: EnrollmentsTable;
   staff_sessions: StaffSessionsTable;
   api_tokens: ApiTokensTable;
@@ -66,6 +68,18 @@ export interface TeamsTable {
 export interface TeamMembersTable {
   team_id: string;
   user_id: string;
+}
+
+/** A region (a `region` term's code) a team covers; teams.region is its first. */
+export interface TeamRegionsTable {
+  team_id: string;
+  region: string;
+}
+
+/** A language (a `language` term's code) a team works in. */
+export interface TeamLanguagesTable {
+  team_id: string;
+  language: string;
 }
 
 export interface EnrollmentsTable {
