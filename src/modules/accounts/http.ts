@@ -21,6 +21,9 @@ export const accountFlashes = defineFlashes({
   member_already: 'accounts.done.member_already',
   member_removed: 'accounts.done.member_removed',
   member_absent: 'accounts.done.member_absent',
+  regions_changed: 'accounts.done.team_regions_changed',
+  languages_changed: 'accounts.done.team_languages_changed',
+  team_unchanged: 'accounts.done.team_unchanged',
 });
 
 export function oneError(name: string, key: string): FieldErrors {

@@ -5,12 +5,22 @@ import type { ErrorPage } from '../../platform/http/surfaces.js';
 import type { FieldErrors } from '../../platform/views/form.js';
 import { sendPage } from '../../platform/views/render.js';
 import { staffContext } from '../../platform/views/staff-layout.js';
-import { findTerm, taxonomyOptions } from '../taxonomies/index.js';
+import type { Option } from '../../platform/views/form.js';
+import { listField } from '../../platform/http/form.js';
+import { findTerm, taxonomyOptions, termLabels } from '../taxonomies/index.js';
+import { can } from './user.policy.js';
 import { accountFlashes } from './http.js';
 import { NewTeamInput, TeamMemberInput } from './user.schema.js';
 import type { TeamWithMembers } from './user.repo.js';
-import { addTeam, addTeamMember, listActivePeople, listTeams, removeTeamMember } from './user.service.js';
+import { addTeam, addTeamMember, listActivePeople, listTeams, removeTeamMember, setTeamCodes, TEAM_CODES_MAX, viewTeam } from './user.service.js';
+import { TeamPage } from './views/team.js';
 import { TeamsPage, type MemberError, type NewTeamValues } from './views/teams.js';
+
+/** The messages for a refused choice of a team's regions or languages: none chosen, or one not in the list. */
+const CODE_ERRORS = {
+  regions: { required: 'accounts.error.team_regions_required', invalid: 'accounts.error.team_regions_invalid' },
+  languages: { required: 'accounts.error.team_languages_required', invalid: 'accounts.error.team_languages_invalid' },
+} as const;
 
 /** Administrators list and add teams, and put people in them or take them out (ADR 20). */
 export function registerTeamRoutes(app: FastifyInstance, deps: Deps, opts: { cssUrl: string; errorPage: ErrorPage }): void {
@@ -48,6 +58,61 @@ export function registerTeamRoutes(app: FastifyInstance, deps: Deps, opts: { css
     if (!teams.some((t) => t.id === teamId)) return errorPage(req, reply, 'NOT_FOUND');
     return page(req, reply, 422, { teams, member: { teamId, error } });
   };
+
+  /** A vocabulary's terms in use, with any retired one in `held` after them: what the team's boxes offer. */
+  const choices = async (req: FastifyRequest, kind: 'region' | 'language', held: string[]): Promise<Option[]> => {
+    const [options, labels] = await Promise.all([taxonomyOptions(deps, kind, req.locale), termLabels(deps, kind, req.locale)]);
+    const kept = held.filter((c) => !options.some((o) => o.value === c)).map((c) => ({ value: c, label: labels.get(c) ?? c }));
+    return [...options, ...kept];
+  };
+
+  /** A team's own page; 404 for no such team. */
+  const teamPage = async (
+    req: FastifyRequest<{ Params: { id: string } }>,
+    reply: FastifyReply,
+    status: number,
+    shown: { flash?: string; chosen?: { regions?: string[]; languages?: string[] }; errors?: FieldErrors } = {},
+  ) => {
+    const team = req.params.id.length > 64 ? undefined : await viewTeam(deps, req.params.id);
+    if (!team) return errorPage(req, reply, 'NOT_FOUND');
+    const [regions, languages] = await Promise.all([choices(req, 'region', team.regions), choices(req, 'language', team.languages)]);
+    return sendPage(
+      reply,
+      status,
+      <TeamPage
+        ctx={staffContext(req, cssUrl, shown.flash)}
+        team={team}
+        now={deps.now()}
+        regions={regions}
+        languages={languages}
+        canManage={can(req.principal ?? null, 'team.manage')}
+        chosen={shown.chosen}
+        errors={shown.errors}
+      />,
+    );
+  };
+
+  app.get<{ Params: { id: string } }>('/teams/:id', { config: { action: 'team.list' } }, async (req, reply) =>
+    teamPage(req, reply, 200, { flash: accountFlashes.read(req) }),
+  );
+
+  // The checked boxes are the team's regions (or languages): one or more terms of the
+  // vocabulary; the page again (422) with the boxes as sent when refused.
+  for (const field of ['regions', 'languages'] as const) {
+    const kind = field === 'regions' ? 'region' : 'language';
+    app.post<{ Params: { id: string } }>(`/teams/:id/${field}`, { config: { action: 'team.manage' } }, async (req, reply) => {
+      if (req.params.id.length > 64) return errorPage(req, reply, 'NOT_FOUND');
+      const given = listField(req.body, field, TEAM_CODES_MAX) ?? [];
+      const res = await setTeamCodes(deps, req.principal!, req.params.id, kind, given);
+      if (!res.ok) {
+        if (res.code === 'NOT_FOUND') return errorPage(req, reply, 'NOT_FOUND');
+        const error = CODE_ERRORS[field][given.length === 0 ? 'required' : 'invalid'];
+        return teamPage(req, reply, 422, { chosen: { [field]: given }, errors: { [field]: error } });
+      }
+      const done = !res.value.changed ? 'team_unchanged' : field === 'regions' ? 'regions_changed' : 'languages_changed';
+      return accountFlashes.redirect(reply, `/staff/teams/${req.params.id}`, done);
+    });
+  }
 
   app.get('/teams', { config: { action: 'team.list' } }, async (req, reply) => page(req, reply, 200, { flash: accountFlashes.read(req) }));
 

@@ -155,8 +155,41 @@ export async function listTeams(db: Db): Promise<TeamSummary[]> {
   return rows.map((r) => ({ id: r.id, name: r.name, timeZone: r.time_zone, region: r.region, members: Number(r.members) }));
 }
 
+/** Adds a team; its region, if one, is its first row in team_regions too. */
 export async function insertTeam(db: Db, t: { id: string; name: string; timeZone: string; region: string | null; now: number }): Promise<void> {
   await db.insertInto('teams').values({ id: t.id, name: t.name, time_zone: t.timeZone, region: t.region, created_at: t.now }).execute();
+  if (t.region !== null) await db.insertInto('team_regions').values({ team_id: t.id, region: t.region }).execute();
+}
+
+/** The team `id` with its time zone and first region, or undefined. */
+export async function findTeam(db: Db, id: string): Promise<Omit<TeamSummary, 'members'> | undefined> {
+  const r = await db.selectFrom('teams').select(['id', 'name', 'time_zone', 'region']).where('id', '=', id).executeTakeFirst();
+  return r && { id: r.id, name: r.name, timeZone: r.time_zone, region: r.region };
+}
+
+/** The codes of a team's regions or languages (unordered: the page shows them in the vocabulary's order). */
+export async function teamCodes(db: Db, teamId: string, kind: 'region' | 'language'): Promise<string[]> {
+  if (kind === 'region') {
+    const rows = await db.selectFrom('team_regions').select('region').where('team_id', '=', teamId).execute();
+    return rows.map((r) => r.region);
+  }
+  const rows = await db.selectFrom('team_languages').select('language').where('team_id', '=', teamId).execute();
+  return rows.map((r) => r.language);
+}
+
+/**
+ * Replaces a team's regions or languages with `codes` (at least one). For regions,
+ * teams.region becomes the first, so code that reads the single column stays right.
+ */
+export async function replaceTeamCodes(db: Db, teamId: string, kind: 'region' | 'language', codes: readonly string[]): Promise<void> {
+  if (kind === 'region') {
+    await db.deleteFrom('team_regions').where('team_id', '=', teamId).execute();
+    await db.insertInto('team_regions').values(codes.map((region) => ({ team_id: teamId, region }))).execute();
+    await db.updateTable('teams').set({ region: codes[0] ?? null }).where('id', '=', teamId).execute();
+    return;
+  }
+  await db.deleteFrom('team_languages').where('team_id', '=', teamId).execute();
+  await db.insertInto('team_languages').values(codes.map((language) => ({ team_id: teamId, language }))).execute();
 }
 
 /** The team `id`, or undefined. */

@@ -12,6 +12,7 @@ import { attemptSucceeded, reserveAttempt, resetAttempts } from '../../platform/
 import { recordAudit } from '../../platform/audit/audit.js';
 import { CASE_HOLDER_ROLES } from './user.policy.js';
 import { countOpenCases, reassignOpenCases } from '../cases/index.js';
+import { findTerm } from '../taxonomies/index.js';
 import { BOOTSTRAP_EMAIL, ENROL_TTL_MS, enrolUrl, normaliseEmail, type StaffUser } from './user.js';
 
 // Use cases of the accounts module. Routes and the CLI call these; only user.repo.ts has SQL.
@@ -413,6 +414,73 @@ export async function removeTeamMember(
     if (!(await repo.deleteTeamMember(trx, teamId, userId))) return ok({ removed: false });
     await auditTeamMember(deps, trx, actor, 'team.member_removed', teamId, userId);
     return ok({ removed: true });
+  });
+}
+
+/** A team as its own page shows it: its members with their roles, its regions and languages. */
+export interface TeamDetail extends Omit<repo.TeamSummary, 'members'> {
+  people: (repo.TeamMember & { roles: Role[] })[];
+  regions: string[];
+  languages: string[];
+}
+
+/** The team `id` for its page, or undefined. */
+export async function viewTeam(deps: Deps, id: string): Promise<TeamDetail | undefined> {
+  const team = await repo.findTeam(deps.db, id);
+  if (!team) return undefined;
+  const [members, held, regions, languages] = await Promise.all([
+    repo.listTeamMembers(deps.db),
+    repo.listUserRoles(deps.db),
+    repo.teamCodes(deps.db, id, 'region'),
+    repo.teamCodes(deps.db, id, 'language'),
+  ]);
+  const users = new Map((await repo.listUsers(deps.db)).map((u) => [u.id, u.role]));
+  const people = (members.get(id) ?? []).map((m) => {
+    const primary = users.get(m.id) ?? null;
+    return { ...m, roles: primary === null ? [] : rolesOf(primary, held.get(m.id) ?? []) };
+  });
+  return { ...team, people, regions, languages };
+}
+
+/** The most regions or languages one team may have: more than any vocabulary a form offers is a forged form. */
+export const TEAM_CODES_MAX = 200;
+
+/**
+ * Sets the regions or the languages of a team to `codes` (one or more, each a term of the
+ * vocabulary), audited as `team.regions_changed` or `team.languages_changed` (from, to) in the
+ * same transaction. A retired term is refused unless the team already has it. NOT_FOUND for an
+ * unknown team; VALIDATION_FAILED on `regions`/`languages` for none, too many or an unknown
+ * code (nothing written). The same set again changes and audits nothing (`changed` false).
+ */
+export async function setTeamCodes(
+  deps: Deps,
+  actor: Principal,
+  teamId: string,
+  kind: 'region' | 'language',
+  given: readonly string[],
+): Promise<Result<{ changed: boolean }>> {
+  const field = kind === 'region' ? 'regions' : 'languages';
+  const codes = [...new Set(given)];
+  if (codes.length === 0 || codes.length > TEAM_CODES_MAX || codes.some((c) => c.length > 64))
+    return fail('VALIDATION_FAILED', field);
+  return deps.db.transaction().execute(async (trx) => {
+    if (!(await repo.findTeam(trx, teamId))) return fail<{ changed: boolean }>('NOT_FOUND');
+    const before = await repo.teamCodes(trx, teamId, kind);
+    for (const code of codes) {
+      // A write checks the table itself; a term retired since the team took it may stay.
+      if (!(await findTerm({ db: trx }, kind, code, { includeRetired: before.includes(code) })))
+        return fail<{ changed: boolean }>('VALIDATION_FAILED', field);
+    }
+    if (before.length === codes.length && codes.every((c) => before.includes(c))) return ok({ changed: false });
+    await repo.replaceTeamCodes(trx, teamId, kind, codes);
+    await recordAudit(trx, deps.now(), {
+      actorKind: 'staff',
+      actorId: actor.userId,
+      action: kind === 'region' ? 'team.regions_changed' : 'team.languages_changed',
+      caseId: null,
+      detail: { team: teamId, from: [...before].sort().join(','), to: [...codes].sort().join(',') },
+    });
+    return ok({ changed: true });
   });
 }
 

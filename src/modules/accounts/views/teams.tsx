@@ -73,7 +73,9 @@ export function TeamsPage(props: {
               {props.teams.map((team) => (
                 <tr>
                   <td>
-                    <bdi>{team.name}</bdi>
+                    <a href={`/staff/teams/${team.id}`}>
+                      <bdi>{team.name}</bdi>
+                    </a>
                   </td>
                   <td>
                     <bdi>{team.timeZone}</bdi>

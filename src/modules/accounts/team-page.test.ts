@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engines } from '../../../test/engines.js';
+import { createHarness, type Harness } from '../../../test/harness.js';
+import { postForm, signInAs, type StaffSignIn } from '../../../test/staff-session.js';
+
+// A team's own page (ADR 20): its time zone with the time there now, its members with their
+// roles, and its regions and languages, which administrators choose with checkboxes among
+// the vocabularies' terms, each change audited in its transaction. teams.region follows the
+// first region, so what reads the single column stays right.
+
+for (const engine of engines) {
+  describe.skipIf(!engine.available)(`a team's page (${engine.name})`, () => {
+    let h: Harness;
+    let admin: StaffSignIn;
+    let handler: StaffSignIn;
+    beforeAll(async () => {
+      h = await createHarness(engine);
+      admin = await signInAs(h, 'admin');
+      handler = await signInAs(h, 'handler', { displayName: 'Nadia Handler' });
+    });
+    afterAll(async () => {
+      await h?.close();
+    });
+
+    /** A team added through its form; its id. */
+    const team = async (name: string, region = '') => {
+      const res = await postForm(h, '/staff/teams', { _csrf: admin.csrf, name, time_zone: 'Africa/Nairobi', region }, admin.cookie);
+      expect(res.statusCode, res.body).toBe(303);
+      return (await h.deps.db.selectFrom('teams').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id;
+    };
+    /** POSTs the boxes `codes` checked in the team's `field` form, as a browser sends them. */
+    const choose = (teamId: string, field: 'regions' | 'languages', codes: string[], who = admin) => {
+      const body = new URLSearchParams([['_csrf', who.csrf], ...codes.map((c) => [field, c] as [string, string])]);
+      return h.app.inject({
+        method: 'POST',
+        url: `/staff/teams/${teamId}/${field}`,
+        payload: body.toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: who.cookie },
+      });
+    };
+    const get = (url: string, who = admin) => h.app.inject({ method: 'GET', url, headers: { cookie: who.cookie } });
+    const regions = async (teamId: string) =>
+      (await h.deps.db.selectFrom('team_regions').select('region').where('team_id', '=', teamId).orderBy('region').execute()).map((r) => r.region);
+    const languages = async (teamId: string) =>
+      (await h.deps.db.selectFrom('team_languages').select('language').where('team_id', '=', teamId).orderBy('language').execute()).map(
+        (r) => r.language,
+      );
+    const audits = async (teamId: string, action: string) =>
+      (await h.deps.db.selectFrom('audit_log').select(['action', 'actor_id', 'detail']).where('action', '=', action).orderBy('id').execute()).filter(
+        (a) => (JSON.parse(a.detail ?? '{}') as { team?: string }).team === teamId,
+      );
+
+    it('shows the time zone with the time there, the members with their roles, and the region the team was added with', async () => {
+      const teamId = await team('Nairobi nights', 'africa');
+      expect(await regions(teamId)).toEqual(['africa']);
+      await h.deps.db.insertInto('team_members').values({ team_id: teamId, user_id: handler.userId }).execute();
+
+      const list = await get('/staff/teams');
+      expect(list.body).toContain(`<a href="/staff/teams/${teamId}"><bdi>Nairobi nights</bdi></a>`);
+      const res = await get(`/staff/teams/${teamId}`);
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('<bdi>Africa/Nairobi</bdi>');
+      expect(res.body).toMatch(/there now: .*East Africa Time/);
+      expect(res.body).toMatch(/<bdi>Nadia Handler<\/bdi><\/td><td>Handler<\/td>/);
+      expect(res.body).toMatch(/id="f-regions-africa" name="regions" value="africa" checked/);
+      expect(res.body).not.toMatch(/id="f-regions-mena" name="regions" value="mena" checked/);
+      expect(res.body).toContain(`action="/staff/teams/${teamId}/languages"`);
+    });
+
+    it('saves regions and languages, audited with what they were and are, and keeps teams.region the first', async () => {
+      const teamId = await team('Desk of the south', 'africa');
+      const res = await choose(teamId, 'regions', ['mena', 'africa']);
+      expect(res.statusCode, res.body).toBe(303);
+      expect(res.headers.location).toBe(`/staff/teams/${teamId}?done=regions_changed`);
+      expect(await regions(teamId)).toEqual(['africa', 'mena']);
+      const row = await h.deps.db.selectFrom('teams').select('region').where('id', '=', teamId).executeTakeFirstOrThrow();
+      expect(row.region).toBe('mena');
+      const changed = await audits(teamId, 'team.regions_changed');
+      expect(changed).toHaveLength(1);
+      expect(changed[0]!.actor_id).toBe(admin.userId);
+      expect(JSON.parse(changed[0]!.detail!)).toEqual({ team: teamId, from: 'africa', to: 'africa,mena' });
+
+      const langs = await choose(teamId, 'languages', ['sw', 'en', 'sw']);
+      expect(langs.statusCode, langs.body).toBe(303);
+      expect(await languages(teamId)).toEqual(['en', 'sw']);
+      expect(JSON.parse((await audits(teamId, 'team.languages_changed'))[0]!.detail!)).toEqual({ team: teamId, from: '', to: 'en,sw' });
+      const page = await get(`/staff/teams/${teamId}?done=languages_changed`);
+      expect(page.body).toContain("The team's languages were saved.");
+      expect(page.body).toMatch(/id="f-languages-sw" name="languages" value="sw" checked/);
+
+      // The same choice again changes and audits nothing.
+      const again = await choose(teamId, 'languages', ['en', 'sw']);
+      expect(again.headers.location).toBe(`/staff/teams/${teamId}?done=team_unchanged`);
+      expect(await audits(teamId, 'team.languages_changed')).toHaveLength(1);
+    });
+
+    it('refuses none, an unknown code and a newly chosen retired term with a 422, writing nothing', async () => {
+      const teamId = await team('Refusals', 'africa');
+      await choose(teamId, 'languages', ['fr']);
+
+      const none = await choose(teamId, 'regions', []);
+      expect(none.statusCode).toBe(422);
+      expect(none.body).toContain('Choose at least one region.');
+      const unknown = await choose(teamId, 'regions', ['africa', 'atlantis']);
+      expect(unknown.statusCode).toBe(422);
+      expect(unknown.body).toContain('Choose regions from the list.');
+      expect(unknown.body).toContain('href="#f-regions"');
+      const tooLong = await choose(teamId, 'languages', ['x'.repeat(65)]);
+      expect(tooLong.statusCode).toBe(422);
+      expect(tooLong.body).toContain('Choose languages from the list.');
+      expect(await regions(teamId)).toEqual(['africa']);
+      expect(await languages(teamId)).toEqual(['fr']);
+      expect(await audits(teamId, 'team.regions_changed')).toHaveLength(0);
+
+      // Retired: no longer offered as a new choice, but a team that has it may keep it.
+      await h.deps.db.updateTable('taxonomy_terms').set({ active: 0 }).where('vocabulary', '=', 'language').where('code', 'in', ['fr', 'pt']).execute();
+      try {
+        const retired = await choose(teamId, 'languages', ['fr', 'pt']);
+        expect(retired.statusCode).toBe(422);
+        expect(await languages(teamId)).toEqual(['fr']);
+        const kept = await choose(teamId, 'languages', ['fr', 'es']);
+        expect(kept.statusCode, kept.body).toBe(303);
+        expect(await languages(teamId)).toEqual(['es', 'fr']);
+      } finally {
+        await h.deps.db.updateTable('taxonomy_terms').set({ active: 1 }).where('vocabulary', '=', 'language').where('code', 'in', ['fr', 'pt']).execute();
+      }
+    });
+
+    it('answers 404 for an unknown team and 403 to a handler, changing nothing', async () => {
+      const teamId = await team('Closed doors', 'africa');
+      expect((await get('/staff/teams/no-such-team')).statusCode).toBe(404);
+      expect((await choose('no-such-team', 'regions', ['africa'])).statusCode).toBe(404);
+      expect((await get(`/staff/teams/${'x'.repeat(65)}`)).statusCode).toBe(404);
+      expect((await get(`/staff/teams/${teamId}`, handler)).statusCode).toBe(403);
+      expect((await choose(teamId, 'regions', ['mena'], handler)).statusCode).toBe(403);
+      expect(await regions(teamId)).toEqual(['africa']);
+    });
+  });
+}
