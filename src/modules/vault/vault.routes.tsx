@@ -8,7 +8,7 @@ import { oneTimeToken, spendToken } from '../../platform/http/spent-tokens.js';
 import { formBody, readForm } from '../../platform/http/form.js';
 import { safeString } from '../../platform/http/validation.js';
 import { sendPage } from '../../platform/views/render.js';
-import { staffContext } from '../../platform/views/staff-layout.js';
+import { staffContext, staffHome } from '../../platform/views/staff-layout.js';
 import { finishRotation, needsRotationFinish, startRotation, unseal, vaultStatus } from './vault.service.js';
 import { UnsealPage, VaultPage } from './views/unseal.js';
 
@@ -39,7 +39,8 @@ export function registerVaultRoutes(
   const formToken = () => issueFormToken(deps.vault.formKey, UNSEAL_FORM, deps.now());
 
   app.get('/unseal', { config: { auth: 'public', whileSealed: true, action: 'none' } }, async (req, reply) => {
-    if (!deps.vault.sealed) return reply.redirect('/staff', 303);
+    // Nothing to unseal: on to the person's start page (the queue is not every role's).
+    if (!deps.vault.sealed) return reply.redirect(staffHome(req), 303);
     return sendPage(reply, 503, <UnsealPage ctx={staffContext(req, cssUrl)} formToken={formToken()} />);
   });
 

@@ -3,6 +3,7 @@ import type { PlatformDeps as Deps } from '../deps.js';
 import { principalForToken } from '../auth/api-token.js';
 import type { PolicyEngine } from '../auth/policy.js';
 import type { NavEntry } from '../views/nav.js';
+import { staffHome } from '../views/staff-layout.js';
 import { SealedError } from '../crypto/vault.js';
 import { csrfMatches, loadSession, STAFF_COOKIE } from '../auth/session.js';
 import { apiError, errorDefinition, errorMessage, type ErrorCode } from '../errors.js';
@@ -164,7 +165,8 @@ export function staffSurface(
       if (!allowed) {
         if (stage === 'partial') return reply.redirect('/staff/sign-in/second-factor', 303);
         if (stage === 'enrol') return reply.redirect('/staff/enrol/second-factor', 303);
-        if (stage === 'full') return reply.redirect('/staff', 303);
+        // The person's own start page: /staff is the queue, which not every role may open.
+        if (stage === 'full') return reply.redirect(staffHome(req), 303);
         return reply.redirect('/staff/sign-in', 303);
       }
     }
