@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, Route
 import type { PlatformDeps as Deps } from '../deps.js';
 import { principalForToken } from '../auth/api-token.js';
 import type { PolicyEngine } from '../auth/policy.js';
-import type { NavEntry } from '../views/nav.js';
+import { navCountValues, type NavEntry } from '../views/nav.js';
 import { staffHome } from '../views/staff-layout.js';
 import { SealedError } from '../crypto/vault.js';
 import { csrfMatches, loadSession, STAFF_COOKIE } from '../auth/session.js';
@@ -145,7 +145,8 @@ export function staffSurface(
     req.locale = deps.i18n.negotiate(req.headers['accept-language'], STAFF_LOCALES, langChoice(req) ?? preferred);
     req.dir = dirOf(req.locale);
     req.t = deps.i18n.translator(req.locale);
-    // The modules' navigation entries this person may follow, in their language.
+    // The modules' navigation entries this person may follow, in their language; their counts
+    // are asked for only once the request is known to draw a page (below).
     req.nav = nav.filter((e) => policy.can(req.principal, e.action)).map((e) => ({ href: e.href, label: req.t(e.labelKey) }));
   });
   // Behind the CSRF tokens, a POST made by another site's page is refused (origin.ts).
@@ -175,6 +176,10 @@ export function staffSurface(
     }
     // The route's action, asked of the one engine; handlers ask again with the record's facts.
     if (refusedByPolicy(req, policy)) return errorPage(req, reply, 'FORBIDDEN');
+    // A page for a signed-in person: the bar's counts, asked of the modules that give them.
+    if ((req.method === 'GET' || req.method === 'HEAD') && need === 'full' && req.principal) {
+      req.nav = await countedNav(deps, req, nav, policy);
+    }
   });
   // After the session, sealed and CSRF checks: deny by default comes first.
   app.addHook('preHandler', refuseNul((req, reply) => errorPage(req, reply, 'CONTROL_CHARACTERS')));
@@ -184,6 +189,28 @@ export function staffSurface(
     return errorPage(req, reply, code);
   });
   app.setNotFoundHandler((req, reply) => errorPage(req, reply, 'NOT_FOUND'));
+}
+
+/**
+ * The bar's entries `req.principal` may follow, in their language, each with its count when it
+ * has one (`NavCount`): the counts are asked for together, one query each.
+ */
+async function countedNav(
+  deps: Deps,
+  req: FastifyRequest,
+  nav: readonly NavEntry[],
+  policy: PolicyEngine,
+): Promise<{ href: string; label: string }[]> {
+  const principal = req.principal!;
+  const entries = nav.filter((e) => policy.can(principal, e.action));
+  if (!entries.some((e) => e.count)) return req.nav ?? [];
+  return Promise.all(
+    entries.map(async (e) => {
+      if (!e.count) return { href: e.href, label: req.t(e.labelKey) };
+      const n = await e.count.of(deps, principal);
+      return { href: e.href, label: req.t(e.count.labelKey, navCountValues(n)) };
+    }),
+  );
 }
 
 /** Sends an API error in the one shape the API uses. */

@@ -1,3 +1,24 @@
+import type { Principal } from '../auth/roles.js';
+import type { PlatformDeps } from '../deps.js';
+
+/** The largest number a count in the bar shows; above it, the bar shows this number and a "+". */
+export const NAV_COUNT_MAX = 999;
+
+/**
+ * A number an entry shows in its link (how many cases wait in a queue), asked for on every staff
+ * page the bar is drawn on, for those who may see the entry. It must be cheap: `of` need count no
+ * further than `NAV_COUNT_MAX + 1` (a `LIMIT` of that many index entries), since any number above
+ * `NAV_COUNT_MAX` is shown the same way.
+ */
+export interface NavCount {
+  of(deps: PlatformDeps, principal: Principal): Promise<number>;
+  /**
+   * The i18n key of the link's text with its count: `{count}` is the number to show (never
+   * above `NAV_COUNT_MAX`), `{more}` is `yes` when there are more than that, else `no`.
+   */
+  labelKey: string;
+}
+
 /**
  * One entry in the staff navigation, declared by the module that owns the page. The bar shows
  * an entry to those the policy allows `action`, in `order` (lower first).
@@ -13,6 +34,14 @@ export interface NavEntry {
   /** The policy action a person needs to see the entry. */
   action: string;
   order: number;
+  /** A number shown in the link, when the entry has one (a link only, never a box). */
+  count?: NavCount;
+}
+
+/** The values of a count's label (`NavCount.labelKey`) for `n`: at most `NAV_COUNT_MAX`, and whether there are more. */
+export function navCountValues(n: number): { count: number; more: 'yes' | 'no' } {
+  const count = Math.max(0, Math.floor(n));
+  return count > NAV_COUNT_MAX ? { count: NAV_COUNT_MAX, more: 'yes' } : { count, more: 'no' };
 }
 
 /** The form a box entry's href names (`/path?field=`), or null when the entry is a plain link. */
