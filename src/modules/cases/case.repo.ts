@@ -351,6 +351,27 @@ function queueRange(
 
 export type QueueRow = Awaited<ReturnType<typeof listQueueRows>>[number];
 
+/**
+ * How many cases are suspected spam in one of `statuses`, counting no further than `cap`. The
+ * count reads only cases_queue_main (suspected_spam, status, …), one range per status, and at
+ * most `cap` of its entries in all, however many cases there are. The spam side and the
+ * statuses are written into the statement, as in `queueRange`, so the plan is chosen knowing them.
+ */
+export async function countSuspectedSpam(db: Db, statuses: readonly string[], cap: number): Promise<number> {
+  if (statuses.length === 0) return 0;
+  const waiting = db
+    .selectFrom('cases')
+    .select(sql.lit(1).as('one'))
+    .where('cases.suspected_spam', '=', sql.lit(1))
+    .where('cases.status', 'in', statuses.map(statusValue))
+    .limit(cap);
+  const row = await db
+    .selectFrom(waiting.as('waiting'))
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** A case's structured fields with its assignee's name, or undefined. */
 export async function getCaseSummaryRow(db: Db, caseId: number) {
   return db

@@ -9,6 +9,7 @@ import { registerCaseApi } from './case.api.js';
 import { registerCaseRoutes } from './case.routes.js';
 import { registerGotoRoutes } from './goto.routes.js';
 import { registerSpamRoutes } from './spam.routes.js';
+import { countWaitingSpam } from './spam-count.service.js';
 
 /**
  * The cases module: the handler workspace, the cases API, and what other modules call —
@@ -60,7 +61,14 @@ export const casesModule: HavenModule = {
   errors: CASE_ERRORS,
   nav: [
     { href: '/staff', labelKey: 'common.nav_queue', action: 'case.list', order: 10 },
-    { href: '/staff?view=spam', labelKey: 'common.nav_spam', action: 'case.list', order: 11 },
+    {
+      href: '/staff?view=spam',
+      labelKey: 'common.nav_spam',
+      action: 'case.list',
+      order: 11,
+      // How many wait for a decision, in the link: "Suspected spam (12)".
+      count: { of: countWaitingSpam, labelKey: 'common.nav_spam_count' },
+    },
     // A box, not a link (platform/views/nav.ts): a case number, then its page.
     { href: '/staff/cases/go?number=', labelKey: 'common.nav_goto', action: 'case.view', order: 12 },
   ],

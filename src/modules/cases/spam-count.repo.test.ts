@@ -1,0 +1,142 @@
+import { sql, type CompiledQuery, type Kysely, type KyselyPlugin } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engines } from '../../../test/engines.js';
+import { ACTIVE_STATUSES, CASE_STATUSES } from '../../contracts/case.js';
+import { migrateToLatest } from '../../platform/storage/migrate.js';
+import type { Database } from '../../platform/storage/schema.js';
+import { countSuspectedSpam } from './case.repo.js';
+
+// The suspected-spam count in the staff bar: exact up to its cap, never more than the cap, on
+// both engines. On SQLite its plan is pinned: one range of cases_queue_main per status, read from
+// the index alone (no case is read), with a fresh database's planner and with the statistics of
+// a million demo cases; the LIMIT inside bounds how many index entries it reads.
+
+const now = Date.UTC(2026, 0, 1);
+
+/** `n` cases in `status`, suspected or not. */
+async function add(db: Kysely<Database>, n: number, status: string, suspected: 0 | 1, from: number): Promise<void> {
+  const rows = Array.from({ length: n }, (_, i) => ({
+    receipt_hash: `r${from + i}`,
+    key_wrapped: Buffer.from([i % 256]),
+    status,
+    urgency: 'reactive',
+    incident_type: null,
+    severity: null,
+    country: null,
+    region: null,
+    language: 'en',
+    beneficiary: null,
+    mandate: 'pending',
+    contact_method: 'none',
+    contact_enc: null,
+    assignee_id: null,
+    awaiting_reply: i % 2,
+    created_at: now,
+    updated_at: now,
+    first_response_due_at: now + i,
+    first_response_at: null,
+    last_activity_at: now,
+    closed_at: null,
+    version: 1,
+    suspected_spam: suspected,
+    spam_reason: suspected ? 'too_fast' : null,
+  }));
+  for (let i = 0; i < rows.length; i += 200) await db.insertInto('cases').values(rows.slice(i, i + 200)).execute();
+}
+
+for (const engine of engines) {
+  describe.skipIf(!engine.available)(`the suspected-spam count on ${engine.name}`, () => {
+    let db: Kysely<Database>;
+    let dispose: () => Promise<void>;
+
+    beforeAll(async () => {
+      const created = await engine.create();
+      dispose = created.dispose;
+      await migrateToLatest(created.storage);
+      db = created.storage.db;
+    });
+    afterAll(async () => dispose?.());
+
+    it('counts suspected cases in the given statuses only, and no further than its cap', async () => {
+      expect(await countSuspectedSpam(db, ACTIVE_STATUSES, 1000)).toBe(0);
+      let next = 0;
+      const put = async (n: number, status: string, suspected: 0 | 1) => {
+        await add(db, n, status, suspected, next);
+        next += n;
+      };
+      await put(3, 'new', 1);
+      await put(2, 'vetting', 1);
+      await put(4, 'spam', 1);
+      await put(5, 'closed', 1);
+      await put(6, 'new', 0);
+      await put(7, 'open', 0);
+      expect(await countSuspectedSpam(db, ACTIVE_STATUSES, 1000)).toBe(5);
+      expect(await countSuspectedSpam(db, ['spam'], 1000)).toBe(4);
+      expect(await countSuspectedSpam(db, CASE_STATUSES, 1000)).toBe(14);
+      expect(await countSuspectedSpam(db, [], 1000)).toBe(0);
+      expect(await countSuspectedSpam(db, ACTIVE_STATUSES, 4)).toBe(4);
+
+      await put(1000, 'open', 1);
+      expect(await countSuspectedSpam(db, ACTIVE_STATUSES, 1000)).toBe(1000);
+      expect(await countSuspectedSpam(db, ACTIVE_STATUSES, 2000)).toBe(1005);
+    });
+
+    // SQLite's plan only (PostgreSQL's is the same LIMIT over an index scan, checked by the count above).
+    if (engine.name === 'sqlite')
+      it('reads cases_queue_main alone, one range per status, fresh and with a million cases’ statistics', async () => {
+        const statements: CompiledQuery[] = [];
+        const capture: KyselyPlugin = {
+          transformQuery(args) {
+            statements.push(db.getExecutor().compileQuery(args.node, args.queryId));
+            return args.node;
+          },
+          transformResult: async (args) => args.result,
+        };
+        const plan = async (): Promise<string[]> => {
+          statements.length = 0;
+          await countSuspectedSpam(db.withPlugin(capture), ACTIVE_STATUSES, 1000);
+          // The plugin sees the subquery too; the statement run is the outer one.
+          const run = statements.filter((s) => s.sql.startsWith('select count(*)'));
+          expect(run).toHaveLength(1);
+          expect(run[0]!.sql).toMatch(/ limit \?\)/);
+          const res = await db.executeQuery<{ detail: string }>({ ...run[0]!, sql: `explain query plan ${run[0]!.sql}` });
+          return res.rows.map((r) => r.detail);
+        };
+        const expectIndexOnly = (details: string[]) => {
+          const reads = details.filter((d) => / cases\b/.test(d));
+          expect(reads, details.join(' | ')).toEqual([
+            'SEARCH cases USING COVERING INDEX cases_queue_main (suspected_spam=? AND status=?)',
+          ]);
+          expect(details.some((d) => d.includes('TEMP B-TREE')), details.join(' | ')).toBe(false);
+        };
+
+        expectIndexOnly(await plan());
+
+        // The statistics ANALYZE gathered after `haven demo --requests 1000000`.
+        await sql`analyze`.execute(db);
+        await sql`delete from sqlite_stat1 where tbl = 'cases'`.execute(db);
+        await sql`delete from sqlite_stat4 where tbl = 'cases'`.execute(db);
+        for (const [idx, stat] of MILLION_CASES_STAT1)
+          await sql`insert into sqlite_stat1 (tbl, idx, stat) values ('cases', ${idx}, ${stat})`.execute(db);
+        await sql`analyze sqlite_schema`.execute(db);
+        expectIndexOnly(await plan());
+      });
+  });
+}
+
+/** sqlite_stat1 for `cases` after `haven demo --requests 1000000` and its ANALYZE (as in queue.repo.test.ts). */
+const MILLION_CASES_STAT1: [string, string][] = [
+  ['cases_created_at', '1000000 1'],
+  ['cases_first_response_due_at', '1000000 1'],
+  ['cases_queue', '1000000 667 501 1 1'],
+  ['cases_queue_assignee', '1000000 501 501 501 501 1 1 1 1 1'],
+  ['cases_queue_incident_type', '1000000 501 501 501 501 1 1 1 1 1'],
+  ['cases_queue_language', '1000000 1001 1001 1001 1001 1 1 1 1 1'],
+  ['cases_queue_main', '1000000 1001 1001 1001 1 1'],
+  ['cases_queue_region', '1000000 1001 1001 1001 1001 1 1 1 1 1'],
+  ['cases_queue_unassigned', '66 66 66 66 1 1 1 1 1'],
+  ['cases_retention_activity', '1000000 667 501 1'],
+  ['cases_retention_closed', '1000000 667 501 2'],
+  ['cases_status', '1000000 667'],
+  ['sqlite_autoindex_cases_1', '1000000 1'],
+];
