@@ -7,9 +7,11 @@ import type { Database } from '../../platform/storage/schema.js';
 import { countSuspectedSpam } from './case.repo.js';
 
 // The suspected-spam count in the staff bar: exact up to its cap, never more than the cap, on
-// both engines. On SQLite its plan is pinned: one range of cases_queue_main per status, read from
-// the index alone (no case is read), with a fresh database's planner and with the statistics of
-// a million demo cases; the LIMIT inside bounds how many index entries it reads.
+// both engines, as one statement with one LIMIT over a union of one range per status. On SQLite
+// its plan is pinned: each range read from cases_queue_main alone (no case is read), with a fresh
+// database's planner and with the statistics of a million demo cases; the LIMIT bounds how many
+// index entries it reads. (PostgreSQL's planner picks by table size: on a small test table a
+// sequential scan is right, so its plan is left to the bench.)
 
 const now = Date.UTC(2026, 0, 1);
 
@@ -81,32 +83,36 @@ for (const engine of engines) {
       expect(await countSuspectedSpam(db, ACTIVE_STATUSES, 2000)).toBe(1005);
     });
 
-    // SQLite's plan only (PostgreSQL's is the same LIMIT over an index scan, checked by the count above).
+    /** The statement the count runs (the plugin sees its parts too; the one run is the outer one). */
+    const counted = async (): Promise<CompiledQuery> => {
+      const statements: CompiledQuery[] = [];
+      const capture: KyselyPlugin = {
+        transformQuery(args) {
+          statements.push(db.getExecutor().compileQuery(args.node, args.queryId));
+          return args.node;
+        },
+        transformResult: async (args) => args.result,
+      };
+      await countSuspectedSpam(db.withPlugin(capture), ACTIVE_STATUSES, 1000);
+      const run = statements.filter((s) => s.sql.startsWith('select count(*)'));
+      expect(run).toHaveLength(1);
+      // One LIMIT, over the whole union.
+      expect(run[0]!.sql.match(/ limit /g)).toHaveLength(1);
+      return run[0]!;
+    };
+
     if (engine.name === 'sqlite')
       it('reads cases_queue_main alone, one range per status, fresh and with a million cases’ statistics', async () => {
-        const statements: CompiledQuery[] = [];
-        const capture: KyselyPlugin = {
-          transformQuery(args) {
-            statements.push(db.getExecutor().compileQuery(args.node, args.queryId));
-            return args.node;
-          },
-          transformResult: async (args) => args.result,
-        };
         const plan = async (): Promise<string[]> => {
-          statements.length = 0;
-          await countSuspectedSpam(db.withPlugin(capture), ACTIVE_STATUSES, 1000);
-          // The plugin sees the subquery too; the statement run is the outer one.
-          const run = statements.filter((s) => s.sql.startsWith('select count(*)'));
-          expect(run).toHaveLength(1);
-          expect(run[0]!.sql).toMatch(/ limit \?\)/);
-          const res = await db.executeQuery<{ detail: string }>({ ...run[0]!, sql: `explain query plan ${run[0]!.sql}` });
+          const run = await counted();
+          const res = await db.executeQuery<{ detail: string }>({ ...run, sql: `explain query plan ${run.sql}` });
           return res.rows.map((r) => r.detail);
         };
         const expectIndexOnly = (details: string[]) => {
           const reads = details.filter((d) => / cases\b/.test(d));
-          expect(reads, details.join(' | ')).toEqual([
-            'SEARCH cases USING COVERING INDEX cases_queue_main (suspected_spam=? AND status=?)',
-          ]);
+          expect(reads, details.join(' | ')).toEqual(
+            ACTIVE_STATUSES.map(() => 'SEARCH cases USING COVERING INDEX cases_queue_main (suspected_spam=? AND status=?)'),
+          );
           expect(details.some((d) => d.includes('TEMP B-TREE')), details.join(' | ')).toBe(false);
         };
 
