@@ -24,6 +24,8 @@ export const accountFlashes = defineFlashes({
   regions_changed: 'accounts.done.team_regions_changed',
   languages_changed: 'accounts.done.team_languages_changed',
   team_unchanged: 'accounts.done.team_unchanged',
+  team_updated: 'accounts.done.team_updated',
+  team_removed: 'accounts.done.team_removed',
 });
 
 export function oneError(name: string, key: string): FieldErrors {

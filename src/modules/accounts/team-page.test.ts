@@ -13,10 +13,12 @@ for (const engine of engines) {
     let h: Harness;
     let admin: StaffSignIn;
     let handler: StaffSignIn;
+    let coordinator: StaffSignIn;
     beforeAll(async () => {
       h = await createHarness(engine);
       admin = await signInAs(h, 'admin');
       handler = await signInAs(h, 'handler', { displayName: 'Nadia Handler' });
+      coordinator = await signInAs(h, 'coordinator');
     });
     afterAll(async () => {
       await h?.close();
@@ -134,6 +136,98 @@ for (const engine of engines) {
       expect((await get(`/staff/teams/${teamId}`, handler)).statusCode).toBe(403);
       expect((await choose(teamId, 'regions', ['mena'], handler)).statusCode).toBe(403);
       expect(await regions(teamId)).toEqual(['africa']);
+    });
+
+    const settings = (teamId: string, name: string, timeZone: string, who = admin) =>
+      postForm(h, `/staff/teams/${teamId}/settings`, { _csrf: who.csrf, name, time_zone: timeZone }, who.cookie);
+    const removeTeam = (teamId: string, who = admin) => postForm(h, `/staff/teams/${teamId}/remove`, { _csrf: who.csrf }, who.cookie);
+    const row = (teamId: string) => h.deps.db.selectFrom('teams').select(['name', 'time_zone']).where('id', '=', teamId).executeTakeFirst();
+
+    it('renames a team and moves its time zone, audited as team.renamed and team.updated in one change', async () => {
+      const teamId = await team('Old name', 'africa');
+      const res = await settings(teamId, 'Bogotá evenings', 'America/Bogota');
+      expect(res.statusCode, res.body).toBe(303);
+      expect(res.headers.location).toBe(`/staff/teams/${teamId}?done=team_updated`);
+      expect(await row(teamId)).toEqual({ name: 'Bogotá evenings', time_zone: 'America/Bogota' });
+      expect(JSON.parse((await audits(teamId, 'team.renamed'))[0]!.detail!)).toEqual({ team: teamId, from: 'Old name', to: 'Bogotá evenings' });
+      expect(JSON.parse((await audits(teamId, 'team.updated'))[0]!.detail!)).toEqual({ team: teamId, from: 'Africa/Nairobi', to: 'America/Bogota' });
+      const page = await get(`/staff/teams/${teamId}`);
+      expect(page.body).toMatch(/there now: .*Colombia Standard Time/);
+
+      const same = await settings(teamId, 'Bogotá evenings', 'America/Bogota');
+      expect(same.headers.location).toBe(`/staff/teams/${teamId}?done=team_unchanged`);
+      expect(await audits(teamId, 'team.renamed')).toHaveLength(1);
+    });
+
+    it('refuses a bad time zone, too long a name and a name another team has, with a 422 and nothing written', async () => {
+      const teamId = await team('Stays as it is', 'africa');
+      await team('Taken name');
+      const zone = await settings(teamId, 'Stays as it is', 'Mars/Olympus');
+      expect(zone.statusCode).toBe(422);
+      expect(zone.body).toContain('Enter a time zone such as Africa/Nairobi.');
+      expect(zone.body).toContain('value="Mars/Olympus"');
+      const long = await settings(teamId, 'n'.repeat(101), 'UTC');
+      expect(long.statusCode).toBe(422);
+      expect(long.body).toContain('The name is too long.');
+      const taken = await settings(teamId, 'Taken name', 'UTC');
+      expect(taken.statusCode).toBe(422);
+      expect(taken.body).toContain('A team already has this name.');
+      expect(await row(teamId)).toEqual({ name: 'Stays as it is', time_zone: 'Africa/Nairobi' });
+      expect(await audits(teamId, 'team.renamed')).toHaveLength(0);
+      expect(await audits(teamId, 'team.updated')).toHaveLength(0);
+    });
+
+    it('gives one success when two teams are renamed to the same name at once', async () => {
+      const a = await team('Race A');
+      const b = await team('Race B');
+      const answers = await Promise.all([settings(a, 'Finish line', 'UTC'), settings(b, 'Finish line', 'UTC')]);
+      expect(answers.map((r) => r.statusCode).sort()).toEqual([303, 422]);
+      const named = await h.deps.db.selectFrom('teams').select('id').where('name', '=', 'Finish line').execute();
+      expect(named).toHaveLength(1);
+      const renamed = [...(await audits(a, 'team.renamed')), ...(await audits(b, 'team.renamed'))];
+      expect(renamed).toHaveLength(1);
+    });
+
+    it('refuses to remove a team people are in, and removes an empty one with its regions and languages, audited', async () => {
+      const teamId = await team('To be removed', 'africa');
+      await choose(teamId, 'languages', ['en']);
+      await h.deps.db.insertInto('team_members').values({ team_id: teamId, user_id: handler.userId }).execute();
+      const refused = await removeTeam(teamId);
+      expect(refused.statusCode).toBe(422);
+      expect(refused.body).toContain('People are still in this team: take them out first, then remove it.');
+      expect(await row(teamId)).toBeDefined();
+      expect(await audits(teamId, 'team.removed')).toHaveLength(0);
+
+      await h.deps.db.deleteFrom('team_members').where('team_id', '=', teamId).execute();
+      const res = await removeTeam(teamId);
+      expect(res.statusCode, res.body).toBe(303);
+      expect(res.headers.location).toBe('/staff/teams?done=team_removed');
+      expect(await row(teamId)).toBeUndefined();
+      expect(await regions(teamId)).toEqual([]);
+      expect(await languages(teamId)).toEqual([]);
+      const removed = await audits(teamId, 'team.removed');
+      expect(removed).toHaveLength(1);
+      expect(JSON.parse(removed[0]!.detail!)).toEqual({ team: teamId, name: 'To be removed' });
+      expect((await get(`/staff/teams/${teamId}`)).statusCode).toBe(404);
+      expect((await removeTeam(teamId)).statusCode).toBe(404);
+      expect((await settings(teamId, 'Ghost', 'UTC')).statusCode).toBe(404);
+    });
+
+    it('lets a coordinator read the teams and a team, with no form to change them, and refuses their changes', async () => {
+      const teamId = await team('Read only', 'africa');
+      const list = await get('/staff/teams', coordinator);
+      expect(list.statusCode).toBe(200);
+      expect(list.body).toContain('<bdi>Read only</bdi>');
+      expect(list.body).not.toContain('action="/staff/teams"');
+      expect(list.body).not.toContain('/members"');
+      const page = await get(`/staff/teams/${teamId}`, coordinator);
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('<bdi>Africa/Nairobi</bdi>');
+      expect(page.body).not.toContain('<form method="post" action="/staff/teams/');
+      expect((await settings(teamId, 'Mine now', 'UTC', coordinator)).statusCode).toBe(403);
+      expect((await removeTeam(teamId, coordinator)).statusCode).toBe(403);
+      expect((await choose(teamId, 'languages', ['en'], coordinator)).statusCode).toBe(403);
+      expect(await row(teamId)).toEqual({ name: 'Read only', time_zone: 'Africa/Nairobi' });
     });
   });
 }

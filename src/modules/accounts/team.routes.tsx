@@ -10,10 +10,21 @@ import { listField } from '../../platform/http/form.js';
 import { findTerm, taxonomyOptions, termLabels } from '../taxonomies/index.js';
 import { can } from './user.policy.js';
 import { accountFlashes } from './http.js';
-import { NewTeamInput, TeamMemberInput } from './user.schema.js';
+import { NewTeamInput, TeamMemberInput, TeamSettingsInput } from './user.schema.js';
 import type { TeamWithMembers } from './user.repo.js';
-import { addTeam, addTeamMember, listActivePeople, listTeams, removeTeamMember, setTeamCodes, TEAM_CODES_MAX, viewTeam } from './user.service.js';
-import { TeamPage } from './views/team.js';
+import {
+  addTeam,
+  addTeamMember,
+  listActivePeople,
+  listTeams,
+  removeTeam,
+  removeTeamMember,
+  setTeamCodes,
+  TEAM_CODES_MAX,
+  updateTeamSettings,
+  viewTeam,
+} from './user.service.js';
+import { TeamPage, type TeamSettingsValues } from './views/team.js';
 import { TeamsPage, type MemberError, type NewTeamValues } from './views/teams.js';
 
 /** The messages for a refused choice of a team's regions or languages: none chosen, or one not in the list. */
@@ -45,6 +56,7 @@ export function registerTeamRoutes(app: FastifyInstance, deps: Deps, opts: { css
         teams={teams}
         people={people}
         regions={regions}
+        canManage={can(req.principal ?? null, 'team.manage')}
         values={shown.values}
         errors={shown.errors}
         member={shown.member}
@@ -71,7 +83,12 @@ export function registerTeamRoutes(app: FastifyInstance, deps: Deps, opts: { css
     req: FastifyRequest<{ Params: { id: string } }>,
     reply: FastifyReply,
     status: number,
-    shown: { flash?: string; chosen?: { regions?: string[]; languages?: string[] }; errors?: FieldErrors } = {},
+    shown: {
+      flash?: string;
+      chosen?: { regions?: string[]; languages?: string[] };
+      values?: TeamSettingsValues;
+      errors?: FieldErrors;
+    } = {},
   ) => {
     const team = req.params.id.length > 64 ? undefined : await viewTeam(deps, req.params.id);
     if (!team) return errorPage(req, reply, 'NOT_FOUND');
@@ -87,6 +104,7 @@ export function registerTeamRoutes(app: FastifyInstance, deps: Deps, opts: { css
         languages={languages}
         canManage={can(req.principal ?? null, 'team.manage')}
         chosen={shown.chosen}
+        values={shown.values}
         errors={shown.errors}
       />,
     );
@@ -113,6 +131,31 @@ export function registerTeamRoutes(app: FastifyInstance, deps: Deps, opts: { css
       return accountFlashes.redirect(reply, `/staff/teams/${req.params.id}`, done);
     });
   }
+
+  // A new name or time zone; a name another team has is refused (the unique index decides
+  // between two renames sent at once).
+  app.post<{ Params: { id: string } }>('/teams/:id/settings', { config: { action: 'team.manage' } }, async (req, reply) => {
+    if (req.params.id.length > 64) return errorPage(req, reply, 'NOT_FOUND');
+    const form = readForm(req, TeamSettingsInput);
+    if (!form.ok) return teamPage(req, reply, 422, { values: form.values, errors: form.errors });
+    const res = await updateTeamSettings(deps, req.principal!, req.params.id, { name: form.data.name, timeZone: form.data.time_zone });
+    if (!res.ok) {
+      if (res.code === 'NOT_FOUND') return errorPage(req, reply, 'NOT_FOUND');
+      return teamPage(req, reply, 422, { values: form.values, errors: { name: 'accounts.error.team_name_taken' } });
+    }
+    return accountFlashes.redirect(reply, `/staff/teams/${req.params.id}`, res.value.changed ? 'team_updated' : 'team_unchanged');
+  });
+
+  // Only a team no one is in can go: its people are taken out first, each of them a decision.
+  app.post<{ Params: { id: string } }>('/teams/:id/remove', { config: { action: 'team.manage' } }, async (req, reply) => {
+    if (req.params.id.length > 64) return errorPage(req, reply, 'NOT_FOUND');
+    const res = await removeTeam(deps, req.principal!, req.params.id);
+    if (!res.ok) {
+      if (res.code === 'NOT_FOUND') return errorPage(req, reply, 'NOT_FOUND');
+      return teamPage(req, reply, 422, { errors: { remove: 'accounts.error.team_has_members' } });
+    }
+    return accountFlashes.redirect(reply, '/staff/teams', 'team_removed');
+  });
 
   app.get('/teams', { config: { action: 'team.list' } }, async (req, reply) => page(req, reply, 200, { flash: accountFlashes.read(req) }));
 

@@ -132,7 +132,10 @@ for (const engine of engines) {
       expect(await h.deps.db.selectFrom('teams').select('id').execute()).toHaveLength(1);
 
       const coordinator = await signInAs(h, 'coordinator');
-      expect((await h.app.inject({ method: 'GET', url: '/staff/teams', headers: { cookie: coordinator.cookie } })).statusCode).toBe(403);
+      // Coordinators read the teams (ADR 20, addendum) but add none.
+      expect((await h.app.inject({ method: 'GET', url: '/staff/teams', headers: { cookie: coordinator.cookie } })).statusCode).toBe(200);
+      expect((await postForm(h, '/staff/teams', { _csrf: coordinator.csrf, name: 'Theirs', time_zone: 'UTC', region: '' }, coordinator.cookie)).statusCode).toBe(403);
+      expect(await h.deps.db.selectFrom('teams').select('id').execute()).toHaveLength(1);
     });
   });
 }

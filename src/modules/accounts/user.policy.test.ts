@@ -29,7 +29,7 @@ const TABLE: Record<Role, Record<AccountAction, boolean>> = {
     'user.reset': N,
     'user.reassign': N,
     'user.set_roles': N,
-    'team.list': N,
+    'team.list': Y,
     'team.create': N,
     'team.manage': N,
     'token.manage_own': Y,

@@ -35,10 +35,12 @@ const RULES: Record<AccountAction, readonly Role[]> = {
   // Handing all of a person's open cases to someone else at once.
   'user.reassign': ['admin'],
   'user.set_roles': ['admin'],
-  // Teams (ADR 20) are part of managing people.
-  'team.list': ['admin'],
+  // Teams (ADR 20) are part of managing people; coordinators read them (who covers which
+  // region and language, and whose night it is) to share out work, and change nothing.
+  'team.list': ['admin', 'coordinator'],
   'team.create': ['admin'],
-  // Putting people in teams and taking them out.
+  // Putting people in teams and taking them out; a team's name, time zone, regions and
+  // languages; removing an empty team.
   'team.manage': ['admin'],
   // API tokens reach the cases API, so only roles that work on cases hold one for now.
   'token.manage_own': ['admin', 'coordinator', 'handler'],

@@ -167,6 +167,29 @@ export async function findTeam(db: Db, id: string): Promise<Omit<TeamSummary, 'm
   return r && { id: r.id, name: r.name, timeZone: r.time_zone, region: r.region };
 }
 
+/** The team `id`, locked on PostgreSQL until the transaction ends (SQLite writes one at a time). */
+export async function lockTeam(db: Db, id: string, postgres: boolean): Promise<{ id: string; name: string } | undefined> {
+  let q = db.selectFrom('teams').select(['id', 'name']).where('id', '=', id);
+  if (postgres) q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
+/** How many people are in the team. */
+export async function countTeamMembers(db: Db, teamId: string): Promise<number> {
+  const r = await db.selectFrom('team_members').select((eb) => eb.fn.countAll<number>().as('n')).where('team_id', '=', teamId).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** Renames a team and sets its time zone. */
+export async function updateTeam(db: Db, id: string, t: { name: string; timeZone: string }): Promise<void> {
+  await db.updateTable('teams').set({ name: t.name, time_zone: t.timeZone }).where('id', '=', id).execute();
+}
+
+/** Deletes a team; its regions and languages go with it. */
+export async function deleteTeam(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('teams').where('id', '=', id).execute();
+}
+
 /** The codes of a team's regions or languages (unordered: the page shows them in the vocabulary's order). */
 export async function teamCodes(db: Db, teamId: string, kind: 'region' | 'language'): Promise<string[]> {
   if (kind === 'region') {

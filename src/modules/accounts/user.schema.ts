@@ -90,6 +90,10 @@ export const NewTeamInput = z.object({
 });
 export type NewTeamInput = z.infer<typeof NewTeamInput>;
 
+/** An administrator renames a team or moves its shifts to another time zone, on its own page. */
+export const TeamSettingsInput = NewTeamInput.pick({ name: true, time_zone: true });
+export type TeamSettingsInput = z.infer<typeof TeamSettingsInput>;
+
 /** A person chosen for a team, or taken out of it: their id, from the team's form. */
 export const TeamMemberInput = z.object({
   user_id: safeString({ error: 'accounts.error.member_required' })

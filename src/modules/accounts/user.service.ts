@@ -484,6 +484,59 @@ export async function setTeamCodes(
   });
 }
 
+/**
+ * Renames a team and sets its time zone, from its page: a new name audited as `team.renamed`,
+ * a new time zone as `team.updated` (from, to), in the same transaction. NOT_FOUND for an
+ * unknown team; VALIDATION_FAILED on `name` when another team has the name (the unique
+ * index decides between two renames at once). Nothing different: nothing written.
+ */
+export async function updateTeamSettings(
+  deps: Deps,
+  actor: Principal,
+  teamId: string,
+  input: { name: string; timeZone: string },
+): Promise<Result<{ changed: boolean }>> {
+  try {
+    return await deps.db.transaction().execute(async (trx) => {
+      const team = await repo.findTeam(trx, teamId);
+      if (!team) return fail<{ changed: boolean }>('NOT_FOUND');
+      if (team.name === input.name && team.timeZone === input.timeZone) return ok({ changed: false });
+      await repo.updateTeam(trx, teamId, input);
+      const audit = (action: string, from: string, to: string) =>
+        recordAudit(trx, deps.now(), { actorKind: 'staff', actorId: actor.userId, action, caseId: null, detail: { team: teamId, from, to } });
+      if (team.name !== input.name) await audit('team.renamed', team.name, input.name);
+      if (team.timeZone !== input.timeZone) await audit('team.updated', team.timeZone, input.timeZone);
+      return ok({ changed: true });
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) return fail('VALIDATION_FAILED', 'name');
+    throw e;
+  }
+}
+
+/**
+ * Removes a team that has no one in it, audited as `team.removed` (with its name) in the same
+ * transaction; its regions and languages go with it. NOT_FOUND for an unknown team, CONFLICT
+ * while anyone is in it (nothing written). The team's row is locked first, so a person being
+ * added at the same moment is either counted or refused.
+ */
+export async function removeTeam(deps: Deps, actor: Principal, teamId: string): Promise<Result<{ name: string }>> {
+  return deps.db.transaction().execute(async (trx) => {
+    const team = await repo.lockTeam(trx, teamId, deps.dialect === 'postgres');
+    if (!team) return fail<{ name: string }>('NOT_FOUND');
+    if ((await repo.countTeamMembers(trx, teamId)) > 0) return fail<{ name: string }>('CONFLICT');
+    await repo.deleteTeam(trx, teamId);
+    await recordAudit(trx, deps.now(), {
+      actorKind: 'staff',
+      actorId: actor.userId,
+      action: 'team.removed',
+      caseId: null,
+      detail: { team: teamId, name: team.name },
+    });
+    return ok({ name: team.name });
+  });
+}
+
 /** Adds a team (audited as `team.created`); VALIDATION_FAILED on `name` when the name is taken. */
 export async function addTeam(
   deps: Deps,

@@ -1,8 +1,14 @@
 import { isolate } from '../../../platform/text.js';
-import { CsrfField, ErrorSummary, type FieldErrors, type Option } from '../../../platform/views/form.js';
+import { CsrfField, ErrorSummary, TextField, type FieldErrors, type Option } from '../../../platform/views/form.js';
 import { StaffLayout, type StaffPageContext } from '../../../platform/views/staff-layout.js';
 import { TableScroll } from '../../../platform/views/table-scroll.js';
 import type { TeamDetail } from '../user.service.js';
+
+/** The settings form as typed, when it was refused. */
+export interface TeamSettingsValues {
+  name?: string | undefined;
+  time_zone?: string | undefined;
+}
 
 /**
  * The current time in `timeZone`, with the zone named: where a team's shifts are, one glance
@@ -26,6 +32,7 @@ export function TeamPage(props: {
   canManage: boolean;
   /** The boxes as sent, when the form was refused. */
   chosen?: { regions?: string[]; languages?: string[] };
+  values?: TeamSettingsValues | undefined;
   errors?: FieldErrors;
 }) {
   const { ctx, team } = props;
@@ -34,7 +41,11 @@ export function TeamPage(props: {
   const labels = {
     regions: t('accounts.team.regions_legend', { team: isolate(team.name) }),
     languages: t('accounts.team.languages_legend', { team: isolate(team.name) }),
+    name: t('accounts.teams.name'),
+    time_zone: t('accounts.teams.time_zone'),
+    remove: t('accounts.team.remove_title'),
   };
+  const values = props.values ?? {};
   const named = (options: Option[], codes: string[]) =>
     options.filter((o) => codes.includes(o.value)).map((o) => o.label).join(', ') || t('accounts.team.none_chosen');
   const boxes = (field: 'regions' | 'languages', options: Option[], held: string[]) => {
@@ -117,6 +128,39 @@ export function TeamPage(props: {
           <section class="panel" aria-labelledby="team-languages-title">
             <h2 id="team-languages-title">{t('accounts.team.languages')}</h2>
             {boxes('languages', props.languages, team.languages)}
+          </section>
+          <section class="panel" aria-labelledby="team-settings-title">
+            <h2 id="team-settings-title">{t('accounts.team.settings_title')}</h2>
+            <form method="post" action={`/staff/teams/${team.id}/settings`} novalidate>
+              <CsrfField token={ctx.csrfToken} />
+              <TextField t={t} name="name" label={labels.name} value={values.name ?? team.name} maxLength={100} error={errors.name} />
+              <TextField
+                t={t}
+                name="time_zone"
+                label={labels.time_zone}
+                hint={t('accounts.teams.time_zone_hint')}
+                value={values.time_zone ?? team.timeZone}
+                maxLength={64}
+                error={errors.time_zone}
+              />
+              <button type="submit">{t('accounts.team.settings_submit')}</button>
+            </form>
+          </section>
+          <section class="panel" aria-labelledby="team-remove-title">
+            <h2 id="team-remove-title">{labels.remove}</h2>
+            {errors.remove ? (
+              <p class="field-error" id="e-remove">
+                {t(errors.remove)}
+              </p>
+            ) : (
+              <p>{t('accounts.team.remove_hint')}</p>
+            )}
+            <form method="post" action={`/staff/teams/${team.id}/remove`}>
+              <CsrfField token={ctx.csrfToken} />
+              <button type="submit" class="secondary" id="f-remove" aria-describedby={errors.remove ? 'e-remove' : undefined}>
+                {t('accounts.team.remove_submit', { team: isolate(team.name) })}
+              </button>
+            </form>
           </section>
         </>
       ) : null}

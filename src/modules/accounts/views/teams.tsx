@@ -26,6 +26,8 @@ export function TeamsPage(props: {
   /** The active people, by name: those who can join a team. */
   people: { id: string; displayName: string }[];
   regions: Option[];
+  /** Administrators add teams and change who is in them; coordinators only read. */
+  canManage: boolean;
   values?: NewTeamValues;
   errors?: FieldErrors;
   member?: MemberError | undefined;
@@ -82,7 +84,18 @@ export function TeamsPage(props: {
                   </td>
                   <td>{regionLabel(team.region)}</td>
                   <td>
-                    <TeamMembers ctx={ctx} team={team} people={props.people} label={memberLabel(team)} error={member?.teamId === team.id ? member.error : undefined} />
+                    {props.canManage ? (
+                      <TeamMembers ctx={ctx} team={team} people={props.people} label={memberLabel(team)} error={member?.teamId === team.id ? member.error : undefined} />
+                    ) : team.people.length === 0 ? (
+                      t('accounts.teams.no_members')
+                    ) : (
+                      team.people.map((m, i) => (
+                        <>
+                          {i > 0 ? ', ' : null}
+                          <bdi>{m.displayName}</bdi>
+                        </>
+                      ))
+                    )}
                   </td>
                 </tr>
               ))}
@@ -91,33 +104,35 @@ export function TeamsPage(props: {
         </TableScroll>
       )}
 
-      <section class="panel" aria-labelledby="add-team-title">
-        <h2 id="add-team-title">{t('accounts.teams.add_title')}</h2>
-        <ErrorSummary t={t} errors={errors} labels={labels} />
-        <form method="post" action="/staff/teams" novalidate>
-          <CsrfField token={ctx.csrfToken} />
-          <TextField t={t} name="name" label={labels.name} value={values.name} maxLength={100} error={errors.name} />
-          <TextField
-            t={t}
-            name="time_zone"
-            label={labels.time_zone}
-            hint={t('accounts.teams.time_zone_hint')}
-            value={values.time_zone ?? 'UTC'}
-            maxLength={64}
-            error={errors.time_zone}
-          />
-          <Select
-            t={t}
-            name="region"
-            label={labels.region}
-            value={values.region ?? ''}
-            blank={t('accounts.teams.region_any')}
-            options={props.regions}
-            error={errors.region}
-          />
-          <button type="submit">{t('accounts.teams.add_submit')}</button>
-        </form>
-      </section>
+      {props.canManage ? (
+        <section class="panel" aria-labelledby="add-team-title">
+          <h2 id="add-team-title">{t('accounts.teams.add_title')}</h2>
+          <ErrorSummary t={t} errors={errors} labels={labels} />
+          <form method="post" action="/staff/teams" novalidate>
+            <CsrfField token={ctx.csrfToken} />
+            <TextField t={t} name="name" label={labels.name} value={values.name} maxLength={100} error={errors.name} />
+            <TextField
+              t={t}
+              name="time_zone"
+              label={labels.time_zone}
+              hint={t('accounts.teams.time_zone_hint')}
+              value={values.time_zone ?? 'UTC'}
+              maxLength={64}
+              error={errors.time_zone}
+            />
+            <Select
+              t={t}
+              name="region"
+              label={labels.region}
+              value={values.region ?? ''}
+              blank={t('accounts.teams.region_any')}
+              options={props.regions}
+              error={errors.region}
+            />
+            <button type="submit">{t('accounts.teams.add_submit')}</button>
+          </form>
+        </section>
+      ) : null}
     </StaffLayout>
   );
 }
