@@ -128,6 +128,19 @@ for (const engine of engines) {
       }
     });
 
+    it('saves two choices of regions sent at once one after the other: both answered, the last one kept, each audited', async () => {
+      const teamId = await team('Two desks at once', 'africa');
+      const answers = await Promise.all([choose(teamId, 'regions', ['mena', 'asia_pacific']), choose(teamId, 'regions', ['americas'])]);
+      expect(answers.map((r) => r.statusCode)).toEqual([303, 303]);
+      const kept = await regions(teamId);
+      expect([['asia_pacific', 'mena'], ['americas']]).toContainEqual(kept);
+      const changes = await audits(teamId, 'team.regions_changed');
+      expect(changes).toHaveLength(2);
+      expect((JSON.parse(changes[1]!.detail!) as { to: string }).to).toBe(kept.join(','));
+      const row = await h.deps.db.selectFrom('teams').select('region').where('id', '=', teamId).executeTakeFirstOrThrow();
+      expect(kept).toContain(row.region);
+    });
+
     it('answers 404 for an unknown team and 403 to a handler, changing nothing', async () => {
       const teamId = await team('Closed doors', 'africa');
       expect((await get('/staff/teams/no-such-team')).statusCode).toBe(404);

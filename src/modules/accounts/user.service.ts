@@ -464,7 +464,9 @@ export async function setTeamCodes(
   if (codes.length === 0 || codes.length > TEAM_CODES_MAX || codes.some((c) => c.length > 64))
     return fail('VALIDATION_FAILED', field);
   return deps.db.transaction().execute(async (trx) => {
-    if (!(await repo.findTeam(trx, teamId))) return fail<{ changed: boolean }>('NOT_FOUND');
+    // Locked first: two choices sent at once are saved one after the other, the second
+    // reading what the first wrote, never both replacing the same rows.
+    if (!(await repo.lockTeam(trx, teamId, deps.dialect === 'postgres'))) return fail<{ changed: boolean }>('NOT_FOUND');
     const before = await repo.teamCodes(trx, teamId, kind);
     for (const code of codes) {
       // A write checks the table itself; a term retired since the team took it may stay.
