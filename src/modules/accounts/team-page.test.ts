@@ -81,6 +81,9 @@ for (const engine of engines) {
       expect(changed).toHaveLength(1);
       expect(changed[0]!.actor_id).toBe(admin.userId);
       expect(JSON.parse(changed[0]!.detail!)).toEqual({ team: teamId, from: 'africa', to: 'africa,mena' });
+      const list = await get('/staff/teams');
+      const listed = list.body.split('<tr>').find((r) => r.includes('<bdi>Desk of the south</bdi>')) ?? '';
+      expect(listed).toContain('Sub-Saharan Africa, Middle East and North Africa');
 
       const langs = await choose(teamId, 'languages', ['sw', 'en', 'sw']);
       expect(langs.statusCode, langs.body).toBe(303);

@@ -190,6 +190,14 @@ export async function deleteTeam(db: Db, id: string): Promise<void> {
   await db.deleteFrom('teams').where('id', '=', id).execute();
 }
 
+/** Every team's region codes, by team id. */
+export async function listTeamRegions(db: Db): Promise<Map<string, string[]>> {
+  const rows = await db.selectFrom('team_regions').select(['team_id', 'region']).execute();
+  const out = new Map<string, string[]>();
+  for (const r of rows) out.set(r.team_id, [...(out.get(r.team_id) ?? []), r.region]);
+  return out;
+}
+
 /** The codes of a team's regions or languages (unordered: the page shows them in the vocabulary's order). */
 export async function teamCodes(db: Db, teamId: string, kind: 'region' | 'language'): Promise<string[]> {
   if (kind === 'region') {
@@ -227,8 +235,8 @@ export interface TeamMember {
   status: UserStatus;
 }
 
-/** A team with the people in it. */
-export type TeamWithMembers = TeamSummary & { people: TeamMember[] };
+/** A team with the people in it and the codes of every region it covers. */
+export type TeamWithMembers = TeamSummary & { people: TeamMember[]; regions: string[] };
 
 /** Every team's members, by team id, each list by name. */
 export async function listTeamMembers(db: Db): Promise<Map<string, TeamMember[]>> {

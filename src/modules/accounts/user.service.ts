@@ -351,10 +351,10 @@ export async function listUsers(deps: Deps): Promise<(StaffUser & { roles: Role[
   }));
 }
 
-/** Every team, by name, with its members (by name). */
+/** Every team, by name, with its members (by name) and its regions. */
 export async function listTeams(deps: Deps): Promise<repo.TeamWithMembers[]> {
-  const [teams, members] = await Promise.all([repo.listTeams(deps.db), repo.listTeamMembers(deps.db)]);
-  return teams.map((t) => ({ ...t, people: members.get(t.id) ?? [] }));
+  const [teams, members, regions] = await Promise.all([repo.listTeams(deps.db), repo.listTeamMembers(deps.db), repo.listTeamRegions(deps.db)]);
+  return teams.map((t) => ({ ...t, people: members.get(t.id) ?? [], regions: regions.get(t.id) ?? [] }));
 }
 
 /** The active people, by name: those who can be put in a team. */

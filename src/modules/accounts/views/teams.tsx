@@ -36,8 +36,11 @@ export function TeamsPage(props: {
   const t = ctx.t;
   const errors = props.errors ?? {};
   const values = props.values ?? {};
-  const regionLabel = (code: string | null) =>
-    code === null ? t('accounts.teams.region_any') : (props.regions.find((r) => r.value === code)?.label ?? code);
+  // Every region the team covers, in the vocabulary's order (a retired one after, by its code).
+  const regionLabels = (codes: string[]) =>
+    codes.length === 0
+      ? t('accounts.teams.region_any')
+      : [...props.regions.filter((r) => codes.includes(r.value)).map((r) => r.label), ...codes.filter((c) => !props.regions.some((r) => r.value === c))].join(', ');
   const labels = {
     name: t('accounts.teams.name'),
     time_zone: t('accounts.teams.time_zone'),
@@ -67,7 +70,7 @@ export function TeamsPage(props: {
               <tr>
                 <th scope="col">{labels.name}</th>
                 <th scope="col">{labels.time_zone}</th>
-                <th scope="col">{labels.region}</th>
+                <th scope="col">{t('accounts.team.regions')}</th>
                 <th scope="col">{t('accounts.teams.members')}</th>
               </tr>
             </thead>
@@ -82,7 +85,7 @@ export function TeamsPage(props: {
                   <td>
                     <bdi>{team.timeZone}</bdi>
                   </td>
-                  <td>{regionLabel(team.region)}</td>
+                  <td>{regionLabels(team.regions)}</td>
                   <td>
                     {props.canManage ? (
                       <TeamMembers ctx={ctx} team={team} people={props.people} label={memberLabel(team)} error={member?.teamId === team.id ? member.error : undefined} />
