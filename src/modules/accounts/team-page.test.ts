@@ -67,6 +67,12 @@ for (const engine of engines) {
       expect(res.body).toMatch(/id="f-regions-africa" name="regions" value="africa" checked/);
       expect(res.body).not.toMatch(/id="f-regions-mena" name="regions" value="mena" checked/);
       expect(res.body).toContain(`action="/staff/teams/${teamId}/languages"`);
+
+      const es = await get(`/staff/teams/${teamId}?lang=es`);
+      expect(es.body).toContain('<html lang="es"');
+      expect(es.body).toMatch(/ahora allí: .*hora de África oriental/);
+      expect(es.body).toContain('Regiones que cubre');
+      expect(es.body).toContain('Guardar los idiomas');
     });
 
     it('saves regions and languages, audited with what they were and are, and keeps teams.region the first', async () => {
