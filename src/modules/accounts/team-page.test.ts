@@ -235,6 +235,19 @@ for (const engine of engines) {
       expect((await settings(teamId, 'Ghost', 'UTC')).statusCode).toBe(404);
     });
 
+    it('never both removes a team and adds a person to it when the two are sent at once', async () => {
+      const teamId = await team('Last moment');
+      const [removed, added] = await Promise.all([
+        removeTeam(teamId),
+        postForm(h, `/staff/teams/${teamId}/members`, { _csrf: admin.csrf, user_id: handler.userId }, admin.cookie),
+      ]);
+      const outcome = [removed.statusCode, added.statusCode];
+      expect([[303, 404], [422, 303]]).toContainEqual(outcome);
+      const members = await h.deps.db.selectFrom('team_members').select('user_id').where('team_id', '=', teamId).execute();
+      expect(members).toHaveLength(outcome[0] === 303 ? 0 : 1);
+      expect(await row(teamId)).toEqual(outcome[0] === 303 ? undefined : { name: 'Last moment', time_zone: 'Africa/Nairobi' });
+    });
+
     it('lets a coordinator read the teams and a team, with no form to change them, and refuses their changes', async () => {
       const teamId = await team('Read only', 'africa');
       const list = await get('/staff/teams', coordinator);

@@ -387,7 +387,9 @@ export async function addTeamMember(
   userId: string,
 ): Promise<Result<{ added: boolean }>> {
   return deps.db.transaction().execute(async (trx) => {
-    if (!(await repo.findTeamById(trx, teamId))) return fail<{ added: boolean }>('NOT_FOUND');
+    // Locked as a removal locks it: a team removed at this moment is either gone (404) or
+    // waits for this person, and then is not removed.
+    if (!(await repo.lockTeam(trx, teamId, deps.dialect === 'postgres'))) return fail<{ added: boolean }>('NOT_FOUND');
     const user = await repo.findUserById(trx, userId);
     if (!user) return fail<{ added: boolean }>('VALIDATION_FAILED', 'user_id');
     if (user.status !== 'active') return fail<{ added: boolean }>('CONFLICT', 'user_id');
