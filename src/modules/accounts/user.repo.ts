@@ -168,8 +168,8 @@ export async function findTeam(db: Db, id: string): Promise<Omit<TeamSummary, 'm
 }
 
 /** The team `id`, locked on PostgreSQL until the transaction ends (SQLite writes one at a time). */
-export async function lockTeam(db: Db, id: string, postgres: boolean): Promise<{ id: string; name: string } | undefined> {
-  let q = db.selectFrom('teams').select(['id', 'name']).where('id', '=', id);
+export async function lockTeam(db: Db, id: string, postgres: boolean): Promise<{ id: string; name: string; time_zone: string } | undefined> {
+  let q = db.selectFrom('teams').select(['id', 'name', 'time_zone']).where('id', '=', id);
   if (postgres) q = q.forUpdate();
   return q.executeTakeFirst();
 }

@@ -502,8 +502,10 @@ export async function updateTeamSettings(
 ): Promise<Result<{ changed: boolean }>> {
   try {
     return await deps.db.transaction().execute(async (trx) => {
-      const team = await repo.findTeam(trx, teamId);
-      if (!team) return fail<{ changed: boolean }>('NOT_FOUND');
+      // Locked: a team removed at this moment is not renamed after it is gone.
+      const locked = await repo.lockTeam(trx, teamId, deps.dialect === 'postgres');
+      if (!locked) return fail<{ changed: boolean }>('NOT_FOUND');
+      const team = { name: locked.name, timeZone: locked.time_zone };
       if (team.name === input.name && team.timeZone === input.timeZone) return ok({ changed: false });
       await repo.updateTeam(trx, teamId, input);
       const audit = (action: string, from: string, to: string) =>
