@@ -2,9 +2,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActiveUser } from '../src/modules/accounts/index.js';
 import { recordAudit } from '../src/platform/audit/audit.js';
-import { totpNow } from '../src/platform/auth/totp.js';
 import { engines } from '../test/engines.js';
-import { blockingViolations, chromiumAvailable, launchChromium, openPage, startHaven, type RunningHaven } from './support.js';
+import { blockingViolations, chromiumAvailable, launchChromium, openPage, startHaven, type RunningHaven, signInStaff } from './support.js';
 
 /**
  * The audit log page in a real Chromium with JavaScript off: an administrator opens it from
@@ -36,14 +35,7 @@ describe.skipIf(!chromiumAvailable)('the audit log page in Chromium', () => {
       displayName,
       password: PASSWORD,
     });
-    await page.goto(`${haven.origin}/staff/sign-in`);
-    await page.fill('[name=email]', email);
-    await page.fill('[name=password]', PASSWORD);
-    await page.click('form[action="/staff/sign-in"] button[type=submit]');
-    await page.waitForURL(/second-factor/);
-    await page.fill('[name=code]', totpNow(totpSecret, Date.now()));
-    await page.click('form[action="/staff/sign-in/second-factor"] button[type=submit]');
-    await page.waitForURL((u) => u.pathname === '/staff' || u.pathname === '/staff/');
+    await signInStaff(page, haven.origin, { email, password: PASSWORD, totpSecret });
     return userId;
   }
 

@@ -2,7 +2,6 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActiveUser } from '../src/modules/accounts/index.js';
 import { submitRequest } from '../src/modules/cases/index.js';
-import { totpNow } from '../src/platform/auth/totp.js';
 import { engines } from '../test/engines.js';
 import {
   axeCheck,
@@ -12,6 +11,7 @@ import {
   openPage,
   startHaven,
   type RunningHaven,
+  signInStaff,
 } from './support.js';
 
 /**
@@ -47,14 +47,7 @@ describe.skipIf(!chromiumAvailable)('the case page in Chromium', () => {
       displayName: email.split('@')[0]!,
       password: PASSWORD,
     });
-    await page.goto(`${haven.origin}/staff/sign-in`);
-    await page.fill('[name=email]', email);
-    await page.fill('[name=password]', PASSWORD);
-    await page.click('form[action="/staff/sign-in"] button[type=submit]');
-    await page.waitForURL(/second-factor/);
-    await page.fill('[name=code]', totpNow(totpSecret, Date.now()));
-    await page.click('form[action="/staff/sign-in/second-factor"] button[type=submit]');
-    await page.waitForURL((u) => u.pathname === '/staff' || u.pathname === '/staff/');
+    await signInStaff(page, haven.origin, { email, password: PASSWORD, totpSecret });
   }
 
   /** Each landmark of the page as `role "name"`, as the accessibility tree names it. */

@@ -2,9 +2,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActiveUser } from '../src/modules/accounts/index.js';
 import { submitRequest } from '../src/modules/cases/index.js';
-import { totpNow } from '../src/platform/auth/totp.js';
 import { engines } from '../test/engines.js';
-import { blockingViolations, chromiumAvailable, launchChromium, openPage, startHaven, type RunningHaven } from './support.js';
+import { blockingViolations, chromiumAvailable, launchChromium, openPage, startHaven, type RunningHaven, signInStaff } from './support.js';
 
 /**
  * The people page in a real Chromium with JavaScript off: an administrator disables a handler
@@ -33,14 +32,7 @@ describe.skipIf(!chromiumAvailable)('the people page in Chromium', () => {
     createActiveUser(haven.harness.deps, { email, role, displayName, password: PASSWORD });
 
   async function signIn(page: Page, email: string, totpSecret: string): Promise<void> {
-    await page.goto(`${haven.origin}/staff/sign-in`);
-    await page.fill('[name=email]', email);
-    await page.fill('[name=password]', PASSWORD);
-    await page.click('form[action="/staff/sign-in"] button[type=submit]');
-    await page.waitForURL(/second-factor/);
-    await page.fill('[name=code]', totpNow(totpSecret, Date.now()));
-    await page.click('form[action="/staff/sign-in/second-factor"] button[type=submit]');
-    await page.waitForURL((u) => u.pathname === '/staff' || u.pathname === '/staff/');
+    await signInStaff(page, haven.origin, { email, password: PASSWORD, totpSecret });
   }
 
   it('disables a person holding cases after reassigning them on the confirmation page', async () => {

@@ -4,7 +4,6 @@ import { createActiveUser } from '../src/modules/accounts/index.js';
 import { submitRequest } from '../src/modules/cases/index.js';
 import { listTerms, termLabel } from '../src/modules/taxonomies/index.js';
 import { listRules } from '../src/modules/retention/index.js';
-import { totpNow } from '../src/platform/auth/totp.js';
 import { STAFF_LOCALES, type MessageValues } from '../src/platform/i18n/index.js';
 import { sharedI18n } from '../src/runtime.js';
 import { engines } from '../test/engines.js';
@@ -15,6 +14,7 @@ import {
   openPage,
   startHaven,
   type RunningHaven,
+  signInStaff,
 } from './support.js';
 
 /**
@@ -65,14 +65,7 @@ describe.skipIf(!chromiumAvailable)('retention rules in Chromium', () => {
       displayName: email.split('@')[0]!,
       password: PASSWORD,
     });
-    await page.goto(`${haven.origin}/staff/sign-in`);
-    await page.fill('[name=email]', email);
-    await page.fill('[name=password]', PASSWORD);
-    await page.click('form[action="/staff/sign-in"] button[type=submit]');
-    await page.waitForURL(/second-factor/);
-    await page.fill('[name=code]', totpNow(totpSecret, Date.now()));
-    await page.click('form[action="/staff/sign-in/second-factor"] button[type=submit]');
-    await page.waitForURL((u) => u.pathname === '/staff' || u.pathname === '/staff/');
+    await signInStaff(page, haven.origin, { email, password: PASSWORD, totpSecret });
   }
 
   /** Clicks a submit button and returns the response to the form's POST (before any redirect). */

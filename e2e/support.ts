@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import axe from 'axe-core';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { totpNow } from '../src/platform/auth/totp.js';
 import type { Engine } from '../test/engines.js';
 import { createHarness, type Harness, type TestClock } from '../test/harness.js';
 
@@ -189,4 +190,23 @@ export async function openPage(
   const page = await context.newPage();
   watchRequests(page, o.origin, o.foreign);
   return page;
+}
+
+/**
+ * Signs a staff member in through the real pages, with JavaScript off: email and password,
+ * then the TOTP code; resolves once the browser has left the sign-in steps for a staff page.
+ */
+export async function signInStaff(
+  page: Page,
+  origin: string,
+  account: { email: string; password: string; totpSecret: string },
+): Promise<void> {
+  await page.goto(`${origin}/staff/sign-in`);
+  await page.fill('[name=email]', account.email);
+  await page.fill('[name=password]', account.password);
+  await page.click('form[action="/staff/sign-in"] button[type=submit]');
+  await page.waitForURL(/second-factor/);
+  await page.fill('[name=code]', totpNow(account.totpSecret, Date.now()));
+  await page.click('form[action="/staff/sign-in/second-factor"] button[type=submit]');
+  await page.waitForURL((u) => u.pathname.startsWith('/staff') && !u.pathname.startsWith('/staff/sign-in'));
 }

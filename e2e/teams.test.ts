@@ -1,9 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActiveUser } from '../src/modules/accounts/index.js';
-import { totpNow } from '../src/platform/auth/totp.js';
 import { engines } from '../test/engines.js';
-import { blockingViolations, chromiumAvailable, launchChromium, openPage, startHaven, type RunningHaven } from './support.js';
+import { blockingViolations, chromiumAvailable, launchChromium, openPage, startHaven, type RunningHaven, signInStaff } from './support.js';
 
 /**
  * A team's page in a real Chromium with JavaScript off: an administrator adds a team, opens
@@ -29,14 +28,7 @@ describe.skipIf(!chromiumAvailable)("a team's page in Chromium", () => {
   });
 
   async function signIn(page: Page, email: string, totpSecret: string): Promise<void> {
-    await page.goto(`${haven.origin}/staff/sign-in`);
-    await page.fill('[name=email]', email);
-    await page.fill('[name=password]', PASSWORD);
-    await page.click('form[action="/staff/sign-in"] button[type=submit]');
-    await page.waitForURL(/second-factor/);
-    await page.fill('[name=code]', totpNow(totpSecret, Date.now()));
-    await page.click('form[action="/staff/sign-in/second-factor"] button[type=submit]');
-    await page.waitForURL((u) => u.pathname.startsWith('/staff'));
+    await signInStaff(page, haven.origin, { email, password: PASSWORD, totpSecret });
   }
 
   it("edits a team's regions and languages with checkboxes", async () => {
