@@ -8,6 +8,7 @@ import { migrateToLatest } from '../../platform/storage/migrate.js';
 import type { Database } from '../../platform/storage/schema.js';
 import { queueStatuses } from './case.js';
 import { listQueueRows, type QueueCursor, type QueueFilter, type QueueRow } from './case.repo.js';
+import { useMillionCaseStatistics } from './case.fixtures.js';
 
 // The staff queue's every filter, alone and two at a time, on both engines: walked page by
 // page by keyset, it gives exactly the cases a plain sort of the table gives, in the same
@@ -249,13 +250,7 @@ for (const engine of engines) {
         // the migration that added them.
         await sql`analyze`.execute(db);
         for (const without of [[], QUEUE_FILTER_INDEXES]) {
-          await sql`delete from sqlite_stat1 where tbl = 'cases'`.execute(db);
-          await sql`delete from sqlite_stat4 where tbl = 'cases'`.execute(db);
-          for (const [idx, stat] of MILLION_CASES_STAT1.filter(([i]) => !without.includes(i)))
-            await sql`insert into sqlite_stat1 (tbl, idx, stat) values ('cases', ${idx}, ${stat})`.execute(
-              db,
-            );
-          await sql`analyze sqlite_schema`.execute(db);
+          await useMillionCaseStatistics(db, without);
           expect(await plans()).toEqual([]);
         }
       });
@@ -270,19 +265,3 @@ const QUEUE_FILTER_INDEXES = [
   'cases_queue_language',
 ];
 
-/** sqlite_stat1 for `cases` after `haven demo --requests 1000000` and its ANALYZE. */
-const MILLION_CASES_STAT1: [string, string][] = [
-  ['cases_created_at', '1000000 1'],
-  ['cases_first_response_due_at', '1000000 1'],
-  ['cases_queue', '1000000 667 501 1 1'],
-  ['cases_queue_assignee', '1000000 501 501 501 501 1 1 1 1 1'],
-  ['cases_queue_incident_type', '1000000 501 501 501 501 1 1 1 1 1'],
-  ['cases_queue_language', '1000000 1001 1001 1001 1001 1 1 1 1 1'],
-  ['cases_queue_main', '1000000 1001 1001 1001 1 1'],
-  ['cases_queue_region', '1000000 1001 1001 1001 1001 1 1 1 1 1'],
-  ['cases_queue_unassigned', '66 66 66 66 1 1 1 1 1'],
-  ['cases_retention_activity', '1000000 667 501 1'],
-  ['cases_retention_closed', '1000000 667 501 2'],
-  ['cases_status', '1000000 667'],
-  ['sqlite_autoindex_cases_1', '1000000 1'],
-];

@@ -5,6 +5,7 @@ import { ACTIVE_STATUSES, CASE_STATUSES } from '../../contracts/case.js';
 import { migrateToLatest } from '../../platform/storage/migrate.js';
 import type { Database } from '../../platform/storage/schema.js';
 import { countSuspectedSpam } from './case.repo.js';
+import { useMillionCaseStatistics } from './case.fixtures.js';
 
 // The suspected-spam count in the staff bar: exact up to its cap, never more than the cap, on
 // both engines, as one statement with one LIMIT over a union of one range per status. On SQLite
@@ -120,29 +121,9 @@ for (const engine of engines) {
 
         // The statistics ANALYZE gathered after `haven demo --requests 1000000`.
         await sql`analyze`.execute(db);
-        await sql`delete from sqlite_stat1 where tbl = 'cases'`.execute(db);
-        await sql`delete from sqlite_stat4 where tbl = 'cases'`.execute(db);
-        for (const [idx, stat] of MILLION_CASES_STAT1)
-          await sql`insert into sqlite_stat1 (tbl, idx, stat) values ('cases', ${idx}, ${stat})`.execute(db);
-        await sql`analyze sqlite_schema`.execute(db);
+        await useMillionCaseStatistics(db);
         expectIndexOnly(await plan());
       });
   });
 }
 
-/** sqlite_stat1 for `cases` after `haven demo --requests 1000000` and its ANALYZE (as in queue.repo.test.ts). */
-const MILLION_CASES_STAT1: [string, string][] = [
-  ['cases_created_at', '1000000 1'],
-  ['cases_first_response_due_at', '1000000 1'],
-  ['cases_queue', '1000000 667 501 1 1'],
-  ['cases_queue_assignee', '1000000 501 501 501 501 1 1 1 1 1'],
-  ['cases_queue_incident_type', '1000000 501 501 501 501 1 1 1 1 1'],
-  ['cases_queue_language', '1000000 1001 1001 1001 1001 1 1 1 1 1'],
-  ['cases_queue_main', '1000000 1001 1001 1001 1 1'],
-  ['cases_queue_region', '1000000 1001 1001 1001 1001 1 1 1 1 1'],
-  ['cases_queue_unassigned', '66 66 66 66 1 1 1 1 1'],
-  ['cases_retention_activity', '1000000 667 501 1'],
-  ['cases_retention_closed', '1000000 667 501 2'],
-  ['cases_status', '1000000 667'],
-  ['sqlite_autoindex_cases_1', '1000000 1'],
-];
