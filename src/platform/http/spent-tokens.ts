@@ -31,12 +31,8 @@ export function oneTimeToken(vault: Vault, context: string, value: string, issue
  * it spent (or free again, if it rolled back).
  */
 export async function spendToken(db: Db, token: OneTimeToken): Promise<boolean> {
-  const res = await db
-    .insertInto('spent_tokens')
-    .values({ token_hash: token.tokenHash, expires_at: token.expiresAt })
-    .onConflict((oc) => oc.column('token_hash').doNothing())
-    .executeTakeFirst();
-  return Number(res.numInsertedOrUpdatedRows ?? 0) === 1;
+  const [spent] = await spendTokens(db, [token]);
+  return spent!;
 }
 
 /**
