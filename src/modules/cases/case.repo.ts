@@ -68,11 +68,7 @@ export async function insertCases(
     .execute();
 }
 
-export async function setContact(db: Db, caseId: number, contactEnc: Buffer | null): Promise<void> {
-  await contactWrite(db, caseId, contactEnc).execute();
-}
-
-/** The update `setContact` runs, to run with others (`writeTogether`). */
+/** Sets a case's sealed contact, to run with other writes (`writeTogether`). */
 export function contactWrite(db: Db, caseId: number, contactEnc: Buffer | null) {
   return db.updateTable('cases').set({ contact_enc: contactEnc }).where('id', '=', caseId);
 }
