@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueFormToken } from '../src/platform/http/form-token.js';
 import { engines } from './engines.js';
 import { createHarness, type Harness } from './harness.js';
 import { signInAs, type StaffSignIn } from './staff-session.js';
@@ -42,6 +43,19 @@ for (const engine of engines) {
         }
       });
     }
+
+    it('sends a signed-in person whose unseal form arrives after another holder opened Haven to their start page', async () => {
+      // The form was fetched while sealed; by the time it is sent, Haven is open (CONFLICT).
+      const form = issueFormToken(h.deps.vault.formKey, 'staff-unseal', h.deps.now());
+      const res = await h.app.inject({
+        method: 'POST',
+        url: '/staff/unseal',
+        headers: { cookie: auditor.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _form: form, holder: 'someone', passphrase: 'a passphrase long enough' }).toString(),
+      });
+      expect(res.statusCode).toBe(303);
+      expect(res.headers.location).toBe('/staff/audit');
+    });
 
     it('sends someone not signed in from the unseal form of an open instance to /staff, as before', async () => {
       const res = await h.app.inject({ url: '/staff/unseal' });

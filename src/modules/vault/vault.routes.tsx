@@ -65,7 +65,8 @@ export function registerVaultRoutes(
     }
     const res = await unseal(deps, { holder: parsed.data.holder, passphrase: parsed.data.passphrase });
     if (!res.ok) {
-      if (res.code === 'CONFLICT') return reply.redirect('/staff', 303);
+      // Another holder opened Haven meanwhile: on to the person's start page, as the form does.
+      if (res.code === 'CONFLICT') return reply.redirect(staffHome(req), 303);
       if (res.code === 'RATE_LIMITED') {
         const wait = Math.max(1, Math.ceil((res.retryAt - deps.now()) / 1000));
         reply.header('retry-after', String(wait));
