@@ -13,8 +13,9 @@ import { formProbe, send, type Probe } from './probe.js';
 
 // The staff workspace, fed anything through the real app on both engines, signed in as an
 // administrator (who may use every form): sign-in, the second factor, enrolment, every case
-// form, the queue's filters, retention rules, people, API tokens, the workspace language and
-// the unseal form. Whatever is sent: never a 5xx; a refusal is a page that says what went
+// form (a reply with a new status too), the queue's filters, the go-to-case box, retention
+// rules, people (disable, enable, reassign, reset, roles), teams and their pages, the audit
+// log and its CSV, API tokens, the workspace language and the unseal form. Whatever is sent: never a 5xx; a refusal is a page that says what went
 // wrong, in a language of the workspace; a refused request writes nothing.
 
 const surface = { kind: 'staff' as const, locales: STAFF_LOCALES };
@@ -91,6 +92,7 @@ for (const engine of engines) {
     it('every workspace form and page: any body, any id, any query string', async () => {
       const routes: Route[] = [
         caseForm('replies', () => ({ body: 'We can help.' }), 3),
+        caseForm('replies', (v) => ({ body: 'We can help.', next_status: 'waiting', version: v }), 2),
         caseForm('notes', () => ({ note: 'Called them back.' }), 3),
         caseForm('triage', (v) => ({ version: v, urgency: 'reactive', incident_type: 'phishing', severity: 'high', country: 'KE', beneficiary: 'journalist', language: 'en', mandate: 'in' }), 3),
         caseForm('assignment', (v) => ({ version: v, assignee_id: admin.userId })),
@@ -121,18 +123,64 @@ for (const engine of engines) {
             return formProbe('POST /staff/users', '/staff/users', form, how, type, { cookie: admin.cookie, 'accept-language': accept });
           },
         },
-        ...(['disable', 'link'] as const).map(
-          (act): Route => ({
-            ...staffPost(`POST /staff/users/:id/${act}`, '', {}, []),
+        ...(
+          [
+            ['disable', { confirm: 'yes' }, true],
+            ['link', {}, true],
+            ['enable', {}, true],
+            ['reassign', { to: '' }, true],
+            // Never the administrator's own: a reset or a narrower set of roles would end the run's session.
+            ['reset', {}, false],
+            ['roles', { roles: 'handler' }, false],
+          ] as const
+        ).map(
+          ([act, base, self]): Route => ({
+            ...staffPost(`POST /staff/users/:id/${act}`, '', {}, Object.keys(base)),
             weight: 1,
             async build({ mutate, token, id: junk, pick, how, type, accept }) {
-              const form = mutate({ _csrf: token ?? admin.csrf });
+              const fields: Form = act === 'reassign' ? { to: [admin.userId, otherUserId][pick % 2]! } : { ...base };
+              const form = mutate({ _csrf: token ?? admin.csrf, ...fields });
               // Someone else's id, the administrator's own (disabling oneself must be refused), or anything.
-              const id = [otherUserId, admin.userId, junk()][pick % 3]!;
+              const ids = self ? [otherUserId, admin.userId, junk()] : [otherUserId, junk()];
+              const id = ids[pick % ids.length]!;
               return formProbe(`POST /staff/users/:id/${act}`, `/staff/users/${id}/${act}`, form, how, type, { cookie: admin.cookie, 'accept-language': accept });
             },
           }),
         ),
+        staffGet('GET /staff/users/:id/disable', () => `/staff/users/${otherUserId}/disable`, { done: 'cases_reassigned', count: '2' }),
+        {
+          ...staffPost('POST /staff/teams', '/staff/teams', {}, ['name', 'time_zone', 'region']),
+          async build({ mutate, token, how, type, accept }) {
+            const form = mutate({ _csrf: token ?? admin.csrf, name: `Team ${(emails += 1)}`, time_zone: 'Africa/Nairobi', region: 'africa' });
+            return formProbe('POST /staff/teams', '/staff/teams', form, how, type, { cookie: admin.cookie, 'accept-language': accept });
+          },
+        },
+        ...(
+          [
+            ['settings', { name: 'Night shift', time_zone: 'Asia/Beirut' }],
+            ['regions', { regions: 'africa' }],
+            ['languages', { languages: 'ar' }],
+            ['members', { user_id: '' }],
+            ['members/remove', { user_id: '' }],
+            ['remove', {}],
+          ] as const
+        ).map(
+          ([act, base]): Route => ({
+            ...staffPost(`POST /staff/teams/:id/${act}`, '', {}, Object.keys(base)),
+            weight: 1,
+            async build({ mutate, token, id: junk, pick, how, type, accept }) {
+              const fields: Form = 'user_id' in base ? { user_id: [otherUserId, admin.userId][pick % 2]! } : { ...base };
+              const form = mutate({ _csrf: token ?? admin.csrf, ...fields });
+              const team = await h.deps.db.selectFrom('teams').select('id').orderBy('created_at').executeTakeFirst();
+              const id = pick % 3 === 2 || !team ? junk() : team.id;
+              return formProbe(`POST /staff/teams/:id/${act}`, `/staff/teams/${id}/${act}`, form, how, type, { cookie: admin.cookie, 'accept-language': accept });
+            },
+          }),
+        ),
+        staffGet('GET /staff/teams/:id', (id) => `/staff/teams/${id}`, { done: 'team_updated' }),
+        staffGet('GET /staff/audit', () => '/staff/audit', { actor: 'someone', action: 'case.viewed', case: '1', from: '2026-11-01', to: '2026-11-30', cursor: '1.2' }, 2),
+        staffGet('GET /staff/audit.csv', () => '/staff/audit.csv', { action: 'case.viewed', from: '2026-11-01', to: '2026-11-30' }),
+        staffGet('GET /staff/cases/go', () => '/staff/cases/go', { number: '1' }),
         {
           label: 'POST /staff/unseal',
           weight: 1,
