@@ -34,6 +34,9 @@ export interface Database {
   outbox_events: OutboxEventsTable;
   event_deliveries: EventDeliveriesTable;
   tasks: TasksTable;
+  notifications: NotificationsTable;
+  notification_preferences: NotificationPreferencesTable;
+  notification_marks: NotificationMarksTable;
 }
 
 export interface UsersTable {
@@ -338,4 +341,36 @@ export interface TasksTable {
   last_error: string | null;
   created_at: number;
   updated_at: number;
+}
+
+/**
+ * Something that needs one person: a case (by id only) and why (`kind`). Listed on their page
+ * when `in_app` is 1; `email_state` follows its email: none, pending, sending, sent, unsure.
+ */
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  case_id: number;
+  in_app: number;
+  created_at: number;
+  read_at: number | null;
+  email_state: string;
+  email_claimed_at: number | null;
+  email_sent_at: number | null;
+}
+
+/** A person's choice for one kind of notification on one channel (absent: the default). */
+export interface NotificationPreferencesTable {
+  user_id: string;
+  kind: string;
+  channel: string;
+  enabled: number;
+  updated_at: number;
+}
+
+/** What has been noticed once (an event handled, a case past a point), so nothing notifies twice. */
+export interface NotificationMarksTable {
+  mark: string;
+  created_at: number;
 }
