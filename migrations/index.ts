@@ -15,6 +15,7 @@ import * as caseQueueFilters from './2026-12-07-001-case-queue-filters.js';
 import * as auditLogFilters from './2026-12-07-002-audit-log-filters.js';
 import * as teamRegionsAndLanguages from './2026-12-07-003-team-regions-and-languages.js';
 import * as notifications from './2026-12-07-005-notifications.js';
+import * as replyTemplates from './2026-12-07-006-reply-templates.js';
 
 /** Every migration, in order. Names are ISO-dated; never rename or edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-002-audit-log-filters': auditLogFilters,
   '2026-12-07-003-team-regions-and-languages': teamRegionsAndLanguages,
   '2026-12-07-005-notifications': notifications,
+  '2026-12-07-006-reply-templates': replyTemplates,
 };

@@ -30,6 +30,8 @@ export interface Database {
   rate_counts: RateCountsTable;
   attempt_guards: AttemptGuardsTable;
   retention_rules: RetentionRulesTable;
+  reply_templates: ReplyTemplatesTable;
+  reply_template_variants: ReplyTemplateVariantsTable;
   jobs: JobsTable;
   outbox_events: OutboxEventsTable;
   event_deliveries: EventDeliveriesTable;
@@ -241,6 +243,27 @@ export interface RetentionRulesTable {
   basis: string;
   days: number;
   enabled: number;
+  updated_at: number;
+  updated_by: string | null;
+}
+
+/** A reply template (the templates module): its name, whether it is in use, its place in the list. */
+export interface ReplyTemplatesTable {
+  id: string;
+  name: string;
+  /** 0: retired, offered nowhere, kept with its variants. */
+  active: number;
+  sort: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One language's text of a reply template: plain text with {placeholders}, not personal data. */
+export interface ReplyTemplateVariantsTable {
+  template_id: string;
+  /** A code of the `language` vocabulary. */
+  language: string;
+  body: string;
   updated_at: number;
   updated_by: string | null;
 }
