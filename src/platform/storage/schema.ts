@@ -30,6 +30,8 @@ export interface Database {
   rate_counts: RateCountsTable;
   attempt_guards: AttemptGuardsTable;
   retention_rules: RetentionRulesTable;
+  organisation_settings: OrganisationSettingsTable;
+  organisation_texts: OrganisationTextsTable;
   reply_templates: ReplyTemplatesTable;
   reply_template_variants: ReplyTemplateVariantsTable;
   jobs: JobsTable;
@@ -266,6 +268,35 @@ export interface ReplyTemplateVariantsTable {
   body: string;
   updated_at: number;
   updated_by: string | null;
+}
+
+/**
+ * The organisation's identity (the settings module, ADR 27): one row, id 1, public once set.
+ * The logo is sanitised bytes, their type and content hash, all three set or none. `revision`
+ * counts saves, so a form saved over a newer save is refused.
+ */
+export interface OrganisationSettingsTable {
+  id: number;
+  name: string | null;
+  default_locale: string;
+  pgp_key: string | null;
+  onion_address: string | null;
+  signal_number: string | null;
+  logo: Buffer | null;
+  logo_type: string | null;
+  logo_hash: string | null;
+  revision: number;
+  updated_at: number | null;
+  updated_by: string | null;
+}
+
+/** The organisation's texts in one language: short description, landing text, emergency advice. */
+export interface OrganisationTextsTable {
+  locale: string;
+  description: string | null;
+  landing: string | null;
+  emergency: string | null;
+  updated_at: number;
 }
 
 /** The job schedule: one row per job; a worker claims a row by moving `locked_until`. */
