@@ -238,6 +238,48 @@ for (const engine of engines) {
       conforms('/cases/{id}/notes', 'post', 422, empty.json());
     });
 
+    it('replies and sets the status in one change, or neither when the status cannot be set', async () => {
+      const { caseId } = await newRequest(h.deps);
+      const version = (await call(handler, 'GET', `/cases/${caseId}`)).json().version as number;
+      const messages = async () => (await requesterView(h.deps, caseId)).messages.length;
+      const before = await messages();
+
+      // A status without the version it was read at, one that cannot follow, an old version: nothing saved.
+      const noVersion = await call(handler, 'POST', `/cases/${caseId}/replies`, { body: 'On it.', status: 'waiting' });
+      expect(noVersion.statusCode).toBe(422);
+      expect(noVersion.json().error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'version' });
+      conforms('/cases/{id}/replies', 'post', 422, noVersion.json());
+      const spam = await call(handler, 'POST', `/cases/${caseId}/replies`, { body: 'On it.', status: 'spam', version });
+      expect(spam.statusCode).toBe(422);
+      expect(spam.json().error).toMatchObject({ code: 'CASE_STATUS_TRANSITION', field: 'status' });
+      const stale = await call(handler, 'POST', `/cases/${caseId}/replies`, { body: 'On it.', status: 'waiting', version: version + 1 });
+      expect(stale.statusCode).toBe(409);
+      conforms('/cases/{id}/replies', 'post', 409, stale.json());
+      const unknown = await call(handler, 'POST', `/cases/${caseId}/replies`, { body: 'On it.', status: 'parked', version });
+      expect(unknown.statusCode).toBe(422);
+      expect(unknown.json().error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'status' });
+      expect(await messages()).toBe(before);
+
+      // New → open (the reply) → waiting (the status asked for), both audited, in one change.
+      const res = await call(handler, 'POST', `/cases/${caseId}/replies`, { body: 'Please call us back.', status: 'waiting', version });
+      expect(res.statusCode).toBe(201);
+      conforms('/cases/{id}/replies', 'post', 201, res.json());
+      expect(res.json().case).toMatchObject({ status: 'waiting', awaiting_reply: false });
+      expect(res.json().message).toMatchObject({ kind: 'reply', body: 'Please call us back.' });
+      expect(await messages()).toBe(before + 1);
+      const moves = await h.deps.db
+        .selectFrom('audit_log')
+        .select(['detail'])
+        .where('case_id', '=', caseId)
+        .where('action', '=', 'case.status_changed')
+        .orderBy('id')
+        .execute();
+      expect(moves.map((m) => JSON.parse(String(m.detail)))).toEqual([
+        { from: 'new', to: 'open' },
+        { from: 'open', to: 'waiting' },
+      ]);
+    });
+
     it('answers 400 for a body it cannot read and 415 for one that is not JSON, in the documented shape', async () => {
       const { caseId } = await newRequest(h.deps);
       const send = (method: 'POST' | 'PATCH', url: string, payload: string, type?: string) =>

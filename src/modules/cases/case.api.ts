@@ -13,6 +13,7 @@ import {
   MessageInput,
   PatchCaseInput,
   QueueQuery,
+  ReplyInput,
   TRIAGE_FIELDS,
   type CaseDetail,
   type CaseMessage,
@@ -131,24 +132,30 @@ export function registerCaseApi(app: FastifyInstance, deps: Deps): void {
 
   // A reply or note may be 20,000 characters in any script: its own body limit (body-limit.ts).
   const messageBody = textBody({ body: MESSAGE_MAX });
-  for (const [path, action, post] of [
-    ['/cases/:id/replies', 'case.reply', service.replyToRequester],
-    ['/cases/:id/notes', 'case.note', service.addNote],
-  ] as const) {
-    app.post(path, { ...messageBody, config: { ...messageBody.config, action } }, async (req, reply) => {
-      const caseId = caseIdOf(req);
-      if (caseId === null) return sendApiError(req, reply, 'NOT_FOUND');
-      const input = MessageInput.safeParse(req.body ?? {});
-      if (!input.success) return invalid(req, reply, input.error);
-      const result = await post(deps, me(req), caseId, input.data.body);
-      if (!result.ok) return sendApiError(req, reply, result.code, result.field);
-      const rsit = await service.rsitByIncidentType(deps);
-      return reply.code(201).send({
-        message: toMessage(result.value.message),
-        case: toCaseSummary(result.value.case, rsit),
-      });
-    });
-  }
+  const posted = async (reply: FastifyReply, message: service.StaffMessage, row: service.CaseSummaryRow) =>
+    reply.code(201).send({ message: toMessage(message), case: toCaseSummary(row, await service.rsitByIncidentType(deps)) });
+
+  // A reply, and with `status` (and the `version` it was read at) the case's new status, in
+  // one transaction: both or neither, as the case page's "reply and set status".
+  app.post('/cases/:id/replies', { ...messageBody, config: { ...messageBody.config, action: 'case.reply' } }, async (req, reply) => {
+    const caseId = caseIdOf(req);
+    if (caseId === null) return sendApiError(req, reply, 'NOT_FOUND');
+    const input = ReplyInput.safeParse(req.body ?? {});
+    if (!input.success) return invalid(req, reply, input.error);
+    const result = await service.replyWithStatus(deps, me(req), caseId, input.data);
+    if (!result.ok) return sendApiError(req, reply, result.code, result.field);
+    return posted(reply, result.value.message!, result.value.case);
+  });
+
+  app.post('/cases/:id/notes', { ...messageBody, config: { ...messageBody.config, action: 'case.note' } }, async (req, reply) => {
+    const caseId = caseIdOf(req);
+    if (caseId === null) return sendApiError(req, reply, 'NOT_FOUND');
+    const input = MessageInput.safeParse(req.body ?? {});
+    if (!input.success) return invalid(req, reply, input.error);
+    const result = await service.addNote(deps, me(req), caseId, input.data.body);
+    if (!result.ok) return sendApiError(req, reply, result.code, result.field);
+    return posted(reply, result.value.message, result.value.case);
+  });
 
   app.patch('/cases/:id', { config: { action: 'case.view' } }, async (req, reply) => {
     const caseId = caseIdOf(req);

@@ -66,6 +66,16 @@ export const ReplyForm = MessageInput.extend({
 });
 export type ReplyForm = z.infer<typeof ReplyForm>;
 
+/**
+ * `POST /api/v1/cases/{id}/replies`: the reply and, optionally, the status the case moves to
+ * with it (the case page's "reply and set status"), with the version it was read at.
+ */
+export const ReplyInput = MessageInput.extend({
+  status: z.enum(CASE_STATUSES, { message: 'cases.error.status_required' }).optional(),
+  version: version.optional(),
+});
+export type ReplyInput = z.infer<typeof ReplyInput>;
+
 /** `PATCH /api/v1/cases/{id}`: triage, assignment and status in one change. */
 export const PatchCaseInput = z.strictObject({
   ...TriageInput.shape,

@@ -377,7 +377,8 @@ export async function replyToRequester(
   caseId: number,
   body: string,
 ): Promise<Result<PostedMessage>> {
-  return postMessage(deps, actor, caseId, body, 'reply');
+  const r = await replyWithStatus(deps, actor, caseId, { body });
+  return r.ok ? ok({ message: r.value.message!, case: r.value.case }) : r;
 }
 
 /** Adds an internal note: staff only, never shown to the requester, changes nothing else. */
@@ -387,16 +388,10 @@ export async function addNote(
   caseId: number,
   body: string,
 ): Promise<Result<PostedMessage>> {
-  return postMessage(deps, actor, caseId, body, 'note');
+  return postNote(deps, actor, caseId, body);
 }
 
-async function postMessage(
-  deps: Deps,
-  actor: Principal,
-  caseId: number,
-  body: string,
-  kind: 'reply' | 'note',
-): Promise<Result<PostedMessage>> {
+async function postNote(deps: Deps, actor: Principal, caseId: number, body: string): Promise<Result<PostedMessage>> {
   const now = deps.now();
   return deps.db.transaction().execute(async (trx): Promise<Result<PostedMessage>> => {
     const row = await repo.getCaseRow(trx, caseId);
@@ -408,58 +403,26 @@ async function postMessage(
     await repo.insertMessage(trx, {
       id,
       case_id: caseId,
-      kind,
+      kind: 'note',
       author_id: actor.userId,
       body_enc: key.seal(messageField(id), body),
       created_at: now,
     });
-    if (kind === 'reply') {
-      const status = statusAfterReply(row.status);
-      await repo.updateCaseIfVersion(trx, caseId, undefined, {
-        awaiting_reply: 0,
-        first_response_at: row.first_response_at ?? now,
-        last_activity_at: now,
-        updated_at: now,
-        status,
-      });
-      await recordAudit(trx, now, {
-        ...actorOf(actor),
-        action: 'case.replied',
-        caseId,
-        detail: { message: id },
-      });
-      await recordEvent(trx, { type: 'case.replied', payload: { caseId, messageId: id, by: actor.userId } }, now);
-      if (status !== row.status) {
-        await recordAudit(trx, now, {
-          ...actorOf(actor),
-          action: 'case.status_changed',
-          caseId,
-          detail: { from: row.status, to: status },
-        });
-        await recordEvent(trx, { type: 'case.status_changed', payload: { caseId, from: row.status, to: status } }, now);
-      }
-    } else {
-      await repo.touchCase(trx, caseId, now);
-      await recordAudit(trx, now, {
-        ...actorOf(actor),
-        action: 'case.note_added',
-        caseId,
-        detail: { message: id },
-      });
-    }
-    const summary = (await repo.getCaseSummaryRow(trx, caseId))!;
-    return ok({
-      message: {
-        id,
-        kind,
-        authorId: actor.userId,
-        authorName: actor.displayName,
-        body,
-        createdAt: now,
-      },
-      case: summary,
+    await repo.touchCase(trx, caseId, now);
+    await recordAudit(trx, now, {
+      ...actorOf(actor),
+      action: 'case.note_added',
+      caseId,
+      detail: { message: id },
     });
+    const summary = (await repo.getCaseSummaryRow(trx, caseId))!;
+    return ok({ message: staffMessage(actor, id, 'note', body, now), case: summary });
   });
+}
+
+/** The message just written, as the case page and the API show it. */
+function staffMessage(actor: Principal, id: string, kind: 'reply' | 'note', body: string, createdAt: number): StaffMessage {
+  return { id, kind, authorId: actor.userId, authorName: actor.displayName, body, createdAt };
 }
 
 /** What the reply form sends: the reply, and the status the case moves to with it (none: the reply's own effect only). */
@@ -515,7 +478,7 @@ export async function replyWithStatus(
   caseId: number,
   input: ReplyWithStatus,
   opts: { once?: OneTimeToken | undefined } = {},
-): Promise<Result<{ repeated: boolean; case: CaseSummaryRow }>> {
+): Promise<Result<{ repeated: boolean; case: CaseSummaryRow; message: StaffMessage | null }>> {
   const target = input.status ?? null;
   if (target !== null && input.version === undefined) return fail('VALIDATION_FAILED', 'version');
   const now = deps.now();
@@ -524,7 +487,7 @@ export async function replyWithStatus(
       if (opts.once && !(await spendToken(trx, opts.once))) {
         const row = await repo.getCaseSummaryRow(trx, caseId);
         if (!row) throw new Refuse('NOT_FOUND');
-        return ok({ repeated: true, case: row });
+        return ok({ repeated: true, case: row, message: null });
       }
       const row = await repo.getCaseRow(trx, caseId);
       if (!row) throw new Refuse('NOT_FOUND');
@@ -573,7 +536,11 @@ export async function replyWithStatus(
         await recordAudit(trx, now, { ...actorOf(actor), action: 'case.status_changed', caseId, detail: { from, to } });
         await recordEvent(trx, { type: 'case.status_changed', payload: { caseId, from, to } }, now);
       }
-      return ok({ repeated: false, case: (await repo.getCaseSummaryRow(trx, caseId))! });
+      return ok({
+        repeated: false,
+        case: (await repo.getCaseSummaryRow(trx, caseId))!,
+        message: staffMessage(actor, id, 'reply', input.body, now),
+      });
     });
   } catch (e) {
     if (e instanceof Refuse) return fail(e.code, e.field);

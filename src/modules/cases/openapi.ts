@@ -7,6 +7,7 @@ import {
   CaseSummary,
   MessageCreated,
   MessageInput,
+  ReplyInput,
   PatchCaseInput,
   QueueQuery,
 } from './case.schema.js';
@@ -96,14 +97,19 @@ export const casesOpenApi: OpenApiFragment = {
         post: {
           operationId: 'replyToRequester',
           summary: 'Send a reply: the requester reads it on their follow-up page',
+          description:
+            'With `status` (and the `version` the case was read at), the case moves to that status with the reply, in one change: both are saved or neither.',
           parameters: [idParam],
-          requestBody: { required: true, ...json('MessageInput') },
+          requestBody: { required: true, ...json('ReplyInput') },
           responses: {
             '201': { description: 'The reply and the case after it', ...json('MessageCreated') },
             ...standardErrors,
             ...bodyErrors,
             '404': error('No such case'),
-            '422': error('The body is empty, too long, or holds a control character'),
+            '409': error('With `status`: the case changed since `version`'),
+            '422': error(
+              'The body is empty, too long, or holds a control character; a status without `version`, or one that cannot follow the current one',
+            ),
           },
         },
       },
@@ -130,6 +136,7 @@ export const casesOpenApi: OpenApiFragment = {
     CaseMessage: schemaOf(CaseMessage, 'output'),
     MessageCreated: schemaOf(MessageCreated, 'output'),
     MessageInput: schemaOf(MessageInput, 'input'),
+    ReplyInput: schemaOf(ReplyInput, 'input'),
     CaseChanges: schemaOf(PatchCaseInput, 'input'),
   },
 };
