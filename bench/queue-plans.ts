@@ -56,6 +56,7 @@ const actor: Principal = {
   role: 'handler',
   roles: ['handler'],
   locale: 'en',
+  timeZone: 'UTC',
   via: 'session',
 };
 

@@ -114,6 +114,7 @@ async function benchEngine(engine: Engine): Promise<void> {
     role: 'handler',
     roles: ['handler'],
     locale: 'en',
+    timeZone: 'UTC',
     via: 'session',
   };
   const add = (name: string, size: number, value: number, unit: string, baseline?: string) =>

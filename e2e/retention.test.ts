@@ -27,7 +27,7 @@ import {
  * sideways on a phone. Every state gets an axe-core pass, and no page may request anything
  * from another origin.
  *
- * The staff surface speaks English and Spanish only (STAFF_LOCALES). The browser's language
+ * The staff surface speaks every language of STAFF_LOCALES; this walk is in two. The browser's language
  * chooses the sign-in pages'; after sign-in the account's language applies (English for a new
  * account), so the Spanish administrator picks Español on their account page, as a person would.
  */

@@ -8,12 +8,12 @@ import { sendPage } from '../../platform/views/render.js';
 import { staffContext } from '../../platform/views/staff-layout.js';
 import { accountFlashes } from './http.js';
 import { can } from './user.policy.js';
-import { LanguageInput, TokenInput } from './user.schema.js';
-import { countSessions, createToken, listTokens, revokeToken, setLocale, signOutEverywhere } from './user.service.js';
+import { LanguageInput, TimeZoneInput, TokenInput } from './user.schema.js';
+import { countSessions, createToken, listTokens, revokeToken, setLocale, setTimeZone, signOutEverywhere } from './user.service.js';
 import { AccountPage } from './views/account.js';
 import { TokenCreatedPage, TokensPage } from './views/tokens.js';
 
-/** The signed-in person's own account: language, sessions, API tokens. */
+/** The signed-in person's own account: language, time zone, sessions, API tokens. */
 export function registerAccountRoutes(
   app: FastifyInstance,
   deps: Deps,
@@ -39,6 +39,8 @@ export function registerAccountRoutes(
       displayName: p.displayName,
       role: p.role,
       locale: p.locale,
+      timeZone: p.timeZone,
+      now: deps.now(),
       sessions: await countSessions(deps, p.userId),
       tokens: (await listTokens(deps, p.userId)).length,
       canTokens: can(p, 'token.manage_own'),
@@ -57,6 +59,14 @@ export function registerAccountRoutes(
     if (!parsed.ok) return sendAccount(req, reply, 422, undefined, parsed.errors);
     await setLocale(deps, p.userId, parsed.data.locale);
     return accountFlashes.redirect(reply, '/staff/account', 'language');
+  });
+
+  app.post('/account/time-zone', { config: { action: 'account.manage_own' } }, async (req, reply) => {
+    const p = req.principal!;
+    const parsed = readForm(req, TimeZoneInput);
+    if (!parsed.ok) return sendAccount(req, reply, 422, undefined, parsed.errors);
+    await setTimeZone(deps, p.userId, parsed.data.time_zone);
+    return accountFlashes.redirect(reply, '/staff/account', 'time_zone');
   });
 
   app.post('/account/sign-out-everywhere', { config: { action: 'account.manage_own' } }, async (req, reply) => {

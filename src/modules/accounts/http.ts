@@ -10,6 +10,7 @@ export const accountFlashes = defineFlashes({
   signed_out_everywhere_tokens: 'accounts.done.signed_out_everywhere_tokens',
   enrolled: 'accounts.done.enrolled',
   language: 'accounts.done.language',
+  time_zone: 'accounts.done.time_zone',
   token_revoked: 'accounts.done.token_revoked',
   user_disabled: 'accounts.done.user_disabled',
   user_enabled: 'accounts.done.user_enabled',

@@ -76,7 +76,7 @@ export async function updateUser(
       | 'totp_last_step'
       | 'locale'
     >
-  >,
+  > & { time_zone?: string },
   now: number,
 ): Promise<void> {
   await db

@@ -3,6 +3,7 @@ import { ASSIGNABLE_ROLES } from '../../platform/auth/roles.js';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../../platform/auth/password.js';
 import { safeString } from '../../platform/http/validation.js';
 import { STAFF_LOCALES } from '../../platform/i18n/index.js';
+import { canonicalTimeZone, isTimeZone } from '../../platform/i18n/zones.js';
 import { hasHiddenHandleChars } from '../../platform/text.js';
 
 // Input schemas shared by the staff forms and the CLI. Messages are i18n keys. Every string
@@ -112,6 +113,13 @@ export const ReassignInput = z.object({
 
 export const LanguageInput = z.object({
   locale: z.enum(STAFF_LOCALES, { error: 'accounts.error.locale_invalid' }),
+});
+
+/** A person's time zone: a zone ICU knows, stored under the name the account page lists (ADR 28). */
+export const TimeZoneInput = z.object({
+  time_zone: safeString({ error: 'accounts.error.time_zone_choose' })
+    .refine((v) => isTimeZone(v), 'accounts.error.time_zone_choose')
+    .transform((v) => canonicalTimeZone(v) ?? v),
 });
 
 export const TokenInput = z.object({

@@ -613,6 +613,14 @@ export async function setLocale(deps: Deps, userId: string, locale: string): Pro
   });
 }
 
+/** Sets the zone the person's staff pages show times in, audited in the same transaction (ADR 28). */
+export async function setTimeZone(deps: Deps, userId: string, timeZone: string): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    await repo.updateUser(trx, userId, { time_zone: timeZone }, deps.now());
+    await auditAccount(deps, trx, 'account.time_zone_changed', userId, { time_zone: timeZone });
+  });
+}
+
 export function countSessions(deps: Deps, userId: string): Promise<number> {
   return repo.countLiveSessions(deps.db, userId, deps.now());
 }

@@ -33,7 +33,7 @@ export async function staffMember(deps: Deps, role: Role, name?: string): Promis
   const { token } = await createApiToken(deps, id, 'test');
   return {
     id,
-    principal: { userId: id, email, displayName, role, roles: [role], locale: 'en', via: 'session' },
+    principal: { userId: id, email, displayName, role, roles: [role], locale: 'en', timeZone: 'UTC', via: 'session' },
     cookie: `${STAFF_COOKIE}=${session.cookie}`,
     csrf: session.csrfToken,
     bearer: `Bearer ${token}`,

@@ -9,6 +9,7 @@ const who = (role: Role, userId = `u-${role}`): Principal => ({
   role,
   roles: [role],
   locale: 'en',
+  timeZone: 'UTC',
   via: 'session',
 });
 

@@ -231,7 +231,7 @@ for (const engine of engines) {
       try {
         const me = await staffMember(q.deps, 'handler', 'Clock Handler');
         const iso = (ms: number) => new Date(ms).toISOString();
-        const at = (locale: string, ms: number) => formatTime(locale, ms);
+        const at = (locale: string, ms: number) => formatTime({ locale, timeZone: 'UTC' }, ms);
         const page = async (url: string) => {
           const r = await q.app.inject({ method: 'GET', url, headers: { cookie: me.cookie } });
           expect(r.statusCode, url).toBe(200);

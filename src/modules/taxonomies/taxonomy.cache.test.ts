@@ -26,6 +26,7 @@ const ADMIN: Principal = {
   role: 'admin',
   roles: ['admin'],
   locale: 'en',
+  timeZone: 'UTC',
   via: 'session',
 };
 

@@ -189,6 +189,7 @@ describe('the taxonomies page', () => {
       role: 'admin',
       roles: ['admin'],
       locale: 'ar',
+      timeZone: 'UTC',
       via: 'session',
     };
     const html = renderPage(
@@ -199,6 +200,7 @@ describe('the taxonomies page', () => {
           dir: 'rtl',
           cssUrl: '/staff/assets/staff.css',
           path: '/staff/taxonomies',
+          timeZone: 'UTC',
           principal,
           csrfToken: 'x',
         },

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { isRole, type Principal } from './roles.js';
+import { zoneOrDefault } from '../i18n/zones.js';
 import type { Vault } from '../crypto/vault.js';
 import type { Database } from '../storage/schema.js';
 import { loadRoles, newToken } from './session.js';
@@ -38,7 +39,7 @@ export async function principalForToken(
   const row = await deps.db
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
-    .select(['api_tokens.id as tokenId', 'api_tokens.last_used_at', 'users.id', 'users.email', 'users.display_name', 'users.role', 'users.status', 'users.locale'])
+    .select(['api_tokens.id as tokenId', 'api_tokens.last_used_at', 'users.id', 'users.email', 'users.display_name', 'users.role', 'users.status', 'users.locale', 'users.time_zone'])
     .where('api_tokens.token_hash', '=', deps.vault.keyedHash('api-token', token))
     .where('api_tokens.revoked_at', 'is', null)
     .executeTakeFirst();
@@ -48,5 +49,5 @@ export async function principalForToken(
     await deps.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.tokenId).execute();
   }
   const roles = await loadRoles(deps.db, row.id, row.role);
-  return { userId: row.id, email: row.email, displayName: row.display_name, role: row.role, roles, locale: row.locale, via: 'token' };
+  return { userId: row.id, email: row.email, displayName: row.display_name, role: row.role, roles, locale: row.locale, timeZone: zoneOrDefault(row.time_zone), via: 'token' };
 }

@@ -40,5 +40,7 @@ export interface Principal {
    */
   roles: readonly Role[];
   locale: string;
+  /** IANA time zone in which their staff pages show moments (`users.time_zone`, ADR 28). */
+  timeZone: string;
   via: 'session' | 'token';
 }

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { isRole, rolesOf, type Principal, type Role } from './roles.js';
+import { zoneOrDefault } from '../i18n/zones.js';
 import type { Database } from '../storage/schema.js';
 import { randomBytes, safeEqual, type Vault } from '../crypto/vault.js';
 
@@ -91,6 +92,7 @@ export async function loadSession(deps: SessionDeps, cookie: string | undefined)
       'users.role',
       'users.status',
       'users.locale',
+      'users.time_zone',
     ])
     .where('staff_sessions.id_hash', '=', idHash)
     .executeTakeFirst();
@@ -115,6 +117,7 @@ export async function loadSession(deps: SessionDeps, cookie: string | undefined)
       role: row.role,
       roles: await loadRoles(deps.db, row.id, row.role),
       locale: row.locale,
+      timeZone: zoneOrDefault(row.time_zone),
       via: 'session',
     },
   };

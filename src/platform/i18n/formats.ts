@@ -5,7 +5,7 @@
 // time, so building one per call (a staff case page formats each of its moments and sorts two lists)
 // grew a server's resident memory by about 230 KB per page view until a late collection. Each
 // is immutable and the locales are the few Haven negotiates, so one of each is kept per
-// locale and options; the cache is bounded all the same. Never build one per call.
+// locale, time zone and options; the cache is bounded all the same. Never build one per call.
 
 /** Most formatters kept per kind of format: far more than Haven has locales. */
 export const INTL_CACHE_MAX = 64;
@@ -30,15 +30,27 @@ export class Bounded<T> {
 }
 
 /**
- * One way of showing a moment: `dateTimeFormats(options)` at module level, then `(locale)`
- * gives the Intl.DateTimeFormat for that locale, the same one every time.
+ * Most date formatters kept per way of showing a moment: one per (locale, time zone) in use.
+ * Staff choose their zone (ADR 28), so there are more pairs than locales, but a helpline's
+ * people work in a few dozen zones at most; some 20 KB each, this bounds a format's cache to
+ * about 5 MB even if every zone were in use.
+ */
+export const ZONED_CACHE_MAX = 256;
+
+/**
+ * One way of showing a moment: `dateTimeFormats(options)` at module level, then
+ * `(locale, timeZone)` gives the Intl.DateTimeFormat for that locale in that zone (or in the
+ * options' zone when none is given), the same one every time.
  */
 export function dateTimeFormats(
   options: Intl.DateTimeFormatOptions,
-): (locale: string) => Intl.DateTimeFormat {
+): (locale: string, timeZone?: string) => Intl.DateTimeFormat {
   const frozen = { ...options };
-  const cache = new Bounded<Intl.DateTimeFormat>();
-  return (locale) => cache.get(locale, () => new Intl.DateTimeFormat(locale, frozen));
+  const cache = new Bounded<Intl.DateTimeFormat>(ZONED_CACHE_MAX);
+  return (locale, timeZone) =>
+    cache.get(timeZone === undefined ? locale : `${locale}\0${timeZone}`, () =>
+      new Intl.DateTimeFormat(locale, timeZone === undefined ? frozen : { ...frozen, timeZone }),
+    );
 }
 
 const collators = new Bounded<Intl.Collator>();

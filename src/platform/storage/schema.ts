@@ -55,6 +55,8 @@ export interface UsersTable {
   locale: string;
   created_at: number;
   updated_at: number;
+  /** IANA time zone in which their staff pages show moments (ADR 28); 'UTC' by default. */
+  time_zone: Generated<string>;
 }
 
 /** Every role a person holds (ADR 20); `users.role` is the primary one, always among them. */

@@ -5,8 +5,11 @@ import { errorDefinition, errorMessage, KEEPS_WHAT_WAS_TYPED, type ErrorCode } f
 import { currentEntry, navBox } from './nav.js';
 import { sendPage } from './render.js';
 import type { PageContext } from './ui.js';
+import { DEFAULT_TIME_ZONE } from '../i18n/zones.js';
 
 export interface StaffPageContext extends PageContext {
+  /** The reader's time zone: every moment on the page is shown in it, named (time.ts, ADR 28). */
+  timeZone: string;
   principal: Principal | null;
   csrfToken: string | null;
   /** A one-line message after a redirect (post → redirect → flash). */
@@ -139,3 +142,4 @@ export function staffErrorPage(cssUrl: string) {
     );
   };
 }
+    timeZone: req.principal?.timeZone ?? DEFAULT_TIME_ZONE,

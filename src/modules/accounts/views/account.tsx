@@ -1,13 +1,22 @@
 import type { Role } from '../../../platform/auth/roles.js';
 import { displayName, STAFF_LOCALES } from '../../../platform/i18n/index.js';
-import { Checkbox, CsrfField, ErrorSummary, Select, type FieldErrors } from '../../../platform/views/form.js';
+import { listTimeZones, timeZoneLabel } from '../../../platform/i18n/zones.js';
+import { Checkbox, CsrfField, ErrorSummary, Select, type FieldErrors, type Option } from '../../../platform/views/form.js';
 import { StaffLayout, type StaffPageContext } from '../../../platform/views/staff-layout.js';
+import { formatTime, isoTime } from '../../../platform/views/time.js';
+
+/** Every zone a person may choose, made once: the same list each time lets its options be rendered once (form.tsx). */
+const TIME_ZONE_OPTIONS: readonly Option[] = listTimeZones().map((z) => ({ value: z, label: timeZoneLabel(z) }));
 
 export interface AccountView {
   email: string;
   displayName: string;
   role: Role;
   locale: string;
+  /** The zone the person's staff pages show times in (ADR 28). */
+  timeZone: string;
+  /** The time now, shown in that zone as an example. */
+  now: number;
   sessions: number;
   /** Live API tokens: sign out everywhere offers to revoke them too. */
   tokens: number;
@@ -15,7 +24,7 @@ export interface AccountView {
   canPeople: boolean;
 }
 
-/** The signed-in person's own account: language, sessions, links to tokens and people. */
+/** The signed-in person's own account: language, time zone, sessions, links to tokens and people. */
 export function AccountPage(props: {
   ctx: StaffPageContext;
   account: AccountView;
@@ -24,7 +33,7 @@ export function AccountPage(props: {
   const { ctx, account } = props;
   const t = ctx.t;
   const errors = props.errors ?? {};
-  const labels = { locale: t('accounts.field.locale') };
+  const labels = { locale: t('accounts.field.locale'), time_zone: t('accounts.field.time_zone') };
   return (
     <StaffLayout ctx={ctx} title={t('accounts.account.title')}>
       <h1>{t('accounts.account.title')}</h1>
@@ -55,6 +64,27 @@ export function AccountPage(props: {
             options={STAFF_LOCALES.map((l) => ({ value: l, label: displayName(l, 'language', l) }))}
           />
           <button type="submit">{t('accounts.account.language_submit')}</button>
+        </form>
+      </section>
+
+      <section class="panel" aria-labelledby="time-zone-title">
+        <h2 id="time-zone-title">{t('accounts.account.time_zone_title')}</h2>
+        <p class="hint" id="time-zone-now">
+          {t('accounts.account.time_zone_now', { zone: timeZoneLabel(account.timeZone) })}{' '}
+          <time datetime={isoTime(account.now)}>{formatTime(ctx, account.now)}</time>
+        </p>
+        <form method="post" action="/staff/account/time-zone">
+          <CsrfField token={ctx.csrfToken} />
+          <Select
+            t={t}
+            name="time_zone"
+            label={labels.time_zone}
+            hint={t('accounts.account.time_zone_hint')}
+            value={account.timeZone}
+            error={errors.time_zone}
+            options={TIME_ZONE_OPTIONS}
+          />
+          <button type="submit">{t('accounts.account.time_zone_submit')}</button>
         </form>
       </section>
 

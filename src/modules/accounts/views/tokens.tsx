@@ -9,11 +9,7 @@ import { StaffLayout, type StaffPageContext } from '../../../platform/views/staf
 import type { TokenSummary } from '../user.repo.js';
 import { TableScroll } from '../../../platform/views/table-scroll.js';
 import { isolate } from '../../../platform/text.js';
-import { formatUtcMedium } from '../../../platform/views/time.js';
-
-function when(locale: string, ms: number): string {
-  return formatUtcMedium(locale, ms) + ' UTC';
-}
+import { formatTime } from '../../../platform/views/time.js';
 
 /** The signed-in person's own API tokens. */
 export function TokensPage(props: {
@@ -51,11 +47,11 @@ export function TokensPage(props: {
                   <td>
                     <bdi>{tk.label}</bdi>
                   </td>
-                  <td>{when(ctx.locale, tk.createdAt)}</td>
+                  <td>{formatTime(ctx, tk.createdAt)}</td>
                   <td>
                     {tk.lastUsedAt === null
                       ? t('accounts.tokens.never')
-                      : when(ctx.locale, tk.lastUsedAt)}
+                      : formatTime(ctx, tk.lastUsedAt)}
                   </td>
                   <td>
                     <form

@@ -167,7 +167,7 @@ export function AuditPage(p: AuditPageProps) {
               {p.rows.map((r) => (
                 <tr>
                   <td>
-                    <time datetime={isoTime(r.at)}>{formatTime(ctx.locale, r.at)}</time>
+                    <time datetime={isoTime(r.at)}>{formatTime(ctx, r.at)}</time>
                   </td>
                   <td>
                     <Who ctx={ctx} row={r} />

@@ -15,7 +15,7 @@ import { caseClock, STATUS_TRANSITIONS } from '../case.js';
 import { can } from '../case.policy.js';
 import { MESSAGE_MAX } from '../case.schema.js';
 import { statusesWithReply, type AuditLine, type CaseView, type StaffMessage } from '../case.service.js';
-import { formatTime } from '../../../platform/views/time.js';
+import { formatTime, type TimeContext } from '../../../platform/views/time.js';
 import { ClockText, Moment } from './format.js';
 import type { CaseStatus } from '../../../contracts/case.js';
 import { TableScroll } from '../../../platform/views/table-scroll.js';
@@ -55,7 +55,7 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function Message(props: { t: Translate; locale: string; m: StaffMessage }) {
+function Message(props: { t: Translate; at: TimeContext; m: StaffMessage }) {
   const { t, m } = props;
   const who =
     m.kind === 'requester'
@@ -68,7 +68,7 @@ function Message(props: { t: Translate; locale: string; m: StaffMessage }) {
         {' · '}
         {who}
         {' · '}
-        <Moment locale={props.locale} ms={m.createdAt} />
+        <Moment at={props.at} ms={m.createdAt} />
       </p>
       {/* dir="auto": each message reads in its own direction, whatever the page's. */}
       <p class="body" dir="auto">
@@ -80,7 +80,7 @@ function Message(props: { t: Translate; locale: string; m: StaffMessage }) {
 
 function AuditTrail(props: {
   t: Translate;
-  locale: string;
+  at: TimeContext;
   lines: AuditLine[];
   actionLabel: (a: AuditLine) => string;
 }) {
@@ -102,7 +102,7 @@ function AuditTrail(props: {
             {props.lines.map((a) => (
               <tr>
                 <td>
-                  <Moment locale={props.locale} ms={a.at} />
+                  <Moment at={props.at} ms={a.at} />
                 </td>
                 <td>
                   {a.actorName ? (
@@ -126,12 +126,12 @@ function AuditTrail(props: {
 /** Says that a case's personal data was deleted, when, and by which rule (see purge.service.ts). */
 function PurgedNotice(props: {
   t: Translate;
-  locale: string;
+  at: TimeContext;
   purged: { at: number; rule: string };
   incidentTypes: Option[];
 }) {
   const { t, purged } = props;
-  const when = formatTime(props.locale, purged.at);
+  const when = formatTime(props.at, purged.at);
   // `retention:<status>:<days>d`, or `retention:<status>:<incident type>:<days>d` for a type's rule.
   const m = /^retention:([a-z_]+):(?:([a-z0-9_-]+):)?(\d+)d$/.exec(purged.rule);
   const status = m ? t(`cases.status.${m[1]}`) : '';
@@ -200,7 +200,7 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
       {p.view.purged ? (
         <PurgedNotice
           t={t}
-          locale={ctx.locale}
+          at={ctx}
           purged={p.view.purged}
           incidentTypes={p.options.incidentTypes}
         />
@@ -227,7 +227,7 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
           <section aria-labelledby="conversation-title">
             <h2 id="conversation-title">{t('cases.page.conversation')}</h2>
             {p.view.messages.map((m) => (
-              <Message t={t} locale={ctx.locale} m={m} />
+              <Message t={t} at={ctx} m={m} />
             ))}
           </section>
           {can(me, 'case.reply', c) && !p.view.purged ? (
@@ -289,7 +289,7 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
               <dd>
                 <ClockText
                   t={t}
-                  locale={ctx.locale}
+                  at={ctx}
                   clock={caseClock(
                     c,
                     p.now,
@@ -300,7 +300,7 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
               </dd>
               <dt>{t('cases.field.received')}</dt>
               <dd>
-                <Moment locale={ctx.locale} ms={c.created_at} />
+                <Moment at={ctx} ms={c.created_at} />
               </dd>
               <dt>{t('cases.field.urgency')}</dt>
               <dd>{t(`cases.urgency.${c.urgency}`)}</dd>
@@ -450,7 +450,7 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
           {p.view.audit ? (
             <AuditTrail
               t={t}
-              locale={ctx.locale}
+              at={ctx}
               lines={p.view.audit}
               actionLabel={p.actionLabel}
             />

@@ -1,5 +1,5 @@
 import type { Translate } from '../../../platform/i18n/index.js';
-import { formatTime, isoTime } from '../../../platform/views/time.js';
+import { formatTime, isoTime, type TimeContext } from '../../../platform/views/time.js';
 import { splitDuration, type Clock } from '../case.js';
 
 /** A duration in plain words: "2 d 3 h", "1 h 20 min", "35 min". */
@@ -10,9 +10,9 @@ export function formatDuration(t: Translate, ms: number): string {
   return minutes > 0 ? t('cases.duration.minutes', { minutes }) : t('cases.duration.under_minute');
 }
 
-/** A moment as staff read it (UTC, zone named), with its ISO 8601 form for machines. */
-export function Moment(props: { locale: string; ms: number }) {
-  return <time datetime={isoTime(props.ms)}>{formatTime(props.locale, props.ms)}</time>;
+/** A moment as staff read it (in their zone, named), with its ISO 8601 form for machines. */
+export function Moment(props: { at: TimeContext; ms: number }) {
+  return <time datetime={isoTime(props.ms)}>{formatTime(props.at, props.ms)}</time>;
 }
 
 /** Minutes before the deadline below which a case is marked "due soon". */
@@ -37,21 +37,21 @@ function EscalationTag(props: { t: Translate; escalation: Clock['escalation'] })
  * since when they await our reply. Each is a <time> with its moment for machines; the
  * escalation marker goes with the wait that calls for it.
  */
-export function ClockText(props: { t: Translate; locale: string; clock: Clock }) {
-  const { t, locale, clock } = props;
+export function ClockText(props: { t: Translate; at: TimeContext; clock: Clock }) {
+  const { t, at, clock } = props;
   const { first, awaiting } = clock;
   if (first.kind === 'answered') {
     return (
       <>
         <span class="clock-first">
           <time datetime={isoTime(first.at)}>
-            {t('cases.clock.answered_at', { when: formatTime(locale, first.at) })}
+            {t('cases.clock.answered_at', { when: formatTime(at, first.at) })}
           </time>
         </span>
         {awaiting ? (
           <span class="clock-awaiting">
             <time datetime={isoTime(awaiting.since)}>
-              {t('cases.clock.awaiting_since', { when: formatTime(locale, awaiting.since) })}
+              {t('cases.clock.awaiting_since', { when: formatTime(at, awaiting.since) })}
             </time>
             <EscalationTag t={t} escalation={clock.escalation} />
           </span>

@@ -87,7 +87,7 @@ export function QueuePage(p: QueueViewProps) {
               <td>
                 <ClockText
                   t={t}
-                  locale={p.ctx.locale}
+                  at={p.ctx}
                   clock={caseClock(
                     r,
                     p.now,

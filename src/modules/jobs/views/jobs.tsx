@@ -91,8 +91,8 @@ function DeadTasks(p: { ctx: StaffPageContext; tasks: DeadTask[]; canRetry: bool
               </td>
               <td>{task.attempts}</td>
               <td>{task.lastError ? <Code>{task.lastError}</Code> : null}</td>
-              <td>{formatTime(ctx.locale, task.createdAt)}</td>
-              <td>{formatTime(ctx.locale, task.deadAt)}</td>
+              <td>{formatTime(ctx, task.createdAt)}</td>
+              <td>{formatTime(ctx, task.deadAt)}</td>
               {p.canRetry ? (
                 <td>
                   <RetryForm
@@ -148,8 +148,8 @@ function DeadDeliveries(p: {
               </td>
               <td>{d.attempts}</td>
               <td>{d.lastError ? <Code>{d.lastError}</Code> : null}</td>
-              <td>{formatTime(ctx.locale, d.occurredAt)}</td>
-              <td>{formatTime(ctx.locale, d.deadAt)}</td>
+              <td>{formatTime(ctx, d.occurredAt)}</td>
+              <td>{formatTime(ctx, d.deadAt)}</td>
               {p.canRetry ? (
                 <td>
                   <RetryForm
@@ -208,12 +208,12 @@ export function JobsPage(p: JobsPageProps) {
                     <Schedule ctx={ctx} schedule={j.schedule} />
                   </td>
                   <td>
-                    {j.lastRunAt === null ? t('jobs.never') : formatTime(ctx.locale, j.lastRunAt)}
+                    {j.lastRunAt === null ? t('jobs.never') : formatTime(ctx, j.lastRunAt)}
                   </td>
                   <td>
                     {j.runningUntil !== null
-                      ? t('jobs.running', { until: formatTime(ctx.locale, j.runningUntil) })
-                      : formatTime(ctx.locale, j.nextRunAt)}
+                      ? t('jobs.running', { until: formatTime(ctx, j.runningUntil) })
+                      : formatTime(ctx, j.nextRunAt)}
                   </td>
                   <td>{j.lastError ? <Code>{j.lastError}</Code> : t('jobs.no_error')}</td>
                 </tr>

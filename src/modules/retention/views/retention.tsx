@@ -117,7 +117,7 @@ export function RetentionPage(p: RetentionPageProps) {
                   <>
                     <td>{ruleText(t, g.general)}</td>
                     <td>{g.general.enabled ? t('retention.on') : t('retention.off')}</td>
-                    <td>{formatTime(ctx.locale, g.general.updatedAt)}</td>
+                    <td>{formatTime(ctx, g.general.updatedAt)}</td>
                     <td>
                       <a
                         href={`/staff/retention?${ruleQuery(g.general)}#rule-form`}
@@ -148,7 +148,7 @@ export function RetentionPage(p: RetentionPageProps) {
                   <td>{p.typeLabel(r.incidentType!)}</td>
                   <td>{ruleText(t, r)}</td>
                   <td>{r.enabled ? t('retention.on') : t('retention.off_keeps')}</td>
-                  <td>{formatTime(ctx.locale, r.updatedAt)}</td>
+                  <td>{formatTime(ctx, r.updatedAt)}</td>
                   <td>
                     <a
                       href={`/staff/retention?${ruleQuery(r)}#rule-form`}
@@ -171,10 +171,10 @@ export function RetentionPage(p: RetentionPageProps) {
       </TableScroll>
       <p>
         {p.job?.lastRunAt
-          ? t('retention.job_last_run', { when: formatTime(ctx.locale, p.job.lastRunAt) })
+          ? t('retention.job_last_run', { when: formatTime(ctx, p.job.lastRunAt) })
           : t('retention.job_never_run')}{' '}
         {p.job
-          ? t('retention.job_next_run', { when: formatTime(ctx.locale, p.job.nextRunAt) })
+          ? t('retention.job_next_run', { when: formatTime(ctx, p.job.nextRunAt) })
           : null}
         {p.job?.lastError ? (
           <strong> {t('retention.job_failed', { error: p.job.lastError })}</strong>
