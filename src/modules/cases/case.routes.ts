@@ -30,6 +30,7 @@ import { auditActionLabel, queueOptions, triageOptions } from './case.present.js
 import { CasePage, ConflictPage, type CaseForm } from './views/case-page.js';
 import { QueuePage } from './views/queue.js';
 import { isolate } from '../../platform/text.js';
+import { casePageTemplates } from '../templates/index.js';
 
 // The handler workspace's HTML routes. Each POST: CSRF and the route's action (checked by the staff surface) →
 // validate with the shared schema → one service call (which asks again with the case's facts) → 303 with a flash, or a
@@ -59,10 +60,18 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
     extra: {
       flash?: string;
       failed?: { form: CaseForm; errors: FieldErrors; values: Record<string, unknown> };
+      /** `?template=`: a reply template to fill the reply box with, in the case's language. */
+      template?: unknown;
     } = {},
   ): Promise<FastifyReply> {
     const view = await service.viewCase(deps, me(req), caseId);
     if (!view.ok) return errorPage(req, reply, view.code);
+    const templates = await casePageTemplates(deps, me(req), {
+      template: extra.template,
+      language: view.value.case.language,
+      caseNumber: caseId,
+    });
+    if (!templates.ok) return errorPage(req, reply, templates.code);
     const [options, staff] = await Promise.all([
       triageOptions(deps, req.locale, view.value.case),
       service.listCaseWorkers(deps),
@@ -79,6 +88,7 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
         escalation,
         failed: extra.failed,
         replyToken: issueFormToken(deps.vault.formKey, REPLY_FORM, deps.now()),
+        templates: templates.value,
         actionLabel: (a) => auditActionLabel(deps, req.t, a),
       }),
     );
@@ -156,7 +166,8 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
     const caseId = caseIdOf(req);
     if (caseId === null) return errorPage(req, reply, 'NOT_FOUND');
     const flash = caseFlashes.read(req);
-    return renderCase(req, reply, caseId, 200, flash ? { flash } : {});
+    const { template } = req.query as { template?: unknown };
+    return renderCase(req, reply, caseId, 200, { ...(flash ? { flash } : {}), template });
   });
 
   /** A POST route on a case declaring `action` (the staff surface checks it): parse with `schema`, run `act`, redirect with `flash`. */

@@ -19,6 +19,7 @@ import { formatTime, type TimeContext } from '../../../platform/views/time.js';
 import { ClockText, Moment } from './format.js';
 import type { CaseStatus } from '../../../contracts/case.js';
 import { TableScroll } from '../../../platform/views/table-scroll.js';
+import { InsertTemplateForm, type InsertedTemplate } from '../../templates/index.js';
 
 /** The forms on the case page; a failed POST re-renders the page with that form's errors. */
 export type CaseForm = 'reply' | 'note' | 'triage' | 'assign' | 'status';
@@ -44,6 +45,8 @@ export interface CasePageProps {
   failed?: { form: CaseForm; errors: FieldErrors; values: Record<string, unknown> } | undefined;
   /** The reply form's one-time token: the same form sent twice replies once. */
   replyToken: string;
+  /** Reply templates to insert (templates module): the choices, and the one just put in the reply box. */
+  templates?: { choices: Option[]; selected?: string; inserted?: InsertedTemplate | null; text?: string };
 }
 
 function labelOf(options: Option[], value: string | null): string | null {
@@ -230,8 +233,11 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
               <Message t={t} at={ctx} m={m} />
             ))}
           </section>
+          {can(me, 'case.reply', c) && !p.view.purged && p.templates ? (
+            <InsertTemplateForm t={t} locale={ctx.locale} caseId={c.id} {...p.templates} />
+          ) : null}
           {can(me, 'case.reply', c) && !p.view.purged ? (
-            <form method="post" action={`/staff/cases/${c.id}/replies`} class="panel reply-form">
+            <form method="post" action={`/staff/cases/${c.id}/replies`} class="panel reply-form" id="reply">
               <h2>{t('cases.reply.title')}</h2>
               <CsrfField token={ctx.csrfToken} />
               <TextArea
@@ -240,7 +246,7 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
                 label={t('cases.reply.label')}
                 hint={t('cases.reply.hint')}
                 error={errorsOf('reply').body}
-                value={valueOf('reply', 'body', null)}
+                value={valueOf('reply', 'body', p.templates?.text ?? null)}
                 maxLength={MESSAGE_MAX}
                 rows={6}
               />
