@@ -54,7 +54,8 @@ export async function createApp(
   await app.register(async (pub) => {
     const cssUrl = registerStylesheet(pub, { file: join(views, 'public.css'), prefix: '/assets', name: 'public' });
     errorPages.public = publicErrorPage(cssUrl);
-    publicSurface(pub, deps, errorPages.public);
+    // The organisation's name and logo on every public page, from the module that gives them.
+    publicSurface(pub, deps, errorPages.public, { brand: modules.find((m) => m.publicBrand)?.publicBrand?.(deps) });
     // Files in forms only on the routes that ask for them (config.multipart); refused elsewhere.
     await acceptMultipart(pub, { refuse: errorPages.public });
     for (const m of modules) await m.registerPublic?.(pub, { deps, assets: { cssUrl }, jobSchedules });

@@ -6,6 +6,7 @@ import { demoModule } from './modules/demo/index.js';
 import { intakeModule } from './modules/intake/index.js';
 import { jobsModule } from './modules/jobs/index.js';
 import { retentionModule } from './modules/retention/index.js';
+import { settingsModule } from './modules/settings/index.js';
 import { taxonomiesModule } from './modules/taxonomies/index.js';
 import { templatesModule } from './modules/templates/index.js';
 import { vaultModule } from './modules/vault/index.js';
@@ -15,6 +16,6 @@ import { vaultModule } from './modules/vault/index.js';
  * The app (app.ts), the worker (worker.ts) and `haven serve` iterate this list: adding a
  * module is one line here and nothing else central.
  */
-export const MODULES: readonly HavenModule[] = [accountsModule, casesModule, intakeModule, vaultModule, retentionModule, taxonomiesModule, templatesModule, demoModule, jobsModule, auditModule];
+export const MODULES: readonly HavenModule[] = [accountsModule, casesModule, intakeModule, vaultModule, retentionModule, taxonomiesModule, settingsModule, templatesModule, demoModule, jobsModule, auditModule];
 
 checkModules(MODULES);

@@ -7,6 +7,7 @@ import type { EventSubscriber } from '../platform/events/outbox.js';
 import type { JobDefinition, JobSchedule } from '../platform/jobs/jobs.js';
 import type { TaskDefinition } from '../platform/jobs/queue.js';
 import type { NavEntry } from '../platform/views/nav.js';
+import type { PublicBrandProvider } from '../platform/views/ui.js';
 
 /** What a surface gives the modules that render pages on it. */
 export interface SurfaceAssets {
@@ -49,6 +50,11 @@ export interface HavenModule {
   errors?: Readonly<Record<string, ErrorDefinition>>;
   /** Entries in the staff navigation, each shown to those its action allows. */
   nav?: readonly NavEntry[];
+  /**
+   * The organisation's name and logo for every public page's title and header, read once per
+   * public request (platform/views/ui.ts `PublicBrand`; ADR 27). At most one module gives it.
+   */
+  publicBrand?(deps: Deps): PublicBrandProvider;
   /** Pages on the public surface (mounted at /). */
   registerPublic?(app: FastifyInstance, ctx: ModuleContext): Promise<void> | void;
   /** Pages on the staff surface (mounted at /staff). */
@@ -79,4 +85,6 @@ export function checkModules(modules: readonly HavenModule[]): void {
     if (names.has(m.name)) throw new Error(`two modules are named "${m.name}"`);
     names.add(m.name);
   }
+  const brands = modules.filter((m) => m.publicBrand).map((m) => m.name);
+  if (brands.length > 1) throw new Error(`two modules give the public brand: ${brands.join(', ')}`);
 }

@@ -9,6 +9,7 @@ import { parseForm, textField } from '../../platform/http/form.js';
 import type { FieldErrors } from '../../platform/views/form.js';
 import { renderPage, sendPage } from '../../platform/views/render.js';
 import { LIMITS, requesterView } from '../cases/index.js';
+import { publicIdentity } from '../settings/index.js';
 import { cachedTaxonomyOptions } from '../taxonomies/index.js';
 import { answerAfter, floorTimer, FOLLOWUP_FLOOR_MS } from './followup-floor.js';
 import { HONEYPOT_FIELD, reissueTime } from './intake.abuse.js';
@@ -196,7 +197,11 @@ export function registerIntakeRoutes(
   }
 
   app.get('/', async (req, reply) =>
-    sendPage(reply, 200, <LandingPage ctx={intakeContext(req, assets.cssUrl, '/')} />),
+    sendPage(
+      reply,
+      200,
+      <LandingPage ctx={intakeContext(req, assets.cssUrl, '/')} identity={await publicIdentity(deps, req.locale)} />,
+    ),
   );
 
   // The empty form is the same page for every visitor in a language, but for its token: it is
@@ -209,7 +214,8 @@ export function registerIntakeRoutes(
   app.get('/request', async (req, reply) => {
     const ctx = intakeContext(req, assets.cssUrl, '/request');
     const options = await requestOptions(req.locale);
-    const lists = [options.urgency, options.country, options.language, options.beneficiary];
+    // The organisation's name and logo are in the page too (the same object while unchanged).
+    const lists = [options.urgency, options.country, options.language, options.beneficiary, ctx.brand];
     const key = `${req.locale}\0${ctx.link('/request')}`;
     let page = emptyForms.get(key);
     if (!page || page.lists.some((l, i) => l !== lists[i])) {

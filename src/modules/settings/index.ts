@@ -1,12 +1,28 @@
-import type { Deps } from '../../deps.js';
+import type { HavenModule } from '../../contracts/module.js';
+import { SETTINGS_ERRORS } from './settings.errors.js';
+import { settingsPolicy } from './settings.policy.js';
+import { registerOrganisationFiles, registerSettingsRoutes } from './settings.routes.js';
+import { publicBrand } from './settings.service.js';
 
 /**
- * The settings module: the organisation's identity (its name, description, logo, other ways to
- * reach it and the public landing text per language), set by administrators on /staff/settings
- * and shown on the public surface instead of the software's name.
+ * The settings module: the organisation's identity (its name, short description, logo, other
+ * ways to reach it, and the public landing text and emergency advice per language), set by
+ * administrators on /staff/settings, every save audited, and shown on the public surface instead
+ * of the software's name (ADR 27). Everything it holds is public. Its pages read a copy at most
+ * a second old (SETTINGS_CACHE_MS), so every process agrees within a second.
  */
+export { organisationName, publicIdentity, SETTINGS_CACHE_MS } from './settings.service.js';
+export type { PublicIdentity, LocalisedText } from './settings.js';
+export { EmergencyAdvice, OrganisationDescription, OtherWaysToReach, PlainText } from './views/public.js';
+export { SETTINGS_ACTIONS, settingsPolicy, type SettingsAction } from './settings.policy.js';
 
-/** The organisation's name as the public surface and replies show it; the catalogue's brand until one is set. */
-export async function organisationName(deps: Deps, locale: string): Promise<string> {
-  return deps.i18n.format(locale, 'common.brand');
-}
+/** The settings module as the app sees it. */
+export const settingsModule: HavenModule = {
+  name: 'settings',
+  policy: settingsPolicy,
+  errors: SETTINGS_ERRORS,
+  nav: [{ href: '/staff/settings', labelKey: 'settings.title', action: 'settings.view', order: 85 }],
+  publicBrand: (deps) => () => publicBrand(deps),
+  registerPublic: (app, { deps }) => registerOrganisationFiles(app, deps),
+  registerStaff: (app, { deps, assets }) => registerSettingsRoutes(app, deps, assets),
+};

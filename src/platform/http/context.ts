@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/roles.js';
 import type { StaffSession } from '../auth/session.js';
 import type { Translate } from '../i18n/index.js';
+import type { PublicBrand } from '../views/ui.js';
 
 /** Who may reach a staff or API route. Deny by default: a route without `auth` needs a full session. */
 export type RouteAuth = 'public' | 'partial' | 'enrol' | 'full';
@@ -20,6 +21,8 @@ declare module 'fastify' {
     t: Translate;
     staff: StaffSession | null;
     principal: Principal | null;
+    /** The organisation's name and logo (public surface only, when a module provides them). */
+    brand?: PublicBrand;
     /** The staff navigation this person may follow (staff surface only; empty elsewhere). */
     nav?: { href: string; label: string }[];
   }

@@ -4,6 +4,7 @@ import { principalForToken } from '../auth/api-token.js';
 import type { PolicyEngine } from '../auth/policy.js';
 import { navCountValues, type NavEntry } from '../views/nav.js';
 import { staffHome } from '../views/staff-layout.js';
+import type { PublicBrandProvider } from '../views/ui.js';
 import { SealedError } from '../crypto/vault.js';
 import { csrfMatches, loadSession, STAFF_COOKIE } from '../auth/session.js';
 import { apiError, errorDefinition, errorMessage, type ErrorCode } from '../errors.js';
@@ -102,9 +103,15 @@ function refusedByPolicy(req: FastifyRequest, policy: PolicyEngine): boolean {
 
 /**
  * The public surface: strict CSP, no script, no cookie unless a page needs one, locale from
- * the browser or a plain `?lang=` link.
+ * the browser or a plain `?lang=` link. `brand`, when a module gives one, names the organisation
+ * on every page (`req.brand`, read before anything else can answer, error pages included).
  */
-export function publicSurface(app: FastifyInstance, deps: Deps, errorPage: ErrorPage): void {
+export function publicSurface(
+  app: FastifyInstance,
+  deps: Deps,
+  errorPage: ErrorPage,
+  opts: { brand?: PublicBrandProvider | undefined } = {},
+): void {
   app.addHook('onRequest', async (req, reply) => {
     setSecurityHeaders(reply, PUBLIC_CSP, deps.config.secureCookies);
     req.locale = deps.i18n.negotiate(req.headers['accept-language'], PUBLIC_LOCALES, langChoice(req));
@@ -112,6 +119,7 @@ export function publicSurface(app: FastifyInstance, deps: Deps, errorPage: Error
     req.t = deps.i18n.translator(req.locale);
     reply.header('content-language', req.locale);
     reply.header('vary', 'accept-language');
+    if (opts.brand) req.brand = await opts.brand(req.locale);
   });
   // Behind the form tokens, a POST made by another site's page is refused (origin.ts).
   app.addHook('onRequest', refuseCrossSite(deps, errorPage));

@@ -16,7 +16,7 @@ export const DEFAULT_LOCALE = 'en';
 const RTL = new Set(['ar', 'fa', 'he', 'ur', 'ps', 'ku', 'yi', 'dv']);
 
 /** Namespaces shown on the public surface, which must exist in every public locale. */
-export const PUBLIC_NAMESPACES = ['common', 'intake'];
+export const PUBLIC_NAMESPACES = ['common', 'intake', 'settings'];
 
 export type MessageValues = Record<string, string | number | Date | boolean | null | undefined>;
 export type Translate = (key: string, values?: MessageValues) => string;

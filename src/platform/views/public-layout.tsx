@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errorDefinition, errorMessage, KEEPS_WHAT_WAS_TYPED, type ErrorCode } from '../errors.js';
 import { displayName, PUBLIC_LOCALES } from '../i18n/index.js';
+import { isolate } from '../text.js';
 import { sendPage } from './render.js';
 import type { PageContext } from './ui.js';
 
@@ -19,6 +20,10 @@ export function PublicLayout(props: {
   home?: string;
 }) {
   const { ctx } = props;
+  // The organisation's name, once set (ADR 27), isolated: in another script than the page's it
+  // must not reorder the title around it.
+  const name = ctx.brand?.name ?? null;
+  const logo = ctx.brand?.logoUrl ?? null;
   return (
     <html lang={ctx.locale} dir={ctx.dir}>
       <head>
@@ -26,7 +31,7 @@ export function PublicLayout(props: {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
         <meta name="robots" content="noindex" />
-        <title>{`${props.title} · ${ctx.t('common.brand')}`}</title>
+        <title>{`${props.title} · ${name === null ? ctx.t('common.brand') : isolate(name)}`}</title>
         <link rel="stylesheet" href={ctx.cssUrl} />
       </head>
       <body>
@@ -35,7 +40,8 @@ export function PublicLayout(props: {
         </a>
         <header class="site">
           <a class="brand" href={props.home ?? '/'}>
-            {ctx.t('common.brand')}
+            {logo ? <img class="logo" src={logo} alt="" /> : null}
+            {name === null ? ctx.t('common.brand') : <bdi>{name}</bdi>}
           </a>
           {props.languageLinks === false ? null : (
             <nav aria-label={ctx.t('common.languages')}>
@@ -68,7 +74,7 @@ export function PublicLayout(props: {
 /** The public error page, in the person's language. */
 export function publicErrorPage(cssUrl: string) {
   return (req: FastifyRequest, reply: FastifyReply, code: ErrorCode): FastifyReply => {
-    const ctx: PageContext = { t: req.t, locale: req.locale, dir: req.dir, cssUrl, path: '/' };
+    const ctx: PageContext = { t: req.t, locale: req.locale, dir: req.dir, cssUrl, path: '/', brand: req.brand };
     const { status } = errorDefinition(code);
     const message = errorMessage(req.t, code, req.routeOptions?.config);
     return sendPage(

@@ -22,6 +22,7 @@ export function intakeContext(req: FastifyRequest, cssUrl: string, path: string)
     dir: req.dir,
     cssUrl,
     path,
+    brand: req.brand,
     link: (p) => (chosen ? `${p}${p.includes('?') ? '&' : '?'}lang=${chosen}` : p),
   };
 }

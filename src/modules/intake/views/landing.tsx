@@ -1,14 +1,28 @@
 import { PublicLayout } from '../../../platform/views/public-layout.js';
+import {
+  EmergencyAdvice,
+  OrganisationDescription,
+  OtherWaysToReach,
+  PlainText,
+  type PublicIdentity,
+} from '../../settings/index.js';
 import type { IntakeContext } from './context.js';
 
-/** The start page: what the helpline does, what happens to what you write, how to stay safe. */
-export function LandingPage(props: { ctx: IntakeContext }) {
-  const { ctx } = props;
+/**
+ * The start page: what the helpline does, what happens to what you write, how to stay safe.
+ * The organisation's own texts (settings module), when it has written them: advice for someone
+ * in physical danger first, its description, its landing text in place of the catalogue's
+ * introduction, and its other ways to reach it.
+ */
+export function LandingPage(props: { ctx: IntakeContext; identity?: PublicIdentity }) {
+  const { ctx, identity } = props;
   const t = ctx.t;
   return (
     <PublicLayout ctx={ctx} home={ctx.link('/')} title={t('intake.landing.title')}>
       <h1>{t('intake.landing.title')}</h1>
-      <p>{t('intake.landing.intro')}</p>
+      {identity ? <EmergencyAdvice t={t} identity={identity} /> : null}
+      {identity ? <OrganisationDescription identity={identity} /> : null}
+      {identity?.landing ? <PlainText text={identity.landing} /> : <p>{t('intake.landing.intro')}</p>}
       <p>
         <a class="button" href={ctx.link('/request')}>
           {t('intake.landing.start')}
@@ -33,6 +47,7 @@ export function LandingPage(props: { ctx: IntakeContext }) {
         {t('intake.landing.followup_text')}{' '}
         <a href={ctx.link('/followup')}>{t('intake.landing.followup_link')}</a>
       </p>
+      {identity ? <OtherWaysToReach t={t} identity={identity} /> : null}
     </PublicLayout>
   );
 }
