@@ -36,6 +36,8 @@ export const CASE_COLUMNS = [
   'last_activity_at',
   'closed_at',
   'version',
+  'purged_at',
+  'purge_rule',
 ] as const;
 export const MESSAGE_COLUMNS = [
   'id',

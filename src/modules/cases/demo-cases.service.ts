@@ -3,6 +3,8 @@ import type { Deps } from '../../deps.js';
 import { newReceipt, normalizeReceipt } from '../../platform/crypto/receipt.js';
 import { CaseKey, randomBytes } from '../../platform/crypto/vault.js';
 import * as repo from './demo-cases.repo.js';
+import { purgedReceiptHash, SHREDDED_KEY } from './purge.repo.js';
+import { purgeRuleLabel, type RetentionRuleRef } from './purge.service.js';
 
 // Writes demo cases (the demo module's synthetic year) in bulk, with exactly the shape of real
 // cases: a wrapped per-case key, a receipt hash, encrypted contact and messages, a creation
@@ -45,6 +47,12 @@ export interface DemoCaseRecord {
   closedAt: number | null;
   version: number;
   messages: readonly DemoMessageRecord[];
+  /**
+   * Already emptied by a retention rule (when, and under which rule): written as its purge
+   * left it (purgeCasePersonalData), its messages and contact absent, with its `case.purged`
+   * audit entry, so the first retention run has nothing left to do for it.
+   */
+  purged?: { at: number; rule: RetentionRuleRef } | null;
 }
 
 export interface DemoLoadOptions {
@@ -131,10 +139,11 @@ export async function insertDemoCases(
       const { raw, wrapped } = deps.vault.newCaseKey();
       const key = new CaseKey(raw, id);
       const receipt = newReceipt();
+      const purgedBy = p.purged ? purgeRuleLabel({ kind: 'retention', rule: p.purged.rule }) : null;
       caseRows.push([
         id,
-        deps.vault.keyedHash('receipt', normalizeReceipt(receipt)!),
-        wrapped,
+        purgedBy ? purgedReceiptHash(id) : deps.vault.keyedHash('receipt', normalizeReceipt(receipt)!),
+        purgedBy ? SHREDDED_KEY : wrapped,
         p.status,
         p.urgency,
         p.incidentType,
@@ -145,16 +154,18 @@ export async function insertDemoCases(
         p.beneficiary,
         p.mandate,
         p.contactMethod,
-        p.contact ? key.seal('contact', p.contact) : null,
+        p.contact && !purgedBy ? key.seal('contact', p.contact) : null,
         p.assigned ? handlerId : null,
-        p.awaitingReply ? 1 : 0,
+        purgedBy ? 0 : p.awaitingReply ? 1 : 0,
         p.createdAt,
-        p.updatedAt,
+        purgedBy ? Math.max(p.updatedAt, p.purged!.at) : p.updatedAt,
         p.firstResponseDueAt,
         p.firstResponseAt,
         p.lastActivityAt,
         p.closedAt,
         p.version,
+        purgedBy ? p.purged!.at : null,
+        purgedBy,
       ]);
       for (const m of p.messages) {
         const mid = messageId();
@@ -168,6 +179,10 @@ export async function insertDemoCases(
         ]);
       }
       auditRows.push([p.createdAt, 'system', null, 'case.created', id, auditDetail]);
+      if (purgedBy) {
+        const detail = JSON.stringify({ reason: 'retention', rule: purgedBy });
+        auditRows.push([p.purged!.at, 'system', null, 'case.purged', id, detail]);
+      }
       raw.fill(0);
       opts.onCase?.(p, id, receipt);
     }

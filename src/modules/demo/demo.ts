@@ -39,8 +39,9 @@ export interface DemoPlanOptions {
   firstResponseMinutes: number;
   /**
    * The retention rules in force. When given, a case they would already have emptied by `to`
-   * is written as a live helpline holds it by then: without messages, contact or country (what
-   * a purge deletes), its structured data kept for reports. Its other values are unchanged.
+   * is written as a live helpline holds it by then: purged when it fell due, under its rule,
+   * without messages, contact, country or key (what a purge deletes), its structured data kept
+   * for reports. Its other values are unchanged.
    */
   retention?: readonly DemoRetentionRule[];
   /**
@@ -103,14 +104,30 @@ export function dueUnderRetention(
   c: Pick<DemoCaseRecord, 'status' | 'incidentType' | 'closedAt' | 'lastActivityAt'>,
   now: number,
 ): boolean {
+  return retentionPurge(rules, c, now) !== null;
+}
+
+/**
+ * The purge the rules would already have made of this case by `now` (when it became due, and
+ * under which rule), or null: see `dueUnderRetention`.
+ */
+export function retentionPurge(
+  rules: readonly DemoRetentionRule[],
+  c: Pick<DemoCaseRecord, 'status' | 'incidentType' | 'closedAt' | 'lastActivityAt'>,
+  now: number,
+): NonNullable<DemoCaseRecord['purged']> | null {
   const ofStatus = rules.filter((r) => r.status === c.status);
   const rule =
     (c.incidentType !== null
       ? ofStatus.find((r) => r.incidentType === c.incidentType)
       : undefined) ?? ofStatus.find((r) => r.incidentType === null);
-  if (!rule?.enabled) return false;
+  if (!rule?.enabled) return null;
   const since = rule.basis === 'closed_at' ? c.closedAt : c.lastActivityAt;
-  return since !== null && since <= now - rule.days * DAY;
+  if (since === null || since > now - rule.days * DAY) return null;
+  return {
+    at: since + rule.days * DAY,
+    rule: { status: rule.status, incidentType: rule.incidentType, basis: rule.basis, days: rule.days },
+  };
 }
 
 // Countries per region with a relative weight and the languages requests from there come in.
@@ -411,9 +428,8 @@ export function* demoPlan(opts: DemoPlanOptions): Generator<DemoCase> {
         languageTables,
         active,
       );
-      yield opts.retention && dueUnderRetention(opts.retention, c, opts.to)
-        ? { ...c, contact: null, country: null, messages: [] }
-        : c;
+      const purged = opts.retention ? retentionPurge(opts.retention, c, opts.to) : null;
+      yield purged ? { ...c, contact: null, country: null, messages: [], purged } : c;
     }
   }
 }
