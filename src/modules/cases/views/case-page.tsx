@@ -248,7 +248,7 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
                 error={errorsOf('reply').body}
                 value={valueOf('reply', 'body', p.templates?.text ?? null)}
                 maxLength={MESSAGE_MAX}
-                rows={6}
+                rows={p.templates?.text ? 16 : 6}
               />
               <input type="hidden" name="_once" value={p.replyToken} />
               {withReply.length > 0 ? (

@@ -123,6 +123,8 @@ export function TemplatesPage(p: TemplatesPageProps) {
   const failed = p.failed?.form === 'new' ? p.failed : null;
   const errors = failed?.errors ?? {};
   const values = failed?.values ?? {};
+  // The languages as the reader's language lists them ("،" in Arabic).
+  const list = new Intl.ListFormat(ctx.locale, { type: 'unit' });
   const labels = {
     name: t('templates.field.name'),
     language: t('templates.field.language'),
@@ -149,7 +151,7 @@ export function TemplatesPage(p: TemplatesPageProps) {
                     <bdi>{tpl.name}</bdi>
                   </a>
                 </th>
-                <td>{tpl.languages.map((l) => languageName(ctx.locale, l)).join(', ')}</td>
+                <td>{list.format(tpl.languages.map((l) => languageName(ctx.locale, l)))}</td>
                 <td>
                   {tpl.active ? t('templates.state.active') : <strong>{t('templates.state.retired')}</strong>}
                 </td>
