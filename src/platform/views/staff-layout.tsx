@@ -117,6 +117,7 @@ export function staffContext(
     cssUrl,
     path: req.url.split('?')[0] ?? '/staff',
     url: req.url,
+    timeZone: req.principal?.timeZone ?? DEFAULT_TIME_ZONE,
     principal: req.principal,
     csrfToken: req.staff?.csrfToken ?? null,
     flash,
@@ -142,4 +143,3 @@ export function staffErrorPage(cssUrl: string) {
     );
   };
 }
-    timeZone: req.principal?.timeZone ?? DEFAULT_TIME_ZONE,
