@@ -30,7 +30,7 @@ import { auditActionLabel, queueOptions, triageOptions } from './case.present.js
 import { CasePage, ConflictPage, type CaseForm } from './views/case-page.js';
 import { QueuePage } from './views/queue.js';
 import { isolate } from '../../platform/text.js';
-import { casePageTemplates } from '../templates/index.js';
+import { casePageTemplates, templateToInsert } from '../templates/index.js';
 
 // The handler workspace's HTML routes. Each POST: CSRF and the route's action (checked by the staff surface) →
 // validate with the shared schema → one service call (which asks again with the case's facts) → 303 with a flash, or a
@@ -60,14 +60,14 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
     extra: {
       flash?: string;
       failed?: { form: CaseForm; errors: FieldErrors; values: Record<string, unknown> };
-      /** `?template=`: a reply template to fill the reply box with, in the case's language. */
-      template?: unknown;
+      /** `?template=`: a reply template to fill the reply box with, in the case's language (checked). */
+      template?: string | null;
     } = {},
   ): Promise<FastifyReply> {
     const view = await service.viewCase(deps, me(req), caseId);
     if (!view.ok) return errorPage(req, reply, view.code);
     const templates = await casePageTemplates(deps, me(req), {
-      template: extra.template,
+      template: extra.template ?? null,
       language: view.value.case.language,
       caseNumber: caseId,
     });
@@ -166,8 +166,10 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
     const caseId = caseIdOf(req);
     if (caseId === null) return errorPage(req, reply, 'NOT_FOUND');
     const flash = caseFlashes.read(req);
-    const { template } = req.query as { template?: unknown };
-    return renderCase(req, reply, caseId, 200, { ...(flash ? { flash } : {}), template });
+    // A template asked for is checked before the case is read: a refusal shows no case.
+    const template = await templateToInsert(deps, me(req), (req.query as { template?: unknown }).template);
+    if (!template.ok) return errorPage(req, reply, template.code);
+    return renderCase(req, reply, caseId, 200, { ...(flash ? { flash } : {}), template: template.value });
   });
 
   /** A POST route on a case declaring `action` (the staff surface checks it): parse with `schema`, run `act`, redirect with `flash`. */

@@ -13,6 +13,7 @@ export {
   templateChoices,
   fillTemplate,
   casePageTemplates,
+  templateToInsert,
   type CasePageTemplates,
   type FilledTemplate,
 } from './template.service.js';

@@ -156,6 +156,34 @@ for (const engine of engines) {
       expect(rows).toHaveLength(1);
     });
 
+    it('leaves one text when the last two are removed at once', async () => {
+      const created = await post(coordinator, '/staff/templates', { name: 'Two texts', language: 'en', body: 'Hello {handler_name}' });
+      const id = (created.headers.location as string).split('/')[3]!.split('?')[0]!;
+      expect((await post(coordinator, `/staff/templates/${id}/variants`, { language: 'es', new_body: 'Hola {handler_name}' })).statusCode).toBe(303);
+      const answers = await Promise.all([
+        post(coordinator, `/staff/templates/${id}/variants/en/remove`, {}),
+        post(coordinator, `/staff/templates/${id}/variants/es/remove`, {}),
+      ]);
+      expect(answers.map((a) => a.statusCode).sort()).toEqual([303, 409]);
+      const left = await h.deps.db.selectFrom('reply_template_variants').select('language').where('template_id', '=', id).execute();
+      expect(left).toHaveLength(1);
+    });
+
+    it('refuses a text beyond the body limit (413) and a name with a control character (422)', async () => {
+      const before = await variant('initial-reply', 'fr');
+      const huge = await post(coordinator, '/staff/templates/initial-reply/variants/fr', { body_fr: 'é'.repeat(200_000) });
+      expect(huge.statusCode).toBe(413);
+      expect(await variant('initial-reply', 'fr')).toEqual(before);
+      const name = await post(coordinator, '/staff/templates/initial-reply/name', { name: 'Initial\u0000reply' });
+      expect(name.statusCode).toBe(422);
+      const bell = await post(coordinator, '/staff/templates/initial-reply/name', { name: 'Initial\u0007reply' });
+      expect(bell.statusCode).toBe(422);
+      expect(bell.body).toContain('This had invisible control characters');
+      expect((await h.deps.db.selectFrom('reply_templates').select('name').where('id', '=', 'initial-reply').executeTakeFirst())?.name).toBe(
+        'Initial reply',
+      );
+    });
+
     it('creates, renames, retires and brings back a template; a last text is not removed', async () => {
       const created = await post(coordinator, '/staff/templates', {
         name: 'Check-in',
@@ -166,7 +194,7 @@ for (const engine of engines) {
       const href = created.headers.location as string;
       expect(href).toMatch(/^\/staff\/templates\/[0-9a-f-]{36}\?done=created$/);
       const id = href.split('/')[3]!.split('?')[0]!;
-      expect((await audits('template.created')).map((a) => JSON.parse(a.detail!))).toEqual([{ template: id, language: 'es' }]);
+      expect((await audits('template.created')).map((a) => JSON.parse(a.detail!))).toContainEqual({ template: id, language: 'es' });
 
       const blank = await post(coordinator, '/staff/templates', { name: '', language: 'es', body: 'Hola' });
       expect(blank.statusCode).toBe(422);
@@ -268,10 +296,14 @@ for (const engine of engines) {
 
     it('answers 404 for an unknown, malformed or retired template on a case page, and 403 to an auditor', async () => {
       const { caseId } = await newRequest(h.deps, { language: 'es' });
-      for (const template of ['no-such-template', 'Bad Id', '', 'x'.repeat(200)])
+      const views = async () =>
+        (await h.deps.db.selectFrom('audit_log').select('id').where('case_id', '=', caseId).where('action', '=', 'case.viewed').execute()).length;
+      for (const template of ['no-such-template', 'Bad Id', '', 'x'.repeat(200), 'crisis-outreach-retired'])
         expect((await get(handler, `/staff/cases/${caseId}?template=${encodeURIComponent(template)}`)).statusCode, template).toBe(404);
       const repeated = await get(handler, `/staff/cases/${caseId}?template=initial-reply&template=out-of-mandate`);
       expect(repeated.statusCode).toBe(404);
+      // A refused template shows no case, so no view of it is audited.
+      expect(await views()).toBe(0);
       expect((await get(auditor, `/staff/cases/${caseId}?template=initial-reply`)).statusCode).toBe(403);
     });
   });

@@ -82,29 +82,46 @@ export interface CasePageTemplates {
 }
 
 /**
- * The case page's part of templates, for `GET /staff/cases/:id?template=<id>`: the choices
- * `actor` may insert and, when `template` is given (any value from the query string), that
- * template filled in the case's language. NOT_FOUND for a malformed, unknown or retired
- * template; FORBIDDEN for a person who may not use templates and asks for one anyway.
+ * The template a case page is asked to insert (`?template=`, any value from the query string),
+ * checked before the case is read, so that a refusal shows (and audits) no case view: null when
+ * none is asked for; NOT_FOUND for a malformed, unknown or retired one; FORBIDDEN for a person
+ * who may not use templates.
+ */
+export async function templateToInsert(
+  deps: Db,
+  actor: Principal,
+  template: unknown,
+): Promise<Result<string | null>> {
+  if (template === undefined) return ok(null);
+  const id = TemplateChoice.safeParse(template);
+  if (!id.success) return fail('NOT_FOUND');
+  const allowed = templatePolicy.authorize(actor, 'template.use');
+  if (!allowed.ok) return allowed;
+  const found = await repo.findTemplate(deps.db, id.data);
+  return found?.active ? ok(found.id) : fail('NOT_FOUND');
+}
+
+/**
+ * The case page's part of templates: the choices `actor` may insert and, when `template` (from
+ * templateToInsert) is given, that template filled in the case's language. NOT_FOUND when it
+ * was retired in between, or has no text left.
  */
 export async function casePageTemplates(
   deps: Deps,
   actor: Principal,
-  input: { template: unknown; language: string; caseNumber: number },
+  input: { template: string | null; language: string; caseNumber: number },
 ): Promise<Result<CasePageTemplates>> {
   const choices = await templateChoices(deps, actor);
-  if (input.template === undefined) return ok({ choices });
-  const id = TemplateChoice.safeParse(input.template);
-  if (!id.success) return fail('NOT_FOUND');
+  if (input.template === null) return ok({ choices });
   const filled = await fillTemplate(deps, actor, {
-    templateId: id.data,
+    templateId: input.template,
     language: input.language,
     caseNumber: input.caseNumber,
   });
   if (!filled.ok) return filled;
   return ok({
     choices,
-    selected: id.data,
+    selected: input.template,
     inserted: { language: filled.value.language, wanted: filled.value.fellBack ? input.language : null },
     text: filled.value.text,
   });
