@@ -18,6 +18,7 @@ import * as userTimeZone from './2026-12-07-009-user-time-zone.js';
 import * as organisationSettings from './2026-12-07-008-organisation-settings.js';
 import * as notifications from './2026-12-07-005-notifications.js';
 import * as replyTemplates from './2026-12-07-006-reply-templates.js';
+import * as attachments from './2026-12-07-007-attachments.js';
 
 /** Every migration, in order. Names are ISO-dated; never rename or edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-008-organisation-settings': organisationSettings,
   '2026-12-07-005-notifications': notifications,
   '2026-12-07-006-reply-templates': replyTemplates,
+  '2026-12-07-007-attachments': attachments,
 };

@@ -31,6 +31,11 @@ const schema = z.object({
   // this many seconds after the form was shown, are saved as suspected spam, never refused.
   INTAKE_BUDGET_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(60),
   INTAKE_MIN_FILL_SECONDS: z.coerce.number().int().min(0).max(600).default(3),
+  // Files attached to requests, follow-ups and replies (ADR 26): how many per message, how
+  // large each may be and all of them together, in MiB.
+  ATTACHMENT_MAX_FILES: z.coerce.number().int().min(0).max(20).default(5),
+  ATTACHMENT_MAX_FILE_MB: z.coerce.number().int().min(1).max(100).default(10),
+  ATTACHMENT_MAX_TOTAL_MB: z.coerce.number().int().min(1).max(500).default(25),
   // Slow clients and connection limits (docs/operations.md, "Timeouts and connection limits").
   // A request, body included, must arrive within 120 s: a ~200 KB form over a bad Tor circuit
   // (or a censored bridge) at 2 KB/s takes about 100 s, while a client trickling a byte every
@@ -56,6 +61,9 @@ const hints: Record<string, string> = {
   HAVEN_SEALED: 'true after `haven seal-init` (see docs/operations.md, "Sealed mode"), otherwise false or unset',
   INTAKE_BUDGET_PER_HOUR: 'a whole number of requests per hour, e.g. INTAKE_BUDGET_PER_HOUR=60',
   INTAKE_MIN_FILL_SECONDS: 'a whole number of seconds from 0 (off) to 600, e.g. INTAKE_MIN_FILL_SECONDS=3',
+  ATTACHMENT_MAX_FILES: 'a whole number of files per message from 0 (no files) to 20, e.g. ATTACHMENT_MAX_FILES=5',
+  ATTACHMENT_MAX_FILE_MB: 'a whole number of MiB per file from 1 to 100, e.g. ATTACHMENT_MAX_FILE_MB=10',
+  ATTACHMENT_MAX_TOTAL_MB: 'a whole number of MiB for all the files of one message from 1 to 500, e.g. ATTACHMENT_MAX_TOTAL_MB=25',
   REQUEST_TIMEOUT_SECONDS: 'a whole number of seconds from 1 to 3600 for a whole request, body included, e.g. REQUEST_TIMEOUT_SECONDS=120',
   HEADERS_TIMEOUT_SECONDS: 'a whole number of seconds from 1 to 600, no more than REQUEST_TIMEOUT_SECONDS, e.g. HEADERS_TIMEOUT_SECONDS=30',
   IDLE_TIMEOUT_SECONDS: 'a whole number of seconds from 1 to 3600 a connection may stay silent mid-request, e.g. IDLE_TIMEOUT_SECONDS=60',
@@ -84,6 +92,8 @@ export interface Config {
   intakeBudgetPerHour: number;
   /** A request form sent sooner than this after it was shown is suspected spam (0: off). */
   intakeMinFillSeconds: number;
+  /** Files per message, bytes per file and for all of them together (ADR 26). */
+  attachments: { maxFiles: number; maxFileBytes: number; maxTotalBytes: number };
   /** The longest a whole request (headers and body) may take to arrive. */
   requestTimeoutSeconds: number;
   /** The longest the request line and headers may take to arrive. */
@@ -140,6 +150,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: c.TRUST_PROXY === 'true',
     intakeBudgetPerHour: c.INTAKE_BUDGET_PER_HOUR,
     intakeMinFillSeconds: c.INTAKE_MIN_FILL_SECONDS,
+    attachments: {
+      maxFiles: c.ATTACHMENT_MAX_FILES,
+      maxFileBytes: c.ATTACHMENT_MAX_FILE_MB * 1024 * 1024,
+      maxTotalBytes: c.ATTACHMENT_MAX_TOTAL_MB * 1024 * 1024,
+    },
     requestTimeoutSeconds: c.REQUEST_TIMEOUT_SECONDS,
     headersTimeoutSeconds: c.HEADERS_TIMEOUT_SECONDS,
     idleTimeoutSeconds: c.IDLE_TIMEOUT_SECONDS,

@@ -29,6 +29,9 @@ import * as service from './case.service.js';
 import { auditActionLabel, queueOptions, triageOptions } from './case.present.js';
 import { CasePage, ConflictPage, type CaseForm } from './views/case-page.js';
 import { QueuePage } from './views/queue.js';
+import type { MultipartRule } from '../../platform/http/multipart.js';
+import { attachmentRule, stageFiles } from './attachment.routes.js';
+import { attachmentsOfCase, dropStaged, forgetStaged } from './attachment.service.js';
 import { isolate } from '../../platform/text.js';
 import { casePageTemplates, templateToInsert } from '../templates/index.js';
 
@@ -88,6 +91,8 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
         escalation,
         failed: extra.failed,
         replyToken: issueFormToken(deps.vault.formKey, REPLY_FORM, deps.now()),
+        attachments: await attachmentsOfCase(deps, caseId),
+        fileLimits: deps.config.attachments,
         templates: templates.value,
         actionLabel: (a) => auditActionLabel(deps, req.t, a),
       }),
@@ -184,9 +189,10 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
       principal: Principal,
       caseId: number,
       input: T,
+      req: FastifyRequest,
     ) => Promise<{ ok: true } | { ok: false; code: ErrorCode; field?: string }>,
     flash: CaseFlash,
-    options: { bodyLimit?: number; config?: { textMax: number } } = {},
+    options: { bodyLimit?: number; config?: { textMax: number; multipart?: MultipartRule } } = {},
   ): void {
     app.post(path, { ...options, config: { ...options.config, action } }, async (req, reply) => {
       const caseId = caseIdOf(req);
@@ -197,7 +203,7 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
         return renderCase(req, reply, caseId, 422, {
           failed: { form, errors: parsed.errors, values },
         });
-      const result = await act(me(req), caseId, parsed.data);
+      const result = await act(me(req), caseId, parsed.data, req);
       if (!result.ok) return failure(req, reply, caseId, form, values, result.code, result.field);
       return done(reply, caseId, flash);
     });
@@ -229,14 +235,20 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
         : undefined;
       return { success: true as const, data: { ...r.data, once } };
     },
-    async (p, id, { body, next_status, version, once }) => {
-      const r = await service.replyWithStatus(deps, p, id, { body, status: next_status, version }, { once });
+    async (p, id, { body, next_status, version, once }, req) => {
+      // Files sent with the reply are read (streamed, pending) before its transaction attaches them (ADR 26).
+      const files = await stageFiles(deps, req);
+      if (!files.ok) return { ok: false as const, code: files.code };
+      const r = await service.replyWithStatus(deps, p, id, { body, status: next_status, version }, { once, attachments: files.staged });
+      if (r.ok && !r.value.repeated) forgetStaged(files.staged);
+      else await dropStaged(deps, files.staged);
       // The service names the case's field; the form's is next_status.
       return r.ok || r.field !== 'status' ? r : { ...r, field: 'next_status' };
     },
     'reply_sent',
-    // 20,000 characters in any script: a body limit of its own (platform/http/body-limit.ts).
-    textBody({ body: MESSAGE_MAX }),
+    // 20,000 characters in any script: a body limit of its own (platform/http/body-limit.ts);
+    // files, streamed, within the attachment limits (config.attachments).
+    { ...textBody({ body: MESSAGE_MAX }), config: { textMax: MESSAGE_MAX, multipart: attachmentRule(deps) } },
   );
 
   // The note's field is called `note` so that its id differs from the reply's on the same page.

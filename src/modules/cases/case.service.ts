@@ -22,6 +22,7 @@ import {
 import { can, canSetAssignee } from './case.policy.js';
 import * as repo from './case.repo.js';
 import { messageField, openMessageBody } from './message-body.js';
+import { attachStaged, type StagedAttachment } from './attachment.service.js';
 import type { PatchCaseInput, QueueQuery, TriageInput } from './case.schema.js';
 import { findTerm, listTerms, type TaxonomyKind } from '../taxonomies/index.js';
 
@@ -478,6 +479,7 @@ export async function replyWithStatus(
   caseId: number,
   input: ReplyWithStatus,
   opts: { once?: OneTimeToken | undefined } = {},
+  opts: { once?: OneTimeToken | undefined; attachments?: readonly StagedAttachment[] } = {},
 ): Promise<Result<{ repeated: boolean; case: CaseSummaryRow; message: StaffMessage | null }>> {
   const target = input.status ?? null;
   if (target !== null && input.version === undefined) return fail('VALIDATION_FAILED', 'version');
@@ -517,6 +519,7 @@ export async function replyWithStatus(
         body_enc: key.seal(messageField(id), input.body),
         created_at: now,
       });
+      if (opts.attachments?.length) await attachStaged(trx, deps.vault, { caseId, messageId: id, key }, opts.attachments);
       const status = moves.length ? moves[moves.length - 1]![1] : row.status;
       const patch: Parameters<typeof repo.updateCaseIfVersion>[3] = {
         awaiting_reply: 0,

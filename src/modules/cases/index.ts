@@ -9,6 +9,8 @@ import { registerCaseApi } from './case.api.js';
 import { registerCaseRoutes } from './case.routes.js';
 import { registerGotoRoutes } from './goto.routes.js';
 import { registerSpamRoutes } from './spam.routes.js';
+import { registerAttachmentRoutes } from './attachment.routes.js';
+import { attachmentsExpiryJob } from './attachment.job.js';
 import { countWaitingSpam } from './spam-count.service.js';
 
 /**
@@ -36,6 +38,9 @@ export {
 export { reapplyShreds } from './shred-ledger.service.js';
 export { purgeCasePersonalData, listCasesDueForPurge } from './purge.service.js';
 export { countOpenCases, reassignOpenCases } from './case.service.js';
+// For intake: files sent with a request or a follow-up, and the requester's downloads (ADR 26).
+export { attachmentRule, stageFiles, sendAttachment, type StagedFiles } from './attachment.routes.js';
+export { openAttachment, dropStaged, forgetStaged, type AttachmentSummary, type StagedAttachment } from './attachment.service.js';
 
 /** Registers the handler workspace under /staff: the queue (`GET /staff`) and case pages. */
 async function registerStaff(
@@ -46,6 +51,7 @@ async function registerStaff(
   registerGotoRoutes(app, deps, assets);
   registerCaseRoutes(app, deps, assets);
   registerSpamRoutes(app, deps, assets);
+  registerAttachmentRoutes(app, deps, assets);
 }
 
 /** Registers the cases API under /api/v1, with its OpenAPI document. */
@@ -73,7 +79,7 @@ export const casesModule: HavenModule = {
     { href: '/staff/cases/go?number=', labelKey: 'common.nav_goto', action: 'case.view', order: 12 },
   ],
   registerStaff: (app, { deps, assets }) => registerStaff(app, deps, assets),
-  jobs: (deps) => [backupKeysJob(deps)],
+  jobs: (deps) => [backupKeysJob(deps), attachmentsExpiryJob(deps)],
   onStart: applyDeletionListsAtStart,
   api: { register: (app, { deps }) => registerApi(app, deps), openapi: casesOpenApi },
 };

@@ -2,6 +2,7 @@ import type { Deps } from '../../deps.js';
 import type { CaseKey, Vault } from '../../platform/crypto/vault.js';
 import { inTransaction } from '../../platform/storage/db.js';
 import * as repo from './case.repo.js';
+import { moveSealedAttachmentKeys } from './attachment.service.js';
 
 // A message body is sealed under its case's data key, except one a requester wrote while the
 // instance was sealed (ADR 10): the case key could not be unwrapped then, so the body was
@@ -42,7 +43,11 @@ export async function moveSealedMessages(deps: Pick<Deps, 'db' | 'vault'>, batch
   let moved = 0;
   for (;;) {
     const page = await repo.sealedToKeyPage(deps.db, after, batchSize);
-    if (page.length === 0) return moved;
+    if (page.length === 0) {
+      // The keys of files sent with those messages move too (ADR 26); the count is the messages'.
+      await moveSealedAttachmentKeys(deps, batchSize);
+      return moved;
+    }
     after = page.at(-1)!.id;
     const changes: { id: string; keyId: number; body: Buffer }[] = [];
     for (const m of page) {

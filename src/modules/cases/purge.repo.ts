@@ -28,7 +28,7 @@ export async function lockCaseForPurge(db: Db, caseId: number, postgres: boolean
 }
 
 /**
- * Destroys a case's personal data in place: its messages, its contact, its wrapped key, its
+ * Destroys a case's personal data in place: its files, its messages, its contact, its wrapped key, its
  * receipt hash, its country (see ADR 12), and its follow-up sessions. Structured fields stay.
  */
 export async function shredCase(
@@ -36,6 +36,12 @@ export async function shredCase(
   caseId: number,
   p: { at: number; rule: string; status?: string; closedAt?: number | null },
 ): Promise<void> {
+  // Its files first (ADR 26): their chunks, then their rows, which point at its messages.
+  await db
+    .deleteFrom('attachment_chunks')
+    .where('attachment_id', 'in', db.selectFrom('attachments').select('id').where('case_id', '=', caseId))
+    .execute();
+  await db.deleteFrom('attachments').where('case_id', '=', caseId).execute();
   await db.deleteFrom('messages').where('case_id', '=', caseId).execute();
   await db.deleteFrom('requester_sessions').where('case_id', '=', caseId).execute();
   await db

@@ -9,6 +9,7 @@ import { inTransaction, isUniqueViolation, writeTogether, type Write } from '../
 import { messageId as newMessageId } from './case.js';
 import * as repo from './case.repo.js';
 import { messageField, openMessageBody, sealMessageToKey } from './message-body.js';
+import { attachmentsByMessage, attachStaged, type AttachmentSummary, type StagedAttachment } from './attachment.service.js';
 import { cachedTerm } from '../taxonomies/index.js';
 
 /** Size limits on what a requester can write, in characters. */
@@ -32,6 +33,8 @@ function receiptHash(deps: Deps, canonical: string): string {
 export interface RequestToSave {
   input: NewRequestInput;
   suspectedSpam?: SpamReason | null;
+  /** Files streamed in with the request (ADR 26), attached to its first message in its transaction. */
+  attachments?: readonly StagedAttachment[];
 }
 
 /**
@@ -154,6 +157,11 @@ export async function submitRequests(
       eventWrite(trx, now, event!, ...events).write,
     );
     await writeTogether(trx, deps.dialect, writes);
+    // Files sent with a request join its first message, in this same transaction (ADR 26).
+    for (const [i, c] of saved.entries()) {
+      const files = requests[i]!.attachments ?? [];
+      if (files.length > 0) await attachStaged(trx, deps.vault, { caseId: c.id, messageId: c.messageId, key: c.key }, files);
+    }
     return saved.map((c) => ({ caseId: c.id, receipt: c.receipt }));
   });
 }
@@ -173,6 +181,8 @@ export interface RequesterMessage {
   kind: 'requester' | 'reply';
   body: string;
   createdAt: number;
+  /** The files sent with it (ADR 26): names to show isolated, ids to download. */
+  attachments: AttachmentSummary[];
 }
 
 /** What the requester may read of their case: its status and the conversation, never notes. */
@@ -192,6 +202,7 @@ export async function requesterView(
   const locked = deps.vault.sealed;
   const key = locked ? null : deps.vault.caseKey(caseId, row.key_wrapped);
   const rows = key ? await repo.listMessageRows(deps.db, caseId, ['requester', 'reply']) : [];
+  const files = key ? await attachmentsByMessage(deps, key, ['requester', 'reply']) : new Map<string, AttachmentSummary[]>();
   await recordAudit(deps.db, deps.now(), {
     actorKind: 'requester',
     actorId: null,
@@ -207,6 +218,7 @@ export async function requesterView(
       kind: m.kind as 'requester' | 'reply',
       body: openMessageBody(deps.vault, key!, m),
       createdAt: m.created_at,
+      attachments: files.get(m.id) ?? [],
     })),
   };
 }
@@ -228,7 +240,7 @@ export async function addRequesterMessage(
   deps: Deps,
   caseId: number,
   body: string,
-  opts: { once?: OneTimeToken } = {},
+  opts: { once?: OneTimeToken; attachments?: readonly StagedAttachment[] } = {},
 ): Promise<'added' | 'already_added'> {
   const now = deps.now();
   return deps.db.transaction().execute(async (trx) => {
@@ -239,11 +251,12 @@ export async function addRequesterMessage(
     await deps.vault.refresh(trx);
     const id = newMessageId(now);
     let sealed: { body_enc: Buffer; sealed_to_key: number | null };
+    let key: CaseKey | null = null;
     if (deps.vault.sealed) {
       const s = sealMessageToKey(deps.vault, caseId, id, body);
       sealed = { body_enc: s.sealed, sealed_to_key: s.keyId };
     } else {
-      const key = deps.vault.caseKey(caseId, row.key_wrapped);
+      key = deps.vault.caseKey(caseId, row.key_wrapped);
       sealed = { body_enc: key.seal(messageField(id), body), sealed_to_key: null };
     }
     await repo.insertMessage(trx, {
@@ -254,6 +267,8 @@ export async function addRequesterMessage(
       ...sealed,
       created_at: now,
     });
+    // Files sent with the message join it here, in its transaction (ADR 26).
+    if (opts.attachments?.length) await attachStaged(trx, deps.vault, { caseId, messageId: id, key }, opts.attachments);
     const reopen = REOPENING.has(row.status);
     await repo.markRequesterActivity(trx, caseId, now, reopen);
     await recordAudit(trx, now, {

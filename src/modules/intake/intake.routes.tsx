@@ -8,7 +8,19 @@ import { checkFormToken, issueFormToken } from '../../platform/http/form-token.j
 import { parseForm, textField } from '../../platform/http/form.js';
 import type { FieldErrors } from '../../platform/views/form.js';
 import { renderPage, sendPage } from '../../platform/views/render.js';
-import { LIMITS, requesterView } from '../cases/index.js';
+import {
+  attachmentRule,
+  dropStaged,
+  forgetStaged,
+  LIMITS,
+  openAttachment,
+  requesterView,
+  sendAttachment,
+  stageFiles,
+  type StagedFiles,
+} from '../cases/index.js';
+import { errorDefinition } from '../../platform/errors.js';
+import { filesProblem, type FilesProblem, type FilesState } from './views/files.js';
 import { publicIdentity } from '../settings/index.js';
 import { cachedTaxonomyOptions } from '../taxonomies/index.js';
 import { answerAfter, floorTimer, FOLLOWUP_FLOOR_MS } from './followup-floor.js';
@@ -81,6 +93,23 @@ export function registerIntakeRoutes(
   deps: Deps,
   assets: SurfaceAssets,
 ): void {
+  // Files with a request or a follow-up message: streamed into pending attachments before the
+  // one transaction that saves the message attaches them (ADR 26).
+  const fileRule = attachmentRule(deps);
+  const REQUEST_ROUTE = { ...REQUEST_BODY, config: { ...REQUEST_BODY.config, multipart: fileRule } };
+  const MESSAGE_ROUTE = { ...MESSAGE_BODY, config: { ...MESSAGE_BODY.config, multipart: fileRule } };
+  /** What a form says about files: a problem set by the route, or, when files came with a form sent back, that they must be chosen again. */
+  const filesState = (req: FastifyRequest): FilesState => ({
+    limits: deps.config.attachments,
+    problem: fileProblems.get(req) ?? (req.incoming?.chosen ? 'again' : null),
+  });
+  const fileProblems = new WeakMap<FastifyRequest, FilesProblem>();
+  /** Files refused: nothing is saved, and the form comes back with why, with the text kept. */
+  const refuseFiles = (req: FastifyRequest, files: Extract<StagedFiles, { ok: false }>) => {
+    fileProblems.set(req, filesProblem(files.code, files.reason));
+    return errorDefinition(files.code).status;
+  };
+
   const cookieOptions = {
     httpOnly: true,
     sameSite: 'strict' as const,
@@ -144,6 +173,7 @@ export function registerIntakeRoutes(
         token={token}
         notice={notice}
         options={opts}
+        files={filesState(req)}
       />,
     );
   }
@@ -192,6 +222,7 @@ export function registerIntakeRoutes(
         draft={p.draft ?? ''}
         errors={p.errors ?? {}}
         csrfProblem={p.csrfProblem ?? false}
+        files={filesState(req)}
       />,
     );
   }
@@ -227,6 +258,7 @@ export function registerIntakeRoutes(
           token={TOKEN_MARKER}
           notice={null}
           options={options}
+          files={{ limits: deps.config.attachments, problem: null }}
         />,
       );
       const at = html.indexOf(TOKEN_FIELD);
@@ -244,7 +276,7 @@ export function registerIntakeRoutes(
       .send(page.before + token + page.after);
   });
 
-  app.post('/request', REQUEST_BODY, async (req, reply) => {
+  app.post('/request', REQUEST_ROUTE, async (req, reply) => {
     const body = req.body;
     const token = field(body, '_csrf');
     const check = checkFormToken(deps.vault.formKey, REQUEST_FORM, token, deps.now());
@@ -281,6 +313,13 @@ export function registerIntakeRoutes(
         check.issuedAt,
       );
 
+    // The files, streamed in now that the form is known to be good; any refused: nothing kept.
+    const files = await stageFiles(deps, req);
+    if (!files.ok) {
+      const status = refuseFiles(req, files);
+      return renderRequestForm(req, reply, status, values, {}, null, options, check.issuedAt);
+    }
+
     let outcome;
     try {
       outcome = await submitOnce(
@@ -289,16 +328,23 @@ export function registerIntakeRoutes(
         check.issuedAt,
         parsed.data,
         field(body, HONEYPOT_FIELD),
+        files.staged,
       );
     } catch (e) {
       // Nothing was saved (one transaction) and the token was given back. The answers come
       // back in the form rather than on an error page, so a person in an emergency does not
       // have to write everything again. Only the error's name is logged, never the request.
       req.log.error({ err: { name: (e as Error)?.name } }, 'a public request could not be saved');
+      await dropStaged(deps, files.staged);
+      if (files.staged.length > 0) fileProblems.set(req, 'again');
       return renderRequestForm(req, reply, 503, values, {}, 'save_failed', options, check.issuedAt);
     }
     const ctx = intakeContext(req, assets.cssUrl, '/request');
-    if (!outcome.ok) return sendPage(reply, 409, <AlreadySentPage ctx={ctx} />);
+    if (!outcome.ok) {
+      await dropStaged(deps, files.staged);
+      return sendPage(reply, 409, <AlreadySentPage ctx={ctx} />);
+    }
+    forgetStaged(files.staged);
     // The receipt is shown in the answer to this POST, not after a redirect: it is stored
     // nowhere (only its keyed hash, with the case), so there is nothing to hand over to a
     // second request, no code in a URL or browser history, and no cookie. The page is
@@ -359,7 +405,7 @@ export function registerIntakeRoutes(
     });
   });
 
-  app.post('/followup/conversation', MESSAGE_BODY, async (req, reply) => {
+  app.post('/followup/conversation', MESSAGE_ROUTE, async (req, reply) => {
     const body = req.body;
     const draft = field(body, 'body');
     const session = await resumeFollowup(deps, req.cookies[FOLLOWUP_COOKIE]);
@@ -378,9 +424,37 @@ export function registerIntakeRoutes(
     // (a page kept open past its life) still sends: losing a message is worse than a duplicate.
     const once = field(body, '_once');
     const onceCheck = checkFormToken(deps.vault.formKey, MESSAGE_FORM, once, deps.now());
-    await sendFollowupMessage(deps, session, parsed.data.body, onceCheck.ok ? { token: once, issuedAt: onceCheck.issuedAt } : undefined);
+    const files = await stageFiles(deps, req);
+    if (!files.ok) return renderConversation(req, reply, refuseFiles(req, files), session, { draft });
+    let sent: 'added' | 'already_added';
+    try {
+      sent = await sendFollowupMessage(
+        deps,
+        session,
+        parsed.data.body,
+        onceCheck.ok ? { token: once, issuedAt: onceCheck.issuedAt } : undefined,
+        files.staged,
+      );
+    } catch (e) {
+      await dropStaged(deps, files.staged);
+      throw e;
+    }
+    if (sent === 'added') forgetStaged(files.staged);
+    else await dropStaged(deps, files.staged);
     const ctx = intakeContext(req, assets.cssUrl, '/followup/conversation');
     return reply.redirect(ctx.link('/followup/conversation?sent=1'), 303);
+  });
+
+  // A file of the conversation (the person's own or the helpline's), for the session's case
+  // only, as a download that is never shown inline (ADR 26); audited as a read of the case.
+  app.get('/followup/attachments/:attachmentId', async (req, reply) => {
+    const session = await resumeFollowup(deps, req.cookies[FOLLOWUP_COOKIE]);
+    const ctx = intakeContext(req, assets.cssUrl, '/followup');
+    if (!session) return reply.redirect(ctx.link('/followup'), 303);
+    const { attachmentId } = req.params as { attachmentId?: string };
+    const file = await openAttachment(deps, { requester: true }, session.caseId, String(attachmentId ?? ''));
+    if (!file) return reply.callNotFound();
+    return sendAttachment(reply, file);
   });
 
   app.post('/followup/leave', async (req, reply) => {

@@ -6,6 +6,7 @@ import {
   caseIdForReceipt,
   submitRequests,
   type NewRequestInput,
+  type StagedAttachment,
 } from '../cases/index.js';
 import { addCount, countSince, purgeCounts } from '../../platform/throttle/counts.js';
 import { oneTimeToken, purgeSpentTokens, spendTokens, type OneTimeToken } from '../../platform/http/spent-tokens.js';
@@ -64,6 +65,8 @@ interface Submission {
   input: NewRequestInput;
   /** Why it looks automated, decided before it was queued; null when it looks like a person's. */
   suspected: SpamReason | null;
+  /** Files streamed in with it (ADR 26), attached in the shared transaction. */
+  attachments?: readonly StagedAttachment[];
 }
 
 type IntakeGroup = CommitGroup<Budget, Submission, SubmitOutcome>;
@@ -125,7 +128,11 @@ async function saveSubmissions(
   });
   const saved = await submitRequests(
     deps,
-    toSave.map((s) => ({ input: items[s.at]!.input, suspectedSpam: s.suspectedSpam })),
+    toSave.map((s) => ({
+      input: items[s.at]!.input,
+      suspectedSpam: s.suspectedSpam,
+      ...(items[s.at]!.attachments ? { attachments: items[s.at]!.attachments } : {}),
+    })),
   );
   const outcomes: SubmitOutcome[] = items.map(() => ({ ok: false, reason: 'already_sent' }));
   toSave.forEach((s, k) => {
@@ -184,6 +191,7 @@ export async function submitOnce(
   issuedAt: number,
   input: NewRequestInput,
   honeypot = '',
+  attachments: readonly StagedAttachment[] = [],
 ): Promise<SubmitOutcome> {
   const now = deps.now();
   // Housekeeping outside the transaction: it decides nothing and may be repeated.
@@ -198,7 +206,8 @@ export async function submitOnce(
     now,
     minFillMs: deps.config.intakeMinFillSeconds * 1000,
   });
-  return intakeGroup(deps).group.run({ token, input, suspected });
+  // Files streamed in beforehand are attached in the same transaction as the case (ADR 26).
+  return intakeGroup(deps).group.run({ token, input, suspected, ...(attachments.length ? { attachments } : {}) });
 }
 
 export interface FollowupSession {
@@ -263,10 +272,12 @@ export async function sendFollowupMessage(
   session: FollowupSession,
   body: string,
   once?: { token: string; issuedAt: number; form?: string },
+  attachments: readonly StagedAttachment[] = [],
 ): Promise<'added' | 'already_added'> {
-  if (!once) return addRequesterMessage(deps, session.caseId, body);
+  const files = attachments.length ? { attachments } : {};
+  if (!once) return addRequesterMessage(deps, session.caseId, body, files);
   const token = oneTimeToken(deps.vault, `${once.form ?? MESSAGE_FORM}-token`, `${once.token}\0${body}`, once.issuedAt);
-  return addRequesterMessage(deps, session.caseId, body, { once: token });
+  return addRequesterMessage(deps, session.caseId, body, { once: token, ...files });
 }
 
 /** Ends whatever session a cookie still points to, so re-entering a code never leaves two behind. */

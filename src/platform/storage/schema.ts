@@ -17,6 +17,8 @@ export interface Database {
   api_tokens: ApiTokensTable;
   cases: CasesTable;
   messages: MessagesTable;
+  attachments: AttachmentsTable;
+  attachment_chunks: AttachmentChunksTable;
   audit_log: AuditLogTable;
   taxonomy_vocabularies: TaxonomyVocabulariesTable;
   taxonomy_vocabulary_labels: TaxonomyVocabularyLabelsTable;
@@ -162,6 +164,36 @@ export interface MessagesTable {
   created_at: number;
   /** Set while the body is sealed to content key N (written while sealed); null: under the case key. */
   sealed_to_key: Generated<number | null>;
+}
+
+/**
+ * A file attached to a message (ADR 26). Pending (streamed in, its message not saved yet):
+ * case_id, message_id and key_wrapped null, expires_at set. Attached: all three set, no expiry.
+ */
+export interface AttachmentsTable {
+  id: string;
+  case_id: number | null;
+  message_id: string | null;
+  /** The file key sealed under the case key, or to content key `sealed_to_key` (written while sealed). */
+  key_wrapped: Buffer | null;
+  sealed_to_key: number | null;
+  /** The crypto_secretstream header of its chunks. */
+  header: Buffer;
+  /** Its name and the SHA-256 of its bytes, sealed under the file key. */
+  meta_enc: Buffer | null;
+  /** Its media type, checked against its first bytes where they can tell. */
+  type: string;
+  size: number;
+  chunk_count: number;
+  created_at: number;
+  expires_at: number | null;
+}
+
+/** One encrypted chunk of an attachment, `seq` from 0. */
+export interface AttachmentChunksTable {
+  attachment_id: string;
+  seq: number;
+  data: Buffer;
 }
 
 export interface AuditLogTable {

@@ -19,6 +19,8 @@ import { formatTime, type TimeContext } from '../../../platform/views/time.js';
 import { ClockText, Moment } from './format.js';
 import type { CaseStatus } from '../../../contracts/case.js';
 import { TableScroll } from '../../../platform/views/table-scroll.js';
+import type { AttachmentSummary } from '../attachment.service.js';
+import { AttachmentList, FileInput } from './attachments.js';
 import { InsertTemplateForm, type InsertedTemplate } from '../../templates/index.js';
 
 /** The forms on the case page; a failed POST re-renders the page with that form's errors. */
@@ -45,6 +47,10 @@ export interface CasePageProps {
   failed?: { form: CaseForm; errors: FieldErrors; values: Record<string, unknown> } | undefined;
   /** The reply form's one-time token: the same form sent twice replies once. */
   replyToken: string;
+  /** The files of the conversation's messages, by message (ADR 26). */
+  attachments?: Map<string, AttachmentSummary[]>;
+  /** How many files a reply may carry and how large (none: the reply takes no files). */
+  fileLimits?: { maxFiles: number; maxFileBytes: number; maxTotalBytes: number };
   /** Reply templates to insert (templates module): the choices, and the one just put in the reply box. */
   templates?: { choices: Option[]; selected?: string; inserted?: InsertedTemplate | null; text?: string };
 }
@@ -58,7 +64,7 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function Message(props: { t: Translate; at: TimeContext; m: StaffMessage }) {
+function Message(props: { t: Translate; at: TimeContext; m: StaffMessage; caseId?: number; files?: AttachmentSummary[] | undefined }) {
   const { t, m } = props;
   const who =
     m.kind === 'requester'
@@ -77,6 +83,9 @@ function Message(props: { t: Translate; at: TimeContext; m: StaffMessage }) {
       <p class="body" dir="auto">
         {m.body}
       </p>
+      {props.files?.length && props.caseId !== undefined ? (
+        <AttachmentList t={t} caseId={props.caseId} files={props.files} />
+      ) : null}
     </article>
   );
 }
@@ -230,14 +239,20 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
           <section aria-labelledby="conversation-title">
             <h2 id="conversation-title">{t('cases.page.conversation')}</h2>
             {p.view.messages.map((m) => (
-              <Message t={t} at={ctx} m={m} />
+              <Message t={t} at={ctx} m={m} caseId={c.id} files={p.attachments?.get(m.id)} />
             ))}
           </section>
           {can(me, 'case.reply', c) && !p.view.purged && p.templates ? (
             <InsertTemplateForm t={t} locale={ctx.locale} caseId={c.id} {...p.templates} />
           ) : null}
           {can(me, 'case.reply', c) && !p.view.purged ? (
-            <form method="post" action={`/staff/cases/${c.id}/replies`} class="panel reply-form" id="reply">
+            <form
+              method="post"
+              action={`/staff/cases/${c.id}/replies`}
+              class="panel reply-form"
+              id="reply"
+              enctype={p.fileLimits && p.fileLimits.maxFiles > 0 ? 'multipart/form-data' : undefined}
+            >
               <h2>{t('cases.reply.title')}</h2>
               <CsrfField token={ctx.csrfToken} />
               <TextArea
@@ -265,6 +280,10 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
                     options={withReply.map((s) => ({ value: s, label: t(`cases.status.${s}`) }))}
                   />
                 </>
+              ) : null}
+              {/* After every other field: browsers send fields in order, and files must come last (ADR 26). */}
+              {p.fileLimits && p.fileLimits.maxFiles > 0 ? (
+                <FileInput t={t} id="reply-files" limits={p.fileLimits} />
               ) : null}
               <button type="submit">{t('cases.reply.submit')}</button>
             </form>

@@ -7,11 +7,19 @@ import {
 import { PublicLayout } from '../../../platform/views/public-layout.js';
 import { LIMITS } from '../../cases/index.js';
 import { formatWhen, type IntakeContext } from './context.js';
+import { FileField, FilesNotice, sizeOf, type FilesState } from './files.js';
 
 export interface ConversationProps {
   ctx: IntakeContext;
   status: string;
-  messages: { kind: 'requester' | 'reply'; body: string; createdAt: number }[];
+  messages: {
+    kind: 'requester' | 'reply';
+    body: string;
+    createdAt: number;
+    attachments?: readonly { id: string; name: string; size: number }[];
+  }[];
+  /** The message form's file field and why files sent were not kept, if they were not (ADR 26). */
+  files: FilesState;
   /** Sealed instance: the conversation cannot be shown, but a message can still be sent. */
   locked: boolean;
   csrfToken: string;
@@ -57,6 +65,21 @@ export function ConversationPage(props: ConversationProps) {
           <p class="body" dir="auto">
             {m.body}
           </p>
+          {m.attachments?.length ? (
+            <div class="attachments">
+              <p class="meta">{t('intake.conversation.files', { count: m.attachments.length })}</p>
+              <ul>
+                {m.attachments.map((f) => (
+                  <li>
+                    <a href={ctx.link(`/followup/attachments/${f.id}`)} download="">
+                      <bdi dir="auto">{f.name}</bdi>
+                    </a>{' '}
+                    ({sizeOf(ctx, f.size)})
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
         </article>
       ))}
       {props.locked ? (
@@ -73,10 +96,12 @@ export function ConversationPage(props: ConversationProps) {
         labels={{ body: t('intake.conversation.body_label') }}
         locale={ctx.locale}
       />
+      <FilesNotice ctx={ctx} files={props.files} />
       <form
         method="post"
         action={ctx.link('/followup/conversation')}
         accept-charset="utf-8"
+        enctype={props.files.limits.maxFiles > 0 ? 'multipart/form-data' : undefined}
         novalidate
       >
         <CsrfField token={props.csrfToken} />
@@ -90,6 +115,8 @@ export function ConversationPage(props: ConversationProps) {
           maxLength={LIMITS.messageMax}
           rows={6}
         />
+        {/* The last field: files come after every other field (ADR 26). */}
+        <FileField ctx={ctx} files={props.files} />
         <button type="submit">{t('intake.conversation.send')}</button>
       </form>
       <h2>{t('intake.conversation.leave_title')}</h2>

@@ -15,6 +15,7 @@ import { PublicLayout } from '../../../platform/views/public-layout.js';
 import { LIMITS } from '../../cases/index.js';
 import { HONEYPOT_FIELD } from '../intake.abuse.js';
 import type { IntakeContext } from './context.js';
+import { FileField, FilesNotice, type FilesState } from './files.js';
 
 export type RequestFormNotice = 'token' | 'save_failed' | null;
 
@@ -29,6 +30,8 @@ export interface RequestFormProps {
    * or too old, or saving failed. Either way everything typed is kept.
    */
   notice: RequestFormNotice;
+  /** The file field's limits, and why the files sent were not kept, if they were not (ADR 26). */
+  files: FilesState;
   options: {
     urgency: readonly Option[];
     country: readonly Option[];
@@ -96,9 +99,16 @@ export function RequestFormPage(props: RequestFormProps) {
           </p>
         </div>
       ) : null}
+      <FilesNotice ctx={ctx} files={props.files} />
       <ErrorSummary t={t} errors={e} labels={labels} locale={ctx.locale} />
       <p>{t('intake.form.intro')}</p>
-      <form method="post" action={ctx.link('/request')} accept-charset="utf-8" novalidate>
+      <form
+        method="post"
+        action={ctx.link('/request')}
+        accept-charset="utf-8"
+        enctype={props.files.limits.maxFiles > 0 ? 'multipart/form-data' : undefined}
+        novalidate
+      >
         <CsrfField token={props.token} />
         <Honeypot label={t('intake.form.honeypot_label')} />
         <TextArea
@@ -184,6 +194,8 @@ export function RequestFormPage(props: RequestFormProps) {
           error={e.consent}
           checked={v.consent === 'yes'}
         />
+        {/* The last field: files come after every other field (ADR 26). */}
+        <FileField ctx={ctx} files={props.files} />
         <p>{t('intake.form.next_step')}</p>
         <button type="submit">{t('intake.form.submit')}</button>
       </form>

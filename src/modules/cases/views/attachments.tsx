@@ -1,0 +1,61 @@
+import type { Translate } from '../../../platform/i18n/index.js';
+import type { AttachmentSummary } from '../attachment.service.js';
+
+/** A size in the reader's language: bytes, KB or MB (1024-based, as file managers show). */
+export function fileSize(t: Translate, bytes: number): string {
+  if (bytes < 1024) return t('cases.attachments.bytes', { n: bytes });
+  if (bytes < 1024 * 1024) return t('cases.attachments.kb', { n: Math.round((bytes / 1024) * 10) / 10 });
+  return t('cases.attachments.mb', { n: Math.round((bytes / (1024 * 1024)) * 10) / 10 });
+}
+
+/**
+ * The files sent with a message (ADR 26): each name isolated in its own direction, a link that
+ * downloads it (never shown inline), its size and SHA-256 for whoever checks a copy.
+ */
+export function AttachmentList(props: { t: Translate; caseId: number; files: readonly AttachmentSummary[] }) {
+  const { t } = props;
+  return (
+    <div class="attachments">
+      <p class="meta">{t('cases.attachments.title', { count: props.files.length })}</p>
+      <ul>
+        {props.files.map((f) => (
+          <li>
+            <a href={`/staff/cases/${props.caseId}/attachments/${f.id}`} download="">
+              <bdi dir="auto">{f.name}</bdi>
+            </a>{' '}
+            <span class="hint">
+              {fileSize(t, f.size)} · <span dir="ltr">SHA-256 <code>{f.sha256}</code></span>
+            </span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/**
+ * A form's file input (several files), with what it takes said plainly. It comes after every
+ * other field of its form: browsers send fields in document order, and a form's tokens must
+ * arrive before its files (platform/http/multipart.ts).
+ */
+export function FileInput(props: {
+  t: Translate;
+  id: string;
+  limits: { maxFiles: number; maxFileBytes: number; maxTotalBytes: number };
+}) {
+  const { t, limits } = props;
+  const hint = `${props.id}-hint`;
+  return (
+    <div class="field">
+      <label for={props.id}>{t('cases.attachments.label')}</label>
+      <p class="hint" id={hint}>
+        {t('cases.attachments.hint', {
+          max: limits.maxFiles,
+          mb: limits.maxFileBytes / (1024 * 1024),
+          total: limits.maxTotalBytes / (1024 * 1024),
+        })}
+      </p>
+      <input type="file" id={props.id} name="files" multiple aria-describedby={hint} />
+    </div>
+  );
+}
