@@ -3,6 +3,8 @@ import { engines } from '../../../test/engines.js';
 import { createHarness, type Harness } from '../../../test/harness.js';
 import { PUBLIC_LOCALES } from '../../platform/i18n/index.js';
 import { caseIdForReceipt } from '../cases/index.js';
+import { LOGO_MAX_BYTES } from '../settings/logo.js';
+import { setLargestIdentity } from '../settings/settings.test-helpers.js';
 import {
   addStaffMessage,
   postForm,
@@ -97,5 +99,55 @@ describe('public page weight', () => {
     console.log(
       `public page weights, HTML + CSS, bytes (budget ${BUDGET}, heaviest ${heaviest}):\n  ${rows.join('\n  ')}`,
     );
+  });
+});
+
+// The same budget with the organisation's identity at its largest (settings module, ADR 27):
+// the longest name, description, landing text and emergency advice in every language, the
+// other ways to reach it, and a logo of the largest size allowed, counted on every page that
+// shows it (HTML + stylesheet + logo). The request form, the heaviest page, shows the name only.
+describe('public page weight with the organisation’s identity set', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness(engines[0]!);
+    await setLargestIdentity(h.deps);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('keeps every page, in every language, within 30 KB with its stylesheet and logo', async () => {
+    const landing = await h.app.inject({ url: '/' });
+    const cssUrl = /<link rel="stylesheet" href="([^"]+)"/.exec(landing.body)![1]!;
+    const logoUrl = /<img class="logo" src="([^"]+)"/.exec(landing.body)![1]!;
+    const cssBytes = (await h.app.inject({ url: cssUrl })).rawPayload.length;
+    const logoBytes = (await h.app.inject({ url: logoUrl })).rawPayload.length;
+    expect(logoBytes).toBeGreaterThan(LOGO_MAX_BYTES - 100);
+    const pages: Record<string, (lang: string) => Promise<string>> = {
+      landing: async (l) => (await h.app.inject({ url: `/?lang=${l}` })).body,
+      form: async (l) => (await h.app.inject({ url: `/request?lang=${l}` })).body,
+      'form with errors': async (l) =>
+        (await postForm(h, `/request?lang=${l}`, { ...(await validRequest(h)), description: '', urgency: '', contact: 'x', consent: '' })).body,
+      receipt: async (l) => (await postForm(h, `/request?lang=${l}`, await validRequest(h))).body,
+      'follow-up': async (l) => (await h.app.inject({ url: `/followup?lang=${l}` })).body,
+    };
+    const rows: string[] = [`stylesheet: ${cssBytes} bytes, logo: ${logoBytes} bytes`];
+    for (const [name, get] of Object.entries(pages)) {
+      const sizes: string[] = [];
+      for (const lang of PUBLIC_LOCALES) {
+        const html = await get(lang);
+        const form = name.startsWith('form');
+        expect(html, `${name} ${lang}`).toContain('<bdi>');
+        expect(html.includes(`src="${logoUrl}"`), `${name} ${lang}`).toBe(!form);
+        expect(html, `${name} ${lang}`).not.toMatch(/<script|\sstyle=|\son[a-z]+=/i);
+        if (name === 'landing') expect(html).toContain('class="emergency"');
+        const total = Buffer.byteLength(html) + cssBytes + (form ? 0 : logoBytes);
+        sizes.push(`${lang} ${total}`);
+        expect(total, `${name} in ${lang} with the identity set: ${total} bytes`).toBeLessThanOrEqual(BUDGET);
+      }
+      rows.push(`${name}: ${sizes.join(', ')}`);
+    }
+    // eslint-disable-next-line no-console -- the weights are worth seeing in the test output
+    console.log(`public page weights with the organisation's identity, HTML + CSS + logo, bytes:\n  ${rows.join('\n  ')}`);
   });
 });

@@ -18,12 +18,17 @@ export function PublicLayout(props: {
   languageLinks?: boolean;
   /** Where the brand links to; a module passes `/?lang=xx` to keep a language chosen by link. */
   home?: string;
+  /**
+   * False on the request form, the heaviest public page: its lists leave no room for the
+   * organisation's logo within the 30 KB budget (ADR 27); the name still shows.
+   */
+  logo?: boolean;
 }) {
   const { ctx } = props;
   // The organisation's name, once set (ADR 27), isolated: in another script than the page's it
   // must not reorder the title around it.
   const name = ctx.brand?.name ?? null;
-  const logo = ctx.brand?.logoUrl ?? null;
+  const logo = props.logo === false ? null : (ctx.brand?.logoUrl ?? null);
   return (
     <html lang={ctx.locale} dir={ctx.dir}>
       <head>

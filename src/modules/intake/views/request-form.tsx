@@ -87,6 +87,7 @@ export function RequestFormPage(props: RequestFormProps) {
     <PublicLayout
       ctx={ctx}
       home={ctx.link('/')}
+      logo={false}
       title={Object.keys(e).length ? t('intake.form.title_with_errors', { title }) : title}
     >
       <h1>{title}</h1>

@@ -92,7 +92,7 @@ export function SettingsPage(p: SettingsPageProps) {
       <form method="post" action="/staff/settings" novalidate>
         <CsrfField token={ctx.csrfToken} />
         <input type="hidden" name="revision" value={v.revision ?? '0'} />
-        <fieldset class="plain" disabled={!p.canEdit}>
+        <fieldset class="field" disabled={!p.canEdit}>
           <h2>{t('settings.section.organisation')}</h2>
           <TextField t={t} name="name" label={labels.name!} hint={t('settings.hint.name')} value={v.name} error={e.name} maxLength={NAME_MAX} />
           <Select
