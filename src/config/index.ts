@@ -51,6 +51,13 @@ const schema = z.object({
   MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(512),
   // How often each process's worker looks for due jobs, tasks and event deliveries.
   WORKER_TICK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  // Email notifications (ADR 24): unset SMTP_HOST and Haven sends no email at all.
+  SMTP_HOST: z.string().regex(/^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$/, 'must be a host name or an address').optional(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  SMTP_TLS: z.enum(['starttls', 'implicit', 'none']).default('starttls'),
+  SMTP_USER: z.string().max(256).optional(),
+  SMTP_PASSWORD: z.string().max(1024).optional(),
+  SMTP_FROM: z.email('must be an email address').optional(),
 });
 
 const hints: Record<string, string> = {
@@ -70,6 +77,12 @@ const hints: Record<string, string> = {
   KEEP_ALIVE_TIMEOUT_SECONDS: 'a whole number of seconds from 1 to 600, longer than any reverse proxy keeps an idle connection to Haven, e.g. KEEP_ALIVE_TIMEOUT_SECONDS=5',
   MAX_CONNECTIONS: 'a whole number of connections from 1 to 1000000, well below the open-file limit (ulimit -n), e.g. MAX_CONNECTIONS=512',
   WORKER_TICK_SECONDS: 'a whole number of seconds from 1 to 3600 between two looks for due background work, e.g. WORKER_TICK_SECONDS=60',
+  SMTP_HOST: 'the mail server Haven sends notifications through, e.g. SMTP_HOST=smtp.example.org; leave unset for no email',
+  SMTP_PORT: 'a port from 1 to 65535; by default 465 with SMTP_TLS=implicit, else 587',
+  SMTP_TLS: 'starttls (the default: the connection must upgrade to TLS), implicit (TLS from the start, port 465) or none (only to a server on this machine)',
+  SMTP_USER: 'the mail server account, with SMTP_PASSWORD; leave both unset for a server that needs none',
+  SMTP_PASSWORD: 'the password of SMTP_USER',
+  SMTP_FROM: 'the sender address of notification emails, e.g. SMTP_FROM=haven@example.org',
 };
 
 export interface Config {
@@ -106,6 +119,20 @@ export interface Config {
   maxConnections: number;
   /** Seconds between two ticks of the worker (due jobs, tasks, event deliveries). */
   workerTickSeconds: number;
+  /** Whether PUBLIC_URL was set: emails link to `publicUrl` only then, else give the path alone. */
+  publicUrlSet: boolean;
+  /** The mail server notifications are sent through; null when none is configured (no email). */
+  smtp: SmtpConfig | null;
+}
+
+/** How Haven reaches its mail server (notifications by email, ADR 24). */
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  /** starttls: plain connection that must upgrade; implicit: TLS from the start; none: loopback only. */
+  tls: 'starttls' | 'implicit' | 'none';
+  auth: { user: string; pass: string } | null;
+  from: string;
 }
 
 export class ConfigError extends Error {
@@ -161,6 +188,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     keepAliveTimeoutSeconds: c.KEEP_ALIVE_TIMEOUT_SECONDS,
     maxConnections: c.MAX_CONNECTIONS,
     workerTickSeconds: c.WORKER_TICK_SECONDS,
+    publicUrlSet: c.PUBLIC_URL !== undefined,
+    smtp:
+      c.SMTP_HOST === undefined
+        ? null
+        : {
+            host: c.SMTP_HOST,
+            port: c.SMTP_PORT ?? (c.SMTP_TLS === 'implicit' ? 465 : 587),
+            tls: c.SMTP_TLS,
+            auth: c.SMTP_USER === undefined ? null : { user: c.SMTP_USER, pass: c.SMTP_PASSWORD ?? '' },
+            from: c.SMTP_FROM!,
+          },
   };
 }
 
@@ -173,5 +211,25 @@ function relatedProblems(c: z.infer<typeof schema>): string[] {
       `HEADERS_TIMEOUT_SECONDS: must not be longer than REQUEST_TIMEOUT_SECONDS (${c.REQUEST_TIMEOUT_SECONDS}) (${hints.HEADERS_TIMEOUT_SECONDS})`,
     );
   }
+  problems.push(...smtpProblems(c));
+  return problems;
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** The SMTP settings that are each valid but do not make a mail server together. */
+function smtpProblems(c: z.infer<typeof schema>): string[] {
+  const problems: string[] = [];
+  const given = [c.SMTP_PORT, c.SMTP_USER, c.SMTP_PASSWORD, c.SMTP_FROM].some((v) => v !== undefined);
+  if (c.SMTP_HOST === undefined) {
+    if (given) problems.push(`SMTP_HOST: must be set when any other SMTP_ setting is (${hints.SMTP_HOST})`);
+    return problems;
+  }
+  if (c.SMTP_FROM === undefined) problems.push(`SMTP_FROM: must be set with SMTP_HOST (${hints.SMTP_FROM})`);
+  if ((c.SMTP_USER === undefined) !== (c.SMTP_PASSWORD === undefined))
+    problems.push(`SMTP_USER, SMTP_PASSWORD: set both or neither (${hints.SMTP_USER})`);
+  // A staff address and a case number in clear over the network: only to this machine.
+  if (c.SMTP_TLS === 'none' && !LOOPBACK.has(c.SMTP_HOST.toLowerCase()))
+    problems.push(`SMTP_TLS: none is allowed only for a server on this machine (${hints.SMTP_TLS})`);
   return problems;
 }

@@ -21,6 +21,13 @@ import * as service from './user.service.js';
 
 export { can, ACCOUNT_ACTIONS, CASE_HOLDER_ROLES, type AccountAction } from './user.policy.js';
 export type { StaffUser } from './user.js';
+// For the notifications module: who is there to be told about a case.
+export {
+  teamMembersCovering,
+  activeStaffWithRole,
+  activeRecipients,
+  type NoticeRecipient,
+} from './recipients.repo.js';
 
 /** Registers the accounts pages on the staff surface (mounted under /staff). */
 export async function registerStaff(

@@ -41,6 +41,9 @@ export { countOpenCases, reassignOpenCases } from './case.service.js';
 // For intake: files sent with a request or a follow-up, and the requester's downloads (ADR 26).
 export { attachmentRule, stageFiles, sendAttachment, type StagedFiles } from './attachment.routes.js';
 export { openAttachment, dropStaged, forgetStaged, type AttachmentSummary, type StagedAttachment } from './attachment.service.js';
+// For the notifications module: who needs to know about a case, and when its clock passes a point.
+export { caseNoticeFacts, casesAwaitingReply, type CaseNoticeFacts } from './notice.repo.js';
+export { caseClock } from './case.js';
 
 /** Registers the handler workspace under /staff: the queue (`GET /staff`) and case pages. */
 async function registerStaff(
