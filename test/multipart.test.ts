@@ -5,16 +5,17 @@ import type { HavenModule } from '../src/contracts/module.js';
 import { MODULES } from '../src/modules.js';
 import { definePolicy } from '../src/platform/auth/policy.js';
 import { readForm } from '../src/platform/http/form.js';
-import type { MultipartRule } from '../src/platform/http/multipart.js';
+import { UploadRefused, type MultipartRule } from '../src/platform/http/multipart.js';
 import { safeString } from '../src/platform/http/validation.js';
 import { engines } from './engines.js';
 import { createHarness, type Harness } from './harness.js';
 import { signInAs, type StaffSignIn } from './staff-session.js';
 
-// Files in forms: no route of Haven takes them yet, so a module only this test registers adds
+// Files in forms, apart from any route that uses them: a module only this test registers adds
 // one on the public surface and one on the staff surface, each opting in with config.multipart,
-// and the body goes through the one form path (form.ts readForm). Everything else refuses
-// multipart as it refuses any content type it does not read.
+// and the body goes through the one form path (form.ts readForm); and a streamed one, whose
+// handler reads the files itself (attachments, ADR 26). Everything else refuses multipart as it
+// refuses any content type it does not read.
 
 const RULE: MultipartRule = { maxFileBytes: 64 * 1024, maxFiles: 2, types: ['application/pdf', 'image/png', 'text/plain'] };
 const Fields = z.object({ title: safeString().trim().min(1, 'common.form.invalid').max(100, 'common.form.invalid') });
@@ -32,11 +33,37 @@ async function uploadRoute(req: FastifyRequest, reply: FastifyReply) {
   });
 }
 
+/** The streamed rule: files read by the route itself, never held whole (attachments, ADR 26). */
+const STREAMED: MultipartRule = { ...RULE, streamed: true, maxTotalBytes: 100 * 1024 };
+
+/** What the streamed route saw: its fields, then each file's name, size and first bytes. */
+async function streamedRoute(req: FastifyRequest, reply: FastifyReply) {
+  const fields = { ...(req.body as Record<string, unknown>) };
+  // `?ignore=1`: answer without reading the files; they are dropped before the answer goes out.
+  if ((req.query as Record<string, string>).ignore === '1') return reply.send({ fields, ignored: true, chosen: req.incoming?.chosen ?? false });
+  try {
+    const files = (await req.incoming?.each(async (file, bytes) => {
+      let size = 0;
+      let largest = 0;
+      for await (const chunk of bytes) {
+        size += chunk.length;
+        largest = Math.max(largest, chunk.length);
+      }
+      return { ...file, size, largest };
+    })) ?? [];
+    return reply.send({ fields, files });
+  } catch (e) {
+    if (e instanceof UploadRefused) return reply.code(499).send({ fields, refused: e.code, reason: e.reason ?? null });
+    throw e;
+  }
+}
+
 const uploadTestModule: HavenModule = {
   name: 'uploadtest',
   policy: definePolicy({ 'uploadtest.send': ['admin'] }),
   registerPublic(app) {
     app.post('/upload-test', { bodyLimit: 8192, config: { multipart: RULE } }, uploadRoute);
+    app.post('/stream-test', { bodyLimit: 8192, config: { multipart: STREAMED } }, streamedRoute);
   },
   registerStaff(app) {
     app.post('/upload-test', { config: { action: 'uploadtest.send', multipart: RULE } }, uploadRoute);
@@ -185,9 +212,9 @@ for (const engine of engines.slice(0, 1)) {
 
     it('refuses multipart on every route that does not opt in (415), public, staff and API', async () => {
       const body = multipart([{ name: 'title', value: 'x' }, pdf()]);
-      const request = await post('/request', body);
-      expect(request.statusCode).toBe(415);
-      expect(request.body).toContain('is in a format that is not accepted here');
+      const followup = await post('/followup', body);
+      expect(followup.statusCode).toBe(415);
+      expect(followup.body).toContain('is in a format that is not accepted here');
       const retention = await post('/staff/retention', multipart([{ name: '_csrf', value: admin.csrf }, { name: 'status', value: 'closed' }]), { cookie: admin.cookie });
       expect(retention.statusCode).toBe(415);
       const api = await post('/api/v1/cases/1/messages', body);
@@ -208,6 +235,55 @@ for (const engine of engines.slice(0, 1)) {
       expect(ok.statusCode).toBe(200);
       expect(ok.json().files).toHaveLength(1);
       expect(handled.length).toBe(before + 1);
+    });
+    describe('streamed (the route reads the files itself)', () => {
+      it('gives the route its fields first, then each file’s bytes as they arrive, never whole', async () => {
+        const big = pdf('big.pdf', Buffer.concat([PDF, Buffer.alloc(60 * 1024, 0x41)]));
+        const res = await post('/stream-test', multipart([{ name: 'title', value: 'Hi' }, big, { name: 'attachment', filename: 'shot.png', type: 'image/png', data: PNG }]));
+        expect(res.statusCode).toBe(200);
+        const body = res.json();
+        expect(body.fields).toEqual({ title: 'Hi' });
+        expect(body.files.map((f: { filename: string; size: number; type: string }) => [f.filename, f.size, f.type])).toEqual([
+          ['big.pdf', PDF.length + 60 * 1024, 'application/pdf'],
+          ['shot.png', PNG.length, 'image/png'],
+        ]);
+      });
+
+      it('refuses a text field after a file: the checks that need it ran before the files', async () => {
+        const res = await post('/stream-test', multipart([{ name: 'title', value: 'Hi' }, pdf(), { name: '_csrf', value: 'late' }]));
+        expect(res.statusCode).toBe(499);
+        expect(res.json()).toMatchObject({ refused: 'MALFORMED_BODY', fields: { title: 'Hi' } });
+      });
+
+      it('counts as the bytes come: one too many, one byte too large, too large together, a type not taken', async () => {
+        const refusal = async (parts: Parameters<typeof multipart>[0]) => (await post('/stream-test', multipart(parts))).json();
+        expect(await refusal([pdf('1.pdf'), pdf('2.pdf'), pdf('3.pdf')])).toMatchObject({ refused: 'TOO_MANY_FILES' });
+        const over = pdf('over.pdf', Buffer.concat([PDF, Buffer.alloc(RULE.maxFileBytes - PDF.length + 1)]));
+        expect(await refusal([over])).toMatchObject({ refused: 'FILE_TOO_LARGE', reason: null });
+        const exact = pdf('exact.pdf', Buffer.concat([PDF, Buffer.alloc(RULE.maxFileBytes - PDF.length)]));
+        expect((await refusal([exact])).files).toHaveLength(1);
+        const near = (n: string) => pdf(n, Buffer.concat([PDF, Buffer.alloc(60 * 1024)]));
+        expect(await refusal([near('a.pdf'), near('b.pdf')])).toMatchObject({ refused: 'FILE_TOO_LARGE', reason: 'total' });
+        expect(await refusal([{ name: 'attachment', filename: 'x.png', type: 'image/png', data: Buffer.from('MZ not a png') }])).toMatchObject({ refused: 'FILE_TYPE' });
+        expect(await refusal([{ name: 'attachment', filename: 'x.exe', type: 'application/x-msdownload', data: PDF }])).toMatchObject({ refused: 'FILE_TYPE' });
+        // Shorter than a signature, and not what it claims.
+        expect(await refusal([{ name: 'attachment', filename: 'x.pdf', type: 'application/pdf', data: Buffer.from('%P') }])).toMatchObject({ refused: 'FILE_TYPE' });
+        // An empty file input is no file.
+        expect((await refusal([{ name: 'attachment', filename: '', type: 'application/octet-stream', data: Buffer.alloc(0) }])).files).toEqual([]);
+      });
+
+      it('drops the files a route did not read, and answers', async () => {
+        const res = await post('/stream-test?ignore=1', multipart([{ name: 'title', value: 'x' }, pdf(), pdf('2.pdf')]));
+        expect(res.statusCode).toBe(200);
+        expect(res.json()).toEqual({ fields: { title: 'x' }, ignored: true, chosen: true });
+        const none = await post('/stream-test?ignore=1', multipart([{ name: 'title', value: 'x' }]));
+        expect(none.json().chosen).toBe(false);
+      });
+
+      it('refuses text fields beyond the route’s body limit before any file (413)', async () => {
+        const res = await post('/stream-test', multipart([{ name: 'title', value: 'x'.repeat(10_000) }, pdf()]));
+        expect(res.statusCode).toBe(413);
+      });
     });
   });
 }
