@@ -221,6 +221,16 @@ for (const engine of engines) {
       expect(gone).toEqual({ ok: false, code: 'NOT_FOUND' });
       expect((await post(coordinator, `/staff/templates/${id}/reactivate`, {})).statusCode).toBe(303);
       expect(await audits('template.reactivated')).toHaveLength(1);
+
+      // The list shows those in use first: a retired one comes after, marked as retired.
+      expect((await post(coordinator, '/staff/templates/referral-follow-up/retire', {})).statusCode).toBe(303);
+      const list = (await get(coordinator, '/staff/templates')).body;
+      expect(list.indexOf('Referral follow-up')).toBeGreaterThan(list.indexOf('Weekly check-in'));
+      expect(list).toMatch(/Referral follow-up<\/bdi><\/a><\/th><td>[^<]*<\/td><td><strong>Retired<\/strong>/);
+      const page = await get(coordinator, '/staff/templates/referral-follow-up');
+      expect(page.body).toContain('This template is retired: it is not offered on case pages.');
+      expect(page.body).toContain('action="/staff/templates/referral-follow-up/reactivate"');
+      expect((await post(coordinator, '/staff/templates/referral-follow-up/reactivate', {})).statusCode).toBe(303);
     });
 
     it('lets a handler read but not change templates, and refuses an auditor both (403)', async () => {

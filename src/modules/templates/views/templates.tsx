@@ -144,7 +144,8 @@ export function TemplatesPage(p: TemplatesPageProps) {
             </tr>
           </thead>
           <tbody>
-            {p.templates.map((tpl) => (
+            {/* Those in use first, each group in the order coordinators set (a stable sort). */}
+            {[...p.templates].sort((a, b) => Number(b.active) - Number(a.active)).map((tpl) => (
               <tr>
                 <th scope="row">
                   <a href={templateHref(tpl.id)}>
