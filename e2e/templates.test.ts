@@ -80,6 +80,13 @@ describe.skipIf(!chromiumAvailable)('reply templates in Chromium', () => {
     expect(await lead.locator('.error-summary').innerText()).toContain('Use only the placeholders listed above');
     expect(await lead.locator('#e-body_ar').innerText()).toContain('{الاسم}');
     expect(await blockingViolations(browser, lead, 'template page with an error')).toEqual([]);
+    // The workspace in Arabic, right to left, and on a phone.
+    await lead.goto(`${haven.origin}/staff/templates/initial-reply?lang=ar`);
+    expect(await lead.getAttribute('html', 'dir')).toBe('rtl');
+    expect(await blockingViolations(browser, lead, 'template page (ar)')).toEqual([]);
+    await lead.setViewportSize({ width: 390, height: 844 });
+    await lead.goto(`${haven.origin}/staff/templates?lang=ar`);
+    expect(await blockingViolations(browser, lead, 'templates list (ar, 390 px)')).toEqual([]);
 
     // The handler inserts the initial reply on the Arabic case, JavaScript off.
     const staff = await open('en');
@@ -117,5 +124,5 @@ describe.skipIf(!chromiumAvailable)('reply templates in Chromium', () => {
     expect(await blockingViolations(browser, requester, 'conversation (ar)')).toEqual([]);
 
     expect(foreignRequests).toEqual([]);
-  });
+  }, 120_000);
 });
