@@ -29,15 +29,17 @@ export function NotificationsPage(p: NotificationsPageProps) {
   return (
     <StaffLayout ctx={ctx} title={t('notifications.title')}>
       <h1>{t('notifications.title')}</h1>
-      <p>{t('notifications.unread_count', { count: p.unread })}</p>
-      {p.unread > 0 ? (
-        <form method="post" action="/staff/notifications/read-all" class="inline">
-          <CsrfField token={ctx.csrfToken} />
-          <button type="submit" class="secondary">
-            {t('notifications.mark_all_read')}
-          </button>
-        </form>
-      ) : null}
+      <div class="notifications-head">
+        <p>{t('notifications.unread_count', { count: p.unread })}</p>
+        {p.unread > 0 ? (
+          <form method="post" action="/staff/notifications/read-all" class="inline">
+            <CsrfField token={ctx.csrfToken} />
+            <button type="submit" class="secondary">
+              {t('notifications.mark_all_read')}
+            </button>
+          </form>
+        ) : null}
+      </div>
       {p.rows.length === 0 ? (
         <p>{p.later ? t('notifications.none_older') : t('notifications.none')}</p>
       ) : (
@@ -47,17 +49,19 @@ export function NotificationsPage(p: NotificationsPageProps) {
             const text = t(`notifications.text.${kind}`, { id: n.case_id });
             return (
               <li class={n.read_at === null ? 'notification unread' : 'notification'}>
-                <p>
-                  {n.read_at === null ? (
-                    <>
-                      <strong class="tag">{t('notifications.unread')}</strong>{' '}
-                    </>
-                  ) : null}
-                  <a href={`/staff/cases/${n.case_id}`}>{text}</a>
-                </p>
-                <p class="hint">
-                  <Moment ctx={ctx} ms={n.created_at} />
-                </p>
+                <div class="what">
+                  <p>
+                    {n.read_at === null ? (
+                      <>
+                        <strong class="tag">{t('notifications.unread')}</strong>{' '}
+                      </>
+                    ) : null}
+                    <a href={`/staff/cases/${n.case_id}`}>{text}</a>
+                  </p>
+                  <p class="hint">
+                    <Moment ctx={ctx} ms={n.created_at} />
+                  </p>
+                </div>
                 {n.read_at === null ? (
                   <form method="post" action={`/staff/notifications/${n.id}/read`} class="inline">
                     <CsrfField token={ctx.csrfToken} />
@@ -71,9 +75,8 @@ export function NotificationsPage(p: NotificationsPageProps) {
           })}
         </ul>
       )}
-      <nav aria-label={t('notifications.pages')}>
+      <nav class="pager" aria-label={t('notifications.pages')}>
         {p.later ? <a href="/staff/notifications">{t('notifications.newest')}</a> : null}
-        {p.later && p.older ? ' · ' : null}
         {p.older ? <a href={p.older}>{t('notifications.older')}</a> : null}
       </nav>
       <p>
@@ -110,7 +113,7 @@ export function SettingsPage(p: SettingsPageProps) {
           {t('notifications.email_unavailable')}
         </p>
       )}
-      <form method="post" action="/staff/notifications/settings" id="f-on">
+      <form method="post" action="/staff/notifications/settings" id="f-on" class="narrow notification-choices">
         <CsrfField token={ctx.csrfToken} />
         {p.errors.on ? <p class="field-error">{t(p.errors.on)}</p> : null}
         {NOTIFICATION_KINDS.map((kind) => (
