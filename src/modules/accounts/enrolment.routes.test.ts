@@ -120,7 +120,7 @@ for (const engine of engines) {
         headers: { cookie, 'accept-language': 'en' },
       });
       expect(account.body).toMatch(/<html lang="es"/);
-      // A language the workspace does not speak falls back to English, never half-translated.
+      // Arabic is a workspace language too (ADR 28), kept as chosen.
       const { enrollUrl: other } = await createUserWithEnrollment(h.deps, {
         email: 'amal.handler@example.org',
         role: 'handler',
@@ -130,7 +130,18 @@ for (const engine of engines) {
         password: PASSWORD,
         password_confirm: PASSWORD,
       });
-      expect(await localeOf('amal.handler@example.org')).toBe('en');
+      expect(await localeOf('amal.handler@example.org')).toBe('ar');
+      // A language the workspace does not speak falls back to English, never half-translated.
+      const { enrollUrl: third } = await createUserWithEnrollment(h.deps, {
+        email: 'jonas.handler@example.org',
+        role: 'handler',
+      });
+      await enrol(`${pathOf(third)}?lang=de`, {
+        display_name: 'Jonas',
+        password: PASSWORD,
+        password_confirm: PASSWORD,
+      });
+      expect(await localeOf('jonas.handler@example.org')).toBe('en');
     });
 
     it('refuses a wrong code at enrolment and keeps the account pending', async () => {
