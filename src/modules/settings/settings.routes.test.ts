@@ -220,6 +220,11 @@ for (const engine of engines) {
 
       const revisionText = await save({ revision: 'abc' });
       expect(revisionText.statusCode).toBe(422);
+      expect(hiddenField(revisionText.body, 'revision')).toBe(String(before));
+      // A refused form keeps the revision it was shown at: a save meanwhile is still caught.
+      const old = await postForm(h, '/staff/settings', { ...blankForm(admin.csrf, before - 1), name: 'x'.repeat(101) }, admin.cookie);
+      expect(old.statusCode).toBe(422);
+      expect(hiddenField(old.body, 'revision')).toBe(String(before - 1));
 
       // A body beyond every field's longest answer in its worst encoding: 413, nothing read.
       const huge = await save({ landing_en: '\u202e'.repeat(200_000) }, admin, '/staff/settings?lang=es');

@@ -73,8 +73,11 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: Deps, assets:
   app.post('/settings', { ...settingsBody, config: { ...settingsBody.config, action: 'settings.edit' } }, async (req, reply) => {
     const form = readForm(req, SettingsInput, { fields: SETTINGS_FIELDS, shown: SHOWN });
     if (!form.ok) {
-      // A revision that does not read is the form's own fault; shown again at the current one.
-      return page(req, reply, 422, { values: form.values, errors: form.errors });
+      // Shown again at the revision it was shown at, so a newer save meanwhile is still caught;
+      // a revision that does not read is replaced by the current one.
+      const sent = Number(form.values.revision);
+      const revision = /^\d{1,10}$/.test(form.values.revision ?? '') && Number.isSafeInteger(sent) ? sent : undefined;
+      return page(req, reply, 422, { values: form.values, errors: form.errors, ...(revision === undefined ? {} : { revision }) });
     }
     const saved = await saveSettings(deps, req.principal!, form.data);
     if (!saved.ok) {
