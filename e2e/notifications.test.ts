@@ -35,7 +35,7 @@ describe.skipIf(!chromiumAvailable)('notifications in Chromium', () => {
     const deps = haven.harness.deps;
     const coordinator = await createActiveUser(deps, { email: 'cora@example.org', role: 'coordinator', displayName: 'Cora', password: PASSWORD });
     const handler = await createActiveUser(deps, { email: 'hadi@example.org', role: 'handler', displayName: 'هادي', password: PASSWORD });
-    const assigner: Principal = { userId: coordinator.userId, email: 'cora@example.org', displayName: 'Cora', role: 'coordinator', roles: ['coordinator'], locale: 'en', via: 'session' };
+    const assigner: Principal = { userId: coordinator.userId, email: 'cora@example.org', displayName: 'Cora', role: 'coordinator', roles: ['coordinator'], locale: 'en', timeZone: 'UTC', via: 'session' };
     const assign = async () => {
       const { caseId } = await newRequest(deps);
       expect((await updateCase(deps, assigner, caseId, { assignee_id: handler.userId })).ok).toBe(true);

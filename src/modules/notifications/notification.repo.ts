@@ -20,6 +20,13 @@ export async function claimMark(db: Db, mark: string, now: number): Promise<bool
   return rows.length === 1;
 }
 
+/** Which of `marks` are already written. */
+export async function existingMarks(db: Db, marks: readonly string[]): Promise<Set<string>> {
+  if (marks.length === 0) return new Set();
+  const rows = await db.selectFrom('notification_marks').select('mark').where('mark', 'in', [...marks]).execute();
+  return new Set(rows.map((r) => r.mark));
+}
+
 /** Deletes marks older than `before`; returns how many. */
 export async function purgeMarks(db: Db, before: number): Promise<number> {
   const res = await db.deleteFrom('notification_marks').where('created_at', '<', before).executeTakeFirst();

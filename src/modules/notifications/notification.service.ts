@@ -131,13 +131,15 @@ export async function noticeClockPoints(deps: Deps, pace?: Pace): Promise<number
   const now = deps.now();
   const { escalateLeadMinutes: lead, escalateDirectorMinutes: director } = deps.config;
   const cases = await casesAwaitingReply(deps, { since: now - CLOCK_LOOKBACK_MS, limit: CLOCK_BATCH });
-  let told = 0;
+  // Every point each case has reached, then only those not yet noticed: a case past its
+  // points costs one read a minute, not a transaction.
+  const due: Parameters<typeof notify>[1][] = [];
   for (const c of cases) {
     const deadline = deadlineMark(c, now);
-    if (deadline) told += await notify(deps, { mark: deadline, caseId: c.id, kind: 'deadline', recipients: (tx) => caretakers(tx, c) });
+    if (deadline) due.push({ mark: deadline, caseId: c.id, kind: 'deadline', recipients: (tx) => caretakers(tx, c) });
     const level = caseClock(c, now, lead, director).escalation;
     if (level !== 'none') {
-      told += await notify(deps, {
+      due.push({
         mark: escalationMark(c, 'lead'),
         caseId: c.id,
         kind: 'escalation',
@@ -145,13 +147,20 @@ export async function noticeClockPoints(deps: Deps, pace?: Pace): Promise<number
       });
     }
     if (level === 'director') {
-      told += await notify(deps, {
+      due.push({
         mark: escalationMark(c, 'director'),
         caseId: c.id,
         kind: 'escalation',
         recipients: async (tx) => [...(await activeStaffWithRole(tx, 'admin')), c.assignee_id],
       });
     }
+  }
+  const noticed = await repo.existingMarks(deps.db, due.map((d) => d.mark));
+  let told = 0;
+  for (const d of due) {
+    if (noticed.has(d.mark)) continue;
+    // notify writes the mark again under its own transaction: a process that noticed it meanwhile wins.
+    told += await notify(deps, d);
     await pace?.breathe();
   }
   await repo.purgeMarks(deps.db, now - KEEP_MARKS_MS);
