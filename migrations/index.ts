@@ -14,11 +14,12 @@ import * as rolesAndTeams from './2026-12-02-003-roles-and-teams.js';
 import * as caseQueueFilters from './2026-12-07-001-case-queue-filters.js';
 import * as auditLogFilters from './2026-12-07-002-audit-log-filters.js';
 import * as teamRegionsAndLanguages from './2026-12-07-003-team-regions-and-languages.js';
-import * as userTimeZone from './2026-12-07-009-user-time-zone.js';
-import * as organisationSettings from './2026-12-07-008-organisation-settings.js';
+import * as savedViews from './2026-12-07-004-saved-views.js';
 import * as notifications from './2026-12-07-005-notifications.js';
 import * as replyTemplates from './2026-12-07-006-reply-templates.js';
 import * as attachments from './2026-12-07-007-attachments.js';
+import * as organisationSettings from './2026-12-07-008-organisation-settings.js';
+import * as userTimeZone from './2026-12-07-009-user-time-zone.js';
 
 /** Every migration, in order. Names are ISO-dated; never rename or edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -37,9 +38,10 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-001-case-queue-filters': caseQueueFilters,
   '2026-12-07-002-audit-log-filters': auditLogFilters,
   '2026-12-07-003-team-regions-and-languages': teamRegionsAndLanguages,
-  '2026-12-07-009-user-time-zone': userTimeZone,
-  '2026-12-07-008-organisation-settings': organisationSettings,
+  '2026-12-07-004-saved-views': savedViews,
   '2026-12-07-005-notifications': notifications,
   '2026-12-07-006-reply-templates': replyTemplates,
   '2026-12-07-007-attachments': attachments,
+  '2026-12-07-008-organisation-settings': organisationSettings,
+  '2026-12-07-009-user-time-zone': userTimeZone,
 };

@@ -10,6 +10,12 @@ export const caseFlashes = defineFlashes({
   status_changed: 'cases.flash.status_changed',
   not_spam: 'cases.flash.not_spam',
   marked_spam: { key: 'cases.flash.marked_spam', params: ['count'] },
+  bulk_done: { key: 'cases.flash.bulk_done', params: ['count', 'skipped'] },
+  bulk_repeated: 'cases.flash.bulk_repeated',
+  bulk_none: 'cases.flash.bulk_none',
+  bulk_no_choice: 'cases.flash.bulk_no_choice',
+  view_saved: 'cases.flash.view_saved',
+  view_deleted: 'cases.flash.view_deleted',
 });
 
 export type CaseFlash = Parameters<typeof caseFlashes.redirect>[2];

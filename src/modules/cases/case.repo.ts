@@ -11,6 +11,7 @@ import {
 import { CASE_STATUSES } from '../../contracts/case.js';
 import type { Dialect } from '../../platform/storage/db.js';
 import type { CasesTable, Database, MessagesTable } from '../../platform/storage/schema.js';
+import type { QueueSort } from './queue.js';
 
 // The only file with SQL for the cases and messages tables.
 
@@ -205,8 +206,20 @@ export interface QueueCursor {
   id: number;
 }
 
+/** Where a page in the latest-activity or newest-received order starts: the last row's time and id. */
+export interface KeyCursor {
+  at: number;
+  id: number;
+}
+
 export interface QueueFilter {
   statuses: readonly string[];
+  /** The order (queue.ts); the deadline order when absent. */
+  sort?: QueueSort | undefined;
+  /** Received at or after this instant. */
+  receivedFrom?: number | undefined;
+  /** Received before this instant. */
+  receivedBefore?: number | undefined;
   /** 0: the main queue; 1: the suspected-spam queue (see the `cases_queue_main` index). */
   suspectedSpam?: 0 | 1 | undefined;
   incidentType?: string | undefined;
@@ -214,7 +227,8 @@ export interface QueueFilter {
   language?: string | undefined;
   /** null: unassigned only; a string: that staff member's cases; undefined: anyone's. */
   assigneeId?: string | null | undefined;
-  after?: QueueCursor | undefined;
+  /** A `QueueCursor` in the deadline order, a `KeyCursor` in the others. */
+  after?: QueueCursor | KeyCursor | undefined;
   limit: number;
 }
 
@@ -238,7 +252,8 @@ export interface QueueFilter {
  * read every case before the cursor.
  */
 export async function listQueueRows(db: Db, dialect: Dialect, f: QueueFilter) {
-  const after = f.after;
+  if (f.sort !== undefined && f.sort !== 'deadline') return listQueueRowsByTime(db, dialect, f, f.sort);
+  const after = f.after && 'awaiting' in f.after ? f.after : undefined;
   const ranges = f.statuses.flatMap((status) => {
     if (!after) return [queueRange(db, status, f, undefined)];
     return [
@@ -256,7 +271,7 @@ export async function listQueueRows(db: Db, dialect: Dialect, f: QueueFilter) {
     ];
   });
   if (ranges.length === 0) return [];
-  if (dialect === 'postgres') return queuePagePostgres(db, ranges, f.limit);
+  if (dialect === 'postgres') return queuePagePostgres(db, ranges, f.limit, DEADLINE_ORDER);
   const [first, ...rest] = ranges.map((r) => r.leftJoin('users', 'users.id', 'cases.assignee_id').select(QUEUE_COLUMNS));
   let q = first!;
   for (const r of rest) q = q.unionAll(r);
@@ -266,6 +281,106 @@ export async function listQueueRows(db: Db, dialect: Dialect, f: QueueFilter) {
     .orderBy(sql.ref('first_response_due_at'), 'asc')
     .orderBy(sql.ref('id'), 'asc')
     .limit(f.limit)
+    .execute();
+}
+
+/** The deadline order: awaiting a reply first, then first-response deadline, then id. */
+const DEADLINE_ORDER: QueueOrder = [
+  ['awaiting_reply', 'desc'],
+  ['first_response_due_at', 'asc'],
+  ['id', 'asc'],
+];
+
+/** An order of the queue: result column names, each with its direction. */
+type QueueOrder = readonly (readonly ['awaiting_reply' | 'first_response_due_at' | 'id' | 'last_activity_at' | 'created_at', 'asc' | 'desc'])[];
+
+/**
+ * One page in the latest-activity or newest-received order: the same `union all` of one range
+ * per status as the deadline order, each read backwards from an index in that order
+ * (cases_queue_activity: suspected_spam, status, last_activity_at, id; cases_queue_received:
+ * suspected_spam, status, created_at, id; both followed by the filtered columns, so a filter is
+ * checked in the index). After a cursor, one range per status: `(time, id) < (at, id)`, a range
+ * of the index as the engines read row values. The received-date filter is a range of
+ * cases_queue_received itself.
+ */
+async function listQueueRowsByTime(db: Db, dialect: Dialect, f: QueueFilter, sort: 'activity' | 'received') {
+  const column = sort === 'activity' ? 'last_activity_at' : 'created_at';
+  const after = f.after && 'at' in f.after ? f.after : undefined;
+  // `<time> >= 0`, as written: the condition of the order's partial index (migration
+  // 2026-12-07-004), which an engine uses only for a query that states it.
+  const ranges = f.statuses.map((status) =>
+    queueRange(
+      db,
+      status,
+      f,
+      after
+        ? (eb) => eb(eb.refTuple(`cases.${column}`, 'cases.id'), '<', eb.tuple(after.at, after.id))
+        : undefined,
+    ).where(`cases.${column}`, '>=', sql.lit(0)),
+  );
+  if (ranges.length === 0) return [];
+  const order: QueueOrder = [
+    [column, 'desc'],
+    ['id', 'desc'],
+  ];
+  if (dialect === 'postgres') return queuePagePostgres(db, ranges, f.limit, order);
+  const [first, ...rest] = ranges.map((r) => r.leftJoin('users', 'users.id', 'cases.assignee_id').select(QUEUE_COLUMNS));
+  let q = first!;
+  for (const r of rest) q = q.unionAll(r);
+  return q.orderBy(sql.ref(column), 'desc').orderBy(sql.ref('id'), 'desc').limit(f.limit).execute();
+}
+
+/**
+ * How many cases match the filter, counting no further than `cap`: one range per status, as a
+ * page reads them, from the index alone, under one LIMIT (as `countSuspectedSpam`), so either
+ * engine stops after `cap` entries in all however many cases there are.
+ */
+export async function countQueue(db: Db, f: Omit<QueueFilter, 'after' | 'limit' | 'sort'>, cap: number): Promise<number> {
+  const ranges = f.statuses.map((status) => queueRange(db, status, { ...f, limit: cap }, undefined).select(sql.lit(1).as('one')));
+  const [first, ...rest] = ranges;
+  if (!first) return 0;
+  let matching = first;
+  for (const r of rest) matching = matching.unionAll(r);
+  const row = await db
+    .selectFrom(matching.limit(cap).as('matching'))
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * The first message each of `caseIds` holds from its requester (the request itself), sealed, with
+ * what opens it: its case's wrapped key, and whether the case was purged. One statement; each
+ * case's first is found by the messages_case index (case_id, created_at).
+ */
+export async function firstRequesterMessages(db: Db, caseIds: readonly number[]) {
+  if (caseIds.length === 0) return [];
+  return db
+    .selectFrom('messages')
+    .innerJoin('cases', 'cases.id', 'messages.case_id')
+    .select([
+      'messages.case_id',
+      'messages.id',
+      'messages.body_enc',
+      'messages.sealed_to_key',
+      'cases.key_wrapped',
+      'cases.purged_at',
+    ])
+    .where('messages.case_id', 'in', [...caseIds])
+    .where((eb) =>
+      eb(
+        'messages.id',
+        '=',
+        eb
+          .selectFrom('messages as first')
+          .select('first.id')
+          .whereRef('first.case_id', '=', 'messages.case_id')
+          .where('first.kind', '=', 'requester')
+          .orderBy('first.created_at')
+          .orderBy('first.id')
+          .limit(1),
+      ),
+    )
     .execute();
 }
 
@@ -284,37 +399,25 @@ const QUEUE_COLUMNS = [
  * through the union and the sort; the page's own rows are read after, by id, with their
  * assignee's name: one read of the table per row shown rather than per row considered.
  */
-async function queuePagePostgres(db: Db, ranges: ReturnType<typeof queueRange>[], limit: number) {
-  const keyed = ranges.map((r, i) =>
-    db
-      .selectFrom(
-        r
-          .select(['cases.id as id', 'cases.awaiting_reply', 'cases.first_response_due_at'])
-          .orderBy('cases.awaiting_reply', 'desc')
-          .orderBy('cases.first_response_due_at', 'asc')
-          .orderBy('cases.id', 'asc')
-          .limit(limit)
-          .as(`range${i}`),
-      )
-      .selectAll(),
-  );
+async function queuePagePostgres(db: Db, ranges: ReturnType<typeof queueRange>[], limit: number, order: QueueOrder) {
+  const keys = order.filter(([c]) => c !== 'id').map(([c]) => `cases.${c}` as const);
+  const keyed = ranges.map((r, i) => {
+    let q = r.select(['cases.id as id', ...keys]);
+    for (const [c, dir] of order) q = q.orderBy(`cases.${c}`, dir);
+    return db.selectFrom(q.limit(limit).as(`range${i}`)).selectAll();
+  });
   const [first, ...rest] = keyed;
   let union = first!;
   for (const r of rest) union = union.unionAll(r);
-  const page = union
-    .orderBy(sql.ref('awaiting_reply'), 'desc')
-    .orderBy(sql.ref('first_response_due_at'), 'asc')
-    .orderBy(sql.ref('id'), 'asc')
-    .limit(limit);
-  return db
+  for (const [c, dir] of order) union = union.orderBy(sql.ref(c), dir);
+  const page = union.limit(limit);
+  let rows = db
     .selectFrom(page.as('page'))
     .innerJoin('cases', 'cases.id', 'page.id')
     .leftJoin('users', 'users.id', 'cases.assignee_id')
-    .select(QUEUE_COLUMNS)
-    .orderBy('cases.awaiting_reply', 'desc')
-    .orderBy('cases.first_response_due_at', 'asc')
-    .orderBy('cases.id', 'asc')
-    .execute();
+    .select(QUEUE_COLUMNS);
+  for (const [c, dir] of order) rows = rows.orderBy(`cases.${c}`, dir);
+  return rows.execute();
 }
 
 /** A code the planner may see as written: one of the fixed statuses, never an input as such. */
@@ -341,6 +444,8 @@ function queueRange(
   if (f.language !== undefined) q = q.where('cases.language', '=', f.language);
   if (f.assigneeId === null) q = q.where('cases.assignee_id', 'is', null);
   else if (f.assigneeId !== undefined) q = q.where('cases.assignee_id', '=', f.assigneeId);
+  if (f.receivedFrom !== undefined) q = q.where('cases.created_at', '>=', f.receivedFrom);
+  if (f.receivedBefore !== undefined) q = q.where('cases.created_at', '<', f.receivedBefore);
   if (range) q = q.where(range);
   return q;
 }

@@ -13,22 +13,20 @@ import type { FieldErrors } from '../../platform/views/form.js';
 import { sendPage } from '../../platform/views/render.js';
 import { staffContext, staffErrorPage } from '../../platform/views/staff-layout.js';
 import { caseFlashes, type CaseFlash } from './case.flash.js';
-import { can, type CaseAction } from './case.policy.js';
+import type { CaseAction } from './case.policy.js';
 import {
   AssignForm,
   ClaimForm,
   formValues,
   MESSAGE_MAX,
   MessageInput,
-  QueueQuery,
   ReplyForm,
   StatusForm,
   TriageForm,
 } from './case.schema.js';
 import * as service from './case.service.js';
-import { auditActionLabel, queueOptions, triageOptions } from './case.present.js';
+import { auditActionLabel, triageOptions } from './case.present.js';
 import { CasePage, ConflictPage, type CaseForm } from './views/case-page.js';
-import { QueuePage } from './views/queue.js';
 import type { MultipartRule } from '../../platform/http/multipart.js';
 import { attachmentRule, stageFiles } from './attachment.routes.js';
 import { attachmentsOfCase, dropStaged, forgetStaged } from './attachment.service.js';
@@ -46,7 +44,7 @@ function caseIdOf(req: FastifyRequest): number | null {
   return parseCaseId((req.params as { id?: string }).id);
 }
 
-/** Registers the queue (`GET /staff`) and the case page with its forms. */
+/** Registers the case page with its forms (the queue is queue.routes.ts's). */
 export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: SurfaceAssets): void {
   const errorPage = staffErrorPage(assets.cssUrl);
   const escalation = {
@@ -130,42 +128,6 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
 
   const done = (reply: FastifyReply, caseId: number, flash: CaseFlash) =>
     caseFlashes.redirect(reply, `/staff/cases/${caseId}`, flash);
-
-  app.get('/', { config: { action: 'case.list' } }, async (req, reply) => {
-    const raw = formValues(req.query, 'drop');
-    const query = QueueQuery.safeParse(raw);
-    if (!query.success) return errorPage(req, reply, 'VALIDATION_FAILED');
-    const page = await service.listQueue(deps, me(req), query.data);
-    if (!page.ok) return errorPage(req, reply, page.code);
-    const { options, labels } = await queueOptions(deps, req.locale);
-    const filters = Object.fromEntries(
-      ['view', 'status', 'incident_type', 'region', 'language', 'assignee'].flatMap((k) =>
-        typeof raw[k] === 'string' ? [[k, raw[k] as string]] : [],
-      ),
-    );
-    const link = (cursor?: string) => {
-      const qs = new URLSearchParams({ ...filters, ...(cursor ? { cursor } : {}) }).toString();
-      return qs ? `/staff?${qs}` : '/staff';
-    };
-    const flash = caseFlashes.read(req);
-    return sendPage(
-      reply,
-      200,
-      QueuePage({
-        ctx: staffContext(req, assets.cssUrl, flash),
-        view: query.data.view ?? 'main',
-        may: { markSpam: can(me(req), 'case.mark_spam'), notSpam: can(me(req), 'case.not_spam') },
-        rows: page.value.rows,
-        filters,
-        options,
-        labels,
-        now: deps.now(),
-        escalation,
-        nextHref: page.value.nextCursor ? link(page.value.nextCursor) : null,
-        firstHref: query.data.cursor ? link() : null,
-      }),
-    );
-  });
 
   app.get('/cases/:id', { config: { action: 'case.view' } }, async (req, reply) => {
     const caseId = caseIdOf(req);

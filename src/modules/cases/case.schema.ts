@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ALL_STATUSES, parseCaseId } from './case.js';
+import { isCalendarDay, QUEUE_SORTS } from './queue.js';
 import { CASE_STATUSES, MESSAGE_KINDS, URGENCIES } from '../../contracts/case.js';
 import { freeText, safeString } from '../../platform/http/validation.js';
 
@@ -85,6 +86,11 @@ export const PatchCaseInput = z.strictObject({
 });
 export type PatchCaseInput = z.infer<typeof PatchCaseInput>;
 
+/** A calendar day as a date field sends it, and a real one (no 31 February). */
+const day = safeString()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'cases.error.day_invalid')
+  .refine((d) => isCalendarDay(d), 'cases.error.day_invalid');
+
 /** Queue filters, from the staff queue's GET form or the API's query string. */
 export const QueueQuery = z.object({
   /** `main` (default) or `spam`: the queue of requests intake saved as suspected spam. */
@@ -96,10 +102,16 @@ export const QueueQuery = z.object({
   language: code.optional(),
   /** A staff member's id, `unassigned`, or `mine`. */
   assignee: safeString().trim().min(1).max(64).optional(),
+  /** The order: `deadline` (default: awaiting a reply first, then first-response deadline), `activity` (latest first), `received` (newest first). */
+  sort: z.enum(QUEUE_SORTS).optional(),
+  /** Received on or after this day (YYYY-MM-DD, in the reader's time zone). */
+  received_from: day.optional(),
+  /** Received on or before this day (YYYY-MM-DD, in the reader's time zone). */
+  received_to: day.optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
-  /** The opaque `next_cursor` of the previous page. */
+  /** The opaque `next_cursor` of the previous page (of the same sort). */
   cursor: safeString()
-    .regex(/^[01]\.\d{1,16}\.[1-9]\d{0,9}$/)
+    .regex(/^([01]|k)\.\d{1,16}\.[1-9]\d{0,9}$/)
     .refine((c) => parseCaseId(c.split('.')[2]) !== null)
     .optional(),
 });

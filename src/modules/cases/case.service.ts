@@ -2,6 +2,7 @@ import './case.errors.js';
 import type { Deps } from '../../deps.js';
 import type { Principal } from '../../platform/auth/roles.js';
 import {
+  auditWrite,
   listAuditForCase,
   recordAudit,
   type AuditEntry,
@@ -22,6 +23,7 @@ import {
 import { can, canSetAssignee } from './case.policy.js';
 import * as repo from './case.repo.js';
 import { messageField, openMessageBody } from './message-body.js';
+import { dayStart, decodeCursor, encodeCursor, firstLine, nextDay, QUEUE_COUNT_MAX } from './queue.js';
 import { attachStaged, type StagedAttachment } from './attachment.service.js';
 import type { PatchCaseInput, QueueQuery, TriageInput } from './case.schema.js';
 import { findTerm, listTerms, type TaxonomyKind } from '../taxonomies/index.js';
@@ -43,38 +45,34 @@ function actorOf(p: Principal): Pick<AuditEntry, 'actorKind' | 'actorId'> {
   return { actorKind: p.via === 'token' ? 'api' : 'staff', actorId: p.userId };
 }
 
-function encodeCursor(r: {
-  awaiting_reply: number;
-  first_response_due_at: number;
-  id: number;
-}): string {
-  return `${r.awaiting_reply ? 1 : 0}.${r.first_response_due_at}.${r.id}`;
-}
-
-function decodeCursor(cursor: string | undefined): repo.QueueCursor | undefined {
-  if (!cursor) return undefined;
-  const [awaiting, due, id] = cursor.split('.').map(Number);
-  return { awaiting: awaiting!, due: due!, id: id! };
-}
-
 export interface QueuePage {
   rows: repo.QueueRow[];
   nextCursor: string | null;
+  /** How many cases match, counted no further than QUEUE_COUNT_MAX (`capped` when there are more). */
+  total: { count: number; capped: boolean };
+  /** Each row's request, its first line (queue.ts `firstLine`), when asked for; null for a purged case. */
+  firstLines: Map<number, string | null>;
 }
 
 /**
  * One page of the queue for `actor`. Without a status filter it shows the active statuses
  * (`all`: every status, closed ones too);
- * `assignee` may be a staff id, `unassigned` or `mine`. Lists structured fields only. The
+ * `assignee` may be a staff id, `unassigned` or `mine`. Lists structured fields only, unless
+ * `firstLines` asks for the first line of each row's request: only the rows of the page are
+ * opened, and each such read is audited (`case.listed`). The
  * main view leaves out suspected spam; `view: 'spam'` shows only that (and what was marked
- * as spam, until retention deletes it).
+ * as spam, until retention deletes it). `sort` picks the order (queue.ts); the received-date
+ * filter's days are the actor's (their time zone). A cursor made for another order, or a
+ * received range that ends before it starts, is VALIDATION_FAILED.
  */
 export async function listQueue(
   deps: Deps,
   actor: Principal,
   query: QueueQuery,
+  opts: { firstLines?: boolean } = {},
 ): Promise<Result<QueuePage>> {
   const limit = Math.min(query.limit ?? QUEUE_PAGE.default, QUEUE_PAGE.max);
+  const sort = query.sort ?? 'deadline';
   const assigneeId =
     query.assignee === undefined
       ? undefined
@@ -83,19 +81,65 @@ export async function listQueue(
         : query.assignee === 'mine'
           ? actor.userId
           : query.assignee;
-  const rows = await repo.listQueueRows(deps.db, deps.dialect, {
+  const cursor = query.cursor === undefined ? undefined : decodeCursor(sort, query.cursor);
+  if (cursor === null) return fail('VALIDATION_FAILED', 'cursor');
+  if (query.received_from && query.received_to && query.received_from > query.received_to)
+    return fail('VALIDATION_FAILED', 'received_to');
+  const zone = actor.timeZone;
+  const filter = {
     statuses: queueStatuses(query.view ?? 'main', query.status),
-    suspectedSpam: query.view === 'spam' ? 1 : 0,
+    suspectedSpam: query.view === 'spam' ? (1 as const) : (0 as const),
     incidentType: query.incident_type,
     region: query.region,
     language: query.language,
     assigneeId,
-    after: decodeCursor(query.cursor),
-    limit: limit + 1,
-  });
+    receivedFrom: query.received_from ? dayStart(query.received_from, zone) : undefined,
+    receivedBefore: query.received_to ? dayStart(nextDay(query.received_to), zone) : undefined,
+  };
+  const [rows, counted] = await Promise.all([
+    repo.listQueueRows(deps.db, deps.dialect, {
+      ...filter,
+      sort,
+      after: cursor === undefined ? undefined : cursor.sort === 'deadline' ? cursor : { at: cursor.at, id: cursor.id },
+      limit: limit + 1,
+    }),
+    repo.countQueue(deps.db, filter, QUEUE_COUNT_MAX + 1),
+  ]);
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
-  return ok({ rows: page, nextCursor: more ? encodeCursor(page[page.length - 1]!) : null });
+  const firstLines = opts.firstLines ? await openFirstLines(deps, actor, page.map((r) => r.id)) : new Map();
+  return ok({
+    rows: page,
+    nextCursor: more ? encodeCursor(sort, page[page.length - 1]!) : null,
+    total: { count: Math.min(counted, QUEUE_COUNT_MAX), capped: counted > QUEUE_COUNT_MAX },
+    firstLines,
+  });
+}
+
+/**
+ * The first line of the request of each of `caseIds` (a queue page's rows, never more than
+ * QUEUE_PAGE.max), opened under each case's key; null for a purged case. Each case read is
+ * audited (`case.listed`), together in one statement. The text goes to the page only: never to
+ * a log.
+ */
+async function openFirstLines(deps: Deps, actor: Principal, caseIds: number[]): Promise<Map<number, string | null>> {
+  const lines = new Map<number, string | null>();
+  if (caseIds.length === 0) return lines;
+  const found = await repo.firstRequesterMessages(deps.db, caseIds.slice(0, QUEUE_PAGE.max));
+  for (const m of found) {
+    if (m.purged_at !== null) {
+      lines.set(m.case_id, null);
+      continue;
+    }
+    const key = deps.vault.caseKey(m.case_id, m.key_wrapped);
+    lines.set(m.case_id, firstLine(openMessageBody(deps.vault, key, m)));
+  }
+  const read = caseIds.filter((id) => typeof lines.get(id) === 'string');
+  if (read.length > 0) {
+    const [first, ...rest] = read.map((caseId) => ({ ...actorOf(actor), action: 'case.listed', caseId }));
+    await auditWrite(deps.db, deps.now(), first!, ...rest).execute();
+  }
+  return lines;
 }
 
 export interface StaffMessage {
@@ -172,6 +216,11 @@ export async function listCaseWorkers(
   return rows.map((r) => ({ id: r.id, displayName: r.display_name, role: r.role }));
 }
 
+/** A staff member who can hold cases (active, a case-working role), or undefined. */
+export function findCaseWorker(db: repo.Db, userId: string) {
+  return repo.findCaseWorker(db, userId, CASE_WORKER_ROLES);
+}
+
 /** The taxonomy each triage field's code must come from. */
 const TRIAGE_TAXONOMY: Partial<Record<keyof TriageInput, TaxonomyKind>> = {
   incident_type: 'incident_type',
@@ -201,96 +250,108 @@ export async function updateCase(
   version?: number,
 ): Promise<Result<CaseSummaryRow>> {
   const now = deps.now();
-  const outcome = await deps.db
+  return deps.db
     .transaction()
-    .execute(async (trx): Promise<Result<CaseSummaryRow>> => {
-      const current = await repo.getCaseRow(trx, caseId);
-      if (!current) return fail('NOT_FOUND');
-      if (version !== undefined && current.version !== version) return fail('CONFLICT');
+    .execute((trx) => changeCase(trx, actor, caseId, changes, version, now));
+}
 
-      const patch: Parameters<typeof repo.updateCaseIfVersion>[3] = {};
-      const changed: string[] = [];
-      const audits: AuditEntry[] = [];
-      const events: NewEvent[] = [];
+/**
+ * `updateCase` inside a transaction the caller holds (one case of a bulk change, bulk.service.ts):
+ * the same checks, writes, audit entries and events. A refusal has written nothing of this case.
+ */
+export async function changeCase(
+  trx: repo.Db,
+  actor: Principal,
+  caseId: number,
+  changes: CaseChanges,
+  version: number | undefined,
+  now: number,
+): Promise<Result<CaseSummaryRow>> {
+  const current = await repo.getCaseRow(trx, caseId);
+  if (!current) return fail('NOT_FOUND');
+  if (version !== undefined && current.version !== version) return fail('CONFLICT');
 
-      for (const field of Object.keys(TRIAGE_TAXONOMY) as (keyof TriageInput)[]) {
-        const value = changes[field];
-        if (value === undefined || value === current[field]) continue;
-        if (value !== null) {
-          const term = await findTerm({ db: trx }, TRIAGE_TAXONOMY[field]!, value);
-          if (!term) return fail('VALIDATION_FAILED', field);
-          if (field === 'country') patch.region = term.parent;
-        } else if (field === 'language' || field === 'mandate') {
-          return fail('VALIDATION_FAILED', field);
-        } else if (field === 'country') {
-          patch.region = null;
-        }
-        (patch as Record<string, unknown>)[field] = value;
-        changed.push(field);
-      }
-      if (changes.urgency !== undefined && changes.urgency !== current.urgency) {
-        patch.urgency = changes.urgency;
-        changed.push('urgency');
-      }
-      if (changed.length)
-        audits.push({
-          ...actorOf(actor),
-          action: 'case.triaged',
-          caseId,
-          detail: { fields: changed.join(',') },
-        });
+  const patch: Parameters<typeof repo.updateCaseIfVersion>[3] = {};
+  const changed: string[] = [];
+  const audits: AuditEntry[] = [];
+  const events: NewEvent[] = [];
 
-      if (changes.assignee_id !== undefined && changes.assignee_id !== current.assignee_id) {
-        const target = changes.assignee_id;
-        if (!canSetAssignee(actor, current, target)) return fail('FORBIDDEN', 'assignee_id');
-        if (target !== null && !(await repo.findCaseWorker(trx, target, CASE_WORKER_ROLES))) {
-          return fail('CASE_ASSIGNEE_INVALID', 'assignee_id');
-        }
-        patch.assignee_id = target;
-        const claimed = target !== null && target === actor.userId && current.assignee_id === null;
-        audits.push({
-          ...actorOf(actor),
-          action: claimed ? 'case.claimed' : 'case.assigned',
-          caseId,
-          detail: { from: current.assignee_id, to: target },
-        });
-        events.push({ type: 'case.assigned', payload: { caseId, from: current.assignee_id, to: target, by: actor.userId } });
-      }
-
-      if (changes.status !== undefined && changes.status !== current.status) {
-        if (!canTransition(current.status, changes.status))
-          return fail('CASE_STATUS_TRANSITION', 'status');
-        if (changes.status === 'spam' && !can(actor, 'case.mark_spam'))
-          return fail('FORBIDDEN', 'status');
-        patch.status = changes.status;
-        // Spam always sits in the suspected-spam queue; leaving it is "not spam" (ADR 13).
-        if (changes.status === 'spam') {
-          patch.suspected_spam = 1;
-          patch.spam_reason = current.spam_reason ?? 'staff';
-        } else if (current.status === 'spam') {
-          patch.suspected_spam = 0;
-          patch.spam_reason = null;
-        }
-        const finished = (FINISHED_STATUSES as readonly string[]).includes(changes.status);
-        patch.closed_at = finished ? now : null;
-        audits.push({
-          ...actorOf(actor),
-          action: 'case.status_changed',
-          caseId,
-          detail: { from: current.status, to: changes.status },
-        });
-        events.push({ type: 'case.status_changed', payload: { caseId, from: current.status, to: changes.status } });
-      }
-
-      if (audits.length === 0) return ok((await repo.getCaseSummaryRow(trx, caseId))!);
-      patch.updated_at = now;
-      if (!(await repo.updateCaseIfVersion(trx, caseId, current.version, patch)))
-        return fail('CONFLICT');
-      for (const a of audits) await recordAudit(trx, now, a);
-      for (const e of events) await recordEvent(trx, e, now);
-      return ok((await repo.getCaseSummaryRow(trx, caseId))!);
+  for (const field of Object.keys(TRIAGE_TAXONOMY) as (keyof TriageInput)[]) {
+    const value = changes[field];
+    if (value === undefined || value === current[field]) continue;
+    if (value !== null) {
+      const term = await findTerm({ db: trx }, TRIAGE_TAXONOMY[field]!, value);
+      if (!term) return fail('VALIDATION_FAILED', field);
+      if (field === 'country') patch.region = term.parent;
+    } else if (field === 'language' || field === 'mandate') {
+      return fail('VALIDATION_FAILED', field);
+    } else if (field === 'country') {
+      patch.region = null;
+    }
+    (patch as Record<string, unknown>)[field] = value;
+    changed.push(field);
+  }
+  if (changes.urgency !== undefined && changes.urgency !== current.urgency) {
+    patch.urgency = changes.urgency;
+    changed.push('urgency');
+  }
+  if (changed.length)
+    audits.push({
+      ...actorOf(actor),
+      action: 'case.triaged',
+      caseId,
+      detail: { fields: changed.join(',') },
     });
-  return outcome;
+
+  if (changes.assignee_id !== undefined && changes.assignee_id !== current.assignee_id) {
+    const target = changes.assignee_id;
+    if (!canSetAssignee(actor, current, target)) return fail('FORBIDDEN', 'assignee_id');
+    if (target !== null && !(await repo.findCaseWorker(trx, target, CASE_WORKER_ROLES))) {
+      return fail('CASE_ASSIGNEE_INVALID', 'assignee_id');
+    }
+    patch.assignee_id = target;
+    const claimed = target !== null && target === actor.userId && current.assignee_id === null;
+    audits.push({
+      ...actorOf(actor),
+      action: claimed ? 'case.claimed' : 'case.assigned',
+      caseId,
+      detail: { from: current.assignee_id, to: target },
+    });
+    events.push({ type: 'case.assigned', payload: { caseId, from: current.assignee_id, to: target, by: actor.userId } });
+  }
+
+  if (changes.status !== undefined && changes.status !== current.status) {
+    if (!canTransition(current.status, changes.status))
+      return fail('CASE_STATUS_TRANSITION', 'status');
+    if (changes.status === 'spam' && !can(actor, 'case.mark_spam'))
+      return fail('FORBIDDEN', 'status');
+    patch.status = changes.status;
+    // Spam always sits in the suspected-spam queue; leaving it is "not spam" (ADR 13).
+    if (changes.status === 'spam') {
+      patch.suspected_spam = 1;
+      patch.spam_reason = current.spam_reason ?? 'staff';
+    } else if (current.status === 'spam') {
+      patch.suspected_spam = 0;
+      patch.spam_reason = null;
+    }
+    const finished = (FINISHED_STATUSES as readonly string[]).includes(changes.status);
+    patch.closed_at = finished ? now : null;
+    audits.push({
+      ...actorOf(actor),
+      action: 'case.status_changed',
+      caseId,
+      detail: { from: current.status, to: changes.status },
+    });
+    events.push({ type: 'case.status_changed', payload: { caseId, from: current.status, to: changes.status } });
+  }
+
+  if (audits.length === 0) return ok((await repo.getCaseSummaryRow(trx, caseId))!);
+  patch.updated_at = now;
+  if (!(await repo.updateCaseIfVersion(trx, caseId, current.version, patch)))
+    return fail('CONFLICT');
+  for (const a of audits) await recordAudit(trx, now, a);
+  for (const e of events) await recordEvent(trx, e, now);
+  return ok((await repo.getCaseSummaryRow(trx, caseId))!);
 }
 
 /** Thrown to roll back a transaction that has written part of its work; carries the answer. */
@@ -478,7 +539,6 @@ export async function replyWithStatus(
   actor: Principal,
   caseId: number,
   input: ReplyWithStatus,
-  opts: { once?: OneTimeToken | undefined } = {},
   opts: { once?: OneTimeToken | undefined; attachments?: readonly StagedAttachment[] } = {},
 ): Promise<Result<{ repeated: boolean; case: CaseSummaryRow; message: StaffMessage | null }>> {
   const target = input.status ?? null;
@@ -519,6 +579,7 @@ export async function replyWithStatus(
         body_enc: key.seal(messageField(id), input.body),
         created_at: now,
       });
+      // Files sent with the reply join it in this transaction (ADR 26).
       if (opts.attachments?.length) await attachStaged(trx, deps.vault, { caseId, messageId: id, key }, opts.attachments);
       const status = moves.length ? moves[moves.length - 1]![1] : row.status;
       const patch: Parameters<typeof repo.updateCaseIfVersion>[3] = {

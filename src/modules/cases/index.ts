@@ -8,6 +8,7 @@ import { applyDeletionListsAtStart, backupKeysJob } from './deletion-lists.job.j
 import { registerCaseApi } from './case.api.js';
 import { registerCaseRoutes } from './case.routes.js';
 import { registerGotoRoutes } from './goto.routes.js';
+import { registerQueueRoutes } from './queue.routes.js';
 import { registerSpamRoutes } from './spam.routes.js';
 import { registerAttachmentRoutes } from './attachment.routes.js';
 import { attachmentsExpiryJob } from './attachment.job.js';
@@ -53,6 +54,7 @@ async function registerStaff(
 ): Promise<void> {
   registerGotoRoutes(app, deps, assets);
   registerCaseRoutes(app, deps, assets);
+  registerQueueRoutes(app, deps, assets);
   registerSpamRoutes(app, deps, assets);
   registerAttachmentRoutes(app, deps, assets);
 }

@@ -24,7 +24,7 @@ declare module 'fastify' {
     /** The organisation's name and logo (public surface only, when a module provides them). */
     brand?: PublicBrand;
     /** The staff navigation this person may follow (staff surface only; empty elsewhere). */
-    nav?: { href: string; label: string }[];
+    nav?: { href: string; label: string; order?: number }[];
   }
   interface FastifyContextConfig {
     auth?: RouteAuth;

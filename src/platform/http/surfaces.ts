@@ -155,7 +155,7 @@ export function staffSurface(
     req.t = deps.i18n.translator(req.locale);
     // The modules' navigation entries this person may follow, in their language; their counts
     // are asked for only once the request is known to draw a page (below).
-    req.nav = nav.filter((e) => policy.can(req.principal, e.action)).map((e) => ({ href: e.href, label: req.t(e.labelKey) }));
+    req.nav = nav.filter((e) => policy.can(req.principal, e.action)).map((e) => ({ href: e.href, label: req.t(e.labelKey), order: e.order }));
   });
   // Behind the CSRF tokens, a POST made by another site's page is refused (origin.ts).
   app.addHook('onRequest', refuseCrossSite(deps, errorPage));
@@ -208,15 +208,15 @@ async function countedNav(
   req: FastifyRequest,
   nav: readonly NavEntry[],
   policy: PolicyEngine,
-): Promise<{ href: string; label: string }[]> {
+): Promise<{ href: string; label: string; order?: number }[]> {
   const principal = req.principal!;
   const entries = nav.filter((e) => policy.can(principal, e.action));
   if (!entries.some((e) => e.count)) return req.nav ?? [];
   return Promise.all(
     entries.map(async (e) => {
-      if (!e.count) return { href: e.href, label: req.t(e.labelKey) };
+      if (!e.count) return { href: e.href, label: req.t(e.labelKey), order: e.order };
       const n = await e.count.of(deps, principal);
-      return { href: e.href, label: req.t(e.count.labelKey, navCountValues(n)) };
+      return { href: e.href, label: req.t(e.count.labelKey, navCountValues(n)), order: e.order };
     }),
   );
 }

@@ -12,6 +12,7 @@ export interface Database {
   team_members: TeamMembersTable;
   team_regions: TeamRegionsTable;
   team_languages: TeamLanguagesTable;
+  saved_views: SavedViewsTable;
   enrollments: EnrollmentsTable;
   staff_sessions: StaffSessionsTable;
   api_tokens: ApiTokensTable;
@@ -55,10 +56,10 @@ export interface UsersTable {
   totp_secret_enc: Buffer | null;
   totp_last_step: number | null;
   locale: string;
-  created_at: number;
-  updated_at: number;
   /** IANA time zone in which their staff pages show moments (ADR 28); 'UTC' by default. */
   time_zone: Generated<string>;
+  created_at: number;
+  updated_at: number;
 }
 
 /** Every role a person holds (ADR 20); `users.role` is the primary one, always among them. */
@@ -91,6 +92,15 @@ export interface TeamRegionsTable {
 export interface TeamLanguagesTable {
   team_id: string;
   language: string;
+}
+
+/** A person's saved view of the staff queue: a name and the queue's query string, normalised. */
+export interface SavedViewsTable {
+  id: string;
+  user_id: string;
+  name: string;
+  query: string;
+  created_at: number;
 }
 
 export interface EnrollmentsTable {
@@ -283,27 +293,6 @@ export interface RetentionRulesTable {
   updated_by: string | null;
 }
 
-/** A reply template (the templates module): its name, whether it is in use, its place in the list. */
-export interface ReplyTemplatesTable {
-  id: string;
-  name: string;
-  /** 0: retired, offered nowhere, kept with its variants. */
-  active: number;
-  sort: number;
-  created_at: number;
-  updated_at: number;
-}
-
-/** One language's text of a reply template: plain text with {placeholders}, not personal data. */
-export interface ReplyTemplateVariantsTable {
-  template_id: string;
-  /** A code of the `language` vocabulary. */
-  language: string;
-  body: string;
-  updated_at: number;
-  updated_by: string | null;
-}
-
 /**
  * The organisation's identity (the settings module, ADR 27): one row, id 1, public once set.
  * The logo is sanitised bytes, their type and content hash, all three set or none. `revision`
@@ -331,6 +320,27 @@ export interface OrganisationTextsTable {
   landing: string | null;
   emergency: string | null;
   updated_at: number;
+}
+
+/** A reply template (the templates module): its name, whether it is in use, its place in the list. */
+export interface ReplyTemplatesTable {
+  id: string;
+  name: string;
+  /** 0: retired, offered nowhere, kept with its variants. */
+  active: number;
+  sort: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One language's text of a reply template: plain text with {placeholders}, not personal data. */
+export interface ReplyTemplateVariantsTable {
+  template_id: string;
+  /** A code of the `language` vocabulary. */
+  language: string;
+  body: string;
+  updated_at: number;
+  updated_by: string | null;
 }
 
 /** The job schedule: one row per job; a worker claims a row by moving `locked_until`. */

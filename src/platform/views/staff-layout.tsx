@@ -14,8 +14,8 @@ export interface StaffPageContext extends PageContext {
   csrfToken: string | null;
   /** A one-line message after a redirect (post → redirect → flash). */
   flash?: string | undefined;
-  /** The modules' navigation entries this person may follow. */
-  nav?: { href: string; label: string }[];
+  /** The modules' navigation entries this person may follow, with their order (nav.ts). */
+  nav?: { href: string; label: string; order?: number }[];
   /** The current path with its query, to mark the entry the page is (`currentEntry`). */
   url?: string;
 }
@@ -27,6 +27,23 @@ export interface StaffPageContext extends PageContext {
 export function staffHome(ctx: Pick<StaffPageContext, 'principal' | 'nav'>): string {
   if (!ctx.principal) return '/staff';
   return (ctx.nav ?? []).find((e) => navBox(e.href) === null)?.href ?? '/staff/account';
+}
+
+/**
+ * Entries ordered from here on are the organisation's and the person's own pages (people,
+ * teams, retention, taxonomies, the audit log, API tokens…), opened now and then: when there are
+ * more than `MORE_AFTER` of them, a wide bar lists them under "More" so that the row keeps room
+ * for the case work (the queues with their counts, the go-to-case box). A narrow bar lists
+ * everything in its menu.
+ */
+const MORE_FROM_ORDER = 50;
+const MORE_AFTER = 2;
+
+/** The bar's links: those always in the row, and those under "More" (empty when few). */
+export function navGroups<T extends { order?: number | undefined }>(links: readonly T[]): { main: T[]; more: T[] } {
+  const more = links.filter((e) => (e.order ?? 0) >= MORE_FROM_ORDER);
+  if (more.length <= MORE_AFTER) return { main: [...links], more: [] };
+  return { main: links.filter((e) => !more.includes(e)), more };
 }
 
 /** The staff workspace's page: dense but calm; works without script. */
@@ -41,6 +58,14 @@ export function StaffLayout(props: {
   const current = currentEntry(
     links.map((e) => e.href),
     ctx.url ?? ctx.path,
+  );
+  const groups = navGroups(links);
+  const link = (e: { href: string; label: string }) => (
+    <li>
+      <a href={e.href} aria-current={current === e.href ? 'page' : undefined}>
+        {e.label}
+      </a>
+    </li>
   );
   return (
     <html lang={ctx.locale} dir={ctx.dir}>
@@ -62,34 +87,47 @@ export function StaffLayout(props: {
           </a>
           {ctx.principal ? (
             <nav aria-label={ctx.t('common.staff_nav')}>
-              {links.map((e) => (
-                <a href={e.href} aria-current={current === e.href ? 'page' : undefined}>
-                  {e.label}
-                </a>
-              ))}
-              {nav.map((e) => {
-                const box = navBox(e.href);
-                if (!box) return null;
-                // A GET form, so it works without script; its own ids, apart from any page's fields.
-                const id = `nav-${box.field}`;
-                return (
-                  <form method="get" action={box.action} class="inline nav-box">
-                    <label for={id}>{e.label}</label>{' '}
-                    <input id={id} name={box.field} type="text" size={8} dir="auto" autocomplete="off" />{' '}
-                    <button type="submit">
-                      {ctx.t('common.go')}
-                    </button>
-                  </form>
-                );
-              })}
-              <a href="/staff/account" class="who">
-                <span class="visually-hidden">{ctx.t('common.nav_account')}: </span>
-                <bdi>{ctx.principal.displayName}</bdi>
-              </a>
-              <form method="post" action="/staff/sign-out" class="inline">
-                <input type="hidden" name="_csrf" value={ctx.csrfToken ?? ''} />
-                <button type="submit">{ctx.t('common.sign_out')}</button>
-              </form>
+              {/* One row on a wide screen; on a narrow one the entries fold behind this
+                  disclosure, which opens without script (staff.css shows it open when wide). */}
+              <details class="menu">
+                <summary>{ctx.t('common.nav_menu')}</summary>
+                <div class="menu-items">
+                  <ul class="nav-links">
+                    {groups.main.map(link)}
+                    {groups.more.length ? (
+                      <li class={groups.more.some((e) => e.href === current) ? 'more current' : 'more'}>
+                        <details class="more-menu">
+                          <summary>{ctx.t('common.nav_more')}</summary>
+                          <ul>{groups.more.map(link)}</ul>
+                        </details>
+                      </li>
+                    ) : null}
+                  </ul>
+                  {nav.map((e) => {
+                    const box = navBox(e.href);
+                    if (!box) return null;
+                    // A GET form, so it works without script; its own ids, apart from any page's fields.
+                    const id = `nav-${box.field}`;
+                    return (
+                      <form method="get" action={box.action} class="inline nav-box">
+                        <label for={id}>{e.label}</label>
+                        <input id={id} name={box.field} type="text" size={5} dir="auto" autocomplete="off" />
+                        <button type="submit">{ctx.t('common.go')}</button>
+                      </form>
+                    );
+                  })}
+                  <span class="account">
+                    <a href="/staff/account" class="who">
+                      <span class="visually-hidden">{ctx.t('common.nav_account')}: </span>
+                      <bdi>{ctx.principal.displayName}</bdi>
+                    </a>
+                    <form method="post" action="/staff/sign-out" class="inline">
+                      <input type="hidden" name="_csrf" value={ctx.csrfToken ?? ''} />
+                      <button type="submit">{ctx.t('common.sign_out')}</button>
+                    </form>
+                  </span>
+                </div>
+              </details>
             </nav>
           ) : null}
         </header>

@@ -1,10 +1,12 @@
 import { CASE_STATUSES } from '../../../contracts/case.js';
-import type { Option } from '../../../platform/views/form.js';
-import { CsrfField, Select } from '../../../platform/views/form.js';
+import type { FieldErrors, Option } from '../../../platform/views/form.js';
+import { CsrfField, ErrorSummary, Select, TextField } from '../../../platform/views/form.js';
 import { StaffLayout, type StaffPageContext } from '../../../platform/views/staff-layout.js';
 import { ALL_STATUSES, caseClock } from '../case.js';
 import type { QueueRow } from '../case.repo.js';
-import { ClockText } from './format.js';
+import { QUEUE_SORTS, type QueueSort } from '../queue.js';
+import { SAVED_VIEW_NAME_MAX } from '../saved-view.js';
+import { ClockText, Moment } from './format.js';
 import { TableScroll } from '../../../platform/views/table-scroll.js';
 
 export interface QueueOptions {
@@ -12,6 +14,13 @@ export interface QueueOptions {
   regions: Option[];
   languages: Option[];
   staff: Option[];
+}
+
+/** A saved view as the queue lists it: its name and the queue's address it opens. */
+export interface SavedViewLink {
+  id: string;
+  name: string;
+  href: string;
 }
 
 export interface QueueViewProps {
@@ -31,103 +40,211 @@ export interface QueueViewProps {
   firstHref: string | null;
   /** Which queue: the main one, or requests intake saved as suspected spam. */
   view?: 'main' | 'spam';
-  /** What the viewer may do in the suspected-spam queue. */
-  may?: { markSpam: boolean; notSpam: boolean };
+  /** What the viewer may do in the suspected-spam queue, and with selected cases of the main one. */
+  may?: { markSpam: boolean; notSpam: boolean; bulk?: boolean };
+  /** How many cases match (at most QUEUE_COUNT_MAX, `capped` when more); absent on a refused filter. */
+  total?: { count: number; capped: boolean };
+  /** Each row's request, its first line; null for a purged case. */
+  firstLines?: Map<number, string | null>;
+  /** The filter form's refused fields (a 422), with their message keys. */
+  errors?: FieldErrors;
+  /** The current query, normalised, as the bulk and save forms send it back. */
+  query?: string;
+  /** The bulk form's one-time token. */
+  bulkToken?: string;
+  /** This person's saved views. */
+  savedViews?: SavedViewLink[];
+  /** Who the selected rows may be given to: active staff who can hold cases. */
+  bulkStaff?: Option[];
+  /** What was typed in a refused save form. */
+  values?: Record<string, string> | undefined;
 }
+
+/** Each order's caption for the table, and its name in the order field. */
+const CAPTIONS: Record<QueueSort, string> = {
+  deadline: 'cases.queue.caption',
+  activity: 'cases.queue.caption_activity',
+  received: 'cases.queue.caption_received',
+};
+const SORT_LABELS: Record<QueueSort, string> = {
+  deadline: 'cases.queue.sort_deadline',
+  activity: 'cases.queue.sort_activity',
+  received: 'cases.queue.sort_received',
+};
+const sortOf = (s: string | undefined): QueueSort => QUEUE_SORTS.find((x) => x === s) ?? 'deadline';
 
 /** Statuses from which a case may be marked as spam (see STATUS_TRANSITIONS). */
 const MARKABLE = new Set(['new', 'vetting']);
 
-/** The workspace home: the queue, new and unanswered first, with a plain GET filter form. */
+/**
+ * The workspace home: the queue with its total, a plain GET filter form (behind a disclosure on
+ * a narrow screen), the person's saved views, and in the main queue a form for the selected
+ * rows (assign, status). On a narrow screen each row is a card.
+ */
 export function QueuePage(p: QueueViewProps) {
   const { t } = p.ctx;
   const dash = t('cases.queue.none');
   const spam = p.view === 'spam';
   const may = p.may ?? { markSpam: false, notSpam: false };
+  const bulk = !spam && may.bulk === true && p.bulkToken !== undefined;
+  const select = (spam && may.markSpam) || bulk;
   const title = spam ? t('cases.queue.view_spam') : t('cases.queue.title');
+  const errors = p.errors ?? {};
+  // The filters' own refusals (the save form's name is not one of them).
+  const refused = Object.keys(errors).some((k) => k !== 'view_name');
+  const col = {
+    case: t('cases.field.case'),
+    request: t('cases.field.request'),
+    clock: t('cases.field.clock'),
+    status: t('cases.field.status'),
+    activity: t('cases.field.last_activity'),
+    reason: t('cases.field.spam_reason'),
+    urgency: t('cases.field.urgency'),
+    incident: t('cases.field.incident_type'),
+    region: t('cases.field.region'),
+    language: t('cases.field.language'),
+    assignee: t('cases.field.assignee'),
+  };
   const table = (
     <TableScroll label={title}>
       <table class="queue">
         <caption class="visually-hidden">
-          {spam ? t('cases.queue.spam_caption') : t('cases.queue.caption')}
+          {spam ? t('cases.queue.spam_caption') : t(CAPTIONS[sortOf(p.filters.sort)])}
         </caption>
         <thead>
           <tr>
-            {spam && may.markSpam ? <th scope="col">{t('cases.field.select')}</th> : null}
-            <th scope="col">{t('cases.field.case')}</th>
-            <th scope="col">{t('cases.field.clock')}</th>
-            <th scope="col">{t('cases.field.status')}</th>
-            {spam ? <th scope="col">{t('cases.field.spam_reason')}</th> : null}
-            <th scope="col">{t('cases.field.urgency')}</th>
-            <th scope="col">{t('cases.field.incident_type')}</th>
-            <th scope="col">{t('cases.field.region')}</th>
-            <th scope="col">{t('cases.field.language')}</th>
-            <th scope="col">{t('cases.field.assignee')}</th>
+            {select ? <th scope="col">{t('cases.field.select')}</th> : null}
+            <th scope="col">{col.case}</th>
+            <th scope="col">{col.request}</th>
+            <th scope="col">{col.clock}</th>
+            <th scope="col">{col.status}</th>
+            <th scope="col">{col.activity}</th>
+            {spam ? <th scope="col">{col.reason}</th> : null}
+            <th scope="col">{col.urgency}</th>
+            <th scope="col">{col.incident}</th>
+            <th scope="col">{col.region}</th>
+            <th scope="col">{col.language}</th>
+            <th scope="col">{col.assignee}</th>
             {spam && may.notSpam ? <td></td> : null}
           </tr>
         </thead>
         <tbody>
-          {p.rows.map((r) => (
-            <tr class={r.awaiting_reply ? 'awaiting' : undefined}>
-              {spam && may.markSpam ? (
-                <td>
-                  {MARKABLE.has(r.status) ? (
-                    <>
-                      <input type="checkbox" name="case" value={String(r.id)} id={`case-${r.id}`} />
-                      <label for={`case-${r.id}`} class="visually-hidden">
-                        {t('cases.spam.select_case', { id: r.id })}
-                      </label>
-                    </>
-                  ) : null}
+          {p.rows.map((r) => {
+            const line = p.firstLines?.get(r.id);
+            return (
+              <tr class={r.awaiting_reply ? 'awaiting' : undefined}>
+                {select ? (
+                  <td class="pick">
+                    {bulk || MARKABLE.has(r.status) ? (
+                      <>
+                        <input type="checkbox" name="case" value={String(r.id)} id={`case-${r.id}`} />
+                        <label for={`case-${r.id}`} class="visually-hidden">
+                          {t('cases.spam.select_case', { id: r.id })}
+                        </label>
+                      </>
+                    ) : null}
+                  </td>
+                ) : null}
+                <td class="case">
+                  <a href={`/staff/cases/${r.id}`}>{t('cases.case_number', { id: r.id })}</a>
                 </td>
-              ) : null}
-              <td>
-                <a href={`/staff/cases/${r.id}`}>{t('cases.case_number', { id: r.id })}</a>
-              </td>
-              <td>
-                <ClockText
-                  t={t}
-                  at={p.ctx}
-                  clock={caseClock(
-                    r,
-                    p.now,
-                    p.escalation.leadMinutes,
-                    p.escalation.directorMinutes,
-                  )}
-                />
-              </td>
-              <td>{t(`cases.status.${r.status}`)}</td>
-              {spam ? (
-                <td>{r.spam_reason ? t(`cases.spam_reason.${r.spam_reason}`) : dash}</td>
-              ) : null}
-              <td>{t(`cases.urgency_short.${r.urgency}`)}</td>
-              <td>
-                {r.incident_type
-                  ? (p.labels.incidentType.get(r.incident_type) ?? r.incident_type)
-                  : t('cases.queue.untriaged')}
-              </td>
-              <td>{r.region ? (p.labels.region.get(r.region) ?? r.region) : dash}</td>
-              <td>{p.labels.language.get(r.language) ?? r.language}</td>
-              <td>{r.assignee_name ? <bdi>{r.assignee_name}</bdi> : t('cases.queue.unassigned')}</td>
-              {spam && may.notSpam ? (
-                <td>
-                  {/* One form for the whole table (no JavaScript, no nested forms): this button
+                <td class="request" data-label={col.request}>
+                  {/* The requester's own words: isolated, in their direction, one line. */}
+                  {typeof line === 'string' ? <bdi dir="auto">{line}</bdi> : dash}
+                </td>
+                <td data-label={col.clock}>
+                  <ClockText
+                    t={t}
+                    at={p.ctx}
+                    clock={caseClock(
+                      r,
+                      p.now,
+                      p.escalation.leadMinutes,
+                      p.escalation.directorMinutes,
+                    )}
+                  />
+                </td>
+                <td data-label={col.status}>{t(`cases.status.${r.status}`)}</td>
+                <td data-label={col.activity}>
+                  <Moment at={p.ctx} ms={r.last_activity_at} />
+                </td>
+                {spam ? (
+                  <td data-label={col.reason}>{r.spam_reason ? t(`cases.spam_reason.${r.spam_reason}`) : dash}</td>
+                ) : null}
+                <td data-label={col.urgency}>{t(`cases.urgency_short.${r.urgency}`)}</td>
+                <td data-label={col.incident}>
+                  {r.incident_type
+                    ? (p.labels.incidentType.get(r.incident_type) ?? r.incident_type)
+                    : t('cases.queue.untriaged')}
+                </td>
+                <td data-label={col.region}>{r.region ? (p.labels.region.get(r.region) ?? r.region) : dash}</td>
+                <td data-label={col.language}>{p.labels.language.get(r.language) ?? r.language}</td>
+                <td data-label={col.assignee}>
+                  {r.assignee_name ? <bdi>{r.assignee_name}</bdi> : t('cases.queue.unassigned')}
+                </td>
+                {spam && may.notSpam ? (
+                  <td>
+                    {/* One form for the whole table (no JavaScript, no nested forms): this button
                     sends it to the not-spam address of its own row instead. */}
-                  <button
-                    type="submit"
-                    formaction={`/staff/cases/${r.id}/not-spam`}
-                    aria-label={t('cases.spam.not_spam_case', { id: r.id })}
-                  >
-                    {t('cases.spam.not_spam')}
-                  </button>
-                </td>
-              ) : null}
-            </tr>
-          ))}
+                    <button
+                      type="submit"
+                      formaction={`/staff/cases/${r.id}/not-spam`}
+                      aria-label={t('cases.spam.not_spam_case', { id: r.id })}
+                    >
+                      {t('cases.spam.not_spam')}
+                    </button>
+                  </td>
+                ) : null}
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </TableScroll>
   );
+  const filterLabels: Record<string, string> = {
+    received_from: t('cases.queue.received_from'),
+    received_to: t('cases.queue.received_to'),
+    sort: t('cases.queue.sort'),
+    status: col.status,
+    incident_type: col.incident,
+    region: col.region,
+    language: col.language,
+    assignee: col.assignee,
+    cursor: t('cases.queue.pages'),
+    view_name: t('cases.saved.name'),
+  };
+  const bulkControls = bulk ? (
+    <fieldset class="bulk">
+      <legend>{t('cases.bulk.legend')}</legend>
+      <input type="hidden" name="_once" value={p.bulkToken} />
+      <input type="hidden" name="back" value={p.query ?? ''} />
+      <div class="bulk-row">
+        <Select
+          t={t}
+          name="bulk_assignee"
+          label={t('cases.bulk.assignee')}
+          blank={t('cases.bulk.choose')}
+          options={[{ value: 'none', label: t('cases.queue.unassigned') }, ...(p.bulkStaff ?? [])]}
+        />
+        <button type="submit" name="op" value="assign">
+          {t('cases.bulk.assign')}
+        </button>
+      </div>
+      <div class="bulk-row">
+        <Select
+          t={t}
+          name="bulk_status"
+          label={t('cases.bulk.status')}
+          blank={t('cases.bulk.choose')}
+          options={CASE_STATUSES.filter((s) => s !== 'spam').map((s) => ({ value: s, label: t(`cases.status.${s}`) }))}
+        />
+        <button type="submit" name="op" value="status">
+          {t('cases.bulk.set_status')}
+        </button>
+      </div>
+    </fieldset>
+  ) : null;
   return (
     <StaffLayout ctx={p.ctx} title={title}>
       <nav aria-label={t('cases.queue.views')}>
@@ -138,70 +255,156 @@ export function QueuePage(p: QueueViewProps) {
           {t('cases.queue.view_spam')}
         </a>
       </nav>
-      <h1>{title}</h1>
+      <h1>
+        {title}
+        {p.total ? (
+          <>
+            {' '}
+            <span class="total">
+              {t('cases.queue.total', { count: p.total.count, more: p.total.capped ? 'yes' : 'no' })}
+            </span>
+          </>
+        ) : null}
+      </h1>
       {spam ? <p>{t('cases.queue.spam_intro')}</p> : null}
-      <form method="get" action="/staff" class="filters" aria-label={t('cases.queue.filters')}>
-        {spam ? <input type="hidden" name="view" value="spam" /> : null}
-        <Select
-          t={t}
-          name="status"
-          label={t('cases.field.status')}
-          blank={t('cases.queue.status_active')}
-          value={p.filters.status}
-          options={[
-            { value: ALL_STATUSES, label: t('cases.queue.status_all') },
-            ...CASE_STATUSES.map((s) => ({ value: s, label: t(`cases.status.${s}`) })),
-          ]}
-        />
-        <Select
-          t={t}
-          name="incident_type"
-          label={t('cases.field.incident_type')}
-          blank={t('cases.queue.any')}
-          value={p.filters.incident_type}
-          options={p.options.incidentTypes}
-        />
-        <Select
-          t={t}
-          name="region"
-          label={t('cases.field.region')}
-          blank={t('cases.queue.any')}
-          value={p.filters.region}
-          options={p.options.regions}
-        />
-        <Select
-          t={t}
-          name="language"
-          label={t('cases.field.language')}
-          blank={t('cases.queue.any')}
-          value={p.filters.language}
-          options={p.options.languages}
-        />
-        <Select
-          t={t}
-          name="assignee"
-          label={t('cases.field.assignee')}
-          blank={t('cases.queue.anyone')}
-          value={p.filters.assignee}
-          options={[
-            { value: 'mine', label: t('cases.queue.mine') },
-            { value: 'unassigned', label: t('cases.queue.unassigned') },
-            ...p.options.staff,
-          ]}
-        />
-        <button type="submit">{t('cases.queue.apply')}</button>
-        <a href={spam ? '/staff?view=spam' : '/staff'}>{t('cases.queue.clear')}</a>
-      </form>
+      <ErrorSummary t={t} errors={errors} labels={filterLabels} locale={p.ctx.locale} />
+      {p.savedViews && p.savedViews.length > 0 ? (
+        <nav class="saved-views" aria-label={t('cases.saved.title')}>
+          <h2>{t('cases.saved.title')}</h2>
+          <ul>
+            {p.savedViews.map((v) => (
+              <li>
+                <a href={v.href}>
+                  <bdi>{v.name}</bdi>
+                </a>
+                <form method="post" action={`/staff/views/${v.id}/delete`} class="inline">
+                  <CsrfField token={p.ctx.csrfToken} />
+                  <button type="submit" class="link" aria-label={t('cases.saved.delete_named', { name: v.name })}>
+                    {t('cases.saved.delete')}
+                  </button>
+                </form>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      ) : null}
+      <details class="filters-box" open={Object.keys(errors).length > 0 ? true : undefined}>
+        <summary>{t('cases.queue.filters_and_order')}</summary>
+        <form method="get" action="/staff" class="filters" aria-label={t('cases.queue.filters')}>
+          {spam ? <input type="hidden" name="view" value="spam" /> : null}
+          <Select
+            t={t}
+            name="status"
+            label={col.status}
+            blank={t('cases.queue.status_active')}
+            value={p.filters.status}
+            error={errors.status}
+            options={[
+              { value: ALL_STATUSES, label: t('cases.queue.status_all') },
+              ...CASE_STATUSES.map((s) => ({ value: s, label: t(`cases.status.${s}`) })),
+            ]}
+          />
+          <Select
+            t={t}
+            name="incident_type"
+            label={col.incident}
+            blank={t('cases.queue.any')}
+            value={p.filters.incident_type}
+            error={errors.incident_type}
+            options={p.options.incidentTypes}
+          />
+          <Select
+            t={t}
+            name="region"
+            label={col.region}
+            blank={t('cases.queue.any')}
+            value={p.filters.region}
+            error={errors.region}
+            options={p.options.regions}
+          />
+          <Select
+            t={t}
+            name="language"
+            label={col.language}
+            blank={t('cases.queue.any')}
+            value={p.filters.language}
+            error={errors.language}
+            options={p.options.languages}
+          />
+          <Select
+            t={t}
+            name="assignee"
+            label={col.assignee}
+            blank={t('cases.queue.anyone')}
+            value={p.filters.assignee}
+            error={errors.assignee}
+            options={[
+              { value: 'mine', label: t('cases.queue.mine') },
+              { value: 'unassigned', label: t('cases.queue.unassigned') },
+              ...p.options.staff,
+            ]}
+          />
+          <TextField
+            t={t}
+            type="date"
+            name="received_from"
+            label={filterLabels.received_from!}
+            value={p.filters.received_from}
+            error={errors.received_from}
+          />
+          <TextField
+            t={t}
+            type="date"
+            name="received_to"
+            label={filterLabels.received_to!}
+            value={p.filters.received_to}
+            error={errors.received_to}
+          />
+          <Select
+            t={t}
+            name="sort"
+            label={filterLabels.sort!}
+            value={p.filters.sort ?? 'deadline'}
+            error={errors.sort}
+            options={QUEUE_SORTS.map((s) => ({ value: s, label: t(SORT_LABELS[s]) }))}
+          />
+          <div class="filter-actions">
+            <button type="submit">{t('cases.queue.apply')}</button>{' '}
+            <a href={spam ? '/staff?view=spam' : '/staff'}>{t('cases.queue.clear')}</a>
+          </div>
+        </form>
+        {p.query !== undefined && !refused ? (
+          <form method="post" action="/staff/views" class="save-view">
+            <CsrfField token={p.ctx.csrfToken} />
+            <input type="hidden" name="query" value={p.query} />
+            <TextField
+              t={t}
+              name="view_name"
+              label={filterLabels.view_name!}
+              maxLength={SAVED_VIEW_NAME_MAX}
+              value={p.values?.view_name}
+              error={errors.view_name}
+            />
+            <button type="submit" class="secondary">
+              {t('cases.saved.save')}
+            </button>
+          </form>
+        ) : null}
+      </details>
       {p.rows.length === 0 ? (
-        <p>{t('cases.queue.empty')}</p>
+        <p>{refused ? t('cases.queue.refused') : t('cases.queue.empty')}</p>
       ) : spam && (may.markSpam || may.notSpam) ? (
         <form method="post" action="/staff/cases/mark-spam">
           <CsrfField token={p.ctx.csrfToken} />
           {table}
           {may.markSpam ? <button type="submit">{t('cases.spam.mark_selected')}</button> : null}
         </form>
-      ) : spam ? (
-        table
+      ) : bulk ? (
+        <form method="post" action="/staff/cases/bulk" class="bulk-form">
+          <CsrfField token={p.ctx.csrfToken} />
+          {table}
+          {bulkControls}
+        </form>
       ) : (
         table
       )}
