@@ -4,7 +4,7 @@ import { createActiveUser } from '../src/modules/accounts/index.js';
 import { sealInit } from '../src/modules/vault/index.js';
 import { totpNow } from '../src/platform/auth/totp.js';
 import { TEST_PASSPHRASE_LIMITS } from '../src/platform/crypto/vault.js';
-import { STAFF_LOCALES } from '../src/platform/i18n/index.js';
+import { dirOf, STAFF_LOCALES } from '../src/platform/i18n/index.js';
 import { sharedI18n } from '../src/runtime.js';
 import { engines } from '../test/engines.js';
 import { createHarness, restartHarness, type Harness } from '../test/harness.js';
@@ -72,7 +72,7 @@ describe.skipIf(!chromiumAvailable)('unsealing in Chromium', () => {
   async function expectUnsealPage(page: Page, lang: string): Promise<void> {
     expect(new URL(page.url()).pathname).toBe('/staff/unseal');
     expect(await page.getAttribute('html', 'lang')).toBe(lang);
-    expect(await page.getAttribute('html', 'dir')).toBe('ltr');
+    expect(await page.getAttribute('html', 'dir')).toBe(dirOf(lang));
     expect(await page.locator('h1').innerText()).toBe(i18n.format(lang, 'vault.unseal.title'));
     expect(await page.locator('form').count()).toBe(1);
     expect(
@@ -195,11 +195,12 @@ describe.skipIf(!chromiumAvailable)('unsealing in Chromium', () => {
     expect(h.deps.vault.sealed).toBe(false);
     await staff.context().close();
 
-    // Asking for Arabic gets the page in a staff language, left to right, never half-translated.
+    // Asking for Arabic gets the page in Arabic, right to left (ADR 28).
     const ar = await open('ar');
     await startSealed();
     await ar.goto(`${origin}/staff/unseal?lang=ar`);
-    await expectUnsealPage(ar, 'en');
+    await expectUnsealPage(ar, 'ar');
+    await audit(ar, 'unseal (ar)');
     await ar.context().close();
     expect(foreignRequests).toEqual([]);
   }, 120_000);
