@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActiveUser } from '../src/modules/accounts/index.js';
+import { PUBLIC_KEY } from '../src/modules/settings/settings.test-helpers.js';
 import { sharedI18n } from '../src/runtime.js';
 import { engines } from '../test/engines.js';
 import {
@@ -95,6 +96,7 @@ describe.skipIf(!chromiumAvailable)('the organisation’s identity in Chromium',
     await page.fill(`${form} [name=name]`, NAME);
     await page.fill(`${form} [name=onion_address]`, `${ONION}.onion`);
     await page.fill(`${form} [name=signal_number]`, '+44 7700 900123');
+    await page.fill(`${form} [name=pgp_key]`, PUBLIC_KEY);
     await page.fill(`${form} [name=landing_en]`, LANDING_EN);
     await page.fill(`${form} [name=emergency_en]`, EMERGENCY_EN);
     await page.fill(`${form} [name=landing_ar]`, LANDING_AR);
@@ -158,7 +160,10 @@ describe.skipIf(!chromiumAvailable)('the organisation’s identity in Chromium',
         expect(await paragraphs.allInnerTexts()).toEqual(pass.landing.split('\n\n'));
         expect(await paragraphs.first().evaluate((p) => getComputedStyle(p).direction)).toBe(pass.dir);
         expect(await page.locator('.reach a.address').innerText()).toBe(`http://${ONION}.onion/`);
-        expect(await page.locator('.reach bdi.address').innerText()).toBe('+44 7700 900123');
+        expect(await page.locator('.reach bdi.address').allInnerTexts()).toEqual(['+44 7700 900123', 'CFA4 E784 3E2D D08C 3F09 DD7E 5FC9 32B5 97D3 09CA']);
+        // The key opens as text to copy or save.
+        const key = await page.request.get(`${haven.origin}${await page.locator('.reach a[href$=".asc"]').getAttribute('href')}`);
+        expect(await key.text()).toBe(`${PUBLIC_KEY}\n`);
         await check(page, `landing-${pass.lang}-${width}`);
         await page.context().close();
       });

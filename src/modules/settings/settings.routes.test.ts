@@ -6,7 +6,7 @@ import { sharedI18n } from '../../runtime.js';
 import { organisationName } from './index.js';
 import { SETTINGS_CACHE_MS } from './settings.service.js';
 import { TEXT_LOCALES } from './settings.js';
-import { png, pngChunk, SVG_LOGO } from './settings.test-helpers.js';
+import { png, pngChunk, PUBLIC_KEY, SVG_LOGO } from './settings.test-helpers.js';
 
 // /staff/settings on both engines: administrators save the organisation's identity (audited in
 // the same transaction), coordinators read it, handlers neither; bad input is refused in the
@@ -17,7 +17,6 @@ import { png, pngChunk, SVG_LOGO } from './settings.test-helpers.js';
 const i18n = sharedI18n();
 const es = i18n.translator('es');
 const ONION = 'abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx';
-const PUBLIC_KEY = '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZ0000BYJKwYBBAHaRw8BAQdA\n=abcd\n-----END PGP PUBLIC KEY BLOCK-----';
 
 type Part = { name: string; value: string } | { name: string; filename: string; type: string; data: Buffer };
 const BOUNDARY = '----haven-settings-boundary';
@@ -131,6 +130,7 @@ for (const engine of engines) {
       expect(page.body).toContain('value="+44 7700 900123"');
       expect(hiddenField(page.body, 'revision')).toBe('1');
       expect(unescape(page.body)).toContain(`>${PUBLIC_KEY}</textarea>`);
+      expect(page.body).toContain('\u2068CFA4 E784 3E2D D08C 3F09 DD7E 5FC9 32B5 97D3 09CA\u2069');
       expect(await organisationName(h.deps, 'en')).toBe('Línea Segura');
     });
 
@@ -153,6 +153,8 @@ for (const engine of engines) {
       expect(asc.headers['content-type']).toBe('text/plain; charset=utf-8');
       expect(asc.headers['x-content-type-options']).toBe('nosniff');
       expect(asc.body).toBe(`${PUBLIC_KEY}\n`);
+      // Its fingerprint beside it, to check it against one got another way.
+      expect(en).toContain('<bdi dir="ltr" class="address">CFA4 E784 3E2D D08C 3F09 DD7E 5FC9 32B5 97D3 09CA</bdi>');
 
       // Arabic has its own landing text and description; the advice falls back to English.
       const ar = await landing('ar');

@@ -8,7 +8,7 @@ import type { FieldErrors } from '../../platform/views/form.js';
 import { sendPage } from '../../platform/views/render.js';
 import { staffContext } from '../../platform/views/staff-layout.js';
 import { LOGO_TYPES, LOGO_UPLOAD_MAX_BYTES, type LogoRefusal } from './logo.js';
-import { logoUrl, pgpKeyHash } from './settings.js';
+import { fingerprintOf, logoUrl, pgpKeyHash } from './settings.js';
 import { SETTINGS_FIELD_MAX, SETTINGS_FIELDS, SettingsInput } from './settings.schema.js';
 import { cachedIdentity, currentIdentity, removeLogo, saveSettings, setLogo } from './settings.service.js';
 import { settingsPolicy } from './settings.policy.js';
@@ -64,6 +64,7 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: Deps, assets:
         conflict={form?.conflict ?? false}
         logoUrl={identity.logo ? logoUrl(identity.logo) : null}
         logoError={logoError}
+        pgpFingerprint={fingerprintOf(identity.pgpKey)}
       />,
     );
   }

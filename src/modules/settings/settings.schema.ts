@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { freeText, safeString } from '../../platform/http/validation.js';
+import { pgpFingerprint } from './pgp.js';
 import {
   DESCRIPTION_MAX,
   EMERGENCY_MAX,
@@ -22,7 +23,6 @@ export const textField = (kind: 'description' | 'landing' | 'emergency', locale:
 const ONION = /^(?:https?:\/\/)?([a-z2-7]{56}\.onion)\/?$/;
 /** A phone number as Signal takes it: + then 8 to 15 digits, spaces or hyphens between them. */
 const SIGNAL = /^\+[1-9][\d -]{6,24}$/;
-const ARMOURED_PUBLIC_KEY = /^-----BEGIN PGP PUBLIC KEY BLOCK-----\n[\s\S]+\n-----END PGP PUBLIC KEY BLOCK-----$/;
 
 /** Blank (after trimming) becomes null. */
 const blankToNull = (s: string): string | null => (s === '' ? null : s);
@@ -57,7 +57,8 @@ export const SettingsInput = z.object({
     .max(PGP_KEY_MAX, 'settings.error.pgp_key_too_long')
     // Someone about to publish their secret key is stopped, with a message that says why.
     .refine((s) => !/PRIVATE KEY/i.test(s), { message: 'settings.error.pgp_key_private', abort: true })
-    .refine((s) => s === '' || ARMOURED_PUBLIC_KEY.test(s), { message: 'settings.error.pgp_key_invalid', abort: true })
+    // A whole public key that reads, so that the start page can show its fingerprint (pgp.ts).
+    .refine((s) => s === '' || pgpFingerprint(s) !== null, { message: 'settings.error.pgp_key_invalid', abort: true })
     .transform(blankToNull),
   onion_address: safeString()
     .trim()

@@ -39,6 +39,43 @@ export function png(opts: { width?: number; height?: number; extra?: Buffer[]; a
   ]);
 }
 
+/** A real ed25519 public key (made with GnuPG for these tests) and its fingerprint. */
+export const PUBLIC_KEY = [
+  '-----BEGIN PGP PUBLIC KEY BLOCK-----',
+  '',
+  'mDMEaxbw3BYJKwYBBAHaRw8BAQdAnrHVfwo3oGiZCIWJmwyXPJF1AaPsOrQ7QF7i',
+  'MwpwJmi0IEzDrW5lYSBTZWd1cmEgPGhlbHBAZXhhbXBsZS5vcmc+iJAEExYIADgW',
+  'IQTPpOeEPi3QjD8J3X5fyTK1l9MJygUCaxbw3AIbAQULCQgHAgYVCgkICwIEFgID',
+  'AQIeAQIXgAAKCRBfyTK1l9MJyufQAQCgaP+3wkCKpUocjHi5woWOjiFNlJQ2S3Vn',
+  'ZL2qKhV/rwEAjhBClJL1msADxXRyz5oPlWyigdevczdqR03G1tOGnAQ=',
+  '=43/B',
+  '-----END PGP PUBLIC KEY BLOCK-----',
+].join('\n');
+export const PUBLIC_KEY_FINGERPRINT = 'CFA4E7843E2DD08C3F09DD7E5FC932B597D309CA';
+
+/** A real RSA-2048 public key, in the legacy packet format GnuPG writes for it, and its fingerprint. */
+export const RSA_PUBLIC_KEY = [
+  '-----BEGIN PGP PUBLIC KEY BLOCK-----',
+  '',
+  'mQENBGsW8N0BCAD2j08jWZ1Y8B2IHNKtiZkMKC58nlZemQ9rUVF/djif63xOInPA',
+  'rKbQJC+6XFbGmTn9wXmyIj/oPxfS9sG92kVsqzrCLzODYNjPtJeEHpAGTg25HI60',
+  'XdGtYzIWcS59zI3skC1ByE+1zYXgw7PRrBY21cRTJ2+IZEHBCYb/nd/Ovs4d9Ymt',
+  'WRpfqbTI0yZDh7WwLA9y+khNDuEdywZS3aEi5QbPC3VCI5He8AR+CMvIa+ueknwc',
+  'k9s/3/2kZVGsLl3Lamne14PiZKn+l5mb86l11s1jWhxOLB7KRYZR3OPoxJck8WQ0',
+  'qOgLCzF6XozhWnsJdDwgRMe1LRkOor4kAfRFABEBAAG0GVJTQSBPcmcgPHJzYUBl',
+  'eGFtcGxlLm9yZz6JAU4EEwEKADgWIQRPS7tjQJnElrlI3wSLSYEIlkO9OAUCaxbw',
+  '3QIbAwULCQgHAgYVCgkICwIEFgIDAQIeAQIXgAAKCRCLSYEIlkO9OONwCACvHiPk',
+  'pmB+Kv5KqFUAUmhMMf6jSKR/dy3VeZr6jkBxiQZabTfCDtXBAO3GszWQmgdG4GPi',
+  'JiRRURTiaAyrj9AE6KHMdiGVxt5srXA18yQE3djLBUI5DRxbj3GhAjEjkGjAWntb',
+  'SpxsTV8yIPJvKe8OtqYItlApW3EbH+i3CFDpeze7Az0QEgKkyDEl89KWPagjn1gD',
+  'UsBdJBQlbR0k5Rl1KnMH7qYO1jeihAlsucx7GYFMYkkHOyEYSgPRWqU29bOrcK76',
+  '7JolOo0cb+symZM+pRQNo4z46InQNGoJZE8x10s+Iuj1H9dEyII13clBcTSzPnK2',
+  'w6txqdQ80jScPu5m',
+  '=SCWt',
+  '-----END PGP PUBLIC KEY BLOCK-----',
+].join('\n');
+export const RSA_PUBLIC_KEY_FINGERPRINT = '4F4BBB634099C496B948DF048B4981089643BD38';
+
 /** A small, clean SVG logo. */
 export const SVG_LOGO = Buffer.from(
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40"><title>Logo</title><circle cx="20" cy="20" r="18" fill="#0b5d4a"/><path d="M12 20h16M20 12v16" stroke="#fff" stroke-width="4"/></svg>',
@@ -87,7 +124,7 @@ export async function setLargestIdentity(deps: Deps): Promise<void> {
   const fields: Record<string, unknown> = {
     name: 'Центр цифровой безопасности для правозащитников и журналистов — круглосуточная линия помощи'.slice(0, NAME_MAX),
     default_locale: 'en',
-    pgp_key: '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZ0000BYJKwYBBAHaRw8BAQdA\n=abcd\n-----END PGP PUBLIC KEY BLOCK-----',
+    pgp_key: RSA_PUBLIC_KEY,
     onion_address: 'abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion',
     signal_number: '+44 7700 900123',
     revision: 0,

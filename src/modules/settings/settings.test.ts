@@ -33,6 +33,7 @@ describe('the organisation’s texts', () => {
       onionUrl: null,
       signalNumber: null,
       pgpKeyUrl: null,
+      pgpFingerprint: null,
       logoUrl: null,
     });
     expect(publicIdentityIn(identity, 'en').onionUrl).toBe('http://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion/');

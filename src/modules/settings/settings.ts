@@ -1,5 +1,6 @@
 import { PUBLIC_LOCALES } from '../../platform/i18n/index.js';
 import { logoExtension, logoHash, type LogoType } from './logo.js';
+import { groupedFingerprint, pgpFingerprint } from './pgp.js';
 
 // The organisation's identity as Haven holds it, and how the public pages read it (pure). Everything
 // here is public once set (ADR 27): nothing of it is personal data, so nothing is encrypted.
@@ -77,6 +78,8 @@ export interface PublicIdentity {
   signalNumber: string | null;
   /** The address of the PGP key, served as text to copy or save. */
   pgpKeyUrl: string | null;
+  /** Its fingerprint in groups of four, to check it against one got another way. */
+  pgpFingerprint: string | null;
   logoUrl: string | null;
 }
 
@@ -120,8 +123,15 @@ export function publicIdentityIn(identity: OrganisationIdentity, locale: string)
     onionUrl: identity.onionAddress ? `http://${identity.onionAddress}/` : null,
     signalNumber: identity.signalNumber,
     pgpKeyUrl: identity.pgpKey ? pgpKeyUrl(identity.pgpKey) : null,
+    pgpFingerprint: fingerprintOf(identity.pgpKey),
     logoUrl: identity.logo ? logoUrl(identity.logo) : null,
   };
+}
+
+/** A saved key's fingerprint in groups of four, or null. */
+export function fingerprintOf(key: string | null): string | null {
+  const fingerprint = key ? pgpFingerprint(key) : null;
+  return fingerprint ? groupedFingerprint(fingerprint) : null;
 }
 
 /** Plain text as paragraphs (split at blank lines), each a list of its lines. */

@@ -80,6 +80,15 @@ export function OtherWaysToReach(props: { t: Translate; identity: PublicIdentity
             <dt>{t('settings.public.pgp')}</dt>
             <dd>
               <a href={identity.pgpKeyUrl}>{t('settings.public.pgp_link')}</a>
+              {identity.pgpFingerprint ? (
+                <>
+                  <br />
+                  {t('settings.public.pgp_fingerprint')}{' '}
+                  <bdi dir="ltr" class="address">
+                    {identity.pgpFingerprint}
+                  </bdi>
+                </>
+              ) : null}
             </dd>
           </>
         ) : null}

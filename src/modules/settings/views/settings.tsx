@@ -1,4 +1,5 @@
 import { displayName } from '../../../platform/i18n/index.js';
+import { isolate } from '../../../platform/text.js';
 import {
   CsrfField,
   ErrorSummary,
@@ -34,6 +35,8 @@ export interface SettingsPageProps {
   logoUrl: string | null;
   /** The logo form's message key, when an upload was refused. */
   logoError?: string | undefined;
+  /** The saved PGP key's fingerprint in groups of four, if a key is saved. */
+  pgpFingerprint: string | null;
 }
 
 /** The settings form's values from the saved settings. */
@@ -135,6 +138,9 @@ export function SettingsPage(p: SettingsPageProps) {
             rows={6}
             maxLength={PGP_KEY_MAX}
           />
+          {p.pgpFingerprint ? (
+            <p class="hint">{t('settings.pgp_saved_fingerprint', { fingerprint: isolate(p.pgpFingerprint) })}</p>
+          ) : null}
           <h2>{t('settings.section.texts')}</h2>
           <p class="hint">{t('settings.hint.texts')}</p>
           {TEXT_LOCALES.map((l) => (
