@@ -4,6 +4,7 @@ import { createHarness, type Harness } from '../../../test/harness.js';
 import { postForm } from '../../../test/staff-session.js';
 import { newRequest, staffMember, type StaffFixture } from '../cases/case.fixtures.js';
 import { notify } from './notification.service.js';
+import { smtpEnv } from './notification.test-helpers.js';
 
 // The notifications page and its forms through the app, on both engines: a person sees only
 // their own, newest first, in pages, with the count in the bar; marks one or all read with the
@@ -185,6 +186,36 @@ for (const engine of engines) {
         expect(res.body).toContain('Choose among the boxes shown, each at most once.');
       }
       expect(await h.deps.db.selectFrom('notification_preferences').selectAll().where('user_id', '=', other.id).execute()).toEqual(before);
+    });
+  });
+}
+
+for (const engine of engines) {
+  describe.skipIf(!engine.available)(`/staff/notifications/settings with a mail server, on ${engine.name}`, () => {
+    let h: Harness;
+    let handler: StaffFixture;
+
+    beforeAll(async () => {
+      h = await createHarness(engine, smtpEnv(2525));
+      handler = await staffMember(h.deps, 'handler');
+    });
+    afterAll(async () => h?.close());
+
+    it('offers the email boxes, checked by default except new requests, and saves exactly what was chosen', async () => {
+      const form = await h.app.inject({ method: 'GET', url: '/staff/notifications/settings', headers: { cookie: handler.cookie } });
+      expect(form.body).not.toContain('Email is not available');
+      expect(form.body).not.toMatch(/value="[a-z_]+:email"[^>]*disabled/);
+      expect(form.body).toMatch(/value="case_assigned:email"[^>]*checked/);
+      expect(form.body).not.toMatch(/value="new_request:email"[^>]*checked/);
+      const res = await h.app.inject({
+        method: 'POST',
+        url: '/staff/notifications/settings',
+        payload: new URLSearchParams([['_csrf', handler.csrf], ['on', 'new_request:email'], ['on', 'escalation:in_app']]).toString(),
+        headers: { cookie: handler.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      expect(res.statusCode).toBe(303);
+      const on = await h.deps.db.selectFrom('notification_preferences').select(['kind', 'channel']).where('user_id', '=', handler.id).where('enabled', '=', 1).orderBy('kind').execute();
+      expect(on.map((r) => `${r.kind}:${r.channel}`)).toEqual(['escalation:in_app', 'new_request:email']);
     });
   });
 }
