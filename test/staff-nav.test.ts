@@ -25,6 +25,7 @@ const REACHED_FROM_A_PAGE: Record<string, string> = {
   '/staff/retention/delete': 'the retention page (one rule, to confirm its deletion)',
   '/staff/audit.csv': 'the audit log (its export, a download)',
   '/staff/cases/go': "the bar's go-to-case box (a form, not a link)",
+  '/staff/notifications/settings': 'the notifications page (what one is told, and how)',
 };
 
 /** Views of a page that the bar names, with the action that opens them. */
