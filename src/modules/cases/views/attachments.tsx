@@ -8,6 +8,12 @@ export function fileSize(t: Translate, bytes: number): string {
   return t('cases.attachments.mb', { n: Math.round((bytes / (1024 * 1024)) * 10) / 10 });
 }
 
+/** A hash in groups of 16 digits that may wrap between them: 64 digits in one piece overflow a phone's width. */
+function hashWithBreaks(hex: string) {
+  const groups = hex.match(/.{1,16}/g) ?? [];
+  return groups.flatMap((g, i) => (i === 0 ? [g] : [<wbr />, g]));
+}
+
 /**
  * The files sent with a message (ADR 26): each name isolated in its own direction, a link that
  * downloads it (never shown inline), its size and SHA-256 for whoever checks a copy.
@@ -24,7 +30,7 @@ export function AttachmentList(props: { t: Translate; caseId: number; files: rea
               <bdi dir="auto">{f.name}</bdi>
             </a>{' '}
             <span class="hint">
-              {fileSize(t, f.size)} · <span dir="ltr">SHA-256 <code>{f.sha256}</code></span>
+              {fileSize(t, f.size)} · <span dir="ltr">SHA-256 <code>{hashWithBreaks(f.sha256)}</code></span>
             </span>
           </li>
         ))}
