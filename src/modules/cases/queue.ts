@@ -1,6 +1,8 @@
 // Pure rules of the staff queue: its orders, its cursors, the received-date filter's days, the
 // first line of a request as a row shows it, and how far its total is counted. No I/O.
 
+import { dateTimeFormats } from '../../platform/i18n/formats.js';
+
 /**
  * The queue's orders. `deadline`: cases awaiting a reply first, then by first-response
  * deadline (oldest first), then id; `activity`: latest activity first; `received`: newest
@@ -56,18 +58,21 @@ export function isCalendarDay(day: string): boolean {
   return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
 }
 
+// The parts of a moment in a zone; one formatter per zone, kept (formats.ts: never one per call).
+const WALL_CLOCK = dateTimeFormats({
+  timeZone: 'UTC',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
 /** How far `zone` is ahead of UTC at the instant `ms`, in milliseconds. */
 function zoneOffset(zone: string, ms: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(ms));
+  const parts = WALL_CLOCK('en-US', zone).formatToParts(new Date(ms));
   const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const local = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
   return local - Math.floor(ms / 1000) * 1000;
