@@ -1,3 +1,4 @@
+import { dateTimeFormats } from '../../../platform/i18n/formats.js';
 import { isolate } from '../../../platform/text.js';
 import { CsrfField, ErrorSummary, TextField, type FieldErrors, type Option } from '../../../platform/views/form.js';
 import { StaffLayout, type StaffPageContext } from '../../../platform/views/staff-layout.js';
@@ -10,12 +11,14 @@ export interface TeamSettingsValues {
   time_zone?: string | undefined;
 }
 
+const TEAM_TIME = dateTimeFormats({ weekday: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'long' });
+
 /**
  * The current time in `timeZone`, with the zone named: where a team's shifts are, one glance
- * says whether it is their night. One formatter per page: the zone differs from team to team.
+ * says whether it is their night. One formatter per locale and zone, kept (formats.ts).
  */
 function localTime(locale: string, timeZone: string, now: number): string {
-  return new Intl.DateTimeFormat(locale, { weekday: 'short', hour: '2-digit', minute: '2-digit', timeZone, timeZoneName: 'long' }).format(now);
+  return TEAM_TIME(locale, timeZone).format(now);
 }
 
 /**
