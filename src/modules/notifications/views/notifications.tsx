@@ -75,10 +75,12 @@ export function NotificationsPage(p: NotificationsPageProps) {
           })}
         </ul>
       )}
-      <nav class="pager" aria-label={t('notifications.pages')}>
-        {p.later ? <a href="/staff/notifications">{t('notifications.newest')}</a> : null}
-        {p.older ? <a href={p.older}>{t('notifications.older')}</a> : null}
-      </nav>
+      {p.later || p.older ? (
+        <nav class="pager" aria-label={t('notifications.pages')}>
+          {p.later ? <a href="/staff/notifications">{t('notifications.newest')}</a> : null}
+          {p.older ? <a href={p.older}>{t('notifications.older')}</a> : null}
+        </nav>
+      ) : null}
       <p>
         <a href="/staff/notifications/settings">{t('notifications.settings_link')}</a>
       </p>
