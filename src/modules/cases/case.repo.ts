@@ -386,8 +386,10 @@ export async function firstRequesterMessages(db: Db, caseIds: readonly number[])
 
 /** A queue row's columns: structured fields and the assignee's name. */
 const QUEUE_COLUMNS = [
+  // Named as such: a union is ordered by name, and `users` has an id and a created_at too.
   'cases.id as id',
-  ...STRUCTURED.filter((c) => c !== 'cases.id'),
+  'cases.created_at as created_at',
+  ...STRUCTURED.filter((c) => c !== 'cases.id' && c !== 'cases.created_at'),
   'cases.suspected_spam',
   'cases.spam_reason',
   'users.display_name as assignee_name',

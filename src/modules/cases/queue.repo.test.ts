@@ -254,6 +254,91 @@ for (const engine of engines) {
           expect(await plans()).toEqual([]);
         }
       });
+
+    // The latest-activity and newest-received orders, with the received-date filter: the same
+    // walk, and on SQLite each range read backwards from the order's own (partial) index.
+    it('pages through the activity and received orders by keyset, and reads each from its own index', async () => {
+      const start = Date.UTC(2026, 0, 1);
+      // Times with ties, so the id breaks them; received and activity in different orders.
+      await sql`update cases set created_at = cast(${start} as bigint) + (id * 7919 % 50) * 60000,
+        last_activity_at = cast(${start} as bigint) + (id * 104729 % 40) * 60000`.execute(db);
+      const from = start + 10 * 60_000;
+      const before = start + 30 * 60_000;
+      const cases: { label: string; f: Filter & { receivedFrom?: number; receivedBefore?: number } }[] = [
+        { label: 'the queue', f: MAIN },
+        { label: 'all statuses', f: { statuses: queueStatuses('main', 'all'), suspectedSpam: 0 } },
+        { label: 'mine', f: { ...MAIN, assigneeId: 'u1' } },
+        { label: 'region and language', f: { ...MAIN, region: 'africa', language: 'ru' } },
+        { label: 'received between', f: { ...MAIN, receivedFrom: from, receivedBefore: before } },
+        { label: 'suspected spam received since', f: { statuses: [...ACTIVE_STATUSES, 'spam'], suspectedSpam: 1, receivedFrom: from } },
+      ];
+      for (const sort of ['activity', 'received'] as const) {
+        const key = sort === 'activity' ? 'last_activity_at' : 'created_at';
+        for (const { label, f } of cases) {
+          const all = await db.selectFrom('cases').selectAll().execute();
+          const want = all
+            .filter(
+              (c) =>
+                f.statuses.includes(c.status) &&
+                c.suspected_spam === f.suspectedSpam &&
+                (f.region === undefined || c.region === f.region) &&
+                (f.language === undefined || c.language === f.language) &&
+                (f.assigneeId === undefined || c.assignee_id === f.assigneeId) &&
+                (f.receivedFrom === undefined || c.created_at >= f.receivedFrom) &&
+                (f.receivedBefore === undefined || c.created_at < f.receivedBefore),
+            )
+            .sort((a, b) => b[key] - a[key] || b.id - a.id)
+            .map((c) => c.id);
+          expect(want.length, `${sort}, ${label}`).toBeGreaterThan(3);
+          for (const limit of [7, 200]) {
+            const seen: number[] = [];
+            let after: { at: number; id: number } | undefined;
+            for (;;) {
+              const rows = await listQueueRows(db, dialect, { ...f, sort, after, limit });
+              seen.push(...rows.map((r) => r.id));
+              if (rows.length < limit) break;
+              const last = rows[rows.length - 1]!;
+              after = { at: last[key], id: last.id };
+            }
+            expect(seen, `${sort}, ${label}, pages of ${limit}`).toEqual(want);
+          }
+        }
+      }
+
+      if (engine.name !== 'sqlite') return;
+      const statements: CompiledQuery[] = [];
+      const capture: KyselyPlugin = {
+        transformQuery(args) {
+          statements.push(db.getExecutor().compileQuery(args.node, args.queryId));
+          return args.node;
+        },
+        transformResult: async (args) => args.result,
+      };
+      const problems: string[] = [];
+      const check = async (stats: string) => {
+        for (const sort of ['activity', 'received'] as const) {
+          for (const { label, f } of [cases[0]!, cases[1]!, cases[4]!]) {
+            for (const after of [undefined, { at: from, id: 300 }]) {
+              statements.length = 0;
+              await listQueueRows(db.withPlugin(capture), 'sqlite', { ...f, sort, after, limit: 5 });
+              const run = statements.filter((x) => x.sql.includes(' order by '));
+              const res = await db.executeQuery<{ detail: string }>({ ...run[0]!, sql: `explain query plan ${run[0]!.sql}` });
+              const details = res.rows.map((r) => r.detail);
+              const reads = details.filter((d) => / cases\b/.test(d));
+              const ok =
+                reads.length === f.statuses.length &&
+                reads.every((d) => d.startsWith(`SEARCH cases USING INDEX cases_queue_${sort} (`)) &&
+                !details.some((d) => d.includes('TEMP B-TREE'));
+              if (!ok) problems.push(`${stats}, ${sort}, ${label}${after ? ', after a cursor' : ''}: ${details.join(' | ')}`);
+            }
+          }
+        }
+      };
+      await sql`analyze`.execute(db);
+      await useMillionCaseStatistics(db);
+      await check('a million cases, analyzed before the order indexes existed');
+      expect(problems).toEqual([]);
+    });
   });
 }
 

@@ -18,7 +18,7 @@ import { queueOptions } from './case.present.js';
 import { QueueQuery } from './case.schema.js';
 import * as service from './case.service.js';
 import { BULK_MAX, bulkUpdate, type BulkChange } from './bulk.service.js';
-import { normaliseQuery, readViewQuery, SaveViewForm, VIEW_KEYS } from './saved-view.js';
+import { normaliseQuery, readViewQuery, SaveViewForm, VIEW_KEYS, withoutPage } from './saved-view.js';
 import { deleteView, listSavedViews, saveView } from './saved-view.service.js';
 import { QueuePage } from './views/queue.js';
 
@@ -124,7 +124,7 @@ export function registerQueueRoutes(app: FastifyInstance, deps: Deps, assets: Su
   // The rows ticked on the queue, one assignee or one status for all of them, in one transaction.
   app.post('/cases/bulk', { config: { action: 'case.list' } }, async (req, reply) => {
     const body = formValues(req.body, 'drop');
-    const back = typeof body.back === 'string' ? readViewQuery(body.back) : null;
+    const back = typeof body.back === 'string' ? readViewQuery(withoutPage(body.back)) : null;
     const backHref = queueHref(back ? normaliseQuery(back) : '');
     const list = listField(req.body, 'case', BULK_MAX);
     // More ids than a page has, or one that is not an id at all: a broken or forged form (422).
@@ -162,9 +162,9 @@ export function registerQueueRoutes(app: FastifyInstance, deps: Deps, assets: Su
 
   app.post('/views', { config: { action: 'case.list' } }, async (req, reply) => {
     const values = formValues(req.body, 'keep');
-    const query = typeof values.query === 'string' ? values.query : '';
+    const query = typeof values.query === 'string' ? withoutPage(values.query) : '';
     const raw = Object.fromEntries(new URLSearchParams(query.length <= 1_000 ? query : ''));
-    const parsed = parseForm(SaveViewForm, values, { blank: 'keep' });
+    const parsed = parseForm(SaveViewForm, { ...values, query }, { blank: 'keep' });
     const typed = { view_name: typeof values.view_name === 'string' ? values.view_name.slice(0, 200) : '' };
     if (!parsed.ok) return renderQueue(req, reply, raw, { status: 422, errors: parsed.errors, values: typed });
     const saved = await saveView(deps, me(req), parsed.data.view_name, parsed.data.query);

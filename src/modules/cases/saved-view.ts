@@ -44,6 +44,15 @@ export function normaliseQuery(q: ViewQuery): string {
   return params.toString();
 }
 
+/** A queue address's query without its page (cursor, size): what a view, or the way back to the queue, keeps. */
+export function withoutPage(query: string): string {
+  if (query.length > SAVED_VIEW_QUERY_MAX) return query;
+  const params = new URLSearchParams(query);
+  params.delete('cursor');
+  params.delete('limit');
+  return params.toString();
+}
+
 /** A stored or posted query read back: the queue's schema, its page left out; null when refused. */
 export function readViewQuery(query: string): ViewQuery | null {
   if (query.length > SAVED_VIEW_QUERY_MAX) return null;
