@@ -7,6 +7,7 @@ import {
   LanguageInput,
   NewUserInput,
   SignInInput,
+  TimeZoneInput,
   TokenInput,
 } from '../../src/modules/accounts/user.schema.js';
 import {
@@ -141,6 +142,7 @@ const CASES: Case[] = [
   },
   { name: 'new staff member', schema: NewUserInput, locales: STAFF_LOCALES, kind: 'form', valid: { email: 'a@example.org', display_name: 'Amal', role: 'handler' } },
   { name: 'workspace language', schema: LanguageInput, locales: STAFF_LOCALES, kind: 'form', valid: { locale: 'es' } },
+  { name: 'time zone', schema: TimeZoneInput, locales: STAFF_LOCALES, kind: 'form', valid: { time_zone: 'Asia/Kolkata' } },
   { name: 'API token label', schema: TokenInput, locales: STAFF_LOCALES, kind: 'form', valid: { label: 'reporting script' } },
 ];
 
