@@ -107,6 +107,7 @@ for (const engine of engines) {
         staffGet('GET /staff/retention', () => '/staff/retention', { edit: 'closed', type: 'phishing', done: 'saved' }),
         staffGet('GET /staff/retention/delete', () => '/staff/retention/delete', { status: 'closed', type: 'phishing' }),
         staffPost('POST /staff/account/language', '/staff/account/language', { locale: 'en' }, ['locale']),
+        staffPost('POST /staff/account/time-zone', '/staff/account/time-zone', { time_zone: 'UTC' }, ['time_zone']),
         staffPost('POST /staff/account/tokens', '/staff/account/tokens', { label: 'reporting script' }, ['label'], 2),
         {
           ...staffPost('POST /staff/account/tokens/:id/revoke', '', {}, []),
