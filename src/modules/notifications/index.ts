@@ -1,5 +1,5 @@
 import type { HavenModule } from '../../contracts/module.js';
-import { clockJob, notificationSubscribers } from './notification.subscribers.js';
+import { clockJob, notificationSubscribers, purgeJob } from './notification.subscribers.js';
 import { emailTask } from './email.js';
 import { notificationsPolicy } from './notification.policy.js';
 import { registerNotificationRoutes } from './notification.routes.js';
@@ -30,6 +30,6 @@ export const notificationsModule: HavenModule = {
   ],
   registerStaff: (app, { deps, assets }) => registerNotificationRoutes(app, deps, assets),
   subscribers: notificationSubscribers,
-  jobs: (deps) => [clockJob(deps)],
+  jobs: (deps) => [clockJob(deps), purgeJob(deps)],
   tasks: (deps) => [emailTask(deps)],
 };

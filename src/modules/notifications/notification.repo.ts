@@ -20,6 +20,25 @@ export async function claimMark(db: Db, mark: string, now: number): Promise<bool
   return rows.length === 1;
 }
 
+/**
+ * Deletes notifications that are done with and older than `before`: read ones, and those not
+ * shown in Haven whose email is settled (sent, not wanted, unsure). An unread one, or one whose
+ * email still waits, stays. Returns how many.
+ */
+export async function purgeNotifications(db: Db, before: number): Promise<number> {
+  const res = await db
+    .deleteFrom('notifications')
+    .where('created_at', '<', before)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('in_app', '=', 1), eb('read_at', 'is not', null)]),
+        eb.and([eb('in_app', '=', 0), eb('email_state', 'in', ['sent', 'none', 'unsure'])]),
+      ]),
+    )
+    .executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
 /** Which of `marks` are already written. */
 export async function existingMarks(db: Db, marks: readonly string[]): Promise<Set<string>> {
   if (marks.length === 0) return new Set();

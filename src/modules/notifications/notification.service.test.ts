@@ -4,7 +4,7 @@ import { createHarness, secondProcess, type Harness } from '../../../test/harnes
 import { newRequest, staffMember, type StaffFixture } from '../cases/case.fixtures.js';
 import { updateCase } from '../cases/case.service.js';
 import { addRequesterMessage, submitRequest } from '../cases/requester.service.js';
-import { savePreferences, noticeClockPoints } from './notification.service.js';
+import { KEEP_NOTIFICATIONS_MS, noticeClockPoints, purgeOldNotifications, savePreferences } from './notification.service.js';
 import { deliverEvents, notified, notifiedIds, smtpEnv, team } from './notification.test-helpers.js';
 
 // Who is told what, on both engines: each kind reaches the right people and only them (not
@@ -165,6 +165,35 @@ for (const engine of engines) {
         await second.close();
         h.clock.ms = start;
       }
+    });
+
+    it('deletes notifications done with for 90 days, never an unread one or an email still waiting', async () => {
+      const { caseId } = await newRequest(h.deps, { country: 'LB', language: 'ar' });
+      const at = h.clock.now() - KEEP_NOTIFICATIONS_MS - 1;
+      const row = (id: string, p: { in_app: number; read_at: number | null; email_state: string; created_at?: number }) => ({
+        id,
+        user_id: mena.id,
+        kind: 'case_assigned',
+        case_id: caseId,
+        created_at: at,
+        email_claimed_at: null,
+        email_sent_at: null,
+        ...p,
+      });
+      const ids = [1, 2, 3, 4, 5].map((n) => `00000000-0000-4000-8000-00000000000${n}`);
+      await h.deps.db
+        .insertInto('notifications')
+        .values([
+          row(ids[0]!, { in_app: 1, read_at: at, email_state: 'sent' }), // read: goes
+          row(ids[1]!, { in_app: 1, read_at: null, email_state: 'none' }), // unread: stays
+          row(ids[2]!, { in_app: 0, read_at: null, email_state: 'sent' }), // email only, sent: goes
+          row(ids[3]!, { in_app: 0, read_at: null, email_state: 'pending' }), // email waiting: stays
+          row(ids[4]!, { in_app: 1, read_at: at, email_state: 'none', created_at: at + 2 }), // read, not old enough: stays
+        ])
+        .execute();
+      expect(await purgeOldNotifications(h.deps)).toBe(2);
+      const left = await h.deps.db.selectFrom('notifications').select('id').where('id', 'in', ids).orderBy('id').execute();
+      expect(left.map((r) => r.id)).toEqual([ids[1], ids[3], ids[4]]);
     });
 
     it('never notices an answered case, nor suspected spam, on the clock', async () => {

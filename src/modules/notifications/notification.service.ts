@@ -167,6 +167,17 @@ export async function noticeClockPoints(deps: Deps, pace?: Pace): Promise<number
   return told;
 }
 
+/** How long a notification that is done with (read, or its email settled) is kept. */
+export const KEEP_NOTIFICATIONS_MS = 90 * 24 * 60 * 60_000;
+
+/**
+ * Deletes notifications done with for longer than KEEP_NOTIFICATIONS_MS (ADR 24): a page of
+ * who was told what, kept no longer than it helps. Unread ones stay. Returns how many.
+ */
+export function purgeOldNotifications(deps: Deps): Promise<number> {
+  return repo.purgeNotifications(deps.db, deps.now() - KEEP_NOTIFICATIONS_MS);
+}
+
 /** How many unread notifications the bar shows for `actor` (counted no further than it shows). */
 export async function countUnreadFor(deps: Deps, actor: Principal): Promise<number> {
   if (!hasRole(actor, NOTIFIED_ROLES)) return 0;

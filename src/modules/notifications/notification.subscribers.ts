@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import type { EventSubscriber } from '../../platform/events/outbox.js';
 import type { JobDefinition } from '../../platform/jobs/jobs.js';
-import { noticeClockPoints, onCaseAssigned, onCaseCreated, onMessageReceived } from './notification.service.js';
+import { noticeClockPoints, onCaseAssigned, onCaseCreated, onMessageReceived, purgeOldNotifications } from './notification.service.js';
 
 // What the notifications module listens to and runs: the cases module's events (delivered at
 // least once; each handled once per event id, notification.service.ts `notify`) and the clock
@@ -39,4 +39,11 @@ export const CLOCK_JOB = 'notifications.clock';
 /** Every minute: first-response deadlines that are near, and escalations (once each). */
 export function clockJob(deps: Deps): JobDefinition {
   return { name: CLOCK_JOB, intervalMs: 60_000, run: async (pace) => void (await noticeClockPoints(deps, pace)) };
+}
+
+export const PURGE_JOB = 'notifications.purge';
+
+/** Every night at 03:30 UTC: notifications done with for 90 days are deleted. */
+export function purgeJob(deps: Deps): JobDefinition {
+  return { name: PURGE_JOB, cron: '30 3 * * *', run: async () => void (await purgeOldNotifications(deps)) };
 }
