@@ -107,6 +107,17 @@ for (const engine of engines) {
       expect(String(audit[0]!.detail)).toContain(first!);
     });
 
+    it('the same form with files sent twice at once saves one case with its files, and keeps none of the copy’s', async () => {
+      const fields = await validRequest(h);
+      const cases = (await h.deps.db.selectFrom('cases').select('id').execute()).length;
+      const before = await attachmentCounts(h.deps);
+      const file: Part = { name: 'files', filename: 'twice.pdf', type: 'application/pdf', data: pdfOf(80_000, 5) };
+      const [a, b] = await Promise.all([post('/request', [...fieldParts(fields), file]), post('/request', [...fieldParts(fields), file])]);
+      expect([a.statusCode, b.statusCode].sort()).toEqual([201, 409]);
+      expect((await h.deps.db.selectFrom('cases').select('id').execute()).length).toBe(cases + 1);
+      expect(await attachmentCounts(h.deps)).toMatchObject({ pending: 0, attached: before.attached + 1 });
+    });
+
     it('takes a request without files as before, urlencoded or multipart with an empty file input', async () => {
       const before = await attachmentCounts(h.deps);
       const empty = await requestWith([{ name: 'files', filename: '', type: 'application/octet-stream', data: Buffer.alloc(0) }]);
