@@ -3,6 +3,7 @@ import { SETTINGS_ERRORS } from './settings.errors.js';
 import { settingsPolicy } from './settings.policy.js';
 import { registerOrganisationFiles, registerSettingsRoutes } from './settings.routes.js';
 import { publicBrand } from './settings.service.js';
+import { registerSettingsApi, settingsOpenApi } from './settings.api.js';
 
 /**
  * The settings module: the organisation's identity (its name, short description, logo, other
@@ -25,4 +26,5 @@ export const settingsModule: HavenModule = {
   publicBrand: (deps) => () => publicBrand(deps),
   registerPublic: (app, { deps }) => registerOrganisationFiles(app, deps),
   registerStaff: (app, { deps, assets }) => registerSettingsRoutes(app, deps, assets),
+  api: { register: (app, { deps }) => registerSettingsApi(app, deps), openapi: settingsOpenApi },
 };

@@ -99,3 +99,29 @@ export const SETTINGS_FIELD_MAX: Record<string, number> = {
     ]),
   ),
 };
+
+/** The API's body for PUT /settings: the form's fields, every one given, nothing else. */
+export const SettingsApiInput = z.strictObject(SettingsInput.shape);
+
+/** The settings as the API shows them (GET and PUT /settings). */
+export const SettingsView = z.strictObject({
+  name: z.string().nullable(),
+  default_locale: z.enum(TEXT_LOCALES),
+  pgp_key: z.string().nullable(),
+  /** The key's fingerprint, in upper-case hex. */
+  pgp_fingerprint: z.string().nullable(),
+  /** A v3 onion host, `<56 characters>.onion`. */
+  onion_address: z.string().nullable(),
+  signal_number: z.string().nullable(),
+  /** Per language: the short description, the start page's text and the emergency advice. */
+  texts: z.record(
+    z.enum(TEXT_LOCALES),
+    z.strictObject({ description: z.string().nullable(), landing: z.string().nullable(), emergency: z.string().nullable() }),
+  ),
+  /** The logo's public address (with a hash of it in it), type and size, or null. */
+  logo: z.strictObject({ url: z.string(), type: z.string(), bytes: z.number().int() }).nullable(),
+  /** Give it back in a PUT: a PUT over a newer save is refused (409 SETTINGS_CHANGED). */
+  revision: z.number().int(),
+  updated_at: z.string().nullable(),
+});
+export type SettingsView = z.output<typeof SettingsView>;
