@@ -7,7 +7,7 @@ import { encodeForm, type Encoding, type Form } from './inputs.js';
 export interface Probe {
   /** The route, for the count of inputs tried ("POST /request"). */
   label: string;
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT';
   url: string;
   payload?: string | Buffer;
   headers: Record<string, string>;

@@ -1,21 +1,24 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { TEXT_LOCALES } from '../../src/modules/settings/settings.js';
+import { createApiToken } from '../../src/platform/auth/api-token.js';
 import { STAFF_LOCALES } from '../../src/platform/i18n/index.js';
 import { engines } from '../engines.js';
 import { createHarness, type Harness } from '../harness.js';
 import { signInAs, type StaffSignIn } from '../staff-session.js';
 import { assertProperty, countScope, fuzzTimeout, runs, triedReport } from './checks.js';
-import { acceptLanguage, anyText, encodeForm, encoding, formContentType, mutatedForm, named, type Form } from './inputs.js';
+import { acceptLanguage, anyJson, anyText, encodeForm, encoding, formContentType, mutatedForm, mutatedJson, named, type Form } from './inputs.js';
 import { formProbe, send, type Probe } from './probe.js';
 
 // The organisation's settings page and forms, fed anything through the real app on both
 // engines, signed in as an administrator: the settings form (every field, at the revision the
 // page is at, so that some saves go through and later ones meet a newer save), removing the
-// logo, and the page with any query string. Whatever is sent: never a 5xx; a refusal is a page
-// that says what went wrong, in a language of the workspace; a refused request writes nothing.
+// logo, and the page with any query string; and PUT /api/v1/settings with any JSON body or
+// content type. Whatever is sent: never a 5xx; a refusal is a page (or the API's error) that
+// says what went wrong, in a language of the workspace; a refused request writes nothing.
 
 const surface = { kind: 'staff' as const, locales: STAFF_LOCALES };
+const apiSurface = { kind: 'api' as const };
 
 interface X {
   mutate: (f: Form) => Form;
@@ -122,6 +125,27 @@ for (const engine of engines) {
           await send(h, route.build(x, admin, Number(revision)), surface);
         },
         runs(200),
+      );
+    }, fuzzTimeout());
+
+    it('PUT /api/v1/settings with any JSON body and content type', async () => {
+      const { token } = await createApiToken(h.deps, admin.userId, 'fuzz');
+      const body = fc.oneof(
+        { arbitrary: mutatedJson(Object.keys(settingsForm(0))).map((m) => ({ json: m })), weight: 6 },
+        { arbitrary: anyJson.map((v) => ({ json: named(fc.stringify(v), () => v) })), weight: 1 },
+      );
+      const type = fc.constantFrom('application/json', 'application/json', 'application/json', 'text/plain', 'application/x-www-form-urlencoded', '');
+      await assertProperty(
+        fc.record({ body, type }),
+        async ({ body, type }) => {
+          const { revision } = await h.deps.db.selectFrom('organisation_settings').select('revision').executeTakeFirstOrThrow();
+          const base: Record<string, unknown> = { ...settingsForm(Number(revision)), revision: Number(revision) };
+          const payload = JSON.stringify((body.json as (b: Record<string, unknown>) => unknown)(base) ?? null);
+          const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+          if (type) headers['content-type'] = type;
+          await send(h, { label: 'PUT /api/v1/settings', method: 'PUT', url: '/api/v1/settings', headers, payload, sent: payload }, apiSurface);
+        },
+        runs(150),
       );
     }, fuzzTimeout());
   });
