@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dayStart, decodeCursor, encodeCursor, firstLine, isCalendarDay, nextDay } from './queue.js';
 import { normaliseQuery, readViewQuery } from './saved-view.js';
+import { sharedI18n } from '../../runtime.js';
 
 // The queue's pure rules: a request's first line, the received-date filter's days in a zone,
 // the cursors of each order, and a saved view's query written one way and read back checked.
@@ -77,5 +78,14 @@ describe('a saved view’s query', () => {
     expect(readViewQuery('received_from=2026-02-30')).toBeNull();
     expect(readViewQuery(`region=${'x'.repeat(1_001)}`)).toBeNull();
     expect(readViewQuery('region=%00')).toBeNull();
+  });
+});
+
+describe('the total', () => {
+  it('says when there are more than it counted', () => {
+    const i18n = sharedI18n();
+    expect(i18n.translator('en')('cases.queue.total', { count: 1000, more: 'yes' })).toBe('1,000+ cases');
+    expect(i18n.translator('en')('cases.queue.total', { count: 1, more: 'no' })).toBe('1 case');
+    expect(i18n.translator('es')('cases.queue.total', { count: 1000, more: 'yes' })).toBe('1000+ casos');
   });
 });
