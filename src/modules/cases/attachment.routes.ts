@@ -51,7 +51,7 @@ export async function stageFiles(deps: Deps, req: FastifyRequest): Promise<Stage
   if (!req.incoming) return { ok: true, staged };
   try {
     await req.incoming.each(async (file, bytes) => {
-      staged.push(await stageAttachment(deps, file, bytes));
+      staged.push(await stageAttachment(deps, file, bytes, { after: staged.at(-1) }));
     });
     return { ok: true, staged };
   } catch (e) {

@@ -38,6 +38,8 @@ export interface StagedAttachment {
   type: string;
   size: number;
   sha256: string;
+  /** When it began to arrive; a form's files follow each other in the order they were sent. */
+  createdAt: number;
 }
 
 /** What a reader is shown of an attachment (its name opened, its bytes not). */
@@ -90,11 +92,13 @@ export async function stageAttachment(
   deps: Pick<Deps, 'db' | 'now'>,
   file: IncomingFile,
   bytes: AsyncIterable<Buffer>,
+  opts: { after?: StagedAttachment } = {},
 ): Promise<StagedAttachment> {
   const id = newAttachmentId();
   const key = newStreamKey();
   const sealer = new StreamSealer(key, chunkContext(id));
-  const now = deps.now();
+  // After the form's previous file, if only by a millisecond: files are listed in the order sent.
+  const now = Math.max(deps.now(), (opts.after?.createdAt ?? 0) + 1);
   const hash = createHash('sha256');
   let size = 0;
   let seq = 0;
@@ -119,7 +123,7 @@ export async function stageAttachment(
     const name = cleanFileName(file.filename);
     const metaEnc = sealWith(key, Buffer.from(JSON.stringify({ name, sha256 }), 'utf8'), metaContext(id));
     await repo.finishPending(deps.db, id, { size, chunkCount: seq, metaEnc });
-    return { id, key, name, type: file.type, size, sha256 };
+    return { id, key, name, type: file.type, size, sha256, createdAt: now };
   } catch (e) {
     wipeKey(key);
     if (started) await repo.deletePending(deps.db, [id]).catch(() => undefined);
