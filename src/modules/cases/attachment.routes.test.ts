@@ -286,8 +286,12 @@ for (const engine of engines) {
           ],
           { cookie: handler.cookie },
         );
+        // The case page again, the reply kept, saying why, with the limits in the field's hint.
         expect(reply.statusCode).toBe(413);
-        expect(reply.body).toContain('each file may be up to 1 MB');
+        expect(reply.body).toContain('A file, or all of them together, is larger than allowed. Nothing was sent');
+        expect(reply.body).toContain('>A reply</textarea>');
+        expect(reply.body).toContain('href="#f-files"');
+        expect(reply.body).toContain('each up to 1 MB');
         // The CSRF check runs on the fields before any file is read.
         const forged = await post(
           `/staff/cases/${caseId}/replies`,

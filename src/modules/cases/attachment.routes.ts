@@ -100,3 +100,11 @@ export function registerAttachmentRoutes(app: FastifyInstance, deps: Deps, asset
     return sendAttachment(reply, file);
   });
 }
+
+/** The reply form's message for files refused, by the refusal's code (the limits are in the field's hint). */
+export function filesRefusedKey(code: ErrorCode): string {
+  if (code === 'TOO_MANY_FILES') return 'cases.attachments.error_too_many';
+  if (code === 'FILE_TOO_LARGE') return 'cases.attachments.error_too_large';
+  if (code === 'FILE_TYPE') return 'cases.attachments.error_type';
+  return 'cases.attachments.error_unreadable';
+}

@@ -28,7 +28,7 @@ import * as service from './case.service.js';
 import { auditActionLabel, triageOptions } from './case.present.js';
 import { CasePage, ConflictPage, type CaseForm } from './views/case-page.js';
 import type { MultipartRule } from '../../platform/http/multipart.js';
-import { attachmentRule, stageFiles } from './attachment.routes.js';
+import { attachmentRule, filesRefusedKey, stageFiles } from './attachment.routes.js';
 import { attachmentsOfCase, dropStaged, forgetStaged } from './attachment.service.js';
 import { isolate } from '../../platform/text.js';
 import { casePageTemplates, templateToInsert } from '../templates/index.js';
@@ -114,6 +114,11 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
       });
     if (code === 'CONFLICT')
       return sendPage(reply, 409, ConflictPage({ ctx: staffContext(req, assets.cssUrl), caseId }));
+    // Files refused with a reply: the page comes back with the reply written, saying why (ADR 26).
+    if (field === 'files')
+      return renderCase(req, reply, caseId, errorDefinition(code).status, {
+        failed: { form, errors: { files: filesRefusedKey(code) }, values },
+      });
     if (!field || errorDefinition(code).status !== 422) return errorPage(req, reply, code);
     const key =
       code !== 'VALIDATION_FAILED'
@@ -200,7 +205,7 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
     async (p, id, { body, next_status, version, once }, req) => {
       // Files sent with the reply are read (streamed, pending) before its transaction attaches them (ADR 26).
       const files = await stageFiles(deps, req);
-      if (!files.ok) return { ok: false as const, code: files.code };
+      if (!files.ok) return { ok: false as const, code: files.code, field: 'files' };
       const r = await service.replyWithStatus(deps, p, id, { body, status: next_status, version }, { once, attachments: files.staged });
       if (r.ok && !r.value.repeated) forgetStaged(files.staged);
       else await dropStaged(deps, files.staged);

@@ -46,22 +46,29 @@ export function AttachmentList(props: { t: Translate; caseId: number; files: rea
  */
 export function FileInput(props: {
   t: Translate;
-  id: string;
   limits: { maxFiles: number; maxFileBytes: number; maxTotalBytes: number };
+  /** Why the files sent were refused (a message key); the reply was kept, the files must be chosen again. */
+  error?: string | undefined;
 }) {
   const { t, limits } = props;
-  const hint = `${props.id}-hint`;
+  // `f-files`: the id the error summary links to.
+  const described = ['h-files', props.error ? 'e-files' : ''].filter(Boolean).join(' ');
   return (
-    <div class="field">
-      <label for={props.id}>{t('cases.attachments.label')}</label>
-      <p class="hint" id={hint}>
+    <div class={props.error ? 'field has-error' : 'field'}>
+      <label for="f-files">{t('cases.attachments.label')}</label>
+      <p class="hint" id="h-files">
         {t('cases.attachments.hint', {
           max: limits.maxFiles,
           mb: limits.maxFileBytes / (1024 * 1024),
           total: limits.maxTotalBytes / (1024 * 1024),
         })}
       </p>
-      <input type="file" id={props.id} name="files" multiple aria-describedby={hint} />
+      {props.error ? (
+        <p class="field-error" id="e-files">
+          {t(props.error)}
+        </p>
+      ) : null}
+      <input type="file" id="f-files" name="files" multiple aria-describedby={described} aria-invalid={props.error ? 'true' : undefined} />
     </div>
   );
 }

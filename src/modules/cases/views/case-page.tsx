@@ -196,6 +196,7 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
     status: t('cases.field.status'),
     next_status: t('cases.reply.status_label', { current: t(`cases.status.${c.status}`) }),
     version: t('cases.field.version'),
+    files: t('cases.attachments.label'),
   };
   const version = <input type="hidden" name="version" value={String(c.version)} />;
   // With the reply, the status may move on too (or stay as the reply leaves it: blank).
@@ -283,7 +284,7 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
               ) : null}
               {/* After every other field: browsers send fields in order, and files must come last (ADR 26). */}
               {p.fileLimits && p.fileLimits.maxFiles > 0 ? (
-                <FileInput t={t} id="reply-files" limits={p.fileLimits} />
+                <FileInput t={t} limits={p.fileLimits} error={errorsOf('reply').files} />
               ) : null}
               <button type="submit">{t('cases.reply.submit')}</button>
             </form>
