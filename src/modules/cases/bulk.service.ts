@@ -41,7 +41,8 @@ export async function bulkUpdate(
   change: BulkChange,
   once: OneTimeToken | undefined,
 ): Promise<Result<BulkOutcome>> {
-  const ids = [...new Set(caseIds)];
+  // In id order: two changes over the same cases lock them in the same order, never each other's first.
+  const ids = [...new Set(caseIds)].sort((a, b) => a - b);
   if (ids.length === 0) return fail('VALIDATION_FAILED', 'case');
   if (ids.length > BULK_MAX) return fail('VALIDATION_FAILED', 'case');
   const now = deps.now();

@@ -200,6 +200,22 @@ for (const engine of engines) {
       expect((await audits('case.assigned')).filter((x) => x.case_id === caseId)).toHaveLength(1);
     });
 
+    it('lets two different changes over the same cases run at once: each case ends as one of them left it, audited once per change made', async () => {
+      const a = await newRequest(h.deps);
+      const b = await newRequest(h.deps);
+      const [t1, t2] = [await bulkToken(coordinator), await bulkToken(coordinator)];
+      const answers = await Promise.all([
+        post(coordinator, '/staff/cases/bulk', [['_once', t1], ['case', String(a.caseId)], ['case', String(b.caseId)], ['op', 'assign'], ['bulk_assignee', handler.id]]),
+        post(coordinator, '/staff/cases/bulk', [['_once', t2], ['case', String(b.caseId)], ['case', String(a.caseId)], ['op', 'assign'], ['bulk_assignee', other.id]]),
+      ]);
+      expect(answers.map((r) => r.statusCode)).toEqual([303, 303]);
+      for (const id of [a.caseId, b.caseId]) {
+        const changes = (await audits('case.assigned')).filter((x) => x.case_id === id);
+        expect(changes.length).toBeGreaterThanOrEqual(1);
+        expect(JSON.parse(changes[changes.length - 1]!.detail!).to).toBe((await row(id)).assignee_id);
+      }
+    });
+
     it('refuses a bulk change from a role without cases, an empty, oversized or forged selection, and an unknown assignee', async () => {
       const { caseId } = await newRequest(h.deps);
       const before = await row(caseId);
