@@ -69,6 +69,9 @@ for (const engine of engines) {
       const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
       expect(await listed(`?received_from=${day(start + DAY)}&received_to=${day(start + DAY)}`)).toEqual([b.caseId]);
       expect(await listed(`?received_from=${day(start + DAY)}&sort=received`)).toEqual([c.caseId, b.caseId]);
+      // The folded filters say how many are set (the default order is not one).
+      expect((await get(handler, `/staff?received_from=${day(start)}&sort=received`)).body).toContain('<span class="set"> · 2 set</span>');
+      expect((await get(handler, '/staff?sort=deadline')).body).not.toContain('class="set"');
 
       const page = await get(handler, '/staff');
       expect(page.body).toContain('<span class="total">3 cases</span>');

@@ -92,6 +92,8 @@ export function QueuePage(p: QueueViewProps) {
   const errors = p.errors ?? {};
   // The filters' own refusals (the save form's name is not one of them).
   const refused = Object.keys(errors).some((k) => k !== 'view_name');
+  // How many filters or a non-default order are set: said on the folded disclosure of a narrow screen.
+  const setCount = Object.entries(p.filters).filter(([k, v]) => v && k !== 'view' && !(k === 'sort' && v === 'deadline')).length;
   const col = {
     case: t('cases.field.case'),
     request: t('cases.field.request'),
@@ -289,7 +291,10 @@ export function QueuePage(p: QueueViewProps) {
         </nav>
       ) : null}
       <details class="filters-box" open={Object.keys(errors).length > 0 ? true : undefined}>
-        <summary>{t('cases.queue.filters_and_order')}</summary>
+        <summary>
+          {t('cases.queue.filters_and_order')}
+          {setCount > 0 ? <span class="set"> · {t('cases.queue.filters_set', { count: setCount })}</span> : null}
+        </summary>
         <form method="get" action="/staff" class="filters" aria-label={t('cases.queue.filters')}>
           {spam ? <input type="hidden" name="view" value="spam" /> : null}
           <Select
