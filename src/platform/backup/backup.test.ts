@@ -13,7 +13,7 @@ import { purgeCasePersonalData, reapplyShreds, requesterView, submitRequest } fr
 import { deriveBackupKey, randomBytes, TEST_PASSPHRASE_LIMITS, Vault } from '../crypto/vault.js';
 import { openVault, sealInit, unseal } from '../../modules/vault/index.js';
 import type { Storage } from '../storage/db.js';
-import { createBackup, restoreBackup, verifyBackup, type BackupKeys } from './backup.js';
+import { createBackup, nextPageSize, restoreBackup, verifyBackup, type BackupKeys } from './backup.js';
 import { appliedMigrations, listTables } from './catalog.js';
 import { migrations } from '../../../migrations/index.js';
 import { migrateTo } from '../storage/migrate.js';
@@ -104,6 +104,19 @@ const work = mkdtempSync(join(tmpdir(), 'haven-backup-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 let fileNo = 0;
 const newFile = (): string => join(work, `b${++fileNo}.havenbak`);
+
+describe('pages of a table', () => {
+  it('hold about 8 MiB whatever a row weighs: a few rows of 64 KiB chunks, 2,000 small ones', () => {
+    const MiB = 1024 * 1024;
+    expect(nextPageSize(0, 0)).toBe(16);
+    // After 16 rows of 64 KiB: 128 of them make 8 MiB.
+    expect(nextPageSize(16, 16 * 64 * 1024)).toBe(128);
+    expect(nextPageSize(16, 16 * 200)).toBe(2000);
+    // A row larger than the page is read alone, never skipped.
+    expect(nextPageSize(1, 20 * MiB)).toBe(1);
+    expect(nextPageSize(128, 128 * 64 * 1024) * 64 * 1024).toBeLessThanOrEqual(8 * MiB);
+  });
+});
 
 describe.each(available.map((e) => [e.name, e] as const))('backup from %s', (_name, from: Engine) => {
   let src: Harness;

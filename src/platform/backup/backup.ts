@@ -33,7 +33,28 @@ import { LedgerError, readShreds, type ShredEntry } from './shreds.js';
  */
 
 export const DUMP_FORMAT = 1;
+/** The most rows read (and, on restore, written) at once. */
 const PAGE = 2000;
+/**
+ * About the most bytes one page may hold: a table of large rows (an attachment's 64 KiB
+ * chunks) is read a few rows at a time, so memory stays bounded whatever a row weighs.
+ */
+const PAGE_BYTES = 8 * 1024 * 1024;
+/** The first page of a table, before its rows' size is known. */
+const FIRST_PAGE = 16;
+
+/** Roughly what a row weighs in memory: its bytes and text, 8 for anything else. */
+function rowBytes(row: Record<string, unknown>): number {
+  let n = 0;
+  for (const v of Object.values(row)) n += v instanceof Uint8Array || typeof v === 'string' ? v.length : 8;
+  return n;
+}
+
+/** How many rows to read next, after a page of `rows` rows that weighed `bytes`: as many as fit in PAGE_BYTES. */
+export function nextPageSize(rows: number, bytes: number): number {
+  if (rows === 0) return FIRST_PAGE;
+  return Math.max(1, Math.min(PAGE, Math.floor(PAGE_BYTES / Math.max(1, bytes / rows))));
+}
 // Both engines accept tens of thousands of bound values per statement; stay well below.
 const MAX_VALUES_PER_INSERT = 20_000;
 
@@ -83,23 +104,32 @@ function decodeValue(v: unknown, dialect: Storage['dialect']): unknown {
 async function* pages(db: AnyDb, t: TableInfo): AsyncGenerator<Record<string, unknown>[]> {
   const cols = sql.join(t.columns.map((c) => sql.ref(c)));
   const table = sql.table(t.name);
+  let limit = FIRST_PAGE;
+  const sized = (rows: Record<string, unknown>[]) => {
+    limit = nextPageSize(rows.length, rows.reduce((n, row) => n + rowBytes(row), 0));
+  };
   if (t.primaryKey.length === 0) {
     // No key to page by (none today): order by every column so pages are stable in the snapshot.
-    for (let offset = 0; ; offset += PAGE) {
-      const r = await sql<Record<string, unknown>>`select ${cols} from ${table} order by ${cols} limit ${PAGE} offset ${offset}`.execute(db);
+    for (let offset = 0; ; ) {
+      const asked = limit;
+      const r = await sql<Record<string, unknown>>`select ${cols} from ${table} order by ${cols} limit ${asked} offset ${offset}`.execute(db);
       if (r.rows.length) yield r.rows;
-      if (r.rows.length < PAGE) return;
+      if (r.rows.length < asked) return;
+      offset += r.rows.length;
+      sized(r.rows);
     }
   }
   const key = sql.join(t.primaryKey.map((c) => sql.ref(c)));
   let last: unknown[] | undefined;
   for (;;) {
+    const asked = limit;
     const where = last ? sql`where (${key}) > (${sql.join(last.map((v) => sql.val(v)))})` : sql``;
-    const r = await sql<Record<string, unknown>>`select ${cols} from ${table} ${where} order by ${key} limit ${PAGE}`.execute(db);
+    const r = await sql<Record<string, unknown>>`select ${cols} from ${table} ${where} order by ${key} limit ${asked}`.execute(db);
     if (r.rows.length) yield r.rows;
-    if (r.rows.length < PAGE) return;
+    if (r.rows.length < asked) return;
     const end = r.rows[r.rows.length - 1]!;
     last = t.primaryKey.map((c) => end[c]);
+    sized(r.rows);
   }
 }
 
@@ -349,13 +379,17 @@ async function load(
     for (const bt of header.tables) {
       const batch = Math.max(1, Math.min(500, Math.floor(MAX_VALUES_PER_INSERT / Math.max(1, bt.columns.length))));
       let pending: unknown[][] = [];
+      let pendingBytes = 0;
       for (let i = 0; i < bt.rows; i++) {
         const line = it.next();
         if (line.done) throw new BackupError('BACKUP_TRUNCATED', 'the backup ended before all rows were read');
         pending.push((JSON.parse(line.value) as unknown[]).map((v) => decodeValue(v, storage.dialect)));
-        if (pending.length >= batch || i === bt.rows - 1) {
+        pendingBytes += line.value.length;
+        // Rows of large values (attachment chunks) go a few at a time, as they were read.
+        if (pending.length >= batch || pendingBytes >= PAGE_BYTES || i === bt.rows - 1) {
           await insertRows(db, storage.dialect, bt.name, bt.columns, pending);
           pending = [];
+          pendingBytes = 0;
         }
       }
       total += bt.rows;
