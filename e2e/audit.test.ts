@@ -63,7 +63,10 @@ describe.skipIf(!chromiumAvailable)('the audit log page in Chromium', () => {
       await recordAudit(db, Date.UTC(2025, 0, 2), { actorKind: 'staff', actorId: userId, action: 'case.triaged', caseId: 43 });
       await recordAudit(db, now, { actorKind: 'staff', actorId: userId, action: 'case.viewed', caseId: 44 });
 
-      await page.click(`nav a[href="/staff/audit"]`);
+      // The organisation's pages are under "More" in the bar.
+      const link = page.locator('nav a[href="/staff/audit"]');
+      if (!(await link.isVisible())) await page.click('nav .more-menu > summary');
+      await link.click();
       await page.waitForURL((u) => u.pathname === '/staff/audit');
       expect(await page.locator('h1').innerText()).toBe(labels.title);
       const all = await page.locator('tbody a[href^="/staff/cases/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));

@@ -12,10 +12,14 @@ describe('the background worker', () => {
 
   it('runs every job once when due, then waits for the next interval', async () => {
     const worker = createWorker(h.deps);
+    // Jobs on an interval run at once; one at a time of day waits for it (03:30 UTC).
     expect(await worker.runDue()).toEqual([
       { name: 'backup-keys', outcome: 'done' },
+      { name: 'attachments-expiry', outcome: 'done' },
       { name: 'retention', outcome: 'done' },
+      { name: 'notifications.clock', outcome: 'done' },
+      { name: 'notifications.purge', outcome: 'not_due' },
     ]);
-    expect((await worker.runDue()).map((r) => r.outcome)).toEqual(['not_due', 'not_due']);
+    expect((await worker.runDue()).map((r) => r.outcome)).toEqual(['not_due', 'not_due', 'not_due', 'not_due', 'not_due']);
   });
 });
