@@ -96,18 +96,21 @@ export async function listQueue(
     receivedFrom: query.received_from ? dayStart(query.received_from, zone) : undefined,
     receivedBefore: query.received_to ? dayStart(nextDay(query.received_to), zone) : undefined,
   };
-  const [rows, counted] = await Promise.all([
-    repo.listQueueRows(deps.db, deps.dialect, {
-      ...filter,
-      sort,
-      after: cursor === undefined ? undefined : cursor.sort === 'deadline' ? cursor : { at: cursor.at, id: cursor.id },
-      limit: limit + 1,
-    }),
-    repo.countQueue(deps.db, filter, QUEUE_COUNT_MAX + 1),
-  ]);
+  // The count and the page's first lines are asked for together: on PostgreSQL the count's
+  // round trip and the audit entries' commit overlap with opening the first lines.
+  const counting = repo.countQueue(deps.db, filter, QUEUE_COUNT_MAX + 1);
+  const rows = await repo.listQueueRows(deps.db, deps.dialect, {
+    ...filter,
+    sort,
+    after: cursor === undefined ? undefined : cursor.sort === 'deadline' ? cursor : { at: cursor.at, id: cursor.id },
+    limit: limit + 1,
+  });
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
-  const firstLines = opts.firstLines ? await openFirstLines(deps, actor, page.map((r) => r.id)) : new Map();
+  const [counted, firstLines] = await Promise.all([
+    counting,
+    opts.firstLines ? openFirstLines(deps, actor, page.map((r) => r.id)) : new Map<number, string | null>(),
+  ]);
   return ok({
     rows: page,
     nextCursor: more ? encodeCursor(sort, page[page.length - 1]!) : null,
@@ -126,6 +129,11 @@ async function openFirstLines(deps: Deps, actor: Principal, caseIds: number[]): 
   const lines = new Map<number, string | null>();
   if (caseIds.length === 0) return lines;
   const found = await repo.firstRequesterMessages(deps.db, caseIds.slice(0, QUEUE_PAGE.max));
+  // The cases about to be read, audited before their text is returned (the write runs while
+  // they are opened); a page whose audit entries cannot be written shows none of it.
+  const read = new Set(found.filter((m) => m.purged_at === null).map((m) => m.case_id));
+  const [first, ...rest] = caseIds.filter((id) => read.has(id)).map((caseId) => ({ ...actorOf(actor), action: 'case.listed', caseId }));
+  const audited = first ? auditWrite(deps.db, deps.now(), first, ...rest).execute() : undefined;
   for (const m of found) {
     if (m.purged_at !== null) {
       lines.set(m.case_id, null);
@@ -134,11 +142,7 @@ async function openFirstLines(deps: Deps, actor: Principal, caseIds: number[]): 
     const key = deps.vault.caseKey(m.case_id, m.key_wrapped);
     lines.set(m.case_id, firstLine(openMessageBody(deps.vault, key, m)));
   }
-  const read = caseIds.filter((id) => typeof lines.get(id) === 'string');
-  if (read.length > 0) {
-    const [first, ...rest] = read.map((caseId) => ({ ...actorOf(actor), action: 'case.listed', caseId }));
-    await auditWrite(deps.db, deps.now(), first!, ...rest).execute();
-  }
+  await audited;
   return lines;
 }
 

@@ -68,16 +68,17 @@ export function registerQueueRoutes(app: FastifyInstance, deps: Deps, assets: Su
     );
     let errors: FieldErrors = parsed.success ? {} : filterErrors(parsed.error.issues);
     const query = parsed.success ? parsed.data : null;
-    const page = query ? await service.listQueue(deps, me(req), query, { firstLines: true }) : null;
-    if (page && !page.ok) {
-      if (page.code !== 'VALIDATION_FAILED') return errorPage(req, reply, page.code);
-      errors = { [page.field ?? 'status']: page.field === 'received_to' ? 'cases.error.range_reversed' : 'cases.error.filter_invalid' };
-    }
-    const [{ options, labels }, workers, saved] = await Promise.all([
+    // The page and what its forms offer, asked for together.
+    const [page, { options, labels }, workers, saved] = await Promise.all([
+      query ? service.listQueue(deps, me(req), query, { firstLines: true }) : null,
       queueOptions(deps, req.locale),
       service.listCaseWorkers(deps),
       listSavedViews(deps, me(req)),
     ]);
+    if (page && !page.ok) {
+      if (page.code !== 'VALIDATION_FAILED') return errorPage(req, reply, page.code);
+      errors = { [page.field ?? 'status']: page.field === 'received_to' ? 'cases.error.range_reversed' : 'cases.error.filter_invalid' };
+    }
     const qs = query ? normaliseQuery(query) : '';
     const link = (cursor?: string) => {
       const params = new URLSearchParams(qs);
