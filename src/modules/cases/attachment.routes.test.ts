@@ -188,6 +188,19 @@ for (const engine of engines) {
       expect((await staffGet(`/staff/cases/${caseId}/attachments/${id}`)).rawPayload.equals(note)).toBe(true);
     });
 
+    it('a follow-up sent after its conversation closed keeps the text and says its files must be attached again', async () => {
+      const before = await attachmentCounts(h.deps);
+      const sent = await post('/followup/conversation', [
+        { name: '_csrf', value: 'gone' },
+        { name: 'body', value: 'Here is the file they sent me.' },
+        { name: 'files', filename: 'note.pdf', type: 'application/pdf', data: pdfOf(5_000, 7) },
+      ]);
+      expect(sent.statusCode).toBe(403);
+      expect(sent.body).toContain('Here is the file they sent me.');
+      expect(sent.body).toContain('attach them again');
+      expect(await attachmentCounts(h.deps)).toEqual(before);
+    });
+
     describe('refusals: nothing saved, the text kept, files to be chosen again', () => {
       const fiveKb = (n: number): Part => ({ name: 'files', filename: `f${n}.pdf`, type: 'application/pdf', data: pdfOf(5_000, n) });
 
