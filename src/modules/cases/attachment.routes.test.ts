@@ -106,6 +106,17 @@ for (const engine of engines) {
       expect(audit).toHaveLength(2);
       expect(audit[0]!.actor_id).toBe(handler.userId);
       expect(String(audit[0]!.detail)).toContain(first!);
+
+      // A HEAD request is no download: it is not answered, so nothing is read or audited as one.
+      const head = await h.app.inject({ method: 'HEAD', url: `/staff/cases/${caseId}/attachments/${first}`, headers: { cookie: handler.cookie } });
+      expect(head.statusCode).toBe(404);
+      const after = await h.deps.db
+        .selectFrom('audit_log')
+        .select('id')
+        .where('case_id', '=', caseId)
+        .where('action', '=', 'case.attachment_downloaded')
+        .execute();
+      expect(after).toHaveLength(2);
     });
 
     it('the same form with files sent twice at once saves one case with its files, and keeps none of the copy’s', async () => {

@@ -90,7 +90,8 @@ export function sendAttachment(reply: FastifyReply, file: AttachmentDownload): F
 /** `GET /staff/cases/:id/attachments/:attachmentId`: a file of the case, for those who may view it. */
 export function registerAttachmentRoutes(app: FastifyInstance, deps: Deps, assets: SurfaceAssets): void {
   const errorPage = staffErrorPage(assets.cssUrl);
-  app.get('/cases/:id/attachments/:attachmentId', { config: { action: 'case.view' } }, async (req, reply) => {
+  // No HEAD twin: it would run the download, and audit it, to send no file.
+  app.get('/cases/:id/attachments/:attachmentId', { exposeHeadRoute: false, config: { action: 'case.view' } }, async (req, reply) => {
     const params = req.params as { id?: string; attachmentId?: string };
     const caseId = parseCaseId(params.id);
     if (caseId === null) return errorPage(req, reply, 'NOT_FOUND');

@@ -447,7 +447,8 @@ export function registerIntakeRoutes(
 
   // A file of the conversation (the person's own or the helpline's), for the session's case
   // only, as a download that is never shown inline (ADR 26); audited as a read of the case.
-  app.get('/followup/attachments/:attachmentId', async (req, reply) => {
+  // No HEAD twin: it would run the download, and audit it, to send no file.
+  app.get('/followup/attachments/:attachmentId', { exposeHeadRoute: false }, async (req, reply) => {
     const session = await resumeFollowup(deps, req.cookies[FOLLOWUP_COOKIE]);
     const ctx = intakeContext(req, assets.cssUrl, '/followup');
     if (!session) return reply.redirect(ctx.link('/followup'), 303);
