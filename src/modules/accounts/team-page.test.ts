@@ -181,6 +181,15 @@ for (const engine of engines) {
       expect(await audits(teamId, 'team.renamed')).toHaveLength(1);
     });
 
+    it('takes a zone by either of its IANA names, as the account page does, and stores the one Haven lists', async () => {
+      const teamId = await team('Kolkata days', 'africa');
+      // Node lists Asia/Calcutta; Asia/Kolkata is the same zone's current name.
+      const res = await settings(teamId, 'Kolkata days', 'Asia/Kolkata');
+      expect(res.statusCode, res.body).toBe(303);
+      expect((await row(teamId))!.time_zone).toMatch(/^Asia\/(Kolkata|Calcutta)$/);
+      expect(new Intl.DateTimeFormat('en', { timeZone: (await row(teamId))!.time_zone, timeZoneName: 'short' }).format(0)).toContain('GMT+5:30');
+    });
+
     it('refuses a bad time zone, too long a name and a name another team has, with a 422 and nothing written', async () => {
       const teamId = await team('Stays as it is', 'africa');
       await team('Taken name');

@@ -75,15 +75,15 @@ export const NewUserInput = z.object({
 });
 export type NewUserInput = z.infer<typeof NewUserInput>;
 
-/** Every IANA time zone this Node.js knows, for a team's shifts. */
-const TIME_ZONES: ReadonlySet<string> = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
-
 /** An administrator adds a team (ADR 20): its name, its shifts' time zone, the region it covers if one. */
 export const NewTeamInput = z.object({
   name: displayName,
+  // A zone ICU knows by either of its IANA names (Asia/Kolkata or Asia/Calcutta), stored under
+  // the one the account page lists, as a person's is (ADR 28).
   time_zone: safeString({ error: 'accounts.error.time_zone_invalid' })
     .trim()
-    .refine((v) => TIME_ZONES.has(v), 'accounts.error.time_zone_invalid'),
+    .refine((v) => isTimeZone(v), 'accounts.error.time_zone_invalid')
+    .transform((v) => canonicalTimeZone(v) ?? v),
   region: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
     safeString({ error: 'accounts.error.region_invalid' }).max(64, 'accounts.error.region_invalid').optional(),
