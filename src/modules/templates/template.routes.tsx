@@ -9,7 +9,7 @@ import type { Option } from '../../platform/views/form.js';
 import { sendPage } from '../../platform/views/render.js';
 import { staffContext, staffErrorPage } from '../../platform/views/staff-layout.js';
 import { taxonomyOptions } from '../taxonomies/index.js';
-import { BODY_MAX, LANGUAGE_CODE, NAME_MAX, TEMPLATE_ID } from './template.js';
+import { BODY_MAX, LANGUAGE_CODE, LONGEST_LANGUAGE_CODE, NAME_MAX, TEMPLATE_ID } from './template.js';
 import { templatePolicy } from './template.policy.js';
 import { BodyInput, NameInput, NewTemplateInput, VariantInput } from './template.schema.js';
 import {
@@ -199,7 +199,7 @@ export function registerTemplateRoutes(app: FastifyInstance, deps: Deps, assets:
   // on the page has an id of its own.
   app.post(
     '/templates/:id/variants/:language',
-    { ...textBody({ [bodyField('xx-xxxxxxxx')]: BODY_MAX }), config: { action: 'template.edit', textMax: BODY_MAX } },
+    { ...textBody({ [bodyField(LONGEST_LANGUAGE_CODE)]: BODY_MAX }), config: { action: 'template.edit', textMax: BODY_MAX } },
     async (req, reply) => {
       const found = await templateOf(req);
       const variant = found && variantOf(req, found.variants);

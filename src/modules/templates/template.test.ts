@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fillText, pickLanguage, unknownPlaceholders } from './template.js';
+import { fillText, LANGUAGE_CODE, LONGEST_LANGUAGE_CODE, pickLanguage, unknownPlaceholders } from './template.js';
 
 // The pure rules of reply templates: which placeholders a text names that Haven does not fill,
 // how a text is filled, and which language's text a case gets.
@@ -39,5 +39,13 @@ describe('pickLanguage', () => {
     expect(pickLanguage(['ar', 'en', 'es'], 'pt')).toEqual({ language: 'en', fellBack: true });
     expect(pickLanguage(['ru', 'es'], 'uk')).toEqual({ language: 'es', fellBack: true });
     expect(pickLanguage([], 'en')).toBeNull();
+  });
+});
+
+describe('the longest language code', () => {
+  it('is a code the forms take, and none they take is longer', () => {
+    expect(LANGUAGE_CODE.test(LONGEST_LANGUAGE_CODE)).toBe(true);
+    expect(LANGUAGE_CODE.test(`${LONGEST_LANGUAGE_CODE}x`)).toBe(false);
+    expect(LANGUAGE_CODE.test(`x${LONGEST_LANGUAGE_CODE}`)).toBe(false);
   });
 });

@@ -24,6 +24,9 @@ export const TEMPLATE_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 /** A language code as the `language` vocabulary writes them (`ar`, `pt`, `zh-Hant`). */
 export const LANGUAGE_CODE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/;
 
+/** As long as a code LANGUAGE_CODE takes can be: sizes the body limit of a form whose field is named after one. */
+export const LONGEST_LANGUAGE_CODE = 'xxx-xxxxxxxx';
+
 /** The language a template falls back to when it has no text in the case's language. */
 export const FALLBACK_LANGUAGE = 'en';
 
