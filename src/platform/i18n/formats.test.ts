@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Bounded, collatorFor, dateTimeFormats, INTL_CACHE_MAX, ZONED_CACHE_MAX } from './formats.js';
+import { Bounded, collatorFor, dateTimeFormats, INTL_CACHE_MAX, unitListFor, ZONED_CACHE_MAX } from './formats.js';
 
 describe('Intl formatters kept per locale', () => {
   it('gives the same formatter for a locale every time, another for another locale', () => {
@@ -20,6 +20,12 @@ describe('Intl formatters kept per locale', () => {
     expect(collatorFor('sv')).toBe(collatorFor('sv'));
     expect(['ö', 'z', 'a'].sort(collatorFor('sv').compare)).toEqual(['a', 'z', 'ö']);
     expect(['ö', 'z', 'a'].sort(collatorFor('de').compare)).toEqual(['a', 'ö', 'z']);
+  });
+
+  it('keeps one list format per locale, joining as that locale does', () => {
+    expect(unitListFor('ar')).toBe(unitListFor('ar'));
+    expect(unitListFor('ar').format(['أ', 'ب', 'ج'])).toContain('،');
+    expect(unitListFor('en').format(['a', 'b'])).toBe('a, b');
   });
 
   it('keeps one formatter per locale and time zone, showing the moment in that zone', () => {

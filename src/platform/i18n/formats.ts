@@ -59,3 +59,10 @@ const collators = new Bounded<Intl.Collator>();
 export function collatorFor(locale: string): Intl.Collator {
   return collators.get(locale, () => new Intl.Collator(locale));
 }
+
+const unitLists = new Bounded<Intl.ListFormat>();
+
+/** Joins short items ("English, Arabic") as readers of `locale` expect ("،" in Arabic); one per locale, kept. */
+export function unitListFor(locale: string): Intl.ListFormat {
+  return unitLists.get(locale, () => new Intl.ListFormat(locale, { type: 'unit' }));
+}

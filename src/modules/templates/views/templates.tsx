@@ -1,4 +1,5 @@
 import { dirOf, displayName, type Translate } from '../../../platform/i18n/index.js';
+import { unitListFor } from '../../../platform/i18n/formats.js';
 import { withoutForbiddenChars } from '../../../platform/text.js';
 import {
   CsrfField,
@@ -124,7 +125,7 @@ export function TemplatesPage(p: TemplatesPageProps) {
   const errors = failed?.errors ?? {};
   const values = failed?.values ?? {};
   // The languages as the reader's language lists them ("،" in Arabic).
-  const list = new Intl.ListFormat(ctx.locale, { type: 'unit' });
+  const list = unitListFor(ctx.locale);
   const labels = {
     name: t('templates.field.name'),
     language: t('templates.field.language'),
