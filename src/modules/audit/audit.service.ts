@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps.js';
 import type { Principal } from '../../platform/auth/roles.js';
-import { recordAudit } from '../../platform/audit/audit.js';
+import { actorOf, recordAudit } from '../../platform/audit/audit.js';
 import type { FieldErrors } from '../../platform/views/form.js';
 import { csvLine } from './audit.csv.js';
 import { listActions, listEntries, listPeople, type AuditRow } from './audit.repo.js';
@@ -33,12 +33,6 @@ export function unknownFilters(q: AuditQuery, options: AuditOptions): FieldError
   return errors;
 }
 
-function actorOf(actor: Principal) {
-  return {
-    actorKind: actor.via === 'token' ? ('api' as const) : ('staff' as const),
-    actorId: actor.userId,
-  };
-}
 
 /** The filters as an audit entry's detail: names and codes only. */
 function filterDetail(q: AuditQuery): Record<string, string | number> {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Deps } from '../../deps.js';
-import { recordAudit } from '../../platform/audit/audit.js';
+import { actorOf, recordAudit } from '../../platform/audit/audit.js';
 import type { Principal } from '../../platform/auth/roles.js';
 import { newStreamKey, STREAM_CHUNK, StreamOpener, StreamSealer, wipeKey } from '../../platform/crypto/stream.js';
 import { openWith, randomBytes, sealWith, type CaseKey, type Vault } from '../../platform/crypto/vault.js';
@@ -257,7 +257,7 @@ export async function openAttachment(
   const meta = openMeta(row.id, fk, row.meta_enc);
   await recordAudit(deps.db, deps.now(), {
     ...('staff' in reader
-      ? { actorKind: reader.staff.via === 'token' ? ('api' as const) : ('staff' as const), actorId: reader.staff.userId }
+      ? actorOf(reader.staff)
       : { actorKind: 'requester' as const, actorId: null }),
     action: 'case.attachment_downloaded',
     caseId,

@@ -2,6 +2,7 @@ import './case.errors.js';
 import type { Deps } from '../../deps.js';
 import type { Principal } from '../../platform/auth/roles.js';
 import {
+  actorOf,
   auditWrite,
   listAuditForCase,
   recordAudit,
@@ -41,9 +42,6 @@ export const QUEUE_PAGE = { default: 50, max: 200 } as const;
 export type CaseSummaryRow = NonNullable<Awaited<ReturnType<typeof repo.getCaseSummaryRow>>>;
 
 /** How an actor appears in the audit log. */
-function actorOf(p: Principal): Pick<AuditEntry, 'actorKind' | 'actorId'> {
-  return { actorKind: p.via === 'token' ? 'api' : 'staff', actorId: p.userId };
-}
 
 export interface QueuePage {
   rows: repo.QueueRow[];

@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps.js';
 import type { Principal } from '../../platform/auth/roles.js';
-import { recordAudit } from '../../platform/audit/audit.js';
+import { actorOf, recordAudit } from '../../platform/audit/audit.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import * as repo from './saved-view.repo.js';
 import { normaliseQuery, readViewQuery, SAVED_VIEWS_MAX } from './saved-view.js';
@@ -46,8 +46,7 @@ export async function saveView(
     const id = crypto.randomUUID();
     await repo.insertSavedView(trx, { id, user_id: actor.userId, name, query: normaliseQuery(q), created_at: now });
     await recordAudit(trx, now, {
-      actorKind: actor.via === 'token' ? 'api' : 'staff',
-      actorId: actor.userId,
+      ...actorOf(actor),
       action: 'saved_view.created',
       caseId: null,
       detail: { view: id },
@@ -63,8 +62,7 @@ export async function deleteView(deps: Deps, actor: Principal, id: string): Prom
     const name = await repo.deleteSavedView(trx, actor.userId, id);
     if (name === null) return fail('NOT_FOUND');
     await recordAudit(trx, now, {
-      actorKind: actor.via === 'token' ? 'api' : 'staff',
-      actorId: actor.userId,
+      ...actorOf(actor),
       action: 'saved_view.deleted',
       caseId: null,
       detail: { view: id },

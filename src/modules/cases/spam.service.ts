@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps.js';
 import type { Principal } from '../../platform/auth/roles.js';
-import { recordAudit, type AuditEntry } from '../../platform/audit/audit.js';
+import { actorOf, recordAudit } from '../../platform/audit/audit.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import { canTransition } from './case.js';
 import { can } from './case.policy.js';
@@ -12,9 +12,6 @@ import * as repo from './case.repo.js';
 /** Most cases one "mark as spam" may carry: a queue page at its largest. */
 export const MARK_SPAM_MAX = 200;
 
-function actorOf(p: Principal): Pick<AuditEntry, 'actorKind' | 'actorId'> {
-  return { actorKind: p.via === 'token' ? 'api' : 'staff', actorId: p.userId };
-}
 
 /**
  * Marks the given cases as spam, in one transaction: each that exists and may still become

@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps.js';
 import type { Principal } from '../../platform/auth/roles.js';
-import { recordAudit } from '../../platform/audit/audit.js';
+import { actorOf, recordAudit } from '../../platform/audit/audit.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import {
   countPendingDeliveries,
@@ -67,12 +67,6 @@ export async function jobsOverview(
   };
 }
 
-function actorOf(actor: Principal) {
-  return {
-    actorKind: actor.via === 'token' ? ('api' as const) : ('staff' as const),
-    actorId: actor.userId,
-  };
-}
 
 /**
  * Puts a dead-lettered task back in the queue, due at once with a fresh count of attempts,

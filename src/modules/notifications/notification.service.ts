@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../deps.js';
 import type { Principal } from '../../platform/auth/roles.js';
 import { hasRole } from '../../platform/auth/policy.js';
-import { recordAudit } from '../../platform/audit/audit.js';
+import { actorOf, recordAudit } from '../../platform/audit/audit.js';
 import { enqueue } from '../../platform/jobs/queue.js';
 import type { Pace } from '../../platform/jobs/pace.js';
 import { NAV_COUNT_MAX } from '../../platform/views/nav.js';
@@ -238,8 +238,7 @@ export async function savePreferences(deps: Deps, actor: Principal, on: Readonly
   await deps.db.transaction().execute(async (trx) => {
     await repo.replacePreferences(trx, actor.userId, rows, now);
     await recordAudit(trx, now, {
-      actorKind: actor.via === 'token' ? 'api' : 'staff',
-      actorId: actor.userId,
+      ...actorOf(actor),
       action: 'notification.preferences_changed',
       caseId: null,
       detail: { on: rows.filter((r) => r.enabled).map((r) => `${r.kind}:${r.channel}`).join(' ') },

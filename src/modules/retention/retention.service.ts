@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps.js';
 import type { Principal } from '../../platform/auth/roles.js';
-import { recordAudit } from '../../platform/audit/audit.js';
+import { actorOf, recordAudit } from '../../platform/audit/audit.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import { createPace, type Pace } from '../../platform/jobs/pace.js';
 import { checkpointAfterDelete } from '../../platform/storage/checkpoint.js';
@@ -25,9 +25,6 @@ export async function findRule(deps: Deps, key: RuleKey): Promise<RetentionRule 
 /** A rule's settings in an audit entry: `basis:days:enabled`. */
 const settingsOf = (r: RetentionRule): string => `${r.basis}:${r.days}:${r.enabled ? 1 : 0}`;
 
-function actorOf(actor: Principal) {
-  return { actorKind: actor.via === 'token' ? ('api' as const) : ('staff' as const), actorId: actor.userId };
-}
 
 /**
  * Adds or changes the rule for a status and incident type (none: the status's general rule);

@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.js';
-import { recordAudit } from '../../platform/audit/audit.js';
+import { actorOf, recordAudit } from '../../platform/audit/audit.js';
 import type { Principal } from '../../platform/auth/roles.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import type { PublicBrand } from '../../platform/views/ui.js';
@@ -103,9 +103,6 @@ export async function currentIdentity(deps: Deps): Promise<OrganisationIdentity>
 
 // ---- Changes, each audited in its transaction ----------------------------------------------------
 
-function actorOf(actor: Principal) {
-  return { actorKind: actor.via === 'token' ? ('api' as const) : ('staff' as const), actorId: actor.userId };
-}
 
 /** The texts of every language from the form. */
 function textsOf(input: SettingsInput): Record<string, OrganisationTexts> {

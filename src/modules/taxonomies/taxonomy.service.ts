@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Deps } from '../../deps.js';
-import { recordAudit, type AuditEntry } from '../../platform/audit/audit.js';
+import { actorOf, recordAudit } from '../../platform/audit/audit.js';
 import type { Principal } from '../../platform/auth/roles.js';
 import { collatorFor } from '../../platform/i18n/formats.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
@@ -258,9 +258,6 @@ export async function vocabularyTerm(
   return term;
 }
 
-function actorOf(actor: Principal): Pick<AuditEntry, 'actorKind' | 'actorId'> {
-  return { actorKind: actor.via === 'token' ? 'api' : 'staff', actorId: actor.userId };
-}
 
 type Trx = Transaction<Database>;
 

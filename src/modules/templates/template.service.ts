@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Deps } from '../../deps.js';
-import { recordAudit, type AuditEntry } from '../../platform/audit/audit.js';
+import { actorOf, recordAudit } from '../../platform/audit/audit.js';
 import type { Principal } from '../../platform/auth/roles.js';
 import { fail, ok, type Result } from '../../platform/errors.js';
 import type { Database } from '../../platform/storage/schema.js';
@@ -147,9 +147,6 @@ export async function templateWithVariants(
   return { template, variants: await repo.listVariants(deps.db, id) };
 }
 
-function actorOf(actor: Principal): Pick<AuditEntry, 'actorKind' | 'actorId'> {
-  return { actorKind: actor.via === 'token' ? 'api' : 'staff', actorId: actor.userId };
-}
 
 /**
  * Runs `work` in a transaction with the template's row locked, after asking the policy:

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Principal } from '../auth/roles.js';
 import type { Database } from '../storage/schema.js';
 
 /**
@@ -12,6 +13,11 @@ export interface AuditEntry {
   action: string;
   caseId: number | null;
   detail?: Record<string, string | number | boolean | null>;
+}
+
+/** Who an audit entry names for a signed-in person: staff on a page, or the API through a token. */
+export function actorOf(p: Principal): Pick<AuditEntry, 'actorKind' | 'actorId'> {
+  return { actorKind: p.via === 'token' ? 'api' : 'staff', actorId: p.userId };
 }
 
 export async function recordAudit(db: Kysely<Database>, at: number, entry: AuditEntry): Promise<void> {
