@@ -66,6 +66,8 @@ export async function queueOptions(
   locale: string,
 ): Promise<{
   options: QueueOptions;
+  /** Who a case may be given to (the bulk change's choices). */
+  workers: { id: string; displayName: string }[];
   labels: {
     incidentType: Map<string, string>;
     region: Map<string, string>;
@@ -74,7 +76,7 @@ export async function queueOptions(
 }> {
   const t = deps.i18n.translator(locale);
   const [incidentTypes, regions, languages, staff, inactive, labels] = await Promise.all([
-    listTerms(deps, 'incident_type'),
+    taxonomyOptions(deps, 'incident_type', locale),
     taxonomyOptions(deps, 'region', locale),
     taxonomyOptions(deps, 'language', locale),
     listCaseWorkers(deps),
@@ -86,13 +88,10 @@ export async function queueOptions(
       termLabels(deps, 'language', locale),
     ]),
   ]);
-  const incidentOptions = incidentTypes.map((term) => ({
-    value: term.code,
-    label: termLabel(term, locale),
-  }));
   return {
+    workers: staff,
     options: {
-      incidentTypes: incidentOptions,
+      incidentTypes,
       regions,
       languages,
       // People who can no longer work but still hold open cases stay findable, labelled as such.

@@ -251,8 +251,8 @@ export interface QueueFilter {
  * start. A single `a < x or (a = x and …)` condition is no range of the index, and the engine
  * read every case before the cursor.
  */
-export async function listQueueRows(db: Db, dialect: Dialect, f: QueueFilter) {
-  if (f.sort !== undefined && f.sort !== 'deadline') return listQueueRowsByTime(db, dialect, f, f.sort);
+export async function listQueueRows(db: Db, dialect: Dialect, f: QueueFilter, withFirst = false) {
+  if (f.sort !== undefined && f.sort !== 'deadline') return listQueueRowsByTime(db, dialect, f, f.sort, withFirst);
   const after = f.after && 'awaiting' in f.after ? f.after : undefined;
   const ranges = f.statuses.flatMap((status) => {
     if (!after) return [queueRange(db, status, f, undefined)];
@@ -271,7 +271,7 @@ export async function listQueueRows(db: Db, dialect: Dialect, f: QueueFilter) {
     ];
   });
   if (ranges.length === 0) return [];
-  if (dialect === 'postgres') return queuePagePostgres(db, ranges, f.limit, DEADLINE_ORDER);
+  if (dialect === 'postgres') return queuePagePostgres(db, ranges, f.limit, DEADLINE_ORDER, withFirst);
   const [first, ...rest] = ranges.map((r) => r.leftJoin('users', 'users.id', 'cases.assignee_id').select(QUEUE_COLUMNS));
   let q = first!;
   for (const r of rest) q = q.unionAll(r);
@@ -303,7 +303,13 @@ type QueueOrder = readonly (readonly ['awaiting_reply' | 'first_response_due_at'
  * of the index as the engines read row values. The received-date filter is a range of
  * cases_queue_received itself.
  */
-async function listQueueRowsByTime(db: Db, dialect: Dialect, f: QueueFilter, sort: 'activity' | 'received') {
+async function listQueueRowsByTime(
+  db: Db,
+  dialect: Dialect,
+  f: QueueFilter,
+  sort: 'activity' | 'received',
+  withFirst: boolean,
+) {
   const column = sort === 'activity' ? 'last_activity_at' : 'created_at';
   const after = f.after && 'at' in f.after ? f.after : undefined;
   // `<time> >= 0`, as written: the condition of the order's partial index (migration
@@ -323,7 +329,7 @@ async function listQueueRowsByTime(db: Db, dialect: Dialect, f: QueueFilter, sor
     [column, 'desc'],
     ['id', 'desc'],
   ];
-  if (dialect === 'postgres') return queuePagePostgres(db, ranges, f.limit, order);
+  if (dialect === 'postgres') return queuePagePostgres(db, ranges, f.limit, order, withFirst);
   const [first, ...rest] = ranges.map((r) => r.leftJoin('users', 'users.id', 'cases.assignee_id').select(QUEUE_COLUMNS));
   let q = first!;
   for (const r of rest) q = q.unionAll(r);
@@ -407,7 +413,13 @@ const QUEUE_COLUMNS = [
  * through the union and the sort; the page's own rows are read after, by id, with their
  * assignee's name: one read of the table per row shown rather than per row considered.
  */
-async function queuePagePostgres(db: Db, ranges: ReturnType<typeof queueRange>[], limit: number, order: QueueOrder) {
+async function queuePagePostgres(
+  db: Db,
+  ranges: ReturnType<typeof queueRange>[],
+  limit: number,
+  order: QueueOrder,
+  withFirst = false,
+) {
   const keys = order.filter(([c]) => c !== 'id').map(([c]) => `cases.${c}` as const);
   const keyed = ranges.map((r, i) => {
     let q = r.select(['cases.id as id', ...keys]);
@@ -423,6 +435,30 @@ async function queuePagePostgres(db: Db, ranges: ReturnType<typeof queueRange>[]
     .selectFrom(page.as('page'))
     .innerJoin('cases', 'cases.id', 'page.id')
     .leftJoin('users', 'users.id', 'cases.assignee_id')
+    // Each row's first requester message, in the same round trip (listQueuePage).
+    .$if(withFirst, (q) =>
+      q
+        .leftJoinLateral(
+          (eb) =>
+            eb
+              .selectFrom('messages')
+              .select(['messages.id', 'messages.body_enc', 'messages.sealed_to_key'])
+              .whereRef('messages.case_id', '=', 'cases.id')
+              .where('messages.kind', '=', 'requester')
+              .orderBy('messages.created_at')
+              .orderBy('messages.id')
+              .limit(1)
+              .as('first'),
+          (join) => join.onTrue(),
+        )
+        .select([
+          'first.id as first_id',
+          'first.body_enc as first_body_enc',
+          'first.sealed_to_key as first_sealed_to_key',
+          'cases.key_wrapped as first_key_wrapped',
+          'cases.purged_at as first_purged_at',
+        ]),
+    )
     .select(QUEUE_COLUMNS);
   for (const [c, dir] of order) rows = rows.orderBy(`cases.${c}`, dir);
   return rows.execute();
@@ -458,7 +494,55 @@ function queueRange(
   return q;
 }
 
-export type QueueRow = Awaited<ReturnType<typeof listQueueRows>>[number];
+export type QueueRow = Omit<
+  Awaited<ReturnType<typeof listQueueRows>>[number],
+  'first_id' | 'first_body_enc' | 'first_sealed_to_key' | 'first_key_wrapped' | 'first_purged_at'
+>;
+
+/** A case's first requester message, sealed, with what opens it (firstRequesterMessages). */
+export type FirstMessage = Awaited<ReturnType<typeof firstRequesterMessages>>[number];
+
+/**
+ * A queue page (listQueueRows) and the first requester message of its first `firstFor` rows,
+ * for their first lines. PostgreSQL reads both in one statement (a lateral join on the page's
+ * rows), so a page costs no further round trip; SQLite, in process, reads the messages by the
+ * page's ids (firstRequesterMessages).
+ */
+export async function listQueuePage(
+  db: Db,
+  dialect: Dialect,
+  f: QueueFilter,
+  firstFor: number,
+): Promise<{ rows: QueueRow[]; firstMessages: FirstMessage[] }> {
+  if (firstFor <= 0) return { rows: await listQueueRows(db, dialect, f), firstMessages: [] };
+  if (dialect !== 'postgres') {
+    const rows = await listQueueRows(db, dialect, f);
+    return { rows, firstMessages: await firstRequesterMessages(db, rows.slice(0, firstFor).map((r) => r.id)) };
+  }
+  const found = await listQueueRows(db, dialect, f, true);
+  const rows: QueueRow[] = [];
+  const firstMessages: FirstMessage[] = [];
+  for (const [i, r] of found.entries()) {
+    const { first_id, first_body_enc, first_sealed_to_key, first_key_wrapped, first_purged_at, ...row } = r as typeof r & {
+      first_id?: string | null;
+      first_body_enc?: Buffer | null;
+      first_sealed_to_key?: number | null;
+      first_key_wrapped?: Buffer;
+      first_purged_at?: number | null;
+    };
+    rows.push(row);
+    if (i < firstFor && first_id != null && first_body_enc != null && first_key_wrapped !== undefined)
+      firstMessages.push({
+        case_id: row.id,
+        id: first_id,
+        body_enc: first_body_enc,
+        sealed_to_key: first_sealed_to_key ?? null,
+        key_wrapped: first_key_wrapped,
+        purged_at: first_purged_at ?? null,
+      });
+  }
+  return { rows, firstMessages };
+}
 
 /**
  * How many cases are suspected spam in one of `statuses`, counting no further than `cap`. One
@@ -577,18 +661,25 @@ export async function countCasesHeldBy(db: Db, assigneeId: string, statuses: rea
  * active), by name: the queue's assignee filter still offers them, so their cases can be found.
  */
 export async function listInactiveHolders(db: Db, statuses: readonly string[]) {
+  // Asked per person who is not active (a few), as one probe of cases_queue_assignee each
+  // (assignee_id, suspected_spam, status): a scalar subquery, which neither engine turns into
+  // a join. As an EXISTS, PostgreSQL made it a semi-join that read every active case of the
+  // helpline, on every queue page.
   return db
     .selectFrom('users')
     .select(['users.id', 'users.display_name', 'users.status'])
     .where('users.status', '!=', 'active')
-    .where((eb) =>
-      eb.exists(
+    .where(
+      (eb) =>
         eb
           .selectFrom('cases')
-          .select('cases.id')
+          .select(sql.lit(1).as('one'))
           .whereRef('cases.assignee_id', '=', 'users.id')
-          .where('cases.status', 'in', [...statuses]),
-      ),
+          .where('cases.suspected_spam', 'in', [sql.lit(0), sql.lit(1)])
+          .where('cases.status', 'in', [...statuses])
+          .limit(1),
+      'is not',
+      null,
     )
     .orderBy('users.display_name')
     .orderBy('users.id')

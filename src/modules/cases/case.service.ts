@@ -94,20 +94,24 @@ export async function listQueue(
     receivedFrom: query.received_from ? dayStart(query.received_from, zone) : undefined,
     receivedBefore: query.received_to ? dayStart(nextDay(query.received_to), zone) : undefined,
   };
-  // The count and the page's first lines are asked for together: on PostgreSQL the count's
-  // round trip and the audit entries' commit overlap with opening the first lines.
+  // The count is asked for while the page is read; the page brings its rows' first messages.
   const counting = repo.countQueue(deps.db, filter, QUEUE_COUNT_MAX + 1);
-  const rows = await repo.listQueueRows(deps.db, deps.dialect, {
-    ...filter,
-    sort,
-    after: cursor === undefined ? undefined : cursor.sort === 'deadline' ? cursor : { at: cursor.at, id: cursor.id },
-    limit: limit + 1,
-  });
+  const { rows, firstMessages } = await repo.listQueuePage(
+    deps.db,
+    deps.dialect,
+    {
+      ...filter,
+      sort,
+      after: cursor === undefined ? undefined : cursor.sort === 'deadline' ? cursor : { at: cursor.at, id: cursor.id },
+      limit: limit + 1,
+    },
+    opts.firstLines ? limit : 0,
+  );
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const [counted, firstLines] = await Promise.all([
     counting,
-    opts.firstLines ? openFirstLines(deps, actor, page.map((r) => r.id)) : new Map<number, string | null>(),
+    opts.firstLines ? openFirstLines(deps, actor, page.map((r) => r.id), firstMessages) : new Map<number, string | null>(),
   ]);
   return ok({
     rows: page,
@@ -123,10 +127,14 @@ export async function listQueue(
  * audited (`case.listed`), together in one statement. The text goes to the page only: never to
  * a log.
  */
-async function openFirstLines(deps: Deps, actor: Principal, caseIds: number[]): Promise<Map<number, string | null>> {
+async function openFirstLines(
+  deps: Deps,
+  actor: Principal,
+  caseIds: number[],
+  found: repo.FirstMessage[],
+): Promise<Map<number, string | null>> {
   const lines = new Map<number, string | null>();
   if (caseIds.length === 0) return lines;
-  const found = await repo.firstRequesterMessages(deps.db, caseIds.slice(0, QUEUE_PAGE.max));
   // The cases about to be read, audited before their text is returned (the write runs while
   // they are opened); a page whose audit entries cannot be written shows none of it.
   const read = new Set(found.filter((m) => m.purged_at === null).map((m) => m.case_id));

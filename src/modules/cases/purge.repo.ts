@@ -21,7 +21,7 @@ export function purgedReceiptHash(caseId: number): string {
 export async function lockCaseForPurge(db: Db, caseId: number, postgres: boolean) {
   let q = db
     .selectFrom('cases')
-    .select(['id', 'status', 'incident_type', 'created_at', 'closed_at', 'last_activity_at', 'purged_at'])
+    .select(['id', 'status', 'incident_type', 'created_at', 'closed_at', 'last_activity_at', 'purged_at', 'key_wrapped'])
     .where('id', '=', caseId);
   if (postgres) q = q.forUpdate();
   return q.executeTakeFirst();

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { engines } from '../../../test/engines.js';
 import { createHarness, type Harness } from '../../../test/harness.js';
 import { listAuditForCase } from '../../platform/audit/audit.js';
@@ -56,7 +56,14 @@ for (const engine of engines) {
       expect(await messageCount(caseId)).toBe(3);
 
       h.clock.advance(60_000);
-      expect(await purgeCasePersonalData(h.deps, caseId, { kind: 'requester' })).toBe('purged');
+      const forgot = vi.spyOn(h.deps.vault, 'forgetCaseKey');
+      try {
+        expect(await purgeCasePersonalData(h.deps, caseId, { kind: 'requester' })).toBe('purged');
+        // Nor is its key kept unwrapped in this process's cache of case keys.
+        expect(forgot).toHaveBeenCalledWith(before.key_wrapped);
+      } finally {
+        forgot.mockRestore();
+      }
 
       const after = await caseRow(caseId);
       expect(await messageCount(caseId)).toBe(0);

@@ -97,6 +97,8 @@ export async function purgeCasePersonalData(
     // after this line leaves the case listed, and the next start deletes it again; a crash
     // before it rolls the purge back. Either way no backup can bring the case back unnoticed.
     deps.shreds?.record({ caseId, createdAt: row.created_at, at: now, rule: label });
+    // Nor does this process keep its key unwrapped (a rollback would only cost a later unwrap).
+    deps.vault.forgetCaseKey(row.key_wrapped);
     return 'purged';
   });
 }

@@ -69,10 +69,9 @@ export function registerQueueRoutes(app: FastifyInstance, deps: Deps, assets: Su
     let errors: FieldErrors = parsed.success ? {} : filterErrors(parsed.error.issues);
     const query = parsed.success ? parsed.data : null;
     // The page and what its forms offer, asked for together.
-    const [page, { options, labels }, workers, saved] = await Promise.all([
+    const [page, { options, labels, workers }, saved] = await Promise.all([
       query ? service.listQueue(deps, me(req), query, { firstLines: true }) : null,
       queueOptions(deps, req.locale),
-      service.listCaseWorkers(deps),
       listSavedViews(deps, me(req)),
     ]);
     if (page && !page.ok) {

@@ -1,9 +1,10 @@
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import sodium from 'sodium-native';
+import { describe, expect, it, vi } from 'vitest';
 import { newReceipt, normalizeReceipt, RECEIPT_BITS } from './receipt.js';
-import { DecryptionError, loadMasterKey, newKeypair, randomBytes, safeEqual, SealedError, Vault, wrapInfo } from './vault.js';
+import { CaseKeyCache, DecryptionError, loadMasterKey, newKeypair, randomBytes, safeEqual, SealedError, Vault, wrapInfo } from './vault.js';
 
 describe('Vault', () => {
   const vault = new Vault(randomBytes(32));
@@ -93,6 +94,76 @@ describe('Vault', () => {
     expect(safeEqual('abc', 'abc')).toBe(true);
     expect(safeEqual('abc', 'abd')).toBe(false);
     expect(safeEqual('abc', 'abcd')).toBe(false);
+  });
+});
+
+describe('case key cache', () => {
+  it('opens a wrap again without the private key, only while that key is in memory', () => {
+    const pair = newKeypair();
+    const v = new Vault(randomBytes(32), { sealed: { active: { id: 3, publicKey: pair.publicKey } } });
+    v.unlock({ id: 3, publicKey: pair.publicKey, secretKey: Buffer.from(pair.secretKey) });
+    const { wrapped } = v.newCaseKey();
+    const sealed = v.caseKey(5, wrapped).seal('message:body', 'نص سري');
+    expect(v.caseKey(5, wrapped).open('message:body', sealed)).toBe('نص سري');
+    // The key leaves memory: the cached case key goes with it.
+    v.forget(3);
+    expect(() => v.caseKey(5, wrapped)).toThrow(SealedError);
+  });
+
+  it('a key handed out is a copy: evicting its slot does not change it', () => {
+    const cache = new CaseKeyCache(1, 60_000, () => 0);
+    const a = { wrapped: randomBytes(80), raw: randomBytes(32) };
+    const b = { wrapped: randomBytes(80), raw: randomBytes(32) };
+    cache.put(a.wrapped, a.raw);
+    const got = cache.get(a.wrapped)!;
+    expect(got.equals(a.raw)).toBe(true);
+    cache.put(b.wrapped, b.raw); // the only slot now holds b
+    expect(got.equals(a.raw)).toBe(true);
+    expect(cache.get(a.wrapped)).toBeNull();
+    expect(cache.get(b.wrapped)!.equals(b.raw)).toBe(true);
+    expect(cache.size).toBe(1);
+  });
+
+  it('keeps the most recently used, drops expired entries and what it is told to forget', () => {
+    let t = 0;
+    const cache = new CaseKeyCache(2, 1000, () => t);
+    const keys = [0, 1, 2].map(() => ({ wrapped: randomBytes(80), raw: randomBytes(32) }));
+    cache.put(keys[0]!.wrapped, keys[0]!.raw);
+    cache.put(keys[1]!.wrapped, keys[1]!.raw);
+    expect(cache.get(keys[0]!.wrapped)).not.toBeNull(); // 0 is now the most recent
+    cache.put(keys[2]!.wrapped, keys[2]!.raw); // evicts 1
+    expect(cache.get(keys[1]!.wrapped)).toBeNull();
+    expect(cache.get(keys[0]!.wrapped)).not.toBeNull();
+    cache.drop(keys[0]!.wrapped);
+    expect(cache.get(keys[0]!.wrapped)).toBeNull();
+    t = 1001;
+    expect(cache.get(keys[2]!.wrapped)).toBeNull();
+    expect(cache.size).toBe(0);
+  });
+
+  it('a wrap changed by one byte is not served from the cache', () => {
+    const v = new Vault(randomBytes(32));
+    const { wrapped } = v.newCaseKey();
+    v.caseKey(1, wrapped);
+    const bent = Buffer.from(wrapped);
+    bent[bent.length - 1]! ^= 1;
+    expect(() => v.caseKey(1, bent)).toThrow(DecryptionError);
+  });
+
+  it('forgetCaseKey: a shredded case\'s key is unwrapped again, not served from memory', () => {
+    const v = new Vault(randomBytes(32));
+    const { wrapped } = v.newCaseKey();
+    const spy = vi.spyOn(sodium, 'crypto_box_seal_open');
+    try {
+      v.caseKey(1, wrapped);
+      v.caseKey(1, wrapped);
+      expect(spy).toHaveBeenCalledTimes(1);
+      v.forgetCaseKey(wrapped);
+      v.caseKey(1, wrapped);
+      expect(spy).toHaveBeenCalledTimes(2);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 

@@ -108,17 +108,99 @@ export interface PublicKeyInfo {
   publicKey: Buffer;
 }
 
+/** How many unwrapped case keys each private key keeps, and for how long (ADR 30). */
+export const CASE_KEY_CACHE = { entries: 1024, ttlMs: 5 * 60_000 } as const;
+
+/**
+ * Case keys recently unwrapped with one private key, by their wrapped form: opening a wrap is an
+ * X25519 operation (about 40 µs), and a queue page opens 50. The raw keys live in one guarded
+ * slab (sodium_malloc), handed out as copies, so an eviction never changes a key in use. The
+ * cache belongs to its private key and is wiped with it: whatever it holds, that private key
+ * could open again, and nothing is kept once the key leaves memory. Entries expire after
+ * `ttlMs`, so a case shredded in another process leaves this one's memory soon after.
+ */
+export class CaseKeyCache {
+  private readonly slab: Buffer;
+  /** wrapped (base64) → [slot, stored at]; oldest use first. */
+  private readonly index = new Map<string, [number, number]>();
+  private readonly free: number[] = [];
+
+  constructor(
+    private readonly entries: number = CASE_KEY_CACHE.entries,
+    private readonly ttlMs: number = CASE_KEY_CACHE.ttlMs,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.slab = sodium.sodium_malloc(entries * KEY);
+    for (let i = entries - 1; i >= 0; i--) this.free.push(i);
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** A copy of the raw key wrapped as `wrapped`, or null. */
+  get(wrapped: Buffer): Buffer | null {
+    const id = wrapped.toString('base64');
+    const hit = this.index.get(id);
+    if (!hit) return null;
+    this.index.delete(id);
+    if (this.now() - hit[1] > this.ttlMs) {
+      this.release(hit[0]);
+      return null;
+    }
+    this.index.set(id, hit);
+    return Buffer.from(this.slab.subarray(hit[0] * KEY, (hit[0] + 1) * KEY));
+  }
+
+  put(wrapped: Buffer, raw: Buffer): void {
+    const id = wrapped.toString('base64');
+    if (this.index.has(id) || raw.length !== KEY) return;
+    if (this.free.length === 0) {
+      const [oldest, [slot]] = this.index.entries().next().value!;
+      this.index.delete(oldest);
+      this.release(slot);
+    }
+    const slot = this.free.pop()!;
+    raw.copy(this.slab, slot * KEY);
+    this.index.set(id, [slot, this.now()]);
+  }
+
+  /** Drops the key wrapped as `wrapped` (its case was shredded). */
+  drop(wrapped: Buffer): void {
+    const id = wrapped.toString('base64');
+    const hit = this.index.get(id);
+    if (!hit) return;
+    this.index.delete(id);
+    this.release(hit[0]);
+  }
+
+  /** Wipes every key (its private key leaves memory). */
+  clear(): void {
+    this.index.clear();
+    this.free.length = 0;
+    for (let i = this.entries - 1; i >= 0; i--) this.free.push(i);
+    sodium.sodium_memzero(this.slab);
+  }
+
+  private release(slot: number): void {
+    sodium.sodium_memzero(this.slab.subarray(slot * KEY, (slot + 1) * KEY));
+    this.free.push(slot);
+  }
+}
+
 interface OpenedKey {
   publicKey: Buffer;
   secretKey: Buffer;
   /** Seals staff second-factor secrets; derived from the private key, so sealed with it. */
   staffKey: Buffer;
+  /** Case keys this private key opened lately. */
+  caseKeys: CaseKeyCache;
 }
 
 function openedFrom(publicKey: Buffer, secretKey: Buffer): OpenedKey {
   const staffKey = sodium.sodium_malloc(KEY);
   sodium.crypto_kdf_derive_from_key(staffKey, 1, SK_KDF_CONTEXT, secretKey);
-  return { publicKey, secretKey, staffKey };
+  return { publicKey, secretKey, staffKey, caseKeys: new CaseKeyCache() };
 }
 
 /** A fresh random content keypair (sealed mode). */
@@ -265,6 +347,7 @@ export class Vault {
     if (!k) return;
     sodium.sodium_memzero(k.secretKey);
     sodium.sodium_memzero(k.staffKey);
+    k.caseKeys.clear();
     this.opened.delete(id);
   }
 
@@ -324,9 +407,28 @@ export class Vault {
     return this.openBox(wrapped, 'case-key');
   }
 
-  /** Binds a wrapped case key to the case it belongs to; throws SealedError while sealed. */
+  /**
+   * Binds a wrapped case key to the case it belongs to; throws SealedError while sealed. A wrap
+   * opened lately comes from its private key's cache (CaseKeyCache), checked for that key first,
+   * so a sealed or retired key opens nothing, cached or not.
+   */
   caseKey(caseId: number, wrapped: Buffer): CaseKey {
-    return new CaseKey(this.unwrapRaw(wrapped), caseId);
+    const info = wrapInfo(wrapped);
+    if (info.version !== 2) return new CaseKey(this.unwrapRaw(wrapped), caseId);
+    const cache = this.keyFor(info.keyId).caseKeys;
+    const cached = cache.get(wrapped);
+    if (cached) return new CaseKey(cached, caseId);
+    const raw = this.openBox(wrapped, 'case-key');
+    cache.put(wrapped, raw);
+    return new CaseKey(raw, caseId);
+  }
+
+  /** Forgets a case key this process may hold unwrapped (its case was shredded). */
+  forgetCaseKey(wrapped: Buffer): void {
+    const info = wrapInfo(wrapped);
+    if (info.version !== 2) return;
+    const k = info.keyId === DEFAULT_KEY_ID ? this.defaultKey : this.opened.get(info.keyId);
+    k?.caseKeys.drop(wrapped);
   }
 
   /** The same case key wrapped to the active public key (rotation, sealed-mode set-up). */
