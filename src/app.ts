@@ -30,6 +30,9 @@ export async function createApp(
   opts: { logStream?: DestinationStream; modules?: readonly HavenModule[] } = {},
 ): Promise<FastifyInstance> {
   const modules = opts.modules ?? MODULES;
+  // What modules add to cases, for the cases module's pages and services (ADR 31). Set on the
+  // one deps object every route shares, so services called from any module see them.
+  deps.caseExtensions = modules.flatMap((m) => (m.caseExtension ? [m.caseExtension] : []));
   const policy = combinePolicies(modules.flatMap((m) => (m.policy ? [m.policy] : [])));
   const nav = modules.flatMap((m) => m.nav ?? []).sort((a, b) => a.order - b.order);
   const jobSchedules = new Map(modules.flatMap((m) => m.jobs?.(deps) ?? []).map((j) => [j.name, scheduleOf(j)]));

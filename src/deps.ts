@@ -1,3 +1,4 @@
+import type { CaseExtension } from './contracts/case-extension.js';
 import type { PlatformDeps } from './platform/deps.js';
 
 /**
@@ -5,4 +6,10 @@ import type { PlatformDeps } from './platform/deps.js';
  * nothing else. Today it is the platform's dependencies; what the composition adds for the
  * modules goes here, never into platform/.
  */
-export type Deps = PlatformDeps;
+export type Deps = PlatformDeps & {
+  /**
+   * Every module's case extension, in the module list's order (contracts/case-extension.ts):
+   * set by the app from its modules; absent where no app was built (then there are none).
+   */
+  caseExtensions?: readonly CaseExtension[];
+};

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.js';
+import type { CaseExtension } from './case-extension.js';
 import type { Role } from '../platform/auth/roles.js';
 import type { Policy } from '../platform/auth/policy.js';
 import type { ErrorDefinition } from '../platform/errors.js';
@@ -55,6 +56,8 @@ export interface HavenModule {
    * public request (platform/views/ui.ts `PublicBrand`; ADR 27). At most one module gives it.
    */
   publicBrand?(deps: Deps): PublicBrandProvider;
+  /** What the module adds to cases: a case page section, a queue note, a say on status changes (ADR 31). */
+  caseExtension?: CaseExtension;
   /** Pages on the public surface (mounted at /). */
   registerPublic?(app: FastifyInstance, ctx: ModuleContext): Promise<void> | void;
   /** Pages on the staff surface (mounted at /staff). */
