@@ -20,6 +20,7 @@ import * as replyTemplates from './2026-12-07-006-reply-templates.js';
 import * as attachments from './2026-12-07-007-attachments.js';
 import * as organisationSettings from './2026-12-07-008-organisation-settings.js';
 import * as userTimeZone from './2026-12-07-009-user-time-zone.js';
+import * as needToKnow from './2026-12-07-010-need-to-know.js';
 
 /** Every migration, in order. Names are ISO-dated; never rename or edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-007-attachments': attachments,
   '2026-12-07-008-organisation-settings': organisationSettings,
   '2026-12-07-009-user-time-zone': userTimeZone,
+  '2026-12-07-010-need-to-know': needToKnow,
 };

@@ -17,6 +17,7 @@ export interface Database {
   staff_sessions: StaffSessionsTable;
   api_tokens: ApiTokensTable;
   cases: CasesTable;
+  case_access: CaseAccessTable;
   messages: MessagesTable;
   attachments: AttachmentsTable;
   attachment_chunks: AttachmentChunksTable;
@@ -163,6 +164,16 @@ export interface CasesTable {
   purged_at: number | null;
   /** What deleted it: `retention:<status>:<days>d`, `retention:<status>:<incident type>:<days>d` or `requester`. */
   purge_rule: string | null;
+  /** 1 when only the people listed in case_access and its teams' leads may know it (ADR 32). */
+  restricted: Generated<number>;
+}
+
+/** A person who may know a restricted case (ADR 32): who added them, and when. */
+export interface CaseAccessTable {
+  case_id: number;
+  user_id: string;
+  added_by: string;
+  added_at: number;
 }
 
 export interface MessagesTable {
