@@ -21,6 +21,8 @@ import * as attachments from './2026-12-07-007-attachments.js';
 import * as organisationSettings from './2026-12-07-008-organisation-settings.js';
 import * as userTimeZone from './2026-12-07-009-user-time-zone.js';
 import * as needToKnow from './2026-12-07-010-need-to-know.js';
+import * as shifts from './2026-12-07-011-shifts.js';
+import * as referrals from './2026-12-07-014-referrals.js';
 
 /** Every migration, in order. Names are ISO-dated; never rename or edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -46,4 +48,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-008-organisation-settings': organisationSettings,
   '2026-12-07-009-user-time-zone': userTimeZone,
   '2026-12-07-010-need-to-know': needToKnow,
+  '2026-12-07-011-shifts': shifts,
+  '2026-12-07-014-referrals': referrals,
 };

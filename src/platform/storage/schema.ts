@@ -45,6 +45,17 @@ export interface Database {
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
   notification_marks: NotificationMarksTable;
+  partners: PartnersTable;
+  partner_services: PartnerServicesTable;
+  partner_regions: PartnerRegionsTable;
+  partner_languages: PartnerLanguagesTable;
+  referrals: ReferralsTable;
+  referral_consents: ReferralConsentsTable;
+  shift_slots: ShiftSlotsTable;
+  shift_slot_members: ShiftSlotMembersTable;
+  shift_exceptions: ShiftExceptionsTable;
+  handovers: HandoversTable;
+  handover_notes: HandoverNotesTable;
 }
 
 export interface UsersTable {
@@ -482,4 +493,132 @@ export interface NotificationPreferencesTable {
 export interface NotificationMarksTable {
   mark: string;
   created_at: number;
+}
+
+/** A team's weekly shift (the shifts module, ADR 33): minutes after local midnight in the team's zone. */
+export interface ShiftSlotsTable {
+  id: string;
+  team_id: string;
+  /** ISO weekday: 1 Monday … 7 Sunday. */
+  weekday: number;
+  start_minute: number;
+  /** At or before start_minute: the shift ends the next day. */
+  end_minute: number;
+  lead_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A person on a weekly shift. */
+export interface ShiftSlotMembersTable {
+  slot_id: string;
+  user_id: string;
+}
+
+/** One date's change to a shift: swap, absence or lead; `subject` is the person changed ('' for a lead). */
+export interface ShiftExceptionsTable {
+  id: string;
+  slot_id: string;
+  /** The local date (YYYY-MM-DD) the shift starts. */
+  on_date: string;
+  kind: string;
+  subject: string;
+  replacement_id: string | null;
+  created_at: number;
+  created_by: string | null;
+}
+
+/** A team's handover at one shift's end (unique per team and end); people as JSON arrays of ids. */
+export interface HandoversTable {
+  id: string;
+  team_id: string;
+  slot_id: string | null;
+  starts_at: number;
+  ends_at: number;
+  outgoing_lead_id: string | null;
+  outgoing_ids: string;
+  incoming_lead_id: string | null;
+  incoming_ids: string;
+  created_at: number;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+}
+
+/** What an outgoing person wrote for the next shift, sealed by the vault. */
+export interface HandoverNotesTable {
+  id: string;
+  handover_id: string;
+  author_id: string | null;
+  body_enc: Buffer;
+  created_at: number;
+}
+
+/** A partner organisation a case may be referred to (the referrals module, ADR 36). Not personal data. */
+export interface PartnersTable {
+  id: string;
+  name: string;
+  description: string;
+  /** email, signal, web_form or other. */
+  contact_kind: string;
+  contact_address: string;
+  /** An armoured OpenPGP public key, or null; its fingerprint beside it. */
+  pgp_key: string | null;
+  pgp_fingerprint: string | null;
+  /** 0: retired, offered on no case, kept for the referrals that name it. */
+  active: number;
+  created_at: number;
+  updated_at: number;
+  updated_by: string | null;
+}
+
+/** A service a partner offers (a fixed code of the referrals module). */
+export interface PartnerServicesTable {
+  partner_id: string;
+  service: string;
+}
+
+/** A region a partner works in (a code of the region vocabulary). */
+export interface PartnerRegionsTable {
+  partner_id: string;
+  region: string;
+}
+
+/** A language a partner works in (a code of the language vocabulary). */
+export interface PartnerLanguagesTable {
+  partner_id: string;
+  language: string;
+}
+
+/** A case referred to a partner. */
+export interface ReferralsTable {
+  id: string;
+  case_id: number;
+  partner_id: string;
+  /** The shared items' codes, comma-separated. */
+  items: string;
+  /** The staff summary for the partner, sealed under the case key (shredded with it), or null. */
+  summary_enc: Buffer | null;
+  letter_language: string;
+  follow_up_at: number;
+  reminded_at: number | null;
+  /** accepted, declined, no_answer or helped; null while the follow-up is open. */
+  outcome: string | null;
+  outcome_at: number | null;
+  outcome_by: string | null;
+  created_by: string;
+  created_at: number;
+}
+
+/** The requester's consent, recorded, for the identifying items of one referral. */
+export interface ReferralConsentsTable {
+  id: string;
+  referral_id: string;
+  /** The items it covers, comma-separated. */
+  items: string;
+  /** conversation, phone or other. */
+  how: string;
+  /** The day it was given (UTC midnight). */
+  given_at: number;
+  recorded_by: string;
+  recorded_at: number;
 }
