@@ -22,6 +22,7 @@ import * as organisationSettings from './2026-12-07-008-organisation-settings.js
 import * as userTimeZone from './2026-12-07-009-user-time-zone.js';
 import * as needToKnow from './2026-12-07-010-need-to-know.js';
 import * as shifts from './2026-12-07-011-shifts.js';
+import * as escalation from './2026-12-07-012-escalation.js';
 import * as referrals from './2026-12-07-014-referrals.js';
 
 /** Every migration, in order. Names are ISO-dated; never rename or edit a landed one. */
@@ -49,5 +50,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-009-user-time-zone': userTimeZone,
   '2026-12-07-010-need-to-know': needToKnow,
   '2026-12-07-011-shifts': shifts,
+  '2026-12-07-012-escalation': escalation,
   '2026-12-07-014-referrals': referrals,
 };

@@ -45,6 +45,11 @@ export interface Database {
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
   notification_marks: NotificationMarksTable;
+  escalation_ladders: EscalationLaddersTable;
+  escalation_steps: EscalationStepsTable;
+  case_escalations: CaseEscalationsTable;
+  case_sla: CaseSlaTable;
+  case_sla_teams: CaseSlaTeamsTable;
   partners: PartnersTable;
   partner_services: PartnerServicesTable;
   partner_regions: PartnerRegionsTable;
@@ -621,4 +626,61 @@ export interface ReferralConsentsTable {
   given_at: number;
   recorded_by: string;
   recorded_at: number;
+}
+
+/** An escalation ladder (ADR 34): 'global' (team_id null) or one team's, which replaces it for that team's cases. */
+export interface EscalationLaddersTable {
+  id: string;
+  team_id: string | null;
+  /** The resolution target of the cases it governs, in hours (the SLA read model). */
+  resolution_hours: number;
+  version: number;
+  updated_at: number;
+  updated_by: string | null;
+}
+
+/** A ladder's step: after `minutes` unanswered, `action`; only for `urgency` and `severity` when set. */
+export interface EscalationStepsTable {
+  id: string;
+  ladder_id: string;
+  position: number;
+  minutes: number;
+  action: string;
+  urgency: string | null;
+  severity: string | null;
+}
+
+/** A step a case reached, once per (case, step, start of the wait); `notified` is a JSON list of staff ids. */
+export interface CaseEscalationsTable {
+  case_id: number;
+  step_id: string;
+  wait_started_at: number;
+  ladder_id: string;
+  minutes: number;
+  action: string;
+  reached_at: number;
+  notified: string;
+}
+
+/** The SLA read model, per case: structured fields only, no foreign key (it outlives retention). */
+export interface CaseSlaTable {
+  case_id: number;
+  arrived_at: number;
+  urgency: string;
+  first_response_due_at: number;
+  first_response_at: number | null;
+  resolution_due_at: number;
+  resolved_at: number | null;
+  /** 1 while the case is (suspected) spam: not counted. */
+  excluded: number;
+  updated_at: number;
+}
+
+/** A case's teams in the SLA read model ('' when no team covered it), each with the shift on at arrival. */
+export interface CaseSlaTeamsTable {
+  case_id: number;
+  team_id: string;
+  arrived_at: number;
+  shift_starts_at: number | null;
+  shift_ends_at: number | null;
 }
