@@ -50,6 +50,7 @@ export { caseClockFacts, casesOnTheClock, type CaseClockFacts } from './clock-fa
 // Need-to-know (ADR 32): whether a person may know a case exists. Anything that lists, counts,
 // searches or notifies about cases goes through these.
 export { visibleTo, visibleCaseIds, whoMayKnow } from './access.js';
+export { teamActiveCases, type HandoverCase } from './handover.repo.js';
 
 /** Registers the handler workspace under /staff: the queue (`GET /staff`) and case pages. */
 async function registerStaff(
