@@ -24,6 +24,7 @@ import * as needToKnow from './2026-12-07-010-need-to-know.js';
 import * as shifts from './2026-12-07-011-shifts.js';
 import * as escalation from './2026-12-07-012-escalation.js';
 import * as referrals from './2026-12-07-014-referrals.js';
+import * as search from './2026-12-07-015-search.js';
 
 /** Every migration, in order. Names are ISO-dated; never rename or edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-011-shifts': shifts,
   '2026-12-07-012-escalation': escalation,
   '2026-12-07-014-referrals': referrals,
+  '2026-12-07-015-search': search,
 };

@@ -31,6 +31,8 @@ const WRAP_V1 = 1;
 const WRAP_V2 = 2;
 /** A value sealed to a content public key while sealed (a requester's follow-up message). */
 const TO_KEY_V1 = 3;
+/** Bytes of a search index token: 12 (96 bits), so ten million distinct words collide with odds below 1 in 10^13. */
+export const SEARCH_TOKEN_BYTES = 12;
 /** Key id 0 is the keypair derived from the master key (the default mode). */
 export const DEFAULT_KEY_ID = 0;
 
@@ -195,12 +197,16 @@ interface OpenedKey {
   staffKey: Buffer;
   /** Case keys this private key opened lately. */
   caseKeys: CaseKeyCache;
+  /** Keys the search index's tokens (ADR 37); derived from the private key, so sealed with it. */
+  searchKey: Buffer;
 }
 
 function openedFrom(publicKey: Buffer, secretKey: Buffer): OpenedKey {
   const staffKey = sodium.sodium_malloc(KEY);
   sodium.crypto_kdf_derive_from_key(staffKey, 1, SK_KDF_CONTEXT, secretKey);
-  return { publicKey, secretKey, staffKey, caseKeys: new CaseKeyCache() };
+  const searchKey = sodium.sodium_malloc(KEY);
+  sodium.crypto_kdf_derive_from_key(searchKey, 2, SK_KDF_CONTEXT, secretKey);
+  return { publicKey, secretKey, staffKey, caseKeys: new CaseKeyCache(), searchKey };
 }
 
 /** A fresh random content keypair (sealed mode). */
@@ -347,6 +353,7 @@ export class Vault {
     if (!k) return;
     sodium.sodium_memzero(k.secretKey);
     sodium.sodium_memzero(k.staffKey);
+    sodium.sodium_memzero(k.searchKey);
     k.caseKeys.clear();
     this.opened.delete(id);
   }
@@ -474,6 +481,33 @@ export class Vault {
     const out = Buffer.alloc(32);
     sodium.crypto_generichash(out, Buffer.from(`${purpose}\0${value}`, 'utf8'), this.hashKey);
     return out.toString('hex');
+  }
+
+  /**
+   * The content key whose search subkey writes the search index now (ADR 37): the active one.
+   * Throws SealedError while its private half is not in memory, so nothing is indexed while
+   * sealed and the index never holds a token a key on disk could make in sealed mode.
+   */
+  searchKeyId(): number {
+    this.keyFor(this.active.id);
+    return this.active.id;
+  }
+
+  /** Ids of the content keys whose search tokens this process can make now (the default key's always). */
+  searchKeyIds(): number[] {
+    return [DEFAULT_KEY_ID, ...this.opened.keys()];
+  }
+
+  /**
+   * A search index token (ADR 37): BLAKE2b of `purpose` and the normalised `token`, keyed by the
+   * search subkey of content key `keyId`, cut to SEARCH_TOKEN_BYTES. Equal words give equal
+   * tokens under one key and unrelated ones under another; SealedError while that key is locked.
+   */
+  searchToken(keyId: number, purpose: string, token: string): Buffer {
+    // libsodium's BLAKE2b gives at least 16 bytes; the index keeps the first 12.
+    const out = Buffer.alloc(16);
+    sodium.crypto_generichash(out, Buffer.from(`${purpose}\0${token}`, 'utf8'), this.keyFor(keyId).searchKey);
+    return out.subarray(0, SEARCH_TOKEN_BYTES);
   }
 
   /** Seals a staff secret (a TOTP seed) under the active private key; throws SealedError while sealed. */

@@ -45,6 +45,9 @@ export interface Database {
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
   notification_marks: NotificationMarksTable;
+  search_tokens: SearchTokensTable;
+  search_cases: SearchCasesTable;
+  search_walks: SearchWalksTable;
   escalation_ladders: EscalationLaddersTable;
   escalation_steps: EscalationStepsTable;
   case_escalations: CaseEscalationsTable;
@@ -683,4 +686,29 @@ export interface CaseSlaTeamsTable {
   arrived_at: number;
   shift_starts_at: number | null;
   shift_ends_at: number | null;
+}
+
+/** A search index row (ADR 37): a keyed hash of one normalised token of a case, never the token. */
+export interface SearchTokensTable {
+  token: Buffer;
+  case_id: number;
+}
+
+/** A case's place in the search index: the content key its tokens are under, and whether a change waits. */
+export interface SearchCasesTable {
+  case_id: number;
+  key_id: number;
+  /** 1: the case changed while it could not be indexed (sealed); the index job catches up. */
+  stale: Generated<number>;
+  indexed_at: number;
+  /** How many tokens the case has in the index. */
+  tokens: Generated<number>;
+}
+
+/** The walk that indexes every case under one content key's search subkey: how far it has come. */
+export interface SearchWalksTable {
+  key_id: number;
+  after_id: Generated<number>;
+  started_at: number;
+  finished_at: number | null;
 }
