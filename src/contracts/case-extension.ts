@@ -45,10 +45,10 @@ export interface StatusChange {
   override: boolean;
 }
 
-/** An extension's refusal of a status change: an i18n key, with its values. */
+/** An extension's refusal of a status change. */
 export interface StatusRefusal {
+  /** An i18n key taking no values: shown next to the status field, and as the API's message. */
   messageKey: string;
-  values?: Record<string, string | number>;
   /** A coordinator or administrator may override it (audited). */
   overridable: boolean;
 }

@@ -78,7 +78,15 @@ export function knownErrorCodes(): string[] {
 }
 
 /** A typed expected outcome: success with a value, or a catalogued failure. */
-export type Result<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; field?: string };
+export type Result<T> =
+  | { ok: true; value: T }
+  | {
+      ok: false;
+      code: ErrorCode;
+      field?: string;
+      /** A more precise message than the code's own (an i18n key taking no values), when one is known. */
+      messageKey?: string;
+    };
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 export const fail = <T = never>(code: ErrorCode, field?: string): Result<T> =>
