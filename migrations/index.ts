@@ -23,6 +23,7 @@ import * as userTimeZone from './2026-12-07-009-user-time-zone.js';
 import * as needToKnow from './2026-12-07-010-need-to-know.js';
 import * as shifts from './2026-12-07-011-shifts.js';
 import * as escalation from './2026-12-07-012-escalation.js';
+import * as playbooks from './2026-12-07-013-playbooks.js';
 import * as referrals from './2026-12-07-014-referrals.js';
 import * as search from './2026-12-07-015-search.js';
 
@@ -52,6 +53,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-010-need-to-know': needToKnow,
   '2026-12-07-011-shifts': shifts,
   '2026-12-07-012-escalation': escalation,
+  '2026-12-07-013-playbooks': playbooks,
   '2026-12-07-014-referrals': referrals,
   '2026-12-07-015-search': search,
 };

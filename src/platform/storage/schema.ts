@@ -38,6 +38,12 @@ export interface Database {
   organisation_texts: OrganisationTextsTable;
   reply_templates: ReplyTemplatesTable;
   reply_template_variants: ReplyTemplateVariantsTable;
+  playbooks: PlaybooksTable;
+  playbook_names: PlaybookNamesTable;
+  playbook_steps: PlaybookStepsTable;
+  playbook_step_texts: PlaybookStepTextsTable;
+  case_playbooks: CasePlaybooksTable;
+  case_tasks: CaseTasksTable;
   jobs: JobsTable;
   outbox_events: OutboxEventsTable;
   event_deliveries: EventDeliveriesTable;
@@ -371,6 +377,70 @@ export interface ReplyTemplateVariantsTable {
   body: string;
   updated_at: number;
   updated_by: string | null;
+}
+
+/** A playbook (the playbooks module, ADR 35): an ordered checklist for an incident type (null: any). */
+export interface PlaybooksTable {
+  id: string;
+  incident_type: string | null;
+  /** 0: retired, applied to no case, kept with its steps. */
+  active: number;
+  sort: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A playbook's name in one language. */
+export interface PlaybookNamesTable {
+  playbook_id: string;
+  language: string;
+  name: string;
+}
+
+/** A step of a playbook, in order; its task falls due `due_minutes` after the playbook is applied (null: never). */
+export interface PlaybookStepsTable {
+  id: string;
+  playbook_id: string;
+  position: number;
+  /** 1: a case is not resolved or closed while its task is open (a coordinator may override). */
+  required: number;
+  due_minutes: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A step's title and guidance in one language: operational text, not personal data. */
+export interface PlaybookStepTextsTable {
+  step_id: string;
+  language: string;
+  title: string;
+  guidance: string;
+}
+
+/** A playbook applied to a case: once per case and playbook (the primary key). */
+export interface CasePlaybooksTable {
+  case_id: number;
+  playbook_id: string;
+  applied_at: number;
+  applied_by: string;
+}
+
+/** A case's task, from a playbook's step: the title as it was when applied, who holds it, when it is due and done. */
+export interface CaseTasksTable {
+  id: string;
+  case_id: number;
+  playbook_id: string;
+  /** The step it came from; the step may since have been removed. */
+  step_id: string | null;
+  position: number;
+  title: string;
+  title_language: string;
+  required: number;
+  assignee_id: string | null;
+  due_at: number | null;
+  done_at: number | null;
+  done_by: string | null;
+  created_at: number;
 }
 
 /** The job schedule: one row per job; a worker claims a row by moving `locked_until`. */
