@@ -60,9 +60,9 @@ export function normalise(text: string): string {
 // Indicators, found in normalised text. Letters include any script's (internationalised names).
 const URL_RE = /\b(?:https?|ftp):\/\/[^\s<>"'`]+/gu;
 const EMAIL_RE = /[\p{L}\p{N}._%+-]+@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+\p{L}{2,24}/gu;
-const DOMAIN_RE = /(?<![\p{L}\p{N}@.-])(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+(?:\p{L}{2,24}|xn--[a-z0-9-]{1,59})(?![\p{L}\p{N}-]|\.[\p{L}\p{N}])/gu;
+const DOMAIN_RE = /(?<![\p{L}\p{N}@.-])(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+(?:\p{L}{2,24}|xn--[a-z0-9-]{1,59})(?![\p{L}\p{N}@+-]|\.[\p{L}\p{N}])/gu;
 const IPV4_RE = /(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]*\d)/g;
-const IPV6_RE = /(?<![0-9a-f:])(?:[0-9a-f]{1,4}:){2,7}(?::|[0-9a-f]{1,4})(?:(?::[0-9a-f]{1,4}){0,6})(?![0-9a-f:])/g;
+const IPV6_RE = /(?<![0-9a-f:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{1,4}(?![0-9a-f:])/g;
 const HASH_RE = /(?<![0-9a-z])(?:[0-9a-f]{64}|[0-9a-f]{40}|[0-9a-f]{32})(?![0-9a-z])/g;
 const PHONE_RE = /(?<![\p{L}\p{N}])\+?\d[\d ().\-\u00a0]{5,22}\d(?![\p{L}\p{N}])/gu;
 /** Trailing punctuation a sentence adds after a URL or domain. */
@@ -120,14 +120,30 @@ function indicators(text: string): Found[] {
   return found;
 }
 
-/** The words of normalised text (Intl.Segmenter's word-like segments), cut and filtered by length. */
+/** Apostrophes inside a word: the segmenter keeps "l'ordinateur" and "someone's" whole. */
+const APOSTROPHE = /['\u2019\u02bc]/u;
+
+/** A word, if long enough, cut to WORD_MAX code points. */
+function word(w: string): Token | null {
+  const cps = [...w];
+  return cps.length < WORD_MIN ? null : `w:${cps.slice(0, WORD_MAX).join('')}`;
+}
+
+/**
+ * The words of normalised text (Intl.Segmenter's word-like segments), cut and filtered by
+ * length; a word with an apostrophe also gives its parts (French elisions: l'ordinateur gives
+ * ordinateur, so a search for "ordinateur" finds it).
+ */
 function words(text: string): Token[] {
   const out: Token[] = [];
   for (const s of segmenter.segment(text)) {
     if (!s.isWordLike) continue;
-    const w = [...s.segment];
-    if (w.length < WORD_MIN) continue;
-    out.push(`w:${w.slice(0, WORD_MAX).join('')}`);
+    const whole = s.segment.replace(/[\u2019\u02bc]/gu, "'");
+    const parts = APOSTROPHE.test(whole) ? [whole, ...whole.split("'")] : [whole];
+    for (const p of parts) {
+      const t = word(p);
+      if (t) out.push(t);
+    }
   }
   return out;
 }
