@@ -13,6 +13,10 @@ import { registerSpamRoutes } from './spam.routes.js';
 import { registerAttachmentRoutes } from './attachment.routes.js';
 import { attachmentsExpiryJob } from './attachment.job.js';
 import { countWaitingSpam } from './spam-count.service.js';
+import type { CaseKey } from '../../platform/crypto/vault.js';
+import { getCaseRow, listMessageRows } from './case.repo.js';
+import { openMessageBody } from './message-body.js';
+import { attachmentsOfCase } from './attachment.service.js';
 
 /**
  * The cases module: the handler workspace, the cases API, and what other modules call —
@@ -50,6 +54,54 @@ export { caseClockFacts, casesOnTheClock, type CaseClockFacts } from './clock-fa
 // Need-to-know (ADR 32): whether a person may know a case exists. Anything that lists, counts,
 // searches or notifies about cases goes through these.
 export { visibleTo, visibleCaseIds, whoMayKnow } from './access.js';
+
+/**
+ * For the referrals module (ADR 36): the key of case `caseId`, to seal and open what a referral
+ * keeps of the case under it (shredded with the case), or null when there is no such case or its
+ * personal data was deleted. Throws SealedError while sealed.
+ */
+export async function referralCaseKey(deps: Pick<Deps, 'db' | 'vault'>, caseId: number): Promise<CaseKey | null> {
+  const row = await getCaseRow(deps.db, caseId);
+  return row && row.purged_at === null ? deps.vault.caseKey(caseId, row.key_wrapped) : null;
+}
+
+/** What a referral letter may carry of a case: its structured fields and, decrypted, what the requester gave. */
+export interface ReferralCaseContent {
+  incidentType: string | null;
+  region: string | null;
+  country: string | null;
+  language: string;
+  urgency: string;
+  contactMethod: string;
+  contact: string | null;
+  /** The request as the requester wrote it (their first message). */
+  firstRequest: string | null;
+  /** The names of the files the requester sent. */
+  attachmentNames: string[];
+}
+
+/**
+ * For the referrals module's letter (ADR 36): case `caseId`'s content, decrypted, or null when
+ * there is no such case or its personal data was deleted. The caller audits it as a case read.
+ */
+export async function referralCaseContent(deps: Pick<Deps, 'db' | 'vault'>, caseId: number): Promise<ReferralCaseContent | null> {
+  const row = await getCaseRow(deps.db, caseId);
+  if (!row || row.purged_at !== null) return null;
+  const key = deps.vault.caseKey(caseId, row.key_wrapped);
+  const requester = await listMessageRows(deps.db, caseId, ['requester']);
+  const files = await attachmentsOfCase(deps, caseId);
+  return {
+    incidentType: row.incident_type,
+    region: row.region,
+    country: row.country,
+    language: row.language,
+    urgency: row.urgency,
+    contactMethod: row.contact_method,
+    contact: row.contact_enc ? key.open('contact', row.contact_enc) : null,
+    firstRequest: requester[0] ? openMessageBody(deps.vault, key, requester[0]) : null,
+    attachmentNames: requester.flatMap((m) => (files.get(m.id) ?? []).map((f) => f.name)),
+  };
+}
 export { teamActiveCases, type HandoverCase } from './handover.repo.js';
 
 /** Registers the handler workspace under /staff: the queue (`GET /staff`) and case pages. */

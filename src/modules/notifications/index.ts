@@ -3,7 +3,8 @@ import { clockJob, notificationSubscribers, purgeJob } from './notification.subs
 import { emailTask } from './email.js';
 import { notificationsPolicy } from './notification.policy.js';
 import { registerNotificationRoutes } from './notification.routes.js';
-import { countUnreadFor } from './notification.service.js';
+import { countUnreadFor, notify } from './notification.service.js';
+import type { Deps } from '../../deps.js';
 
 /**
  * The notifications module (ADR 24): people who work cases are told, in Haven and by email as
@@ -13,6 +14,17 @@ import { countUnreadFor } from './notification.service.js';
  * queue; nothing else calls it.
  */
 export { NOTIFICATION_ACTIONS, notificationsPolicy, type NotificationAction } from './notification.policy.js';
+
+/**
+ * For the referrals module (ADR 36): a referral's follow-up date came. Tells `recipients` (the
+ * referring person and the case's assignee) once per `mark`, as every notice is told.
+ */
+export function notifyReferralFollowUp(
+  deps: Deps,
+  p: { mark: string; caseId: number; recipients: (tx: Deps) => Promise<readonly (string | null)[]> },
+): Promise<number> {
+  return notify(deps, { ...p, kind: 'referral_follow_up' });
+}
 
 /** The notifications module as the app and worker see it. */
 export const notificationsModule: HavenModule = {

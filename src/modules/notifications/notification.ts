@@ -5,7 +5,7 @@
  * Why a person is notified: a new request in their team's region or language, a requester who
  * wrote on their case, a case assigned to them, a first-response deadline close, an escalation.
  */
-export const NOTIFICATION_KINDS = ['new_request', 'requester_wrote', 'case_assigned', 'deadline', 'escalation'] as const;
+export const NOTIFICATION_KINDS = ['new_request', 'requester_wrote', 'case_assigned', 'deadline', 'escalation', 'referral_follow_up'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** Where a notification reaches a person: their page in Haven, or their email. */
@@ -23,6 +23,8 @@ export const DEFAULTS: Readonly<Record<NotificationKind, Readonly<Record<Channel
   case_assigned: { in_app: true, email: true },
   deadline: { in_app: true, email: true },
   escalation: { in_app: true, email: true },
+  // A referral's follow-up date came (the referrals module, ADR 36): the referring person's own work.
+  referral_follow_up: { in_app: true, email: true },
 };
 
 /** A person's choices: each kind on each channel. */

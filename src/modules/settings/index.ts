@@ -16,6 +16,8 @@ export { organisationName, publicIdentity, SETTINGS_CACHE_MS } from './settings.
 export type { PublicIdentity, LocalisedText } from './settings.js';
 export { EmergencyAdvice, OrganisationDescription, OtherWaysToReach, PlainText } from './views/public.js';
 export { SETTINGS_ACTIONS, settingsPolicy, type SettingsAction } from './settings.policy.js';
+// For the referrals module: a partner's PGP public key is checked and named as the organisation's is.
+export { pgpFingerprint, groupedFingerprint } from './pgp.js';
 
 /** The settings module as the app sees it. */
 export const settingsModule: HavenModule = {
