@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { VNode } from 'preact';
+import type { ComponentChildren } from 'preact';
 import type { PlatformDeps } from '../platform/deps.js';
 import type { Principal } from '../platform/auth/roles.js';
 import type { Database } from '../platform/storage/schema.js';
@@ -63,7 +63,7 @@ export interface CaseExtension {
    * plain forms posting to the module's own routes), or null to show nothing. Rendered on the
    * server; it must work without JavaScript.
    */
-  panel?(deps: PlatformDeps, input: { ctx: StaffPageContext; actor: Principal; case: CaseBrief; now: number }): Promise<VNode | null>;
+  panel?(deps: PlatformDeps, input: { ctx: StaffPageContext; actor: Principal; case: CaseBrief; now: number }): Promise<ComponentChildren | null>;
   /** A short note for each of `caseIds` on the queue (e.g. a checklist's "2 of 5 steps"), in `locale`. */
   queueNotes?(deps: PlatformDeps, caseIds: readonly number[], locale: string): Promise<Map<number, string>>;
   /**

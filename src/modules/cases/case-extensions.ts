@@ -1,4 +1,4 @@
-import type { VNode } from 'preact';
+import type { ComponentChildren } from 'preact';
 import type { CaseBrief, CaseExtension, StatusRefusal } from '../../contracts/case-extension.js';
 import type { Deps } from '../../deps.js';
 import type { Principal } from '../../platform/auth/roles.js';
@@ -45,9 +45,9 @@ export function caseBrief(
 export async function casePanels(
   deps: Deps,
   input: { ctx: StaffPageContext; actor: Principal; case: CaseBrief; now: number },
-): Promise<VNode[]> {
+): Promise<ComponentChildren[]> {
   const panels = await Promise.all((deps.caseExtensions ?? []).map((e) => e.panel?.(deps, input) ?? null));
-  return panels.filter((p): p is VNode => p !== null && p !== undefined);
+  return panels.filter((p) => p !== null && p !== undefined && p !== false);
 }
 
 /** Every extension's note on each of `caseIds` (one call per extension for the whole page), in `locale`. */
