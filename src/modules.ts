@@ -6,6 +6,7 @@ import { demoModule } from './modules/demo/index.js';
 import { intakeModule } from './modules/intake/index.js';
 import { jobsModule } from './modules/jobs/index.js';
 import { notificationsModule } from './modules/notifications/index.js';
+import { playbooksModule } from './modules/playbooks/index.js';
 import { retentionModule } from './modules/retention/index.js';
 import { settingsModule } from './modules/settings/index.js';
 import { taxonomiesModule } from './modules/taxonomies/index.js';
@@ -17,6 +18,6 @@ import { vaultModule } from './modules/vault/index.js';
  * The app (app.ts), the worker (worker.ts) and `haven serve` iterate this list: adding a
  * module is one line here and nothing else central.
  */
-export const MODULES: readonly HavenModule[] = [accountsModule, casesModule, intakeModule, vaultModule, retentionModule, taxonomiesModule, settingsModule, templatesModule, demoModule, jobsModule, auditModule, notificationsModule];
+export const MODULES: readonly HavenModule[] = [accountsModule, casesModule, intakeModule, vaultModule, retentionModule, taxonomiesModule, settingsModule, templatesModule, playbooksModule, demoModule, jobsModule, auditModule, notificationsModule];
 
 checkModules(MODULES);

@@ -54,6 +54,8 @@ export { caseClockFacts, casesOnTheClock, type CaseClockFacts } from './clock-fa
 // Need-to-know (ADR 32): whether a person may know a case exists. Anything that lists, counts,
 // searches or notifies about cases goes through these.
 export { visibleTo, visibleCaseIds, whoMayKnow } from './access.js';
+// The case policy, for modules acting on a case (playbooks' tasks): ask it with the case's facts.
+export { can } from './case.policy.js';
 
 /**
  * For the referrals module (ADR 36): the key of case `caseId`, to seal and open what a referral
