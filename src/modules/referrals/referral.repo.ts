@@ -1,6 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Dialect } from '../../platform/storage/db.js';
-import type { Database } from '../../platform/storage/schema.js';
+import type { Database, PartnersTable, ReferralsTable } from '../../platform/storage/schema.js';
 
 // The only SQL for partners, partner_services, partner_regions, partner_languages, referrals
 // and referral_consents (migration 2026-12-07-014).
@@ -48,7 +48,7 @@ export async function listPartners(db: Db, f: PartnerFilter): Promise<PartnerRow
   return withLists(db, await q.execute());
 }
 
-async function withLists(db: Db, rows: Awaited<ReturnType<typeof partnerRows>>): Promise<PartnerRow[]> {
+async function withLists(db: Db, rows: Selectable<PartnersTable>[]): Promise<PartnerRow[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const [services, regions, languages] = await Promise.all([
@@ -71,10 +71,6 @@ async function withLists(db: Db, rows: Awaited<ReturnType<typeof partnerRows>>):
     languages: of(languages, r.id),
     updatedAt: Number(r.updated_at),
   }));
-}
-
-function partnerRows(db: Db) {
-  return db.selectFrom('partners').selectAll().execute();
 }
 
 /** One partner with its lists, or undefined; locked until the transaction ends with `lock` (PostgreSQL). */
@@ -191,7 +187,7 @@ export interface ConsentRow {
 
 const split = (s: string): string[] => (s === '' ? [] : s.split(','));
 
-async function withConsents(db: Db, rows: Awaited<ReturnType<typeof referralRows>>): Promise<ReferralRow[]> {
+async function withConsents(db: Db, rows: Selectable<ReferralsTable>[]): Promise<ReferralRow[]> {
   if (rows.length === 0) return [];
   const consents = await db
     .selectFrom('referral_consents')
@@ -226,10 +222,6 @@ async function withConsents(db: Db, rows: Awaited<ReturnType<typeof referralRows
         : null,
     };
   });
-}
-
-function referralRows(db: Db) {
-  return db.selectFrom('referrals').selectAll().execute();
 }
 
 /** A case's referrals, newest first. */

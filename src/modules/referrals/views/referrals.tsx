@@ -259,7 +259,7 @@ export function LetterPage(p: { ctx: StaffPageContext; caseId: number; referralI
       <p class="hint">{t('referrals.letter_page.not_sent')}</p>
       <div class="field">
         <label for="f-letter">{t('referrals.letter_page.text')}</label>
-        <textarea id="f-letter" readonly rows={24} lang={p.language} dir={dir}>
+        <textarea id="f-letter" readOnly rows={24} lang={p.language} dir={dir}>
           {p.text}
         </textarea>
       </div>
