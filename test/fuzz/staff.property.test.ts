@@ -99,6 +99,10 @@ for (const engine of engines) {
         caseForm('claim', (v) => ({ version: v })),
         caseForm('status', (v) => ({ version: v, status: 'vetting' })),
         caseForm('not-spam', () => ({ from: 'case' }), 1),
+        // Need-to-know (ADR 32): restrict or lift, list a person, take one off.
+        caseForm('restriction', (v) => ({ version: v, restricted: 'yes' }), 1),
+        caseForm('access', () => ({ person: otherUserId }), 1),
+        caseForm('access/remove', () => ({ person: otherUserId }), 1),
         staffPost('POST /staff/cases/mark-spam', '/staff/cases/mark-spam', {}, ['case'], 1),
         staffGet('GET /staff (queue filters)', () => '/staff', { view: 'main', status: 'new', incident_type: 'phishing', region: 'africa', language: 'en', assignee: 'mine', limit: '50', cursor: '0.1.2' }, 3),
         staffGet('GET /staff/cases/:id', (id) => `/staff/cases/${id}`, { done: 'reply_sent' }),

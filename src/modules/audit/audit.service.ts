@@ -3,6 +3,7 @@ import type { Principal } from '../../platform/auth/roles.js';
 import { actorOf, recordAudit } from '../../platform/audit/audit.js';
 import type { FieldErrors } from '../../platform/views/form.js';
 import { csvLine } from './audit.csv.js';
+import { hiddenCaseIds } from '../cases/index.js';
 import { listActions, listEntries, listPeople, type AuditRow } from './audit.repo.js';
 import { filtersOf, formatCursor, parseCursor, type AuditCursor, type AuditQuery } from './audit.schema.js';
 
@@ -45,6 +46,31 @@ function filterDetail(q: AuditQuery): Record<string, string | number> {
   return d;
 }
 
+/** The case an entry names in its detail (`case`: a filter of the log, say), if any. */
+function caseInDetail(detail: string | null): number | null {
+  if (detail === null || !detail.includes('"case"')) return null;
+  try {
+    const value = (JSON.parse(detail) as Record<string, unknown>).case;
+    const id = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : null;
+    return id !== null && Number.isSafeInteger(id) ? id : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `rows` without the entries about a restricted case `viewer` may not know (need-to-know,
+ * ADR 32): its reads (`case.listed`, `case.viewed`), its changes, and a search of the log by its
+ * number. A page may then hold fewer entries than PAGE_SIZE; its cursor is still the last read.
+ */
+async function knownTo(deps: Deps, viewer: Principal, rows: AuditRow[]): Promise<AuditRow[]> {
+  const named = rows.flatMap((r) => [r.caseId, caseInDetail(r.detail)]).filter((id): id is number => id !== null);
+  if (named.length === 0) return rows;
+  const hidden = await hiddenCaseIds(deps.db, viewer, named);
+  if (hidden.size === 0) return rows;
+  return rows.filter((r) => !(r.caseId !== null && hidden.has(r.caseId)) && !hidden.has(caseInDetail(r.detail) ?? -1));
+}
+
 export interface AuditPage {
   rows: AuditRow[];
   /** The cursor of the next page, or null on the last. */
@@ -54,8 +80,9 @@ export interface AuditPage {
 /** One page of the log for `q`, newest first; audited as audit.viewed. */
 export async function auditPage(deps: Deps, viewer: Principal, q: AuditQuery): Promise<AuditPage> {
   const found = await listEntries(deps.db, filtersOf(q), parseCursor(q.cursor), PAGE_SIZE + 1);
-  const rows = found.slice(0, PAGE_SIZE);
-  const last = rows[rows.length - 1];
+  const read = found.slice(0, PAGE_SIZE);
+  const rows = await knownTo(deps, viewer, read);
+  const last = read[read.length - 1];
   await recordAudit(deps.db, deps.now(), {
     ...actorOf(viewer),
     action: 'audit.viewed',
@@ -86,7 +113,7 @@ export async function* exportCsv(deps: Deps, exporter: Principal, q: AuditQuery)
   for (;;) {
     const rows = await listEntries(deps.db, filters, after, EXPORT_BATCH);
     if (rows.length === 0) return;
-    yield rows
+    yield (await knownTo(deps, exporter, rows))
       .map((r) =>
         csvLine([r.id, new Date(r.at).toISOString(), r.actorKind, r.actorId, r.actorName, r.action, r.caseId, r.detail]),
       )

@@ -11,6 +11,7 @@ import * as repo from './attachment.repo.js';
 import type { Db } from './case.repo.js';
 import * as caseRepo from './case.repo.js';
 import { can } from './case.policy.js';
+import { mayKnow } from './access.js';
 
 // Files attached to a request, a follow-up message or a reply (ADR 26). A file is streamed in
 // before its message exists: its bytes are sealed in chunks under a file key of its own and
@@ -249,7 +250,7 @@ export async function openAttachment(
   if (!row || row.purged_at !== null) return null;
   if ('staff' in reader) {
     const c = await caseRepo.getCaseRow(deps.db, caseId);
-    if (!c || !can(reader.staff, 'case.view', c)) return null;
+    if (!c || !can(reader.staff, 'case.view', c) || !(await mayKnow(deps.db, reader.staff, c))) return null;
   }
   await deps.vault.refresh(deps.db);
   const key = deps.vault.caseKey(caseId, row.case_key_wrapped);

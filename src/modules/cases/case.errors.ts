@@ -5,6 +5,14 @@ export const CASE_ERRORS = defineErrors({
   CASE_ASSIGNEE_INVALID: { status: 422, messageKey: 'common.error.assignee_invalid' },
   CASE_STATUS_TRANSITION: { status: 422, messageKey: 'common.error.status_transition' },
   SAVED_VIEWS_FULL: { status: 422, messageKey: 'cases.saved.error.full' },
+  /** A restricted case may be held only by someone who may know it (ADR 32). */
+  CASE_ASSIGNEE_NOT_LISTED: { status: 422, messageKey: 'access.error.assignee_not_listed' },
+  /** Nobody takes themselves off a case's list: another lead does (ADR 32). */
+  CASE_ACCESS_SELF: { status: 422, messageKey: 'access.error.remove_self' },
+  /** The holder of a restricted case stays on its list until it is given to someone else (ADR 32). */
+  CASE_ACCESS_HOLDER: { status: 422, messageKey: 'access.error.remove_holder' },
+  /** Only an active case worker can be listed for a case (ADR 32). */
+  CASE_ACCESS_PERSON: { status: 422, messageKey: 'access.error.person_unknown' },
 });
 
 declare module '../../platform/errors.js' {
@@ -12,5 +20,9 @@ declare module '../../platform/errors.js' {
     CASE_ASSIGNEE_INVALID: true;
     CASE_STATUS_TRANSITION: true;
     SAVED_VIEWS_FULL: true;
+    CASE_ASSIGNEE_NOT_LISTED: true;
+    CASE_ACCESS_SELF: true;
+    CASE_ACCESS_HOLDER: true;
+    CASE_ACCESS_PERSON: true;
   }
 }

@@ -16,6 +16,9 @@ export const caseFlashes = defineFlashes({
   bulk_no_choice: 'cases.flash.bulk_no_choice',
   view_saved: 'cases.flash.view_saved',
   view_deleted: 'cases.flash.view_deleted',
+  access_saved: 'access.flash.saved',
+  access_added: 'access.flash.added',
+  access_removed: 'access.flash.removed',
 });
 
 export type CaseFlash = Parameters<typeof caseFlashes.redirect>[2];

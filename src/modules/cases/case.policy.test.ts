@@ -30,6 +30,7 @@ const table: Record<CaseAction, string[]> = {
   'case.view_audit': L,
   'case.mark_spam': L,
   'case.not_spam': W,
+  'case.restrict': W,
 };
 
 describe('case policy', () => {
@@ -73,6 +74,14 @@ describe('case policy', () => {
       expect(canSetAssignee(handler, mine, null)).toBe(true);
       expect(can(handler, 'case.assign', theirs)).toBe(false);
       expect(canSetAssignee(handler, theirs, null)).toBe(false);
+    });
+
+    it('lets a handler restrict only the case they hold, and leads any case', () => {
+      expect(can(handler, 'case.restrict', mine)).toBe(true);
+      expect(can(handler, 'case.restrict', theirs)).toBe(false);
+      expect(can(handler, 'case.restrict', unassigned)).toBe(false);
+      for (const role of ['coordinator', 'admin'] as const) expect(can(who(role), 'case.restrict', theirs)).toBe(true);
+      expect(can(who('auditor'), 'case.restrict', mine)).toBe(false);
     });
 
     it('lets coordinators and admins assign any case to anyone', () => {

@@ -31,6 +31,7 @@ export const CASE_ACTIONS = [
   'case.view_audit',
   'case.mark_spam',
   'case.not_spam',
+  'case.restrict',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -60,6 +61,10 @@ const rules: Record<CaseAction, Rule<CaseFacts>> = {
   // the suspected-spam queue rescues a person, so anyone who works the queue may.
   'case.mark_spam': LEADS,
   'case.not_spam': WORKERS,
+  // Need-to-know (ADR 32): restricting a case, lifting it, and who is on its list are for leads
+  // and for the handler who holds the case; either must also know the case (the service asks).
+  'case.restrict': (p, c) =>
+    hasRole(p, LEADS) || (hasRole(p, ['handler']) && (c === undefined || c.assignee_id === p.userId)),
 };
 
 export const casesPolicy = definePolicy<CaseAction, CaseFacts>(rules);

@@ -3,6 +3,7 @@ import {
   type ExpressionOrFactory,
   type Insertable,
   type Kysely,
+  type RawBuilder,
   type Selectable,
   type SqlBool,
   type Transaction,
@@ -230,6 +231,12 @@ export interface QueueFilter {
   /** A `QueueCursor` in the deadline order, a `KeyCursor` in the others. */
   after?: QueueCursor | KeyCursor | undefined;
   limit: number;
+  /**
+   * The reader's need-to-know condition (access.ts `visibleSql`): a page's rows are only the
+   * cases they may know. Checked on the row after its index range (restricted cases are rare;
+   * its first arm answers for the others). Totals ignore it: see `countQueue`.
+   */
+  visible?: RawBuilder<SqlBool> | undefined;
 }
 
 /**
@@ -346,7 +353,9 @@ export async function countQueue(db: Db, f: Omit<QueueFilter, 'after' | 'limit' 
   // engines count a range of it, the received days, rather than check every case of the status.
   const received = f.receivedFrom !== undefined || f.receivedBefore !== undefined;
   const ranges = f.statuses.map((status) => {
-    const q = queueRange(db, status, { ...f, limit: cap }, undefined).select(sql.lit(1).as('one'));
+    // From the covering index alone: need-to-know is not asked here (the caller takes away the
+    // restricted cases the reader may not know, access.ts `hiddenCases`).
+    const q = queueRange(db, status, { ...f, limit: cap, visible: undefined }, undefined).select(sql.lit(1).as('one'));
     return received ? q.where('cases.created_at', '>=', sql.lit(0)) : q;
   });
   const [first, ...rest] = ranges;
@@ -491,6 +500,7 @@ function queueRange(
   if (f.receivedFrom !== undefined) q = q.where('cases.created_at', '>=', f.receivedFrom);
   if (f.receivedBefore !== undefined) q = q.where('cases.created_at', '<', f.receivedBefore);
   if (range) q = q.where(range);
+  if (f.visible) q = q.where(f.visible);
   return q;
 }
 
@@ -587,6 +597,61 @@ export async function getCaseSummaryRow(db: Db, caseId: number) {
     .executeTakeFirst();
 }
 
+/** Who is listed for a case (need-to-know, ADR 32), by name, with who listed them and when. */
+export async function listCaseAccess(db: Db, caseId: number) {
+  return db
+    .selectFrom('case_access')
+    .innerJoin('users', 'users.id', 'case_access.user_id')
+    .select([
+      'case_access.user_id',
+      'users.display_name',
+      'case_access.added_by',
+      'case_access.added_at',
+    ])
+    .where('case_access.case_id', '=', caseId)
+    .orderBy('users.display_name')
+    .orderBy('case_access.user_id')
+    .execute();
+}
+
+/** Lists `userIds` for a case; those already listed stay as they were. Returns the ids added. */
+export async function addCaseAccess(
+  db: Db,
+  caseId: number,
+  userIds: readonly string[],
+  by: string,
+  at: number,
+): Promise<string[]> {
+  if (userIds.length === 0) return [];
+  const listed = new Set(
+    (
+      await db
+        .selectFrom('case_access')
+        .select('user_id')
+        .where('case_id', '=', caseId)
+        .where('user_id', 'in', [...userIds])
+        .execute()
+    ).map((r) => r.user_id),
+  );
+  const fresh = [...new Set(userIds)].filter((id) => !listed.has(id));
+  if (fresh.length === 0) return [];
+  await db
+    .insertInto('case_access')
+    .values(fresh.map((user_id) => ({ case_id: caseId, user_id, added_by: by, added_at: at })))
+    .execute();
+  return fresh;
+}
+
+/** Takes `userId` off a case's list; false when they were not on it. */
+export async function removeCaseAccess(db: Db, caseId: number, userId: string): Promise<boolean> {
+  const res = await db
+    .deleteFrom('case_access')
+    .where('case_id', '=', caseId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return Number(res.numDeletedRows) > 0;
+}
+
 /**
  * Updates a case and bumps its version, only if it is still at `expectedVersion` (when
  * given). Returns false when the case is gone or someone else changed it first.
@@ -638,7 +703,7 @@ export async function findCaseWorker(db: Db, userId: string, roles: readonly str
 export async function listCasesHeldBy(db: Db, assigneeId: string, statuses: readonly string[]) {
   return db
     .selectFrom('cases')
-    .select(['id', 'assignee_id', 'version'])
+    .select(['id', 'assignee_id', 'version', 'restricted'])
     .where('assignee_id', '=', assigneeId)
     .where('status', 'in', [...statuses])
     .orderBy('id')

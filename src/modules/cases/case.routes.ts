@@ -25,6 +25,8 @@ import {
   TriageForm,
 } from './case.schema.js';
 import * as service from './case.service.js';
+import { AccessPersonForm, RestrictForm } from './access.schema.js';
+import { caseAccess, changeAccess } from './access.service.js';
 import { auditActionLabel, triageOptions } from './case.present.js';
 import { CasePage, ConflictPage, type CaseForm } from './views/case-page.js';
 import type { MultipartRule } from '../../platform/http/multipart.js';
@@ -39,6 +41,8 @@ import { casePageTemplates, templateToInsert } from '../templates/index.js';
 
 /** The reply form's one-time token (platform/http/spent-tokens.ts): the same form sent twice replies once. */
 const REPLY_FORM = 'case-reply-form';
+/** The one-time token of the "Who may know this case" forms (ADR 32). */
+const ACCESS_FORM = 'case-access-form';
 
 function caseIdOf(req: FastifyRequest): number | null {
   return parseCaseId((req.params as { id?: string }).id);
@@ -89,6 +93,7 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
         escalation,
         failed: extra.failed,
         replyToken: issueFormToken(deps.vault.formKey, REPLY_FORM, deps.now()),
+        access: await accessPanel(me(req), caseId),
         attachments: await attachmentsOfCase(deps, caseId),
         fileLimits: deps.config.attachments,
         templates: templates.value,
@@ -267,6 +272,54 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
     using(StatusForm),
     (p, id, input) => service.updateCase(deps, p, id, { status: input.status }, input.version),
     'status_changed',
+  );
+
+  /** Who may know the case, for its page's section (ADR 32); none when it cannot be read. */
+  async function accessPanel(p: Principal, caseId: number) {
+    const access = await caseAccess(deps, p, caseId);
+    return access.ok ? { view: access.value, token: issueFormToken(deps.vault.formKey, ACCESS_FORM, deps.now()) } : undefined;
+  }
+
+  // Need-to-know (ADR 32): each form carries the one-time token (spent in the change's
+  // transaction; a missing or stale one still sends, as the reply form does), and restricting or
+  // lifting also the version the page showed.
+  const withOnce =
+    <T extends object>(
+      parse: (values: Record<string, unknown>) => { success: true; data: T } | { success: false; errors: FieldErrors },
+    ) =>
+    (values: Record<string, unknown>) => {
+      const r = parse(values);
+      if (!r.success) return r;
+      const check = checkFormToken(deps.vault.formKey, ACCESS_FORM, values._once, deps.now());
+      const once = check.ok ? oneTimeToken(deps.vault, 'case-access-form-token', String(values._once), check.issuedAt) : undefined;
+      return { success: true as const, data: { ...r.data, once } };
+    };
+
+  post(
+    '/cases/:id/restriction',
+    'access',
+    'case.restrict',
+    withOnce(using(RestrictForm)),
+    (p, id, { restricted, version, once }) => changeAccess(deps, p, id, { restricted, version }, { once }),
+    'access_saved',
+  );
+
+  post(
+    '/cases/:id/access',
+    'access',
+    'case.restrict',
+    withOnce(using(AccessPersonForm)),
+    (p, id, { person, once }) => changeAccess(deps, p, id, { add: [person] }, { once }),
+    'access_added',
+  );
+
+  post(
+    '/cases/:id/access/remove',
+    'access',
+    'case.restrict',
+    withOnce(using(AccessPersonForm)),
+    (p, id, { person, once }) => changeAccess(deps, p, id, { remove: [person] }, { once }),
+    'access_removed',
   );
 }
 

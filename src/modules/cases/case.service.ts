@@ -23,6 +23,7 @@ import {
 } from './case.js';
 import { can, canSetAssignee } from './case.policy.js';
 import * as repo from './case.repo.js';
+import { countQueueFor, mayKnow, visibleSql, whoMayKnow } from './access.js';
 import { messageField, openMessageBody } from './message-body.js';
 import { dayStart, decodeCursor, encodeCursor, firstLine, nextDay, QUEUE_COUNT_MAX } from './queue.js';
 import { attachStaged, type StagedAttachment } from './attachment.service.js';
@@ -95,12 +96,14 @@ export async function listQueue(
     receivedBefore: query.received_to ? dayStart(nextDay(query.received_to), zone) : undefined,
   };
   // The count is asked for while the page is read; the page brings its rows' first messages.
-  const counting = repo.countQueue(deps.db, filter, QUEUE_COUNT_MAX + 1);
+  // Both leave out the restricted cases the actor may not know (need-to-know, ADR 32).
+  const counting = countQueueFor(deps.db, actor, filter, QUEUE_COUNT_MAX + 1);
   const { rows, firstMessages } = await repo.listQueuePage(
     deps.db,
     deps.dialect,
     {
       ...filter,
+      visible: visibleSql(actor),
       sort,
       after: cursor === undefined ? undefined : cursor.sort === 'deadline' ? cursor : { at: cursor.at, id: cursor.id },
       limit: limit + 1,
@@ -186,7 +189,8 @@ export async function viewCase(
   caseId: number,
 ): Promise<Result<CaseView>> {
   const row = await repo.getCaseRow(deps.db, caseId);
-  const summary = row && (await repo.getCaseSummaryRow(deps.db, caseId));
+  // A restricted case the actor may not know is no case at all to them (ADR 32).
+  const summary = row && (await mayKnow(deps.db, actor, row)) && (await repo.getCaseSummaryRow(deps.db, caseId));
   if (!row || !summary) return fail('NOT_FOUND');
   // A purged case has no key and no messages left: its structured fields are all there is.
   const key = row.purged_at === null ? deps.vault.caseKey(caseId, row.key_wrapped) : null;
@@ -278,7 +282,7 @@ export async function changeCase(
   now: number,
 ): Promise<Result<CaseSummaryRow>> {
   const current = await repo.getCaseRow(trx, caseId);
-  if (!current) return fail('NOT_FOUND');
+  if (!current || !(await mayKnow(trx, actor, current))) return fail('NOT_FOUND');
   if (version !== undefined && current.version !== version) return fail('CONFLICT');
 
   const patch: Parameters<typeof repo.updateCaseIfVersion>[3] = {};
@@ -319,6 +323,9 @@ export async function changeCase(
     if (target !== null && !(await repo.findCaseWorker(trx, target, CASE_WORKER_ROLES))) {
       return fail('CASE_ASSIGNEE_INVALID', 'assignee_id');
     }
+    // A restricted case is held only by someone who may know it; nobody is added by assigning.
+    if (target !== null && current.restricted === 1 && !(await whoMayKnow(trx, caseId, [target])).has(target))
+      return fail('CASE_ASSIGNEE_NOT_LISTED', 'assignee_id');
     patch.assignee_id = target;
     const claimed = target !== null && target === actor.userId && current.assignee_id === null;
     audits.push({
@@ -400,17 +407,21 @@ export async function reassignOpenCases(
       const held = await repo.listCasesHeldBy(trx, fromId, ACTIVE_STATUSES);
       if (held.some((c) => !canSetAssignee(actor, c, toId))) return fail('FORBIDDEN', 'assignee_id');
       for (const current of held) {
-        if (!(await repo.updateCaseIfVersion(trx, current.id, current.version, { assignee_id: toId, updated_at: now })))
+        // A restricted case goes only to someone who may know it; else it is released, and its
+        // teams' leads (who may know it) find it unassigned (ADR 32).
+        const to =
+          current.restricted === 1 && !(await whoMayKnow(trx, current.id, [toId])).has(toId) ? null : toId;
+        if (!(await repo.updateCaseIfVersion(trx, current.id, current.version, { assignee_id: to, updated_at: now })))
           throw new Abandon('CONFLICT');
         await recordAudit(trx, now, {
           ...actorOf(actor),
           action: 'case.assigned',
           caseId: current.id,
-          detail: { from: fromId, to: toId },
+          detail: { from: fromId, to },
         });
         await recordEvent(
           trx,
-          { type: 'case.assigned', payload: { caseId: current.id, from: fromId, to: toId, by: actor.userId } },
+          { type: 'case.assigned', payload: { caseId: current.id, from: fromId, to, by: actor.userId } },
           now,
         );
       }
@@ -467,7 +478,7 @@ async function postNote(deps: Deps, actor: Principal, caseId: number, body: stri
   const now = deps.now();
   return deps.db.transaction().execute(async (trx): Promise<Result<PostedMessage>> => {
     const row = await repo.getCaseRow(trx, caseId);
-    if (!row) return fail('NOT_FOUND');
+    if (!row || !(await mayKnow(trx, actor, row))) return fail('NOT_FOUND');
     // Its key is gone: nothing can be written to a purged case.
     if (row.purged_at !== null) return fail('CONFLICT');
     const key = deps.vault.caseKey(caseId, row.key_wrapped);
@@ -557,12 +568,12 @@ export async function replyWithStatus(
   try {
     return await deps.db.transaction().execute(async (trx) => {
       if (opts.once && !(await spendToken(trx, opts.once))) {
-        const row = await repo.getCaseSummaryRow(trx, caseId);
-        if (!row) throw new Refuse('NOT_FOUND');
-        return ok({ repeated: true, case: row, message: null });
+        const known = await repo.getCaseRow(trx, caseId);
+        if (!known || !(await mayKnow(trx, actor, known))) throw new Refuse('NOT_FOUND');
+        return ok({ repeated: true, case: (await repo.getCaseSummaryRow(trx, caseId))!, message: null });
       }
       const row = await repo.getCaseRow(trx, caseId);
-      if (!row) throw new Refuse('NOT_FOUND');
+      if (!row || !(await mayKnow(trx, actor, row))) throw new Refuse('NOT_FOUND');
       // Its key is gone: nothing can be written to a purged case.
       if (row.purged_at !== null) throw new Refuse('CONFLICT');
       if (target !== null && row.version !== input.version) throw new Refuse('CONFLICT');

@@ -9,6 +9,7 @@ import { StaffLayout, staffContext } from '../../platform/views/staff-layout.js'
 import { parseCaseId } from './case.js';
 import { can, type CaseFacts } from './case.policy.js';
 import { getCaseRow } from './case.repo.js';
+import { mayKnow } from './access.js';
 
 /** The longest case number the box takes as typed (ids are at most ten digits; room for "#" and spaces). */
 const NUMBER_MAX = 20;
@@ -83,7 +84,9 @@ export function registerGotoRoutes(
       return sendPage(reply, 422, <GotoPage req={req} cssUrl={assets.cssUrl} value={typed} errors={{ number: read.error }} />);
     }
     const row = await getCaseRow(deps.db, read.id);
-    if (row && mayView(req.principal!, row)) return reply.redirect(`/staff/cases/${read.id}`, 303);
+    // A restricted case the person may not know is answered as a number naming no case (ADR 32).
+    if (row && mayView(req.principal!, row) && (await mayKnow(deps.db, req.principal!, row)))
+      return reply.redirect(`/staff/cases/${read.id}`, 303);
     return sendPage(reply, 404, <GotoPage req={req} cssUrl={assets.cssUrl} value={String(read.id)} notFound={read.id} />);
   });
 }

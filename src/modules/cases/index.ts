@@ -6,6 +6,7 @@ import { casesPolicy } from './case.policy.js';
 import { CASE_ERRORS } from './case.errors.js';
 import { applyDeletionListsAtStart, backupKeysJob } from './deletion-lists.job.js';
 import { registerCaseApi } from './case.api.js';
+import { registerAccessApi } from './access.api.js';
 import { registerCaseRoutes } from './case.routes.js';
 import { registerGotoRoutes } from './goto.routes.js';
 import { registerQueueRoutes } from './queue.routes.js';
@@ -53,7 +54,7 @@ export { caseClock } from './case.js';
 export { caseClockFacts, casesOnTheClock, type CaseClockFacts } from './clock-facts.repo.js';
 // Need-to-know (ADR 32): whether a person may know a case exists. Anything that lists, counts,
 // searches or notifies about cases goes through these.
-export { visibleTo, visibleCaseIds, whoMayKnow } from './access.js';
+export { visibleTo, visibleCaseIds, hiddenCaseIds, whoMayKnow } from './access.js';
 // The case policy, for modules acting on a case (playbooks' tasks): ask it with the case's facts.
 export { can } from './case.policy.js';
 
@@ -122,6 +123,7 @@ async function registerStaff(
 /** Registers the cases API under /api/v1, with its OpenAPI document. */
 async function registerApi(app: FastifyInstance, deps: Deps): Promise<void> {
   registerCaseApi(app, deps);
+  registerAccessApi(app, deps);
 }
 
 /** The cases module as the app and worker see it. */

@@ -11,6 +11,7 @@ import {
   PatchCaseInput,
   QueueQuery,
 } from './case.schema.js';
+import { AccessInput, CaseAccess } from './access.schema.js';
 
 // The cases module's part of the OpenAPI document of /api/v1 (platform/http/openapi.ts puts
 // the modules' parts together), generated from the same zod schemas the routes parse with.
@@ -128,6 +129,36 @@ export const casesOpenApi: OpenApiFragment = {
           },
         },
       },
+      '/cases/{id}/access': {
+        get: {
+          operationId: 'getCaseAccess',
+          summary: 'Who may know the case: whether it is restricted, and who is listed (ADR 32)',
+          parameters: [idParam],
+          responses: {
+            '200': { description: 'Who may know the case', ...json('CaseAccess') },
+            ...standardErrors,
+            '404': error('No such case (a restricted case the caller may not know is answered the same)'),
+          },
+        },
+        put: {
+          operationId: 'putCaseAccess',
+          summary: 'Restrict the case to the people listed (and its teams’ leads), or lift it; set exactly who is listed',
+          description:
+            'One change: the flag and the list are saved together or not at all. The caller stays listed, and when restricting so does the assignee; `version` is the case’s, as read.',
+          parameters: [idParam],
+          requestBody: { required: true, ...json('CaseAccessInput') },
+          responses: {
+            '200': { description: 'Who may know the case now', ...json('CaseAccess') },
+            ...standardErrors,
+            ...bodyErrors,
+            '404': error('No such case (a restricted case the caller may not know is answered the same)'),
+            '409': error('The case changed since `version`'),
+            '422': error(
+              'A field is invalid or holds a control character; a person who cannot work cases; the assignee taken off a restricted case',
+            ),
+          },
+        },
+      },
     },
   schemas: {
     CaseSummary: schemaOf(CaseSummary, 'output'),
@@ -138,5 +169,7 @@ export const casesOpenApi: OpenApiFragment = {
     MessageInput: schemaOf(MessageInput, 'input'),
     ReplyInput: schemaOf(ReplyInput, 'input'),
     CaseChanges: schemaOf(PatchCaseInput, 'input'),
+    CaseAccess: schemaOf(CaseAccess, 'output'),
+    CaseAccessInput: schemaOf(AccessInput, 'input'),
   },
 };

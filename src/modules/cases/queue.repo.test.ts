@@ -9,6 +9,7 @@ import type { Database } from '../../platform/storage/schema.js';
 import { queueStatuses } from './case.js';
 import { countQueue, listQueueRows, type QueueCursor, type QueueFilter, type QueueRow } from './case.repo.js';
 import { useMillionCaseStatistics } from './case.fixtures.js';
+import { countQueueFor, hiddenCases, visibleSql } from './access.js';
 
 // The staff queue's every filter, alone and two at a time, on both engines: walked page by
 // page by keyset, it gives exactly the cases a plain sort of the table gives, in the same
@@ -219,16 +220,23 @@ for (const engine of engines) {
           });
           return res.rows.map((r) => r.detail);
         };
+        // Each page as read by nobody in particular, by a handler (need-to-know: listed or not,
+        // ADR 32) and by a coordinator (listed, or a lead of the case's teams): the same ranges.
+        const readers = [
+          ['', undefined],
+          [', as a handler', visibleSql({ userId: 'u1', roles: ['handler'] })],
+          [', as a lead', visibleSql({ userId: 'u2', roles: ['coordinator'] })],
+        ] as const;
         const plans = async () => {
           const problems: string[] = [];
-          for (const [label, f] of FILTERS) {
+          for (const [label, f] of FILTERS) for (const [reader, visible] of readers) {
             // The first page (a range per status) and one after a cursor (two per status).
             const cursor = { awaiting: 1, due: Date.UTC(2026, 0, 1) + 20 * 60_000, id: 300 };
             for (const [after, ranges] of [
               [undefined, 1],
               [cursor, 2],
             ] as const) {
-              const details = await plan({ ...f, limit: 5, after });
+              const details = await plan({ ...f, limit: 5, after, visible });
               const reads = details.filter((d) => / cases\b/.test(d));
               const ok =
                 reads.length === f.statuses.length * ranges &&
@@ -238,7 +246,7 @@ for (const engine of engines) {
                 !details.some((d) => d.includes('TEMP B-TREE')) &&
                 (f.statuses.length * ranges === 1 || details[0] === 'MERGE (UNION ALL)');
               if (!ok)
-                problems.push(`${label}${after ? ', after a cursor' : ''}: ${details.join(' | ')}`);
+                problems.push(`${label}${reader}${after ? ', after a cursor' : ''}: ${details.join(' | ')}`);
             }
           }
           return problems;
@@ -355,6 +363,47 @@ for (const engine of engines) {
         if (!ok) problems.push(`count, ${label}: ${reads.join(' | ')}`);
       }
       expect(problems).toEqual([]);
+    });
+
+    // Need-to-know (ADR 32): a page leaves out the restricted cases its reader may not know, and
+    // the keyset walk still gives every other case once, in order; the total, counted from the
+    // covering indexes, takes the hidden ones away (access.ts countQueueFor), below its cap and at it.
+    it('leaves out of every filter, page and total the restricted cases the reader may not know', async () => {
+      await sql`update cases set restricted = 1 where id % 7 = 0`.execute(db);
+      const restricted = (await db.selectFrom('cases').select('id').where('restricted', '=', 1).execute()).map((r) => r.id);
+      const listed = restricted.filter((id) => id % 2 === 0);
+      for (const id of listed)
+        await db.insertInto('case_access').values({ case_id: id, user_id: 'u1', added_by: 'u2', added_at: 0 }).execute();
+      const reader = { userId: 'u1', roles: ['handler'] } as const;
+      const hidden = new Set(restricted.filter((id) => !listed.includes(id)));
+      expect(hidden.size).toBeGreaterThan(10);
+      try {
+        for (const [label, f] of FILTERS) {
+          const want = (await expected(db, f)).filter((id) => !hidden.has(id));
+          expect(await walk(db, dialect, { ...f, visible: visibleSql(reader) }, 7), label).toEqual(want);
+          expect(await countQueueFor(db, reader, f, 10_000), label).toBe(want.length);
+          expect(await countQueueFor(db, reader, f, 3), label).toBe(Math.min(3, want.length));
+        }
+        // What the totals take away is read from the partial index of restricted cases, never a
+        // scan of the others (on SQLite, here with a million cases' statistics).
+        if (engine.name === 'sqlite') {
+          const statements: CompiledQuery[] = [];
+          const capture: KyselyPlugin = {
+            transformQuery(args) {
+              statements.push(db.getExecutor().compileQuery(args.node, args.queryId));
+              return args.node;
+            },
+            transformResult: async (args) => args.result,
+          };
+          expect((await hiddenCases(db.withPlugin(capture), reader)).length).toBe(hidden.size);
+          const res = await db.executeQuery<{ detail: string }>({ ...statements[0]!, sql: `explain query plan ${statements[0]!.sql}` });
+          const reads = res.rows.map((r) => r.detail).filter((d) => / cases\b/.test(d));
+          expect(reads).toEqual([expect.stringMatching(/^SCAN cases USING INDEX cases_restricted|^SEARCH cases USING INDEX cases_restricted/)]);
+        }
+      } finally {
+        await db.deleteFrom('case_access').execute();
+        await sql`update cases set restricted = 0`.execute(db);
+      }
     });
   });
 }

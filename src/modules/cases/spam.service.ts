@@ -5,6 +5,7 @@ import { fail, ok, type Result } from '../../platform/errors.js';
 import { canTransition } from './case.js';
 import { can } from './case.policy.js';
 import * as repo from './case.repo.js';
+import { mayKnow } from './access.js';
 
 // Staff decisions about suspected spam (ADR 13). Intake never refuses a request; it saves
 // doubtful ones in a separate queue, and a person decides here. Both decisions are audited.
@@ -32,7 +33,8 @@ export async function markSpam(
     let marked = 0;
     for (const id of ids) {
       const row = await repo.getCaseRow(trx, id);
-      if (!row || !canTransition(row.status, 'spam')) continue;
+      // A case the actor may not know is skipped as an unknown id is (ADR 32).
+      if (!row || !(await mayKnow(trx, actor, row)) || !canTransition(row.status, 'spam')) continue;
       const changed = await repo.updateCaseIfVersion(trx, id, row.version, {
         status: 'spam',
         closed_at: now,
@@ -62,7 +64,7 @@ export async function notSpam(deps: Deps, actor: Principal, caseId: number): Pro
   const now = deps.now();
   return deps.db.transaction().execute(async (trx): Promise<Result<true>> => {
     const row = await repo.getCaseRow(trx, caseId);
-    if (!row) return fail('NOT_FOUND');
+    if (!row || !(await mayKnow(trx, actor, row))) return fail('NOT_FOUND');
     if (!row.suspected_spam && row.status !== 'spam') return ok(true);
     const back = row.status === 'spam';
     const changed = await repo.updateCaseIfVersion(trx, caseId, row.version, {

@@ -5,6 +5,7 @@ import type { Deps } from '../../deps.js';
 import { PUBLIC_LOCALES } from '../../platform/i18n/index.js';
 import type { TaskDefinition } from '../../platform/jobs/queue.js';
 import { activeRecipients } from '../accounts/index.js';
+import { whoMayKnow } from '../cases/index.js';
 import * as repo from './notification.repo.js';
 import { EMAIL_TASK } from './notification.service.js';
 
@@ -89,7 +90,8 @@ export async function deliverEmail(deps: Deps, id: string): Promise<'sent' | 'sk
     return 'unsure';
   }
   const [person] = await activeRecipients(deps, [claim.user_id]);
-  if (!person) {
+  // Nor to someone who may no longer know the case: it was restricted since (ADR 32).
+  if (!person || !(await whoMayKnow(deps.db, claim.case_id, [person.id])).has(person.id)) {
     await repo.settleEmail(deps.db, id, claimedAt, 'none', deps.now());
     return 'cancelled';
   }

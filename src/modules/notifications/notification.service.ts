@@ -7,7 +7,7 @@ import { enqueue } from '../../platform/jobs/queue.js';
 import type { Pace } from '../../platform/jobs/pace.js';
 import { NAV_COUNT_MAX } from '../../platform/views/nav.js';
 import { activeRecipients, activeStaffWithRole, teamMembersCovering } from '../accounts/index.js';
-import { caseClock, caseNoticeFacts, casesAwaitingReply, type CaseNoticeFacts } from '../cases/index.js';
+import { caseClock, caseNoticeFacts, casesAwaitingReply, hiddenCaseIds, whoMayKnow, type CaseNoticeFacts } from '../cases/index.js';
 import {
   CHANNELS,
   CLOCK_LOOKBACK_MS,
@@ -44,7 +44,10 @@ export async function notify(
   return deps.db.transaction().execute(async (trx) => {
     if (!(await repo.claimMark(trx, p.mark, now))) return 0;
     const tx = { ...deps, db: trx };
-    const ids = (await p.recipients(tx)).filter((id): id is string => id !== null);
+    const asked = (await p.recipients(tx)).filter((id): id is string => id !== null);
+    // A restricted case is told only to those who may know it (need-to-know, ADR 32).
+    const may = await whoMayKnow(trx, p.caseId, asked);
+    const ids = asked.filter((id) => may.has(id));
     const people = (await activeRecipients(tx, ids)).filter((r) => hasRole(r, NOTIFIED_ROLES));
     if (people.length === 0) return 0;
     const rows = await repo.listPreferenceRows(trx, people.map((r) => r.id), p.kind);
@@ -210,7 +213,9 @@ export async function listNotifications(
   const more = rows.length > PAGE_SIZE;
   const page = more ? rows.slice(0, PAGE_SIZE) : rows;
   const last = page[page.length - 1];
-  return { rows: page, next: more && last ? `${last.created_at}.${last.id}` : null };
+  // A case restricted since it was told, to someone no longer to know it, is left out (ADR 32).
+  const hidden = await hiddenCaseIds(deps.db, actor, page.map((r) => r.case_id));
+  return { rows: page.filter((r) => !hidden.has(r.case_id)), next: more && last ? `${last.created_at}.${last.id}` : null };
 }
 
 /** Marks one of `actor`'s notifications read; 'unknown' for one that is not theirs or none at all. */

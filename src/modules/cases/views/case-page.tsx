@@ -21,10 +21,12 @@ import type { CaseStatus } from '../../../contracts/case.js';
 import { TableScroll } from '../../../platform/views/table-scroll.js';
 import type { AttachmentSummary } from '../attachment.service.js';
 import { AttachmentList, FileInput } from './attachments.js';
+import { AccessSection } from './access-section.js';
+import type { CaseAccessView } from '../access.service.js';
 import { InsertTemplateForm, type InsertedTemplate } from '../../templates/index.js';
 
 /** The forms on the case page; a failed POST re-renders the page with that form's errors. */
-export type CaseForm = 'reply' | 'note' | 'triage' | 'assign' | 'status';
+export type CaseForm = 'reply' | 'note' | 'triage' | 'assign' | 'status' | 'access';
 
 export interface TriageOptions {
   incidentTypes: Option[];
@@ -47,6 +49,8 @@ export interface CasePageProps {
   failed?: { form: CaseForm; errors: FieldErrors; values: Record<string, unknown> } | undefined;
   /** The reply form's one-time token: the same form sent twice replies once. */
   replyToken: string;
+  /** Who may know the case (ADR 32) and the one-time token of its forms. */
+  access?: { view: CaseAccessView; token: string } | undefined;
   /** The files of the conversation's messages, by message (ADR 26). */
   attachments?: Map<string, AttachmentSummary[]>;
   /** How many files a reply may carry and how large (none: the reply takes no files). */
@@ -197,6 +201,8 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
     next_status: t('cases.reply.status_label', { current: t(`cases.status.${c.status}`) }),
     version: t('cases.field.version'),
     files: t('cases.attachments.label'),
+    person: t('access.person'),
+    restricted: t('access.title'),
   };
   const version = <input type="hidden" name="version" value={String(c.version)} />;
   // With the reply, the status may move on too (or stay as the reply leaves it: blank).
@@ -209,6 +215,7 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
       </p>
       <h1>
         {title} <span class="tag">{t(`cases.status.${c.status}`)}</span>
+        {p.access?.view.restricted ? <span class="tag">{t('access.tag')}</span> : null}
       </h1>
       {p.view.purged ? (
         <PurgedNotice
@@ -380,6 +387,21 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
               </form>
             ) : null}
           </section>
+
+          {p.access ? (
+            <AccessSection
+              t={t}
+              at={ctx}
+              csrfToken={ctx.csrfToken}
+              caseId={c.id}
+              access={p.access.view}
+              token={p.access.token}
+              staff={p.staff}
+              may={can(me, 'case.restrict', c)}
+              me={me.userId}
+              errors={errorsOf('access')}
+            />
+          ) : null}
 
           {can(me, 'case.status', c) && next.length > 0 ? (
             <section class="panel" aria-labelledby="status-title">
