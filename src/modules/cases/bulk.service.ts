@@ -57,7 +57,8 @@ export async function bulkUpdate(
         if (!row || !can(actor, 'case.status', row)) continue;
       }
       const changes: CaseChanges = 'status' in change ? { status: change.status } : { assignee_id: change.assignee_id };
-      const r = await changeCase(trx, actor, id, changes, undefined, now);
+      // Another module's check refusing one case skips it, as a case the person may not change is.
+      const r = await changeCase(trx, actor, id, changes, undefined, now, { extensions: deps.caseExtensions });
       if (r.ok) changed++;
     }
     return ok({ changed, skipped: ids.length - changed, repeated: false });

@@ -6,6 +6,7 @@ import type { Principal } from '../../platform/auth/roles.js';
 import { textBody } from '../../platform/http/body-limit.js';
 import { fieldErrors } from '../../platform/http/validation.js';
 import { sendApiError } from '../../platform/http/surfaces.js';
+import { apiError } from '../../platform/errors.js';
 import { authorize, type CaseAction } from './case.policy.js';
 import {
   formValues,
@@ -167,8 +168,11 @@ export function registerCaseApi(app: FastifyInstance, deps: Deps): void {
       const no = denied(req, reply, action);
       if (no) return no;
     }
-    const { version, ...changes } = input.data;
-    const result = await service.updateCase(deps, me(req), caseId, changes, version);
+    const { version, override_checks, ...changes } = input.data;
+    const result = await service.updateCase(deps, me(req), caseId, changes, version, { override: override_checks ?? false });
+    // A module's refusal says why in its own words (contracts/case-extension.ts).
+    if (!result.ok && result.messageKey)
+      return reply.code(422).send(apiError(result.code, req.t(result.messageKey), result.field));
     if (!result.ok) return sendApiError(req, reply, result.code, result.field);
     const rsit = await service.rsitByIncidentType(deps);
     return reply.send(toCaseSummary(result.value, rsit));

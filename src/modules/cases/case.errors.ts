@@ -4,6 +4,8 @@ import { defineErrors } from '../../platform/errors.js';
 export const CASE_ERRORS = defineErrors({
   CASE_ASSIGNEE_INVALID: { status: 422, messageKey: 'common.error.assignee_invalid' },
   CASE_STATUS_TRANSITION: { status: 422, messageKey: 'common.error.status_transition' },
+  /** A module's check refused the status change (contracts/case-extension.ts); its own message says why. */
+  CASE_STATUS_REFUSED: { status: 422, messageKey: 'cases.error.status_refused' },
   SAVED_VIEWS_FULL: { status: 422, messageKey: 'cases.saved.error.full' },
   /** A restricted case may be held only by someone who may know it (ADR 32). */
   CASE_ASSIGNEE_NOT_LISTED: { status: 422, messageKey: 'access.error.assignee_not_listed' },
@@ -19,6 +21,7 @@ declare module '../../platform/errors.js' {
   interface ModuleErrorCodes {
     CASE_ASSIGNEE_INVALID: true;
     CASE_STATUS_TRANSITION: true;
+    CASE_STATUS_REFUSED: true;
     SAVED_VIEWS_FULL: true;
     CASE_ASSIGNEE_NOT_LISTED: true;
     CASE_ACCESS_SELF: true;

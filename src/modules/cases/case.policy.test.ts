@@ -31,6 +31,7 @@ const table: Record<CaseAction, string[]> = {
   'case.mark_spam': L,
   'case.not_spam': W,
   'case.restrict': W,
+  'case.override_checks': L,
 };
 
 describe('case policy', () => {

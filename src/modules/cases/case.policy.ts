@@ -32,6 +32,7 @@ export const CASE_ACTIONS = [
   'case.mark_spam',
   'case.not_spam',
   'case.restrict',
+  'case.override_checks',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -65,6 +66,9 @@ const rules: Record<CaseAction, Rule<CaseFacts>> = {
   // and for the handler who holds the case; either must also know the case (the service asks).
   'case.restrict': (p, c) =>
     hasRole(p, LEADS) || (hasRole(p, ['handler']) && (c === undefined || c.assignee_id === p.userId)),
+  // A status change another module's check refused (an open required checklist step, say)
+  // may still be made by a lead, who says so; the override is audited (ADR 31).
+  'case.override_checks': LEADS,
 };
 
 export const casesPolicy = definePolicy<CaseAction, CaseFacts>(rules);

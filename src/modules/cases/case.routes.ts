@@ -29,6 +29,7 @@ import { AccessPersonForm, RestrictForm } from './access.schema.js';
 import { caseAccess, changeAccess } from './access.service.js';
 import { auditActionLabel, triageOptions } from './case.present.js';
 import { CasePage, ConflictPage, type CaseForm } from './views/case-page.js';
+import { caseBrief, casePanels } from './case-extensions.js';
 import type { MultipartRule } from '../../platform/http/multipart.js';
 import { attachmentRule, filesRefusedKey, stageFiles } from './attachment.routes.js';
 import { attachmentsOfCase, dropStaged, forgetStaged } from './attachment.service.js';
@@ -64,7 +65,7 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
     status: number,
     extra: {
       flash?: string;
-      failed?: { form: CaseForm; errors: FieldErrors; values: Record<string, unknown> };
+      failed?: { form: CaseForm; errors: FieldErrors; values: Record<string, unknown>; refusedByCheck?: boolean };
       /** `?template=`: a reply template to fill the reply box with, in the case's language (checked). */
       template?: string | null;
     } = {},
@@ -77,15 +78,19 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
       caseNumber: caseId,
     });
     if (!templates.ok) return errorPage(req, reply, templates.code);
-    const [options, staff] = await Promise.all([
+    const ctx = staffContext(req, assets.cssUrl, extra.flash);
+    const [options, staff, panels] = await Promise.all([
       triageOptions(deps, req.locale, view.value.case),
       service.listCaseWorkers(deps),
+      // What other modules add to the case page (ADR 31), for a case this person may see.
+      casePanels(deps, { ctx, actor: me(req), case: caseBrief(view.value.case, view.value.purged !== null), now: deps.now() }),
     ]);
     return sendPage(
       reply,
       status,
       CasePage({
-        ctx: staffContext(req, assets.cssUrl, extra.flash),
+        ctx,
+        panels,
         view: view.value,
         options,
         staff: staff.map((s) => ({ value: s.id, label: isolate(s.displayName) })),
@@ -111,6 +116,7 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
     values: Record<string, unknown>,
     code: ErrorCode,
     field: string | undefined,
+    messageKey?: string,
   ): Promise<FastifyReply> {
     // A reply is kept: the page comes back as the case now is, with the text written and why nothing was saved.
     if (code === 'CONFLICT' && form === 'reply')
@@ -125,14 +131,15 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
         failed: { form, errors: { files: filesRefusedKey(code) }, values },
       });
     if (!field || errorDefinition(code).status !== 422) return errorPage(req, reply, code);
-    const key =
-      code !== 'VALIDATION_FAILED'
+    const key = messageKey
+      ? messageKey
+      : code !== 'VALIDATION_FAILED'
         ? errorDefinition(code).messageKey
         : field === 'version'
           ? 'cases.error.version_required'
           : 'cases.error.unknown_term';
     return renderCase(req, reply, caseId, 422, {
-      failed: { form, errors: { [field]: key }, values },
+      failed: { form, errors: { [field]: key }, values, refusedByCheck: code === 'CASE_STATUS_REFUSED' },
     });
   }
 
@@ -162,7 +169,7 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
       caseId: number,
       input: T,
       req: FastifyRequest,
-    ) => Promise<{ ok: true } | { ok: false; code: ErrorCode; field?: string }>,
+    ) => Promise<{ ok: true } | { ok: false; code: ErrorCode; field?: string; messageKey?: string }>,
     flash: CaseFlash,
     options: { bodyLimit?: number; config?: { textMax: number; multipart?: MultipartRule } } = {},
   ): void {
@@ -176,7 +183,8 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
           failed: { form, errors: parsed.errors, values },
         });
       const result = await act(me(req), caseId, parsed.data, req);
-      if (!result.ok) return failure(req, reply, caseId, form, values, result.code, result.field);
+      if (!result.ok)
+        return failure(req, reply, caseId, form, values, result.code, result.field, result.messageKey);
       return done(reply, caseId, flash);
     });
   }
@@ -270,7 +278,8 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
     'status',
     'case.status',
     using(StatusForm),
-    (p, id, input) => service.updateCase(deps, p, id, { status: input.status }, input.version),
+    (p, id, input) =>
+      service.updateCase(deps, p, id, { status: input.status }, input.version, { override: input.override }),
     'status_changed',
   );
 

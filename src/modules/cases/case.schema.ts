@@ -44,6 +44,11 @@ export const ClaimForm = z.object({ version });
 export const StatusForm = z.object({
   status: z.enum(CASE_STATUSES, { message: 'cases.error.status_required' }),
   version,
+  /** A lead moving the case on although another module's check refused it (ADR 31); blank is no. */
+  override: z
+    .union([z.literal('yes'), z.null()])
+    .optional()
+    .transform((v) => v === 'yes'),
 });
 export type StatusForm = z.infer<typeof StatusForm>;
 
@@ -83,6 +88,11 @@ export const PatchCaseInput = z.strictObject({
   assignee_id: safeString().max(64).nullable().optional(),
   status: z.enum(CASE_STATUSES, { message: 'cases.error.status_required' }).optional(),
   version: version.optional(),
+  /**
+   * With `status`: move on although another module's check refused it (coordinators and
+   * administrators; audited as `case.checks_overridden`, ADR 31).
+   */
+  override_checks: z.boolean().optional(),
 });
 export type PatchCaseInput = z.infer<typeof PatchCaseInput>;
 

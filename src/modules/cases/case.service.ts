@@ -24,6 +24,8 @@ import {
 import { can, canSetAssignee } from './case.policy.js';
 import * as repo from './case.repo.js';
 import { countQueueFor, mayKnow, visibleSql, whoMayKnow } from './access.js';
+import type { CaseExtension } from '../../contracts/case-extension.js';
+import { checkStatusMoves } from './case-extensions.js';
 import { messageField, openMessageBody } from './message-body.js';
 import { dayStart, decodeCursor, encodeCursor, firstLine, nextDay, QUEUE_COUNT_MAX } from './queue.js';
 import { attachStaged, type StagedAttachment } from './attachment.service.js';
@@ -262,11 +264,15 @@ export async function updateCase(
   caseId: number,
   changes: CaseChanges,
   version?: number,
+  opts: { override?: boolean } = {},
 ): Promise<Result<CaseSummaryRow>> {
   const now = deps.now();
-  return deps.db
-    .transaction()
-    .execute((trx) => changeCase(trx, actor, caseId, changes, version, now));
+  return deps.db.transaction().execute((trx) =>
+    changeCase(trx, actor, caseId, changes, version, now, {
+      extensions: deps.caseExtensions,
+      override: opts.override ?? false,
+    }),
+  );
 }
 
 /**
@@ -280,6 +286,7 @@ export async function changeCase(
   changes: CaseChanges,
   version: number | undefined,
   now: number,
+  checks: { extensions?: readonly CaseExtension[] | undefined; override?: boolean } = {},
 ): Promise<Result<CaseSummaryRow>> {
   const current = await repo.getCaseRow(trx, caseId);
   if (!current || !(await mayKnow(trx, actor, current))) return fail('NOT_FOUND');
@@ -342,6 +349,22 @@ export async function changeCase(
       return fail('CASE_STATUS_TRANSITION', 'status');
     if (changes.status === 'spam' && !can(actor, 'case.mark_spam'))
       return fail('FORBIDDEN', 'status');
+    // Other modules' say (contracts/case-extension.ts): refused, or overridden by a lead (audited).
+    const checked = await checkStatusMoves(trx, checks.extensions, {
+      caseId,
+      actor,
+      moves: [[current.status, changes.status]],
+      override: checks.override ?? false,
+    });
+    if (checked.refused)
+      return { ok: false, code: 'CASE_STATUS_REFUSED', field: 'status', messageKey: checked.refused.messageKey };
+    if (checked.overridden.length)
+      audits.push({
+        ...actorOf(actor),
+        action: 'case.checks_overridden',
+        caseId,
+        detail: { to: changes.status, refused: checked.overridden.map((r) => r.messageKey).join(',') },
+      });
     patch.status = changes.status;
     // Spam always sits in the suspected-spam queue; leaving it is "not spam" (ADR 13).
     if (changes.status === 'spam') {
@@ -498,6 +521,8 @@ async function postNote(deps: Deps, actor: Principal, caseId: number, body: stri
       caseId,
       detail: { message: id },
     });
+    // Identifiers only; the search index reads the note after commit (ADR 37).
+    await recordEvent(trx, { type: 'case.note_added', payload: { caseId, messageId: id, by: actor.userId } }, now);
     const summary = (await repo.getCaseSummaryRow(trx, caseId))!;
     return ok({ message: staffMessage(actor, id, 'note', body, now), case: summary });
   });
@@ -520,8 +545,15 @@ export interface ReplyWithStatus {
 /** Thrown inside `replyWithStatus`'s transaction to roll all of it back (the spent form token too). */
 class Refuse extends Error {
   constructor(
-    readonly code: 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'VALIDATION_FAILED' | 'CASE_STATUS_TRANSITION',
+    readonly code:
+      | 'NOT_FOUND'
+      | 'CONFLICT'
+      | 'FORBIDDEN'
+      | 'VALIDATION_FAILED'
+      | 'CASE_STATUS_TRANSITION'
+      | 'CASE_STATUS_REFUSED',
     readonly field?: string,
+    readonly messageKey?: string,
   ) {
     super(code);
   }
@@ -589,6 +621,8 @@ export async function replyWithStatus(
         if (canTransition(row.status, target)) moves.push([row.status, target]);
         else moves.push([row.status, afterReply], [afterReply, target]);
       }
+      const checked = await checkStatusMoves(trx, deps.caseExtensions, { caseId, actor, moves, override: false });
+      if (checked.refused) throw new Refuse('CASE_STATUS_REFUSED', 'status', checked.refused.messageKey);
 
       const key = deps.vault.caseKey(caseId, row.key_wrapped);
       const id = messageId(now);
@@ -628,7 +662,13 @@ export async function replyWithStatus(
       });
     });
   } catch (e) {
-    if (e instanceof Refuse) return fail(e.code, e.field);
+    if (e instanceof Refuse)
+      return {
+        ok: false,
+        code: e.code,
+        ...(e.field !== undefined ? { field: e.field } : {}),
+        ...(e.messageKey !== undefined ? { messageKey: e.messageKey } : {}),
+      };
     throw e;
   }
 }

@@ -21,6 +21,7 @@ import { BULK_MAX, bulkUpdate, type BulkChange } from './bulk.service.js';
 import { normaliseQuery, readViewQuery, SaveViewForm, VIEW_KEYS, withoutPage } from './saved-view.js';
 import { deleteView, listSavedViews, saveView } from './saved-view.service.js';
 import { QueuePage } from './views/queue.js';
+import { queueNotes } from './case-extensions.js';
 
 // The queue (`GET /staff`), the change to the rows selected on it (`POST /staff/cases/bulk`)
 // and a person's saved views of it (`POST /staff/views`, `POST /staff/views/:id/delete`). The
@@ -85,6 +86,8 @@ export function registerQueueRoutes(app: FastifyInstance, deps: Deps, assets: Su
       return queueHref(params.toString());
     };
     const value = page?.ok ? page.value : null;
+    // What other modules say of the rows (ADR 31): one call each for the whole page.
+    const notes = value ? await queueNotes(deps, value.rows.map((r) => r.id), req.locale) : undefined;
     const allErrors = { ...errors, ...extra.errors };
     return sendPage(
       reply,
@@ -100,6 +103,7 @@ export function registerQueueRoutes(app: FastifyInstance, deps: Deps, assets: Su
         rows: value?.rows ?? [],
         total: value?.total,
         firstLines: value?.firstLines,
+        notes,
         filters,
         options,
         bulkStaff: workers.map((w) => ({ value: w.id, label: isolate(w.displayName) })),

@@ -1,6 +1,8 @@
+import type { ComponentChildren } from 'preact';
 import type { Principal } from '../../../platform/auth/roles.js';
 import type { Translate } from '../../../platform/i18n/index.js';
 import {
+  Checkbox,
   CsrfField,
   ErrorSummary,
   Select,
@@ -46,7 +48,15 @@ export interface CasePageProps {
   staff: Option[];
   now: number;
   escalation: { leadMinutes: number; directorMinutes: number };
-  failed?: { form: CaseForm; errors: FieldErrors; values: Record<string, unknown> } | undefined;
+  failed?:
+    | {
+        form: CaseForm;
+        errors: FieldErrors;
+        values: Record<string, unknown>;
+        /** Another module's check refused the status change (it may be overridden by a lead). */
+        refusedByCheck?: boolean;
+      }
+    | undefined;
   /** The reply form's one-time token: the same form sent twice replies once. */
   replyToken: string;
   /** Who may know the case (ADR 32) and the one-time token of its forms. */
@@ -57,6 +67,8 @@ export interface CasePageProps {
   fileLimits?: { maxFiles: number; maxFileBytes: number; maxTotalBytes: number };
   /** Reply templates to insert (templates module): the choices, and the one just put in the reply box. */
   templates?: { choices: Option[]; selected?: string; inserted?: InsertedTemplate | null; text?: string };
+  /** Sections other modules add to the case (contracts/case-extension.ts), already rendered. */
+  panels?: ComponentChildren[];
 }
 
 function labelOf(options: Option[], value: string | null): string | null {
@@ -313,6 +325,7 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
               <button type="submit">{t('cases.note.submit')}</button>
             </form>
           ) : null}
+          {p.panels?.map((panel) => panel)}
         </div>
         <aside>
           <section class="panel" aria-labelledby="facts-title">
@@ -417,6 +430,10 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
                   error={errorsOf('status').status}
                   options={next.map((s) => ({ value: s, label: t(`cases.status.${s}`) }))}
                 />
+                {/* Offered once another module's check refused the move (ADR 31), to those who may override it. */}
+                {errorsOf('status').status && failed?.refusedByCheck && can(me, 'case.override_checks') ? (
+                  <Checkbox t={t} name="override" label={t('cases.status_form.override')} />
+                ) : null}
                 <button type="submit">{t('cases.status_form.submit')}</button>
               </form>
             </section>
