@@ -8,6 +8,7 @@ import { jobsModule } from './modules/jobs/index.js';
 import { notificationsModule } from './modules/notifications/index.js';
 import { playbooksModule } from './modules/playbooks/index.js';
 import { retentionModule } from './modules/retention/index.js';
+import { searchModule } from './modules/search/index.js';
 import { settingsModule } from './modules/settings/index.js';
 import { taxonomiesModule } from './modules/taxonomies/index.js';
 import { templatesModule } from './modules/templates/index.js';
@@ -18,6 +19,6 @@ import { vaultModule } from './modules/vault/index.js';
  * The app (app.ts), the worker (worker.ts) and `haven serve` iterate this list: adding a
  * module is one line here and nothing else central.
  */
-export const MODULES: readonly HavenModule[] = [accountsModule, casesModule, intakeModule, vaultModule, retentionModule, taxonomiesModule, settingsModule, templatesModule, playbooksModule, demoModule, jobsModule, auditModule, notificationsModule];
+export const MODULES: readonly HavenModule[] = [accountsModule, casesModule, intakeModule, vaultModule, retentionModule, taxonomiesModule, settingsModule, templatesModule, playbooksModule, demoModule, jobsModule, auditModule, notificationsModule, searchModule];
 
 checkModules(MODULES);

@@ -9,7 +9,7 @@ import { summarize } from '../results.js';
 import { ensureDatabase, workCopy } from './cache.js';
 import { intakeLoad, rawCommitRate } from './intake-load.js';
 import { closedLoop, get, startServer, watchRss, type BenchServer } from './load.js';
-import type { RewrapRun } from './server.js';
+import type { RewrapRun, SearchIndexRun, SearchTerms } from './server.js';
 
 export interface LevelOptions {
   engine: Db;
@@ -32,6 +32,7 @@ export function budget(quick: boolean) {
     ? {
         trivial: 200,
         queue: 25,
+        search: 25,
         cases: 60,
         views: 500,
         viewsMs: 15_000,
@@ -44,6 +45,7 @@ export function budget(quick: boolean) {
     : {
         trivial: 1000,
         queue: 200,
+        search: 200,
         cases: 500,
         views: 10_000,
         viewsMs: 15 * 60_000,
@@ -169,6 +171,33 @@ export async function httpLevel(o: LevelOptions): Promise<void> {
     if (c.failed) log(`  warning: the case page failed ${c.failed} times`);
     add('http.case.p50_ms', c.p50, 'ms', 'http.trivial.p50_ms');
     add('http.case.p95_ms', c.p95, 'ms', 'http.trivial.p95_ms');
+
+    // Search (ADR 37). `haven demo` indexes what it writes; a cache entry built before the index
+    // existed is indexed here first (timed: the walk a new install or a key rotation runs).
+    const built = await server.call<SearchIndexRun>({ op: 'search-index' }, 12 * 60 * 60_000);
+    if (built.indexed > 0) {
+      log(`  indexed ${built.indexed.toLocaleString('en')} cases for search in ${(built.durationMs / 1000).toFixed(0)} s (--rebuild makes it part of haven demo)`);
+      add('search.index_walk.cases_per_s', built.indexed / (built.durationMs / 1000), 'cases/s');
+      add('search.index_walk.max_stall_ms', built.maxStallMs, 'ms');
+    }
+    const terms = await server.call<SearchTerms>({ op: 'search-terms' });
+    add('search.index_rows_per_case', terms.rows / Math.max(1, terms.cases), 'rows');
+    if (terms.bytes !== null) add('search.index_bytes_per_case', terms.bytes / Math.max(1, terms.cases), 'bytes');
+    // A word in most English requests, one in few, two together, one in none, an email, a domain.
+    const searches: [string, string][] = [
+      ['common', 'my'],
+      ['rare', 'checkpoint'],
+      ['two_words', 'phone battery'],
+      ['absent', 'zqxvjk'],
+      ...(terms.email ? ([['email', terms.email]] as [string, string][]) : []),
+      ...(terms.domain ? ([['domain', terms.domain]] as [string, string][]) : []),
+    ];
+    for (const [label, q] of searches) {
+      const r = await sample(b.search, () => `${base}/staff/search?q=${encodeURIComponent(q)}`, staff);
+      if (r.failed) log(`  warning: search ${label} failed ${r.failed} times`);
+      add(`http.search.${label}.p50_ms`, r.p50, 'ms', 'http.trivial.p50_ms');
+      add(`http.search.${label}.p95_ms`, r.p95, 'ms', 'http.trivial.p95_ms');
+    }
 
     // Many case-page views (16 clients): the server's memory must stay flat.
     const views = await closedLoop({

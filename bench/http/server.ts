@@ -13,6 +13,10 @@
 //                        perf_hooks.monitorEventLoopDelay measures; → { maxStallMs, durationMs, outcome }
 //   job-start            starts a job and answers at once (the parent then sends SIGTERM)
 //   idle-stall           the longest event-loop stall over `ms` milliseconds with nothing running
+//   search-index         the search index's walk (ADR 37) over every case not yet indexed (a cache
+//                        entry built before the index existed); → { indexed, durationMs, maxStallMs }
+//   search-terms         query strings that exist in the data (an email, a domain) and the index's
+//                        size → { email, domain, rows, cases, bytes }
 //   rewrap               key rotation's walk (rewrapCaseKeys, batches of 200, paced as in
 //                        finishRotation) over every case key, stopped after `ms` milliseconds;
 //                        → { maxStallMs, durationMs, outcome, rewrapped }
@@ -30,6 +34,8 @@ import { backupKeysDir, currentBackupEpoch } from '../../src/platform/backup/key
 import { deriveBackupKey, loadMasterKey } from '../../src/platform/crypto/vault.js';
 import { upsertRule } from '../../src/modules/retention/retention.repo.js';
 import { rewrapCaseKeys } from '../../src/modules/vault/vault.service.js';
+import { documentTokens, runIndexing, searchIndexSize } from '../../src/modules/search/index.js';
+import { caseTextsForIndex } from '../../src/modules/cases/index.js';
 import { createPace, JobStopped } from '../../src/platform/jobs/pace.js';
 import { DAY_MS } from '../../src/modules/retention/retention.js';
 import { openRuntime } from '../../src/runtime.js';
@@ -43,7 +49,23 @@ export type ServerRequest =
   | { id: number; op: 'job'; name: string }
   | { id: number; op: 'job-start'; name: string }
   | { id: number; op: 'idle-stall'; ms: number }
-  | { id: number; op: 'rewrap'; ms: number };
+  | { id: number; op: 'rewrap'; ms: number }
+  | { id: number; op: 'search-index' }
+  | { id: number; op: 'search-terms' };
+
+export interface SearchIndexRun {
+  indexed: number;
+  durationMs: number;
+  maxStallMs: number;
+}
+
+export interface SearchTerms {
+  email: string | null;
+  domain: string | null;
+  rows: number;
+  cases: number;
+  bytes: number | null;
+}
 
 export interface SessionInfo {
   cookie: string;
@@ -249,6 +271,28 @@ async function rewrap(ms: number): Promise<RewrapRun> {
   }
 }
 
+/** The search index's walk over whatever is not indexed yet, paced as the job runs it. */
+async function searchIndex(): Promise<SearchIndexRun> {
+  const r = await measured(() => runIndexing(rt, createPace(), 0));
+  return { indexed: r.value.indexed, durationMs: r.durationMs, maxStallMs: r.maxStallMs };
+}
+
+/** An email and a domain found in the newest cases' contacts, and the index's size. */
+async function searchTerms(): Promise<SearchTerms> {
+  const recent = await rt.db.selectFrom('cases').select('id').where('purged_at', 'is', null).orderBy('id', 'desc').limit(200).execute();
+  let email: string | null = null;
+  let domain: string | null = null;
+  for (const { id } of recent) {
+    const doc = await caseTextsForIndex(rt, rt.db, id);
+    for (const token of (doc?.texts ?? []).flatMap((t) => documentTokens(t))) {
+      if (!email && token.startsWith('email:')) email = token.slice('email:'.length);
+      if (!domain && token.startsWith('dom:')) domain = token.slice('dom:'.length);
+    }
+    if (email && domain) break;
+  }
+  return { email, domain, ...(await searchIndexSize(rt)) };
+}
+
 async function answer(m: ServerRequest): Promise<unknown> {
   switch (m.op) {
     case 'session':
@@ -265,6 +309,10 @@ async function answer(m: ServerRequest): Promise<unknown> {
       return (await measured(() => new Promise((r) => setTimeout(r, m.ms)))).maxStallMs;
     case 'rewrap':
       return rewrap(m.ms);
+    case 'search-index':
+      return searchIndex();
+    case 'search-terms':
+      return searchTerms();
   }
 }
 

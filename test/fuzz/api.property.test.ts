@@ -85,14 +85,14 @@ for (const engine of engines) {
         { arbitrary: anyJson.map((v) => ({ json: named(fc.stringify(v), () => v) })), weight: 1 },
         { arbitrary: rawBody.map((raw) => ({ raw })), weight: 2 },
       );
-      const route = fc.constantFrom('GET /cases', 'GET /cases/:id', 'POST /cases/:id/replies', 'POST /cases/:id/notes', 'PATCH /cases/:id', 'GET /openapi.json');
+      const route = fc.constantFrom('GET /cases', 'GET /cases/:id', 'POST /cases/:id/replies', 'POST /cases/:id/notes', 'PATCH /cases/:id', 'GET /search', 'GET /openapi.json');
       const arb = fc.record({
         route,
         auth,
         body,
         type: jsonType,
         id: idSegment(() => String(caseId)),
-        query: mutatedForm(['view', 'status', 'incident_type', 'region', 'language', 'assignee', 'limit', 'cursor']),
+        query: mutatedForm(['view', 'status', 'incident_type', 'region', 'language', 'assignee', 'limit', 'cursor', 'q']),
       });
       await assertProperty(
         arb,
@@ -106,7 +106,8 @@ for (const engine of engines) {
           const headers: Record<string, string> = { authorization: auth() };
           const p: Probe = { label: route, method, url, headers };
           if (method === 'GET') {
-            const q = encodeForm(query({ view: 'main', status: 'new', incident_type: 'phishing', region: 'africa', language: 'en', assignee: 'mine', limit: '50', cursor: '0.1.2' }), 'standard') as string;
+            const listed: Record<string, string> = path === '/search' ? { q: 'phishing ana@example.org', cursor: '12' } : { view: 'main', status: 'new', incident_type: 'phishing', region: 'africa', language: 'en', assignee: 'mine', limit: '50', cursor: '0.1.2' };
+            const q = encodeForm(query(listed), 'standard') as string;
             p.url = `${url}?${q}`;
           } else {
             const payload = 'raw' in body ? body.raw : JSON.stringify((body.json as (b: Record<string, unknown>) => unknown)(base) ?? null);

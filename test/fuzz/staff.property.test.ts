@@ -186,6 +186,7 @@ for (const engine of engines) {
         staffGet('GET /staff/audit', () => '/staff/audit', { actor: 'someone', action: 'case.viewed', case: '1', from: '2026-11-01', to: '2026-11-30', cursor: '1.2' }, 2),
         staffGet('GET /staff/audit.csv', () => '/staff/audit.csv', { action: 'case.viewed', from: '2026-11-01', to: '2026-11-30' }),
         staffGet('GET /staff/cases/go', () => '/staff/cases/go', { number: '1' }),
+        staffGet('GET /staff/search', () => '/staff/search', { q: 'phishing ana@example.org', cursor: '12' }, 2),
         {
           label: 'POST /staff/unseal',
           weight: 1,

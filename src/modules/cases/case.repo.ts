@@ -761,3 +761,24 @@ export async function staffNames(db: Db, ids: readonly string[]): Promise<Map<st
     .execute();
   return new Map(rows.map((r) => [r.id, r.display_name]));
 }
+
+/**
+ * A case's row for the search index (ADR 37), held against a purge until the transaction ends
+ * (FOR SHARE on PostgreSQL; SQLite has one writer): an index written from it never outlives
+ * the content it was made from.
+ */
+export async function getCaseRowForIndex(db: Db, caseId: number, postgres: boolean) {
+  const q = db.selectFrom('cases').select(['id', 'key_wrapped', 'contact_enc', 'purged_at']).where('id', '=', caseId);
+  return (postgres ? q.forShare() : q).executeTakeFirst();
+}
+
+/** Cases as the queue lists them, by id, in no particular order (search results). */
+export async function queueRowsByIds(db: Db, caseIds: readonly number[]): Promise<QueueRow[]> {
+  if (caseIds.length === 0) return [];
+  return db
+    .selectFrom('cases')
+    .leftJoin('users', 'users.id', 'cases.assignee_id')
+    .select(QUEUE_COLUMNS)
+    .where('cases.id', 'in', [...caseIds])
+    .execute();
+}

@@ -55,6 +55,14 @@ export { caseClockFacts, casesOnTheClock, type CaseClockFacts } from './clock-fa
 // Need-to-know (ADR 32): whether a person may know a case exists. Anything that lists, counts,
 // searches or notifies about cases goes through these.
 export { visibleTo, visibleCaseIds, hiddenCaseIds, whoMayKnow } from './access.js';
+// For the search module (ADR 37): a case's texts to index, and its results shown as the queue's
+// rows (HTML) and the case list's summaries (API).
+export { caseTextsForIndex, searchResultRows, type CaseTexts } from './search-text.js';
+export { toCaseSummary } from './case.api.js';
+export { rsitByIncidentType } from './case.service.js';
+export { queueOptions } from './case.present.js';
+export { QueueTable, type QueueTableProps } from './views/queue.js';
+export type { QueueRow } from './case.repo.js';
 // The case policy, for modules acting on a case (playbooks' tasks): ask it with the case's facts.
 export { can } from './case.policy.js';
 

@@ -44,6 +44,9 @@ export async function shredCase(
   await db.deleteFrom('attachments').where('case_id', '=', caseId).execute();
   await db.deleteFrom('messages').where('case_id', '=', caseId).execute();
   await db.deleteFrom('requester_sessions').where('case_id', '=', caseId).execute();
+  // Its search index rows (ADR 37): keyed hashes of its words, which must not outlive them.
+  await db.deleteFrom('search_tokens').where('case_id', '=', caseId).execute();
+  await db.deleteFrom('search_cases').where('case_id', '=', caseId).execute();
   await db
     .updateTable('cases')
     .set((eb) => ({

@@ -2,6 +2,8 @@ import type { Deps } from '../../deps.js';
 import { createDemoHandler } from '../accounts/index.js';
 import { countNonDemoCases, insertDemoCases } from '../cases/index.js';
 import { listRules } from '../retention/index.js';
+import { runIndexing } from '../search/index.js';
+import { createPace } from '../../platform/jobs/pace.js';
 import { DEMO_DEFAULT_REQUESTS, demoPlan, demoWindow } from './demo.js';
 
 // The demo's requests, written through the modules' public functions: the handler through
@@ -201,5 +203,7 @@ export async function runDemo(
   }
   const { userId, ...handler } = await createDemoHandler(deps);
   const res = await generateDemo(deps, { ...opts, handlerId: userId, force: true });
+  // The search index (ADR 37) of the cases just written, as the index job's walk would make it.
+  if (res.ok) await runIndexing(deps, createPace());
   return res.ok ? { ...res, handler } : res;
 }

@@ -85,13 +85,13 @@ export async function startWalk(db: Db, keyId: number, at: number): Promise<void
     .execute();
 }
 
-/** Moves the walk under `keyId` past case `afterId` (never backwards), or marks it finished. */
+/** Moves the walk under `keyId` past case `afterId` (never backwards); with `finishedAt`, marks its first end. */
 export async function advanceWalk(db: Db, keyId: number, afterId: number, finishedAt: number | null): Promise<void> {
   await db
     .updateTable('search_walks')
     .set((eb) => ({
       after_id: sql<number>`case when ${eb.ref('after_id')} > ${afterId} then ${eb.ref('after_id')} else ${afterId} end`,
-      finished_at: finishedAt,
+      ...(finishedAt !== null ? { finished_at: finishedAt } : {}),
     }))
     .where('key_id', '=', keyId)
     .execute();
@@ -102,7 +102,12 @@ export async function advanceWalk(db: Db, keyId: number, afterId: number, finish
  * not already indexed under `keyId` (the events indexed them meanwhile). Reads cases by their
  * primary key, joined to search_cases by its own: one range of each.
  */
-export async function casesToWalk(db: Db, keyId: number, afterId: number, limit: number): Promise<{ ids: number[]; last: number | null }> {
+export async function casesToWalk(
+  db: Db,
+  keyId: number,
+  afterId: number,
+  limit: number,
+): Promise<{ ids: number[]; lastSeen: number | null; full: boolean }> {
   const rows = await db
     .selectFrom('cases')
     .leftJoin('search_cases', 'search_cases.case_id', 'cases.id')
@@ -113,7 +118,8 @@ export async function casesToWalk(db: Db, keyId: number, afterId: number, limit:
     .execute();
   return {
     ids: rows.filter((r) => r.purged_at === null && (r.key_id !== keyId || r.stale === 1)).map((r) => r.id),
-    last: rows.length === limit ? rows[rows.length - 1]!.id : null,
+    lastSeen: rows.length > 0 ? rows[rows.length - 1]!.id : null,
+    full: rows.length === limit,
   };
 }
 

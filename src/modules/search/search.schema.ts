@@ -16,6 +16,8 @@ const q = safeString({ error: 'search.error.query_required' })
 const cursor = z
   .string()
   .regex(/^[1-9][0-9]{0,9}$/, 'search.error.cursor_invalid')
+  // A case id is a 32-bit integer on both engines: a larger cursor is no page of results.
+  .refine((s) => Number(s) <= 2_147_483_647, 'search.error.cursor_invalid')
   .transform(Number)
   .optional();
 
@@ -23,5 +25,5 @@ const cursor = z
 export const SearchQuery = z.strictObject({ q, cursor });
 export type SearchQuery = z.output<typeof SearchQuery>;
 
-/** A search result page as the API answers it (the case list's summaries). */
+/** Cases on a page of results (the page and the API alike). */
 export const SEARCH_LIMIT = 50;

@@ -52,17 +52,7 @@ function distinctHashes(hashes: Buffer[]): Buffer[] {
 export async function indexCase(deps: Deps, caseId: number): Promise<IndexOutcome> {
   const now = deps.now();
   try {
-    return await deps.db.transaction().execute(async (trx): Promise<IndexOutcome> => {
-      const doc = await caseTextsForIndex(deps, trx, caseId);
-      if (!doc || doc.purged) {
-        await repo.dropCase(trx, caseId);
-        return 'dropped';
-      }
-      const keyId = deps.vault.searchKeyId();
-      const hashes = distinctHashes(caseTokens(doc.texts).map((t) => deps.vault.searchToken(keyId, PURPOSE, t)));
-      await repo.replaceCaseTokens(trx, caseId, keyId, hashes, now);
-      return 'indexed';
-    });
+    return await deps.db.transaction().execute((trx) => indexIn(deps, trx, caseId, now));
   } catch (e) {
     if (!(e instanceof SealedError)) throw e;
     await repo.markStale(deps.db, caseId, now);
@@ -70,11 +60,41 @@ export async function indexCase(deps: Deps, caseId: number): Promise<IndexOutcom
   }
 }
 
+/** Indexes one case inside `trx` (see indexCase); SealedError while sealed. */
+async function indexIn(deps: Deps, trx: repo.Db, caseId: number, now: number): Promise<IndexOutcome> {
+  const doc = await caseTextsForIndex(deps, trx, caseId);
+  if (!doc || doc.purged) {
+    await repo.dropCase(trx, caseId);
+    return 'dropped';
+  }
+  const keyId = deps.vault.searchKeyId();
+  const hashes = distinctHashes(caseTokens(doc.texts).map((t) => deps.vault.searchToken(keyId, PURPOSE, t)));
+  await repo.replaceCaseTokens(trx, caseId, keyId, hashes, now);
+  return 'indexed';
+}
+
+/**
+ * Indexes `caseIds` in one transaction (the walk's batch: one commit for many cases); false when
+ * the instance is sealed, and then nothing of the batch is written.
+ */
+async function indexBatch(deps: Deps, caseIds: readonly number[]): Promise<boolean> {
+  const now = deps.now();
+  try {
+    await deps.db.transaction().execute(async (trx) => {
+      for (const id of caseIds) await indexIn(deps, trx, id, now);
+    });
+    return true;
+  } catch (e) {
+    if (e instanceof SealedError) return false;
+    throw e;
+  }
+}
+
 /** What one run of the index job did. */
 export interface IndexRun {
   /** Cases indexed by the walk and from the stale marks. */
   indexed: number;
-  /** The walk under the active key is finished (every case is under it). */
+  /** The walk under the active key reached the last case (every case is under it). */
   finished: boolean;
   /** Nothing could be done: the instance is sealed. */
   sealed: boolean;
@@ -99,30 +119,35 @@ export async function runIndexing(deps: Deps, pace: Pace, maxCases = 0): Promise
   const room = () => maxCases === 0 || indexed < maxCases;
   // Changes made while sealed.
   for (let stale = await repo.staleCases(deps.db, WALK_BATCH); stale.length > 0 && room(); stale = await repo.staleCases(deps.db, WALK_BATCH)) {
-    for (const id of stale) {
-      if ((await indexCase(deps, id)) === 'stale') return { indexed, finished: false, sealed: true };
-      indexed += 1;
-      await pace.breathe();
-    }
+    if (!(await indexBatch(deps, stale))) return { indexed, finished: false, sealed: true };
+    indexed += stale.length;
+    await pace.breathe();
   }
   await repo.startWalk(deps.db, keyId, deps.now());
   for (;;) {
     const walk = await repo.walkOf(deps.db, keyId);
-    if (!walk || walk.finished_at !== null) return { indexed, finished: true, sealed: false };
+    if (!walk) return { indexed, finished: false, sealed: false };
     if (!room()) return { indexed, finished: false, sealed: false };
-    const { ids, last } = await repo.casesToWalk(deps.db, keyId, walk.after_id, WALK_BATCH);
-    for (const id of ids) {
-      if ((await indexCase(deps, id)) === 'stale') return { indexed, finished: false, sealed: true };
-      indexed += 1;
+    // After its first end the walk goes on from its last case at every run: cases written
+    // without an event (the demo's bulk load, a restore) are indexed too; the others are skipped.
+    const { ids, lastSeen, full } = await repo.casesToWalk(deps.db, keyId, walk.after_id, WALK_BATCH);
+    if (ids.length > 0) {
+      if (!(await indexBatch(deps, ids))) return { indexed, finished: false, sealed: true };
+      indexed += ids.length;
     }
-    if (last === null) {
-      await deps.db.transaction().execute(async (trx) => {
-        await repo.dropOtherKeys(trx, keyId);
-        await repo.advanceWalk(trx, keyId, walk.after_id, deps.now());
-      });
+    if (!full) {
+      if (walk.finished_at === null) {
+        // The first end under this key: every case is under it, so what other keys left goes.
+        await deps.db.transaction().execute(async (trx) => {
+          await repo.dropOtherKeys(trx, keyId);
+          await repo.advanceWalk(trx, keyId, lastSeen ?? walk.after_id, deps.now());
+        });
+      } else if (lastSeen !== null) {
+        await repo.advanceWalk(deps.db, keyId, lastSeen, null);
+      }
       return { indexed, finished: true, sealed: false };
     }
-    await repo.advanceWalk(deps.db, keyId, last, null);
+    await repo.advanceWalk(deps.db, keyId, lastSeen!, null);
     await pace.breathe();
   }
 }
@@ -155,10 +180,11 @@ export async function searchCases(deps: Deps, actor: Principal, query: SearchQue
     return ok({ jump: number, rows: await searchResultRows(deps, [number]), nextCursor: null });
   }
   const tokens = queryTokens(query.q);
-  if (tokens.length === 0) return fail('VALIDATION_FAILED', 'q');
+  // A case number too short to be a word ("#7") that names no case the person may know: none found.
+  if (tokens.length === 0 && number === null) return fail('VALIDATION_FAILED', 'q');
   const range = await repo.keyRange(deps.db);
   let ids: number[] = [];
-  if (range) {
+  if (range && tokens.length > 0) {
     const keys = deps.vault.searchKeyIds().filter((k) => k >= range.min && k <= range.max);
     const terms = tokens.map((t) => keys.map((k) => deps.vault.searchToken(k, PURPOSE, t)));
     if (keys.length > 0) {

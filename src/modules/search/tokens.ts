@@ -100,7 +100,8 @@ function indicators(text: string): Found[] {
     for (const m of text.matchAll(re)) {
       const raw = m[0].replace(TRAILING, '');
       const tokens = f(raw);
-      if (tokens.length > 0) found.push({ tokens, start: m.index, end: m.index + raw.length });
+      const start = m.index ?? 0;
+      if (tokens.length > 0) found.push({ tokens, start, end: start + raw.length });
     }
   };
   each(URL_RE, (u) => {

@@ -76,24 +76,29 @@ const sortOf = (s: string | undefined): QueueSort => QUEUE_SORTS.find((x) => x =
 /** Statuses from which a case may be marked as spam (see STATUS_TRANSITIONS). */
 const MARKABLE = new Set(['new', 'vetting']);
 
+/** What the queue's table shows: the rows, and what the viewer may do with them. */
+export type QueueTableProps = Pick<
+  QueueViewProps,
+  'ctx' | 'rows' | 'firstLines' | 'labels' | 'now' | 'escalation' | 'view' | 'may' | 'bulkToken'
+> & {
+  /** The order's name (its caption); the deadline order by default. */
+  sort?: string | undefined;
+  /** The table's accessible name. */
+  title: string;
+};
+
 /**
- * The workspace home: the queue with its total, a plain GET filter form (behind a disclosure on
- * a narrow screen), the person's saved views, and in the main queue a form for the selected
- * rows (assign, status). On a narrow screen each row is a card.
+ * The queue's table, one row per case (a card on a narrow screen): the queue shows it, and
+ * the search module shows its results with it (ADR 37), so both read the same way.
  */
-export function QueuePage(p: QueueViewProps) {
+export function QueueTable(p: QueueTableProps) {
   const { t } = p.ctx;
   const dash = t('cases.queue.none');
   const spam = p.view === 'spam';
   const may = p.may ?? { markSpam: false, notSpam: false };
   const bulk = !spam && may.bulk === true && p.bulkToken !== undefined;
   const select = (spam && may.markSpam) || bulk;
-  const title = spam ? t('cases.queue.view_spam') : t('cases.queue.title');
-  const errors = p.errors ?? {};
-  // The filters' own refusals (the save form's name is not one of them).
-  const refused = Object.keys(errors).some((k) => k !== 'view_name');
-  // How many filters or a non-default order are set: said on the folded disclosure of a narrow screen.
-  const setCount = Object.entries(p.filters).filter(([k, v]) => v && k !== 'view' && !(k === 'sort' && v === 'deadline')).length;
+  const title = p.title;
   const col = {
     case: t('cases.field.case'),
     request: t('cases.field.request'),
@@ -111,7 +116,7 @@ export function QueuePage(p: QueueViewProps) {
     <TableScroll label={title}>
       <table class="queue">
         <caption class="visually-hidden">
-          {spam ? t('cases.queue.spam_caption') : t(CAPTIONS[sortOf(p.filters.sort)])}
+          {spam ? t('cases.queue.spam_caption') : t(CAPTIONS[sortOf(p.sort)])}
         </caption>
         <thead>
           <tr>
@@ -203,6 +208,53 @@ export function QueuePage(p: QueueViewProps) {
         </tbody>
       </table>
     </TableScroll>
+  );
+  return table;
+}
+
+/**
+ * The workspace home: the queue with its total, a plain GET filter form (behind a disclosure on
+ * a narrow screen), the person's saved views, and in the main queue a form for the selected
+ * rows (assign, status). On a narrow screen each row is a card.
+ */
+export function QueuePage(p: QueueViewProps) {
+  const { t } = p.ctx;
+  const spam = p.view === 'spam';
+  const may = p.may ?? { markSpam: false, notSpam: false };
+  const bulk = !spam && may.bulk === true && p.bulkToken !== undefined;
+  const title = spam ? t('cases.queue.view_spam') : t('cases.queue.title');
+  const errors = p.errors ?? {};
+  // The filters' own refusals (the save form's name is not one of them).
+  const refused = Object.keys(errors).some((k) => k !== 'view_name');
+  // How many filters or a non-default order are set: said on the folded disclosure of a narrow screen.
+  const setCount = Object.entries(p.filters).filter(([k, v]) => v && k !== 'view' && !(k === 'sort' && v === 'deadline')).length;
+  const col = {
+    case: t('cases.field.case'),
+    request: t('cases.field.request'),
+    clock: t('cases.field.clock'),
+    status: t('cases.field.status'),
+    activity: t('cases.field.last_activity'),
+    reason: t('cases.field.spam_reason'),
+    urgency: t('cases.field.urgency'),
+    incident: t('cases.field.incident_type'),
+    region: t('cases.field.region'),
+    language: t('cases.field.language'),
+    assignee: t('cases.field.assignee'),
+  };
+  const table = (
+    <QueueTable
+      ctx={p.ctx}
+      rows={p.rows}
+      firstLines={p.firstLines}
+      labels={p.labels}
+      now={p.now}
+      escalation={p.escalation}
+      view={p.view}
+      may={p.may}
+      bulkToken={p.bulkToken}
+      sort={p.filters.sort}
+      title={title}
+    />
   );
   const filterLabels: Record<string, string> = {
     received_from: t('cases.queue.received_from'),
