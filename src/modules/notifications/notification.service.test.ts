@@ -4,7 +4,7 @@ import { createHarness, secondProcess, type Harness } from '../../../test/harnes
 import { newRequest, staffMember, type StaffFixture } from '../cases/case.fixtures.js';
 import { updateCase } from '../cases/case.service.js';
 import { addRequesterMessage, submitRequest } from '../cases/requester.service.js';
-import { KEEP_NOTIFICATIONS_MS, noticeClockPoints, purgeOldNotifications, savePreferences } from './notification.service.js';
+import { KEEP_NOTIFICATIONS_MS, noticeClockPoints, onStepReached, purgeOldNotifications, savePreferences } from './notification.service.js';
 import { deliverEvents, notified, notifiedIds, smtpEnv, team } from './notification.test-helpers.js';
 
 // Who is told what, on both engines: each kind reaches the right people and only them (not
@@ -131,7 +131,7 @@ for (const engine of engines) {
       expect(await notifiedIds(h.deps, free, 'requester_wrote')).toEqual([americas.id, spanish.id, quiet.id, keen.id].sort());
     });
 
-    it('notices a deadline coming and each escalation once, even run again or by two processes at once', async () => {
+    it('notices a deadline coming once, even run again or by two processes at once, and leaves escalations to the ladder', async () => {
       await h.deps.db.updateTable('cases').set({ awaiting_reply: 0 }).execute();
       const { caseId } = await newRequest(h.deps, { country: 'LB', language: 'ar' });
       await updateCase(h.deps, coordinator.principal, caseId, { assignee_id: mena.id });
@@ -143,28 +143,42 @@ for (const engine of engines) {
       const both = <T,>(a: () => Promise<T>, b: () => Promise<T>): Promise<[T, T]> =>
         engine.name === 'postgres' ? Promise.all([a(), b()]) : a().then(async (x): Promise<[T, T]> => [x, await b()]);
       try {
-        h.clock.ms = start + 59 * MIN;
-        expect(await noticeClockPoints(h.deps)).toBe(0);
-
-        // 60 minutes unanswered: the shift leads (coordinators) and the assignee.
+        // 61 minutes unanswered: nothing from this clock (the escalation module's ladder tells the shift lead).
         h.clock.ms = start + 61 * MIN;
-        const [a, b] = await both(() => noticeClockPoints(h.deps), () => noticeClockPoints(second.deps));
-        expect(a + b).toBe(2);
-        expect(await notifiedIds(h.deps, caseId, 'escalation')).toEqual([coordinator.id, mena.id].sort());
         expect(await noticeClockPoints(h.deps)).toBe(0);
+        expect(await notifiedIds(h.deps, caseId, 'escalation')).toEqual([]);
 
-        // 30 minutes before the 2-hour deadline: the assignee; at 90 minutes, the director too.
+        // 30 minutes before the 2-hour deadline: the assignee, once.
         h.clock.ms = start + 91 * MIN;
         const [c, d] = await both(() => noticeClockPoints(h.deps), () => noticeClockPoints(second.deps));
-        expect(c + d).toBe(3);
+        expect(c + d).toBe(1);
         expect(await notifiedIds(h.deps, caseId, 'deadline')).toEqual([mena.id]);
-        expect(await notifiedIds(h.deps, caseId, 'escalation')).toEqual([coordinator.id, mena.id, admin.id, mena.id].sort());
         h.clock.advance(10 * MIN);
         expect(await noticeClockPoints(h.deps)).toBe(0);
+        expect(await notifiedIds(h.deps, caseId, 'escalation')).toEqual([]);
       } finally {
         await second.close();
         h.clock.ms = start;
       }
+    });
+
+    it("tells a ladder step's people once per case, step and wait, the event delivered twice; never for suspected spam", async () => {
+      const { caseId } = await newRequest(h.deps, { country: 'LB', language: 'ar' });
+      const step = { caseId, stepId: 'global-director', waitStartedAt: h.clock.now(), recipients: [admin.id, coordinator.id, mena.id, auditor.id] };
+      expect(await onStepReached(h.deps, step)).toBe(3);
+      expect(await onStepReached(h.deps, step)).toBe(0);
+      // The auditor works no case: not told.
+      expect(await notifiedIds(h.deps, caseId, 'escalation')).toEqual([admin.id, coordinator.id, mena.id].sort());
+      // A new wait is a new notice.
+      expect(await onStepReached(h.deps, { ...step, waitStartedAt: step.waitStartedAt + 1 })).toBe(3);
+      const spam = (
+        await submitRequest(
+          h.deps,
+          { description: 'x', urgency: 'unknown', country: 'LB', language: 'ar', contactMethod: 'none', contact: null, beneficiary: null },
+          { suspectedSpam: 'too_fast' },
+        )
+      ).caseId;
+      expect(await onStepReached(h.deps, { ...step, caseId: spam })).toBe(0);
     });
 
     it('deletes notifications done with for 90 days, never an unread one or an email still waiting', async () => {

@@ -6,8 +6,8 @@ import { actorOf, recordAudit } from '../../platform/audit/audit.js';
 import { enqueue } from '../../platform/jobs/queue.js';
 import type { Pace } from '../../platform/jobs/pace.js';
 import { NAV_COUNT_MAX } from '../../platform/views/nav.js';
-import { activeRecipients, activeStaffWithRole, teamMembersCovering } from '../accounts/index.js';
-import { caseClock, caseNoticeFacts, casesAwaitingReply, hiddenCaseIds, whoMayKnow, type CaseNoticeFacts } from '../cases/index.js';
+import { activeRecipients, teamMembersCovering } from '../accounts/index.js';
+import { caseNoticeFacts, casesAwaitingReply, hiddenCaseIds, whoMayKnow, type CaseNoticeFacts } from '../cases/index.js';
 import {
   CHANNELS,
   CLOCK_LOOKBACK_MS,
@@ -126,13 +126,12 @@ const KEEP_MARKS_MS = 30 * 24 * 60 * 60_000;
 
 /**
  * The clock job's run: each case awaiting a reply (not suspected spam) whose first-response
- * deadline is near tells its caretakers once; each that reaches an escalation point tells,
- * once per point and wait, the coordinators (the shift leads) or the administrators (the
- * director), and its assignee. Returns how many people were notified.
+ * deadline is near tells its caretakers once. Escalations are the escalation module's ladder
+ * (ADR 34): its `escalation.step_reached` events are told by `onStepReached`. Returns how many
+ * people were notified.
  */
 export async function noticeClockPoints(deps: Deps, pace?: Pace): Promise<number> {
   const now = deps.now();
-  const { escalateLeadMinutes: lead, escalateDirectorMinutes: director } = deps.config;
   const cases = await casesAwaitingReply(deps, { since: now - CLOCK_LOOKBACK_MS, limit: CLOCK_BATCH });
   // Every point each case has reached, then only those not yet noticed: a case past its
   // points costs one read a minute, not a transaction.
@@ -140,23 +139,6 @@ export async function noticeClockPoints(deps: Deps, pace?: Pace): Promise<number
   for (const c of cases) {
     const deadline = deadlineMark(c, now);
     if (deadline) due.push({ mark: deadline, caseId: c.id, kind: 'deadline', recipients: (tx) => caretakers(tx, c) });
-    const level = caseClock(c, now, lead, director).escalation;
-    if (level !== 'none') {
-      due.push({
-        mark: escalationMark(c, 'lead'),
-        caseId: c.id,
-        kind: 'escalation',
-        recipients: async (tx) => [...(await activeStaffWithRole(tx, 'coordinator')), c.assignee_id],
-      });
-    }
-    if (level === 'director') {
-      due.push({
-        mark: escalationMark(c, 'director'),
-        caseId: c.id,
-        kind: 'escalation',
-        recipients: async (tx) => [...(await activeStaffWithRole(tx, 'admin')), c.assignee_id],
-      });
-    }
   }
   const noticed = await repo.existingMarks(deps.db, due.map((d) => d.mark));
   let told = 0;
@@ -168,6 +150,26 @@ export async function noticeClockPoints(deps: Deps, pace?: Pace): Promise<number
   }
   await repo.purgeMarks(deps.db, now - KEEP_MARKS_MS);
   return told;
+}
+
+/**
+ * A step of the escalation ladder reached (the escalation module's event, ADR 34): the people
+ * the step named, once per case, step and wait, those of them who may know the case
+ * (need-to-know), as each chooses for `escalation`. Nothing for suspected spam.
+ */
+export async function onStepReached(
+  deps: Deps,
+  p: { caseId: number; stepId: string; waitStartedAt: number; recipients: readonly string[] },
+): Promise<number> {
+  const facts = await caseNoticeFacts(deps, p.caseId);
+  if (silent(facts)) return 0;
+  return notify(deps, {
+    mark: escalationMark(p),
+    caseId: p.caseId,
+    kind: 'escalation',
+    // notify keeps only those who may know the case.
+    recipients: async () => p.recipients,
+  });
 }
 
 /** How long a notification that is done with (read, or its email settled) is kept. */

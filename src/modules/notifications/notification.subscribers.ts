@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import type { EventSubscriber } from '../../platform/events/outbox.js';
 import type { JobDefinition } from '../../platform/jobs/jobs.js';
-import { noticeClockPoints, onCaseAssigned, onCaseCreated, onMessageReceived, purgeOldNotifications } from './notification.service.js';
+import { noticeClockPoints, onCaseAssigned, onCaseCreated, onMessageReceived, onStepReached, purgeOldNotifications } from './notification.service.js';
 
 // What the notifications module listens to and runs: the cases module's events (delivered at
 // least once; each handled once per event id, notification.service.ts `notify`) and the clock
@@ -12,6 +12,12 @@ const CaseId = z.number().int().positive();
 const Created = z.object({ caseId: CaseId, spamReason: z.string().nullable().optional() });
 const Received = z.object({ caseId: CaseId });
 const Assigned = z.object({ caseId: CaseId, to: z.string().nullable(), by: z.string().nullable().optional() });
+const StepReached = z.object({
+  caseId: CaseId,
+  stepId: z.string().min(1).max(64),
+  waitStartedAt: z.number().int().nonnegative(),
+  recipients: z.array(z.string().max(64)).max(10_000),
+});
 
 /** The cases module's events that notify someone. */
 export function notificationSubscribers(deps: Deps): EventSubscriber[] {
@@ -31,12 +37,20 @@ export function notificationSubscribers(deps: Deps): EventSubscriber[] {
         }
       },
     },
+    {
+      // A step of the escalation ladder reached (ADR 34): its people are told.
+      name: 'notifications.escalation',
+      events: ['escalation.step_reached'],
+      async handle(event) {
+        await onStepReached(deps, StepReached.parse(event.payload));
+      },
+    },
   ];
 }
 
 export const CLOCK_JOB = 'notifications.clock';
 
-/** Every minute: first-response deadlines that are near, and escalations (once each). */
+/** Every minute: first-response deadlines that are near (once each); escalations are the escalation module's. */
 export function clockJob(deps: Deps): JobDefinition {
   return { name: CLOCK_JOB, intervalMs: 60_000, run: async (pace) => void (await noticeClockPoints(deps, pace)) };
 }

@@ -78,13 +78,13 @@ export function deadlineMark(c: ClockFacts, now: number): string | null {
 }
 
 /**
- * The mark of an escalation (`lead` or `director`, from the cases module's clock), one per
- * level and per wait: the wait starts when the case was created, or at the requester's latest
- * message after a reply, so a requester who writes again and waits again escalates again.
+ * The mark of an escalation: one per case, step of the escalation ladder and wait (the wait
+ * starts when the case was created, or at the requester's latest message after a reply), so a
+ * redelivered `escalation.step_reached` tells nobody twice, and a requester who writes again
+ * and waits again escalates again.
  */
-export function escalationMark(c: ClockFacts, level: 'lead' | 'director'): string {
-  const since = c.first_response_at === null ? c.created_at : c.last_activity_at;
-  return `escalation:${c.id}:${level}:${since}`;
+export function escalationMark(p: { caseId: number; stepId: string; waitStartedAt: number }): string {
+  return `escalation:${p.caseId}:${p.stepId}:${p.waitStartedAt}`;
 }
 
 /** A notification id in a page's address or form: a UUID. */
