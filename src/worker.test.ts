@@ -19,7 +19,9 @@ describe('the background worker', () => {
       { name: 'retention', outcome: 'done' },
       { name: 'notifications.clock', outcome: 'done' },
       { name: 'notifications.purge', outcome: 'not_due' },
+      { name: 'escalation.clock', outcome: 'done' },
     ]);
-    expect((await worker.runDue()).map((r) => r.outcome)).toEqual(['not_due', 'not_due', 'not_due', 'not_due', 'not_due']);
+    // Nothing is due again at once, whatever the number of jobs.
+    expect(new Set((await worker.runDue()).map((r) => r.outcome))).toEqual(new Set(['not_due']));
   });
 });
