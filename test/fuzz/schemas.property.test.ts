@@ -21,6 +21,7 @@ import {
   TriageForm,
 } from '../../src/modules/cases/case.schema.js';
 import { messageSchema, requestSchema } from '../../src/modules/intake/intake.schema.js';
+import { ApplyInput, PlaybookInput, StepInput, TaskAssigneeInput } from '../../src/modules/playbooks/playbook.schema.js';
 import { retentionRuleInput, RetentionRuleKeyInput } from '../../src/modules/retention/retention.schema.js';
 import { normalizeReceipt } from '../../src/platform/crypto/receipt.js';
 import { checkFormToken } from '../../src/platform/http/form-token.js';
@@ -144,6 +145,29 @@ const CASES: Case[] = [
   { name: 'workspace language', schema: LanguageInput, locales: STAFF_LOCALES, kind: 'form', valid: { locale: 'es' } },
   { name: 'time zone', schema: TimeZoneInput, locales: STAFF_LOCALES, kind: 'form', valid: { time_zone: 'Asia/Kolkata' } },
   { name: 'API token label', schema: TokenInput, locales: STAFF_LOCALES, kind: 'form', valid: { label: 'reporting script' } },
+  { name: 'playbook', schema: PlaybookInput, locales: STAFF_LOCALES, kind: 'form', valid: { incident_type: 'doxing', name_en: 'Doxing', name_es: '', name_fr: '', name_ar: 'كشف المعلومات', name_ru: '' } },
+  {
+    name: 'playbook step',
+    schema: StepInput,
+    locales: STAFF_LOCALES,
+    kind: 'form',
+    valid: {
+      required: 'yes',
+      due_minutes: '60',
+      title_en: 'Check safety',
+      guidance_en: 'Ask first.',
+      title_es: '',
+      guidance_es: '',
+      title_fr: '',
+      guidance_fr: '',
+      title_ar: 'السلامة',
+      guidance_ar: '',
+      title_ru: '',
+      guidance_ru: '',
+    },
+  },
+  { name: 'apply a playbook', schema: ApplyInput, locales: STAFF_LOCALES, kind: 'form', valid: { playbook: 'lost-device' } },
+  { name: 'hand a task on', schema: TaskAssigneeInput, locales: STAFF_LOCALES, kind: 'form', valid: { assignee: '' } },
 ];
 
 const RUNS = Math.round(300 * Number(process.env.HAVEN_FUZZ_SCALE ?? 1));
