@@ -150,13 +150,14 @@ for (const engine of engines) {
       });
       expect(res.statusCode).toBe(303);
       const rows = await h.deps.db.selectFrom('notification_preferences').select(['kind', 'channel', 'enabled']).where('user_id', '=', handler.id).where('enabled', '=', 1).orderBy('kind').orderBy('channel').execute();
-      // The email boxes were disabled: their defaults stay (assigned, deadline, escalation, requester wrote), not the forged one.
+      // The email boxes were disabled: their defaults stay (assigned, deadline, escalation, referral follow-up, requester wrote), not the forged one.
       expect(rows.map((r) => `${r.kind}:${r.channel}`)).toEqual([
         'case_assigned:email',
         'case_assigned:in_app',
         'deadline:email',
         'deadline:in_app',
         'escalation:email',
+        'referral_follow_up:email',
         'requester_wrote:email',
       ]);
       const audit = await h.deps.db.selectFrom('audit_log').select(['action', 'actor_id']).where('action', '=', 'notification.preferences_changed').execute();
