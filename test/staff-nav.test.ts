@@ -25,6 +25,7 @@ const REACHED_FROM_A_PAGE: Record<string, string> = {
   '/staff/retention/delete': 'the retention page (one rule, to confirm its deletion)',
   '/staff/audit.csv': 'the audit log (its export, a download)',
   '/staff/cases/go': "the bar's go-to-case box (a form, not a link)",
+  '/staff/search': "the bar's search box (a form, not a link)",
   '/staff/notifications/settings': 'the notifications page (what one is told, and how)',
 };
 
@@ -96,7 +97,11 @@ describe('the staff bar, role by role', () => {
       expect([...new Set(links)].sort(), `${role}'s bar`).toEqual(shouldLink);
 
       // The go-to-case box, for those who may see a case; its page opens for them.
-      expect(forms, `${role}'s boxes`).toEqual(engine.can({ roles: [role] }, 'case.view') ? ['/staff/cases/go'] : []);
+      const boxes = [
+        ...(engine.can({ roles: [role] }, 'case.view') ? ['/staff/cases/go'] : []),
+        ...(engine.can({ roles: [role] }, 'search.cases') ? ['/staff/search'] : []),
+      ];
+      expect(forms, `${role}'s boxes`).toEqual(boxes);
       for (const action of forms) expect((await get(action)).statusCode, action).toBe(200);
     });
   }
