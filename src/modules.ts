@@ -11,6 +11,7 @@ import { playbooksModule } from './modules/playbooks/index.js';
 import { retentionModule } from './modules/retention/index.js';
 import { searchModule } from './modules/search/index.js';
 import { settingsModule } from './modules/settings/index.js';
+import { shiftsModule } from './modules/shifts/index.js';
 import { taxonomiesModule } from './modules/taxonomies/index.js';
 import { templatesModule } from './modules/templates/index.js';
 import { vaultModule } from './modules/vault/index.js';
@@ -20,6 +21,6 @@ import { vaultModule } from './modules/vault/index.js';
  * The app (app.ts), the worker (worker.ts) and `haven serve` iterate this list: adding a
  * module is one line here and nothing else central.
  */
-export const MODULES: readonly HavenModule[] = [accountsModule, casesModule, intakeModule, vaultModule, retentionModule, taxonomiesModule, settingsModule, templatesModule, playbooksModule, demoModule, jobsModule, auditModule, notificationsModule, escalationModule, searchModule];
+export const MODULES: readonly HavenModule[] = [accountsModule, casesModule, intakeModule, vaultModule, retentionModule, taxonomiesModule, settingsModule, templatesModule, playbooksModule, demoModule, jobsModule, auditModule, notificationsModule, escalationModule, searchModule, shiftsModule];
 
 checkModules(MODULES);

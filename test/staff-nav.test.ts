@@ -27,6 +27,7 @@ const REACHED_FROM_A_PAGE: Record<string, string> = {
   '/staff/cases/go': "the bar's go-to-case box (a form, not a link)",
   '/staff/search': "the bar's search box (a form, not a link)",
   '/staff/notifications/settings': 'the notifications page (what one is told, and how)',
+  '/staff/shifts/now': 'the shifts page (who is on shift now and next, team by team)',
 };
 
 /** Views of a page that the bar names, with the action that opens them. */

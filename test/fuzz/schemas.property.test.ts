@@ -23,6 +23,7 @@ import {
 import { messageSchema, requestSchema } from '../../src/modules/intake/intake.schema.js';
 import { ApplyInput, PlaybookInput, StepInput, TaskAssigneeInput } from '../../src/modules/playbooks/playbook.schema.js';
 import { retentionRuleInput, RetentionRuleKeyInput } from '../../src/modules/retention/retention.schema.js';
+import { ExceptionInput, NewSlotInput, NoteInput, SlotPeopleInput } from '../../src/modules/shifts/shift.schema.js';
 import { normalizeReceipt } from '../../src/platform/crypto/receipt.js';
 import { checkFormToken } from '../../src/platform/http/form-token.js';
 import { fieldErrors, formBody } from '../../src/platform/http/validation.js';
@@ -168,6 +169,22 @@ const CASES: Case[] = [
   },
   { name: 'apply a playbook', schema: ApplyInput, locales: STAFF_LOCALES, kind: 'form', valid: { playbook: 'lost-device' } },
   { name: 'hand a task on', schema: TaskAssigneeInput, locales: STAFF_LOCALES, kind: 'form', valid: { assignee: '' } },
+  {
+    name: 'weekly shift',
+    schema: NewSlotInput,
+    locales: STAFF_LOCALES,
+    kind: 'form',
+    valid: { team: '0b7c2a4e-5d6f-4a8b-9c0d-1e2f3a4b5c6d', weekday: '1', start: '22:00', end: '06:00', members: ['0b7c2a4e-5d6f-4a8b-9c0d-1e2f3a4b5c6d'], lead: '' },
+  },
+  { name: 'a shift\'s people', schema: SlotPeopleInput, locales: STAFF_LOCALES, kind: 'form', valid: { members: ['0b7c2a4e-5d6f-4a8b-9c0d-1e2f3a4b5c6d'], lead: '0b7c2a4e-5d6f-4a8b-9c0d-1e2f3a4b5c6d' } },
+  {
+    name: 'one date\'s change to a shift',
+    schema: ExceptionInput,
+    locales: STAFF_LOCALES,
+    kind: 'form',
+    valid: { slot: '0b7c2a4e-5d6f-4a8b-9c0d-1e2f3a4b5c6d', date: '2026-12-14', kind: 'swap', person: '0b7c2a4e-5d6f-4a8b-9c0d-1e2f3a4b5c6d', replacement: '1b7c2a4e-5d6f-4a8b-9c0d-1e2f3a4b5c6d' },
+  },
+  { name: 'handover note', schema: NoteInput, locales: STAFF_LOCALES, kind: 'form', valid: { note: 'Caso 12: llamar a las 16:00.' } },
 ];
 
 const RUNS = Math.round(300 * Number(process.env.HAVEN_FUZZ_SCALE ?? 1));

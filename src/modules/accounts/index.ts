@@ -29,7 +29,7 @@ export {
   type NoticeRecipient,
 } from './recipients.repo.js';
 // For the shifts module: teams with their zone, regions, languages and active members; names.
-export { listTeamRosters, staffNames, type TeamRoster } from './team-roster.repo.js';
+export { listTeamRosters, lockTeamForShifts, staffNames, type TeamRoster } from './team-roster.repo.js';
 
 /** Registers the accounts pages on the staff surface (mounted under /staff). */
 export async function registerStaff(

@@ -65,5 +65,11 @@ export async function teamActiveCases(
     .orderBy('cases.id')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({ ...r, created_at: Number(r.created_at), first_response_due_at: Number(r.first_response_due_at), first_response_at: r.first_response_at === null ? null : Number(r.first_response_at), last_activity_at: Number(r.last_activity_at) }));
+  return rows.map((r) => ({
+    ...r,
+    created_at: Number(r.created_at),
+    first_response_due_at: Number(r.first_response_due_at),
+    first_response_at: r.first_response_at === null ? null : Number(r.first_response_at),
+    last_activity_at: Number(r.last_activity_at),
+  }));
 }

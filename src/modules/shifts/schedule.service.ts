@@ -1,7 +1,14 @@
 import type { Deps } from '../../deps.js';
 import { listTeamRosters, type TeamRoster } from '../accounts/index.js';
 import { zoneOrDefault } from '../../platform/i18n/zones.js';
-import { shiftAt, type Shift, type TeamSchedule } from './shift.js';
+import {
+  nextShift,
+  shiftAt,
+  shiftsBetween,
+  type Shift,
+  type ShiftException,
+  type TeamSchedule,
+} from './shift.js';
 import * as repo from './shift.repo.js';
 
 // Reading the schedule: every team's slots and the exceptions around a moment, as the pure
@@ -30,7 +37,10 @@ export async function loadSchedules(
 ): Promise<RosteredSchedule[]> {
   const rosters = await listTeamRosters(deps, teamIds);
   if (rosters.length === 0) return [];
-  const slots = await repo.listSlots(deps.db, rosters.map((r) => r.id));
+  const slots = await repo.listSlots(
+    deps.db,
+    rosters.map((r) => r.id),
+  );
   const exceptions = await repo.listExceptions(
     deps.db,
     slots.map((s) => s.id),
@@ -75,4 +85,43 @@ export async function onShiftNow(deps: Pick<Deps, 'db'>, at: number): Promise<Sh
     });
   }
   return out;
+}
+
+/** The exceptions of `slotIds` on dates from `fromDate` on (YYYY-MM-DD), by date. */
+export function upcomingExceptions(
+  deps: Pick<Deps, 'db'>,
+  slotIds: readonly string[],
+  fromDate: string,
+): Promise<ShiftException[]> {
+  return repo.listExceptions(deps.db, slotIds, fromDate, '9999-12-31');
+}
+
+/** What the schedule pages show of one team. */
+export interface TeamPlan {
+  schedule: RosteredSchedule;
+  /** Each slot's next occurrence (the one running now, else the next to start), by slot id. */
+  next: Map<string, Shift>;
+  /** The shift now, and the next one to start. */
+  now: Shift | null;
+  following: Shift | null;
+}
+
+/** Every team's schedule around `now`, with each slot's next occurrence, the shift now and the next. */
+export async function planAround(
+  deps: Pick<Deps, 'db'>,
+  now: number,
+  teamIds?: readonly string[],
+): Promise<TeamPlan[]> {
+  const schedules = await loadSchedules(deps, { from: now, to: now + 8 * DAY_MS }, teamIds);
+  return schedules.map((schedule) => {
+    const next = new Map<string, Shift>();
+    for (const s of shiftsBetween(schedule, now, now + 8 * DAY_MS))
+      if (!next.has(s.slotId)) next.set(s.slotId, s);
+    return { schedule, next, now: shiftAt(schedule, now), following: nextShift(schedule, now) };
+  });
+}
+
+/** The local date before today's in UTC: exceptions from it on may still be ahead somewhere. */
+export function yesterdayUtc(now: number): string {
+  return utcDate(now - DAY_MS);
 }

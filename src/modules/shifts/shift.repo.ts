@@ -11,7 +11,7 @@ export async function listSlots(db: Db, teamIds?: readonly string[]): Promise<Sl
   if (teamIds !== undefined && teamIds.length === 0) return [];
   let q = db
     .selectFrom('shift_slots')
-    .select(['id', 'team_id', 'weekday', 'start_minute', 'end_minute', 'lead_id'])
+    .select(['id', 'team_id', 'weekday', 'start_minute', 'end_minute', 'lead_id', 'created_at'])
     .orderBy('team_id')
     .orderBy('weekday')
     .orderBy('start_minute')
@@ -22,7 +22,11 @@ export async function listSlots(db: Db, teamIds?: readonly string[]): Promise<Sl
   const members = await db
     .selectFrom('shift_slot_members')
     .select(['slot_id', 'user_id'])
-    .where('slot_id', 'in', slots.map((s) => s.id))
+    .where(
+      'slot_id',
+      'in',
+      slots.map((s) => s.id),
+    )
     .orderBy('user_id')
     .execute();
   const bySlot = new Map<string, string[]>();
@@ -35,12 +39,17 @@ export async function listSlots(db: Db, teamIds?: readonly string[]): Promise<Sl
     endMinute: Number(s.end_minute),
     leadId: s.lead_id,
     memberIds: bySlot.get(s.id) ?? [],
+    createdAt: Number(s.created_at),
   }));
 }
 
 /** One slot, or undefined. */
 export async function findSlot(db: Db, id: string): Promise<Slot | undefined> {
-  const row = await db.selectFrom('shift_slots').select('team_id').where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('shift_slots')
+    .select('team_id')
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!row) return undefined;
   return (await listSlots(db, [row.team_id])).find((s) => s.id === id);
 }
@@ -64,13 +73,26 @@ export async function insertSlot(db: Db, slot: Slot, now: number): Promise<void>
 }
 
 /** Replaces a slot's people and lead. */
-export async function replaceSlotPeople(db: Db, slotId: string, memberIds: readonly string[], leadId: string | null, now: number): Promise<void> {
+export async function replaceSlotPeople(
+  db: Db,
+  slotId: string,
+  memberIds: readonly string[],
+  leadId: string | null,
+  now: number,
+): Promise<void> {
   await db.deleteFrom('shift_slot_members').where('slot_id', '=', slotId).execute();
   const unique = [...new Set(memberIds)];
   if (unique.length > 0) {
-    await db.insertInto('shift_slot_members').values(unique.map((user_id) => ({ slot_id: slotId, user_id }))).execute();
+    await db
+      .insertInto('shift_slot_members')
+      .values(unique.map((user_id) => ({ slot_id: slotId, user_id })))
+      .execute();
   }
-  await db.updateTable('shift_slots').set({ lead_id: leadId, updated_at: now }).where('id', '=', slotId).execute();
+  await db
+    .updateTable('shift_slots')
+    .set({ lead_id: leadId, updated_at: now })
+    .where('id', '=', slotId)
+    .execute();
 }
 
 /** Removes a slot; its people and exceptions go with it. True when there was one. */
@@ -80,7 +102,12 @@ export async function deleteSlot(db: Db, id: string): Promise<boolean> {
 }
 
 /** The exceptions of `slotIds` on dates from `fromDate` to `toDate` (YYYY-MM-DD, both included). */
-export async function listExceptions(db: Db, slotIds: readonly string[], fromDate: string, toDate: string): Promise<ShiftException[]> {
+export async function listExceptions(
+  db: Db,
+  slotIds: readonly string[],
+  fromDate: string,
+  toDate: string,
+): Promise<ShiftException[]> {
   if (slotIds.length === 0) return [];
   const rows = await db
     .selectFrom('shift_exceptions')
@@ -104,11 +131,22 @@ export async function listExceptions(db: Db, slotIds: readonly string[], fromDat
 }
 
 /** One exception, or undefined. */
-export async function findException(db: Db, id: string): Promise<(ShiftException & { teamId: string }) | undefined> {
+export async function findException(
+  db: Db,
+  id: string,
+): Promise<(ShiftException & { teamId: string }) | undefined> {
   const r = await db
     .selectFrom('shift_exceptions as e')
     .innerJoin('shift_slots as s', 's.id', 'e.slot_id')
-    .select(['e.id', 'e.slot_id', 'e.on_date', 'e.kind', 'e.subject', 'e.replacement_id', 's.team_id'])
+    .select([
+      'e.id',
+      'e.slot_id',
+      'e.on_date',
+      'e.kind',
+      'e.subject',
+      'e.replacement_id',
+      's.team_id',
+    ])
     .where('e.id', '=', id)
     .executeTakeFirst();
   if (!r) return undefined;
@@ -127,7 +165,12 @@ export async function findException(db: Db, id: string): Promise<(ShiftException
  * Adds an exception. False when the slot's date already has a change for that person (or a
  * changed lead): the unique key refuses it, also when two are sent at once.
  */
-export async function insertException(db: Db, e: ShiftException, by: string | null, now: number): Promise<boolean> {
+export async function insertException(
+  db: Db,
+  e: ShiftException,
+  by: string | null,
+  now: number,
+): Promise<boolean> {
   const r = await db
     .insertInto('shift_exceptions')
     .values({

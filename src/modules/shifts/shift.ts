@@ -32,6 +32,8 @@ export interface Slot {
   endMinute: number;
   leadId: string | null;
   memberIds: readonly string[];
+  /** When the slot was added: no handover is due for an occurrence that started before it. */
+  createdAt?: number;
 }
 
 /** What changes on one date's occurrence of a slot. */
@@ -75,7 +77,9 @@ export interface Shift {
 
 /** A slot's length in minutes (1 to 1439): an end at or before the start is on the next day. */
 export function slotLength(startMinute: number, endMinute: number): number {
-  return endMinute > startMinute ? endMinute - startMinute : endMinute + MINUTES_PER_DAY - startMinute;
+  return endMinute > startMinute
+    ? endMinute - startMinute
+    : endMinute + MINUTES_PER_DAY - startMinute;
 }
 
 /**
@@ -111,7 +115,11 @@ export function isIsoDate(s: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
   if (!m) return false;
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+  return (
+    d.getUTCFullYear() === Number(m[1]) &&
+    d.getUTCMonth() === Number(m[2]) - 1 &&
+    d.getUTCDate() === Number(m[3])
+  );
 }
 
 function dateParts(date: string): [number, number, number] {
@@ -148,8 +156,16 @@ const WALL = dateTimeFormats({
 
 function wallClock(zone: string, at: number): { date: string; minute: number; asUtc: number } {
   const parts: Record<string, number> = {};
-  for (const p of WALL('en-US', zone).formatToParts(at)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  for (const p of WALL('en-US', zone).formatToParts(at))
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  const asUtc = Date.UTC(
+    parts.year!,
+    parts.month! - 1,
+    parts.day!,
+    parts.hour!,
+    parts.minute!,
+    parts.second!,
+  );
   return { date: isoDate(asUtc), minute: parts.hour! * 60 + parts.minute!, asUtc };
 }
 
@@ -182,7 +198,11 @@ export function zonedInstant(zone: string, date: string, minute: number): number
 }
 
 /** A slot's occurrence on `date` (its start date), with that date's exceptions applied. */
-export function occurrence(schedule: Pick<TeamSchedule, 'timeZone' | 'exceptions'>, slot: Slot, date: string): Shift {
+export function occurrence(
+  schedule: Pick<TeamSchedule, 'timeZone' | 'exceptions'>,
+  slot: Slot,
+  date: string,
+): Shift {
   const startsAt = zonedInstant(schedule.timeZone, date, slot.startMinute);
   const endDate = slot.endMinute > slot.startMinute ? date : addDays(date, 1);
   const endsAt = zonedInstant(schedule.timeZone, endDate, slot.endMinute);
@@ -204,7 +224,15 @@ export function occurrence(schedule: Pick<TeamSchedule, 'timeZone' | 'exceptions
     leadId = e.replacementId;
     if (!members.includes(leadId)) members.push(leadId);
   }
-  return { teamId: slot.teamId, slotId: slot.id, date, startsAt, endsAt, leadId, memberIds: members };
+  return {
+    teamId: slot.teamId,
+    slotId: slot.id,
+    date,
+    startsAt,
+    endsAt,
+    leadId,
+    memberIds: members,
+  };
 }
 
 /**
@@ -239,12 +267,16 @@ const WEEK_MS = 7 * DAY_MS;
 
 /** The team's next shift starting after `at` (within a week), or null. */
 export function nextShift(schedule: TeamSchedule, at: number): Shift | null {
-  return shiftsBetween(schedule, at + 1, at + WEEK_MS + DAY_MS).find((s) => s.startsAt > at) ?? null;
+  return (
+    shiftsBetween(schedule, at + 1, at + WEEK_MS + DAY_MS).find((s) => s.startsAt > at) ?? null
+  );
 }
 
 /** The team's last shift that ended at or before `at` (within a week), or null. */
 export function previousShift(schedule: TeamSchedule, at: number): Shift | null {
-  const ended = shiftsBetween(schedule, at - WEEK_MS - DAY_MS, at + 1).filter((s) => s.endsAt <= at);
+  const ended = shiftsBetween(schedule, at - WEEK_MS - DAY_MS, at + 1).filter(
+    (s) => s.endsAt <= at,
+  );
   ended.sort((a, b) => a.endsAt - b.endsAt);
   return ended.length === 0 ? null : ended[ended.length - 1]!;
 }
