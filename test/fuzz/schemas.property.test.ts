@@ -20,6 +20,7 @@ import {
   StatusForm,
   TriageForm,
 } from '../../src/modules/cases/case.schema.js';
+import { LadderInput, NewTeamLadderInput, readLadderForm } from '../../src/modules/escalation/escalation.schema.js';
 import { messageSchema, requestSchema } from '../../src/modules/intake/intake.schema.js';
 import { ApplyInput, PlaybookInput, StepInput, TaskAssigneeInput } from '../../src/modules/playbooks/playbook.schema.js';
 import { retentionRuleInput, RetentionRuleKeyInput } from '../../src/modules/retention/retention.schema.js';
@@ -185,6 +186,21 @@ const CASES: Case[] = [
     valid: { slot: '0b7c2a4e-5d6f-4a8b-9c0d-1e2f3a4b5c6d', date: '2026-12-14', kind: 'swap', person: '0b7c2a4e-5d6f-4a8b-9c0d-1e2f3a4b5c6d', replacement: '1b7c2a4e-5d6f-4a8b-9c0d-1e2f3a4b5c6d' },
   },
   { name: 'handover note', schema: NoteInput, locales: STAFF_LOCALES, kind: 'form', valid: { note: 'Caso 12: llamar a las 16:00.' } },
+  {
+    name: 'escalation ladder (API)',
+    schema: LadderInput,
+    locales: STAFF_LOCALES,
+    kind: 'json',
+    valid: { version: 1, resolution_hours: 168, steps: [{ id: 'global-lead', minutes: 60, action: 'notify_shift_lead' }, { minutes: 90, action: 'notify_director', urgency: 'reactive', severity: 'high' }] },
+  },
+  {
+    name: 'escalation ladder form',
+    schema: { safeParse: (v: unknown) => LadderInput.safeParse(readLadderForm(v).input) },
+    locales: STAFF_LOCALES,
+    kind: 'form',
+    valid: { version: '1', resolution_hours: '168', step_0_id: 'global-lead', step_0_minutes: '60', step_0_action: 'notify_shift_lead', step_1_minutes: '90', step_1_action: 'notify_director', step_1_urgency: 'reactive', step_1_severity: 'high' },
+  },
+  { name: 'a team given a ladder', schema: NewTeamLadderInput, locales: STAFF_LOCALES, kind: 'form', valid: { team_id: '0b7c2a4e-5d6f-4a8b-9c0d-1e2f3a4b5c6d' } },
 ];
 
 const RUNS = Math.round(300 * Number(process.env.HAVEN_FUZZ_SCALE ?? 1));
