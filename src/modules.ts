@@ -7,6 +7,7 @@ import { escalationModule } from './modules/escalation/index.js';
 import { intakeModule } from './modules/intake/index.js';
 import { jobsModule } from './modules/jobs/index.js';
 import { notificationsModule } from './modules/notifications/index.js';
+import { referralsModule } from './modules/referrals/index.js';
 import { playbooksModule } from './modules/playbooks/index.js';
 import { retentionModule } from './modules/retention/index.js';
 import { searchModule } from './modules/search/index.js';
@@ -21,6 +22,6 @@ import { vaultModule } from './modules/vault/index.js';
  * The app (app.ts), the worker (worker.ts) and `haven serve` iterate this list: adding a
  * module is one line here and nothing else central.
  */
-export const MODULES: readonly HavenModule[] = [accountsModule, casesModule, intakeModule, vaultModule, retentionModule, taxonomiesModule, settingsModule, templatesModule, playbooksModule, demoModule, jobsModule, auditModule, notificationsModule, escalationModule, searchModule, shiftsModule];
+export const MODULES: readonly HavenModule[] = [accountsModule, casesModule, intakeModule, vaultModule, retentionModule, taxonomiesModule, settingsModule, templatesModule, playbooksModule, demoModule, jobsModule, auditModule, notificationsModule, escalationModule, searchModule, shiftsModule, referralsModule];
 
 checkModules(MODULES);

@@ -2,6 +2,7 @@ import type { Deps } from '../../deps.js';
 import { createDemoHandler } from '../accounts/index.js';
 import { countNonDemoCases, insertDemoCases } from '../cases/index.js';
 import { listRules } from '../retention/index.js';
+import { seedDemoPartners } from '../referrals/index.js';
 import { runIndexing } from '../search/index.js';
 import { createPace } from '../../platform/jobs/pace.js';
 import { DEMO_DEFAULT_REQUESTS, demoPlan, demoWindow } from './demo.js';
@@ -202,6 +203,8 @@ export async function runDemo(
     if (realCases > 0) return { ok: false, code: 'DEMO_REAL_CASES_PRESENT', realCases };
   }
   const { userId, ...handler } = await createDemoHandler(deps);
+  // A few example partners to refer the demo's cases to (ADR 36); never in production migrations.
+  await seedDemoPartners(deps);
   const res = await generateDemo(deps, { ...opts, handlerId: userId, force: true });
   // The search index (ADR 37) of the cases just written, as the index job's walk would make it.
   if (res.ok) await runIndexing(deps, createPace());

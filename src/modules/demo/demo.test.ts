@@ -601,6 +601,10 @@ for (const engine of engines) {
         expect(await h.deps.db.selectFrom('users').select('id').execute()).toHaveLength(1);
         expect(await authors()).toEqual(new Set([handler.id]));
         expect(await countNonDemoCases(h.deps)).toBe(0);
+        // Example partners to refer to (ADR 36), added once: the second run finds the directory filled.
+        const partners = await h.deps.db.selectFrom('partners').select('name').execute();
+        expect(partners).toHaveLength(4);
+        expect(partners.every((p) => p.name.endsWith('(example)'))).toBe(true);
       } finally {
         await h.close();
       }
