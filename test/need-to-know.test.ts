@@ -7,8 +7,9 @@ import { listQueue, updateCase } from '../src/modules/cases/case.service.js';
 import { countWaitingSpam } from '../src/modules/cases/spam-count.service.js';
 import { caseAccess, changeAccess, putAccess } from '../src/modules/cases/access.service.js';
 import { hiddenCaseIds, visibleCaseIds, whoMayKnow } from '../src/modules/cases/access.js';
-import { noticeClockPoints, onStepReached, savePreferences } from '../src/modules/notifications/notification.service.js';
+import { noticeClockPoints, notify, savePreferences } from '../src/modules/notifications/notification.service.js';
 import { deliverEmail } from '../src/modules/notifications/email.js';
+import { applyPlaybook } from '../src/modules/playbooks/task.service.js';
 import { NOTIFICATION_KINDS, CHANNELS } from '../src/modules/notifications/notification.js';
 import { deliverEvents, smtpEnv, team } from '../src/modules/notifications/notification.test-helpers.js';
 import { attachmentLinks, fieldParts, multipart, pdfOf } from '../src/modules/cases/attachment.test-helpers.js';
@@ -32,6 +33,8 @@ const UNKNOWN = 737_373;
 let fileId = '0'.repeat(32);
 /** A reply template (one of those seeded), to insert on the case page. */
 let templateId = '';
+/** A task of the restricted case (its lead applied a playbook), for the playbook paths. */
+let taskId = '';
 /** What the requester of the restricted case wrote: no outsider may read it anywhere. */
 const SECRET = 'Our newsroom source Zyxwvut is being followed';
 
@@ -106,6 +109,9 @@ const ITEM_PATHS: ItemPath[] = [
   ['restriction', (h, w, id) => post(h, w, `/staff/cases/${id}/restriction`, { restricted: 'no', version: '1' })],
   ['list a person', (h, w, id) => post(h, w, `/staff/cases/${id}/access`, { person: '' })],
   ['take a person off', (h, w, id) => post(h, w, `/staff/cases/${id}/access/remove`, { person: '' })],
+  ['apply a playbook', (h, w, id) => post(h, w, `/staff/cases/${id}/playbook`, { playbook: '' })],
+  ['reopen a task', (h, w, id) => post(h, w, `/staff/cases/${id}/tasks/${taskId}/undo`)],
+  ['hand a task on', (h, w, id) => post(h, w, `/staff/cases/${id}/tasks/${taskId}/assignee`, { assignee: 'nobody at all' })],
   ['attachment download', (h, w, id) => get(h, w, `/staff/cases/${id}/attachments/${fileId}`)],
   ['go to case', (h, w, id) => get(h, w, `/staff/cases/go?number=${id}`)],
   ['API case', (h, w, id) => api(h, w, 'GET', `/cases/${id}`)],
@@ -214,15 +220,18 @@ for (const engine of engines) {
       // Its first-response clock runs (deadline notices to those who look after it); within the sessions' idle time.
       h.clock.advance(100 * 60_000);
       await noticeClockPoints(h.deps);
-      // An escalation step naming everyone (the escalation module's event): only those who may know it are told.
-      await onStepReached(h.deps, {
+      // An escalation naming everyone (as a ladder's step may): only those who may know it are told.
+      await notify(h.deps, {
+        mark: `escalation:${R}:test`,
         caseId: R,
-        stepId: 'step-1',
-        waitStartedAt: h.clock.now(),
-        recipients: [lead.id, member.id, outsider.id, otherLead.id, listed.id],
+        kind: 'escalation',
+        recipients: async () => [lead.id, member.id, outsider.id, otherLead.id, listed.id],
       });
       await deliverEvents(h.deps);
       templateId = (await h.deps.db.selectFrom('reply_templates').select('id').where('active', '=', 1).orderBy('id').executeTakeFirstOrThrow()).id;
+      // Its lead applies a playbook: its tasks are on the case.
+      expect((await applyPlaybook(h.deps, lead.principal, R, 'doxing')).ok).toBe(true);
+      taskId = (await h.deps.db.selectFrom('case_tasks').select('id').where('case_id', '=', R).orderBy('position').executeTakeFirstOrThrow()).id;
       // Its lead answers with a file.
       const { payload, headers } = multipart([
         ...fieldParts({ _csrf: lead.csrf, body: 'Here is a guide.' }),
