@@ -103,6 +103,9 @@ for (const engine of engines) {
         caseForm('restriction', (v) => ({ version: v, restricted: 'yes' }), 1),
         caseForm('access', () => ({ person: otherUserId }), 1),
         caseForm('access/remove', () => ({ person: otherUserId }), 1),
+        // Referrals (ADR 36): the form on a case and its page; referrals.property.test.ts feeds the rest.
+        caseForm('referrals', () => ({ items: 'case_facts', letter_language: 'en', follow_up_days: '7' }), 1),
+        staffGet('GET /staff/cases/:id/referrals', (id) => `/staff/cases/${id}/referrals`, { service: 'legal' }),
         staffPost('POST /staff/cases/mark-spam', '/staff/cases/mark-spam', {}, ['case'], 1),
         staffGet('GET /staff (queue filters)', () => '/staff', { view: 'main', status: 'new', incident_type: 'phishing', region: 'africa', language: 'en', assignee: 'mine', limit: '50', cursor: '0.1.2' }, 3),
         staffGet('GET /staff/cases/:id', (id) => `/staff/cases/${id}`, { done: 'reply_sent' }),
