@@ -24,7 +24,7 @@ import {
   setPlaybookActive,
   type Changed,
 } from './playbook.service.js';
-import { applyPlaybook, setTaskAssignee, setTaskDone } from './task.service.js';
+import { applyPlaybook, mayKnowCase, setTaskAssignee, setTaskDone } from './task.service.js';
 import { panelHref } from './views/case-panel.js';
 import { playbookHref, PlaybookPage, PLAYBOOKS_HREF, PlaybooksPage, StepPage, type FailedForm } from './views/playbooks.js';
 
@@ -253,7 +253,8 @@ export function registerPlaybookRoutes(app: FastifyInstance, deps: Deps, assets:
     const caseId = caseIdOf(req);
     if (caseId === null) return errorPage(req, reply, 'NOT_FOUND');
     const form = parseForm(ApplyInput, req.body, { fields: ['playbook'] });
-    if (!form.ok) return errorPage(req, reply, 'VALIDATION_FAILED');
+    // A case the person may not know is no case: 404 before anything is said about the form.
+    if (!form.ok) return errorPage(req, reply, (await mayKnowCase(deps, req.principal!, caseId)) ? 'VALIDATION_FAILED' : 'NOT_FOUND');
     const result = await applyPlaybook(deps, req.principal!, caseId, form.data.playbook);
     if (!result.ok) return errorPage(req, reply, result.code);
     return reply.redirect(panelHref(caseId, 'applied'), 303);
@@ -284,7 +285,7 @@ export function registerPlaybookRoutes(app: FastifyInstance, deps: Deps, assets:
     const taskId = taskIdOf(req);
     if (caseId === null || taskId === null) return errorPage(req, reply, 'NOT_FOUND');
     const form = parseForm(TaskAssigneeInput, req.body, { fields: ['assignee'] });
-    if (!form.ok) return errorPage(req, reply, 'PLAYBOOK_ASSIGNEE_INVALID');
+    if (!form.ok) return errorPage(req, reply, (await mayKnowCase(deps, req.principal!, caseId)) ? 'PLAYBOOK_ASSIGNEE_INVALID' : 'NOT_FOUND');
     const result = await setTaskAssignee(deps, req.principal!, caseId, taskId, form.data.assignee);
     if (!result.ok) return errorPage(req, reply, result.code);
     return reply.redirect(panelHref(caseId, result.value ? 'assigned' : 'unchanged'), 303);

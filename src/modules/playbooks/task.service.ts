@@ -24,6 +24,14 @@ type Db = Kysely<Database> | Trx;
 export type { TaskRow } from './playbook.repo.js';
 
 /**
+ * Whether `actor` may know case `caseId` exists (need-to-know): a form refused on a case the
+ * person may not know answers 404, as for an unknown case, not 422.
+ */
+export async function mayKnowCase(deps: Pick<Deps, 'db'>, actor: Principal, caseId: number): Promise<boolean> {
+  return (await visibleCaseIds(deps.db, actor, [caseId])).has(caseId);
+}
+
+/**
  * Whether `actor` may do `action` on case `caseId`, in `trx`: the module's policy (FORBIDDEN),
  * then need-to-know (NOT_FOUND for a case they may not know, as for an unknown one), then the
  * case policy with the case's facts (FORBIDDEN). The case's facts when allowed.

@@ -165,6 +165,10 @@ for (const engine of engines) {
       }
       expect(await tasks(caseId)).toHaveLength(5);
       expect((await tasks(caseId)).every((t) => t.done_at === null)).toBe(true);
+      // A refused form says nothing of the case either: 404 to those who may not know it, 422 to those who may.
+      expect((await post(handler, `/staff/cases/${caseId}/playbook`, { playbook: '' })).statusCode).toBe(404);
+      expect((await post(handler, `/staff/cases/${caseId}/tasks/${task!.id}/assignee`, { assignee: 'not an id!' })).statusCode).toBe(404);
+      expect((await post(coordinator, `/staff/cases/${caseId}/playbook`, { playbook: '' })).statusCode).toBe(404);
       // Listed for the case, the handler may work it; a person not listed may not be handed a task.
       await h.deps.db.insertInto('case_access').values({ case_id: caseId, user_id: handler.id, added_by: coordinator.id, added_at: h.clock.now() }).execute();
       expect((await post(handler, `/staff/cases/${caseId}/tasks/${task!.id}/done`)).statusCode).toBe(303);
