@@ -23,6 +23,7 @@ import {
 import { LadderInput, NewTeamLadderInput, readLadderForm } from '../../src/modules/escalation/escalation.schema.js';
 import { messageSchema, requestSchema } from '../../src/modules/intake/intake.schema.js';
 import { ApplyInput, PlaybookInput, StepInput, TaskAssigneeInput } from '../../src/modules/playbooks/playbook.schema.js';
+import { OutcomeInput, PartnerFilterInput, PartnerInput, referralInput } from '../../src/modules/referrals/referral.schema.js';
 import { retentionRuleInput, RetentionRuleKeyInput } from '../../src/modules/retention/retention.schema.js';
 import { ExceptionInput, NewSlotInput, NoteInput, SlotPeopleInput } from '../../src/modules/shifts/shift.schema.js';
 import { normalizeReceipt } from '../../src/platform/crypto/receipt.js';
@@ -201,6 +202,31 @@ const CASES: Case[] = [
     valid: { version: '1', resolution_hours: '168', step_0_id: 'global-lead', step_0_minutes: '60', step_0_action: 'notify_shift_lead', step_1_minutes: '90', step_1_action: 'notify_director', step_1_urgency: 'reactive', step_1_severity: 'high' },
   },
   { name: 'a team given a ladder', schema: NewTeamLadderInput, locales: STAFF_LOCALES, kind: 'form', valid: { team_id: '0b7c2a4e-5d6f-4a8b-9c0d-1e2f3a4b5c6d' } },
+  {
+    name: 'partner',
+    schema: PartnerInput,
+    locales: STAFF_LOCALES,
+    kind: 'form',
+    valid: { name: 'Legal Aid', description: 'Lawyers.', services: ['legal'], regions: ['americas'], languages: ['es', 'ar'], contact_kind: 'email', contact_address: 'a@example.org', pgp_key: '' },
+  },
+  { name: 'partner filters', schema: PartnerFilterInput, locales: STAFF_LOCALES, kind: 'form', valid: { service: 'legal', region: 'americas', language: 'ar' } },
+  {
+    name: 'referral (consent for each identifying item)',
+    schema: referralInput(Date.UTC(2026, 11, 7)),
+    locales: STAFF_LOCALES,
+    kind: 'form',
+    valid: {
+      partner: '0b7c2a4e-5d6f-4a8b-9c0d-1e2f3a4b5c6d',
+      items: ['case_facts', 'contact', 'summary'],
+      summary: 'A journalist needs a lawyer.',
+      consent: ['contact', 'summary'],
+      consent_how: 'phone',
+      consent_on: '2026-12-01',
+      letter_language: 'ar',
+      follow_up_days: '7',
+    },
+  },
+  { name: 'referral outcome', schema: OutcomeInput, locales: STAFF_LOCALES, kind: 'form', valid: { outcome: 'helped' } },
 ];
 
 const RUNS = Math.round(300 * Number(process.env.HAVEN_FUZZ_SCALE ?? 1));
