@@ -137,6 +137,8 @@ for (const engine of engines) {
         expect(page.body).toContain('id="escalations"');
         expect(page.body).toContain('after 60 minutes: tell the shift lead');
         expect(page.body).toContain('<bdi>Cy Coordinator</bdi>');
+        // Its audit trail names the step, in the reader's language.
+        expect(page.body).toContain('Escalation step reached (people told)');
         const spanish = await get(coordinator, `/staff/cases/${caseId}?lang=es`);
         expect(spanish.body).toContain('tras 60 minutos: avisar a la persona responsable del turno');
       } finally {
