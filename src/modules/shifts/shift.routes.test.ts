@@ -329,9 +329,11 @@ for (const engine of engines) {
       const id = (
         await h.deps.db.selectFrom('shift_exceptions').select('id').executeTakeFirstOrThrow()
       ).id;
-      expect(
-        (await post(coordinator, `/staff/shifts/exceptions/${id}/remove`, {})).statusCode,
-      ).toBe(303);
+      const removed = await post(coordinator, `/staff/shifts/exceptions/${id}/remove`, {});
+      expect(removed.statusCode).toBe(303);
+      expect(removed.headers.location).toBe(
+        `/staff/shifts/slots/${earlySlot}?done=exception_removed`,
+      );
       expect((await audits('shift.exception_removed')).length).toBe(1);
       expect((await onShiftNow(h.deps, utc(2026, 12, 14, 9)))[0]).toMatchObject({
         leadId: early.id,

@@ -365,7 +365,7 @@ export function registerShiftRoutes(app: FastifyInstance, deps: Deps, assets: Su
       if (!id) return errorPage(req, reply, 'NOT_FOUND');
       const result = await removeException(deps, req.principal!, id);
       if (!result.ok) return errorPage(req, reply, result.code);
-      return flashes.redirect(reply, SHIFTS_HREF, 'exception_removed');
+      return flashes.redirect(reply, slotHref(result.value.slotId), 'exception_removed');
     },
   );
 

@@ -223,23 +223,24 @@ export async function addException(
   });
 }
 
-/** Removes one date's change; audited as `shift.exception_removed`. NOT_FOUND for an unknown one. */
+/** Removes one date's change, and says its slot; audited as `shift.exception_removed`. NOT_FOUND for an unknown one. */
 export async function removeException(
   deps: Deps,
   actor: Principal,
   exceptionId: string,
-): Promise<Result<true>> {
+): Promise<Result<{ slotId: string }>> {
   const found = await repo.findException(deps.db, exceptionId);
   if (!found) return shiftsPolicy.can(actor, 'shift.edit') ? fail('NOT_FOUND') : fail('FORBIDDEN');
   const now = deps.now();
   return inTeam(deps, actor, found.teamId, async (trx) => {
-    if (!(await repo.deleteException(trx, exceptionId))) return fail<true>('NOT_FOUND');
+    if (!(await repo.deleteException(trx, exceptionId)))
+      return fail<{ slotId: string }>('NOT_FOUND');
     await recordAudit(trx, now, {
       ...actorOf(actor),
       action: 'shift.exception_removed',
       caseId: null,
       detail: { team: found.teamId, slot: found.slotId, date: found.date, kind: found.kind },
     });
-    return ok(true);
+    return ok({ slotId: found.slotId });
   });
 }
