@@ -8,7 +8,7 @@ import { recordEvent } from '../../platform/events/outbox.js';
 import { spendToken, type OneTimeToken } from '../../platform/http/spent-tokens.js';
 import type { Pace } from '../../platform/jobs/pace.js';
 import { staffNames } from '../accounts/index.js';
-import { caseNoticeFacts, referralCaseContent, referralCaseKey, visibleCaseIds, whoMayKnow } from '../cases/index.js';
+import { can as canOnCase, caseNoticeFacts, referralCaseContent, referralCaseKey, visibleCaseIds, whoMayKnow } from '../cases/index.js';
 import { notifyReferralFollowUp } from '../notifications/index.js';
 import { DAY_MS, followUpMark, isIdentifying, referralStatus, type ReferralStatus } from './referral.js';
 import './referral.errors.js';
@@ -31,15 +31,30 @@ export const letterHref = (caseId: number, id: string): string => `${referralsHr
 const summaryField = (id: string): string => `referral:${id}:summary`;
 
 /**
- * FORBIDDEN for a person whose role may not do `action`; NOT_FOUND for a case that does not
- * exist or that they may not know exists (the same answer, so nothing tells them apart).
+ * FORBIDDEN for a person whose role may not do `action`, or whom the case policy does not let
+ * do its part on this case; NOT_FOUND for a case that does not exist or that they may not know
+ * exists (the same answer, so nothing tells them apart).
  */
-export async function caseAccess(deps: Pick<Deps, 'db'>, actor: Principal, caseId: number, action: ReferralAction): Promise<Result<true>> {
+export async function caseAccess(deps: Deps, actor: Principal, caseId: number, action: ReferralAction): Promise<Result<true>> {
   const allowed = referralPolicy.authorize(actor, action);
   if (!allowed.ok) return allowed;
   const seen = await visibleCaseIds(deps.db, actor, [caseId]);
-  return seen.has(caseId) ? ok(true) : fail('NOT_FOUND');
+  const facts = seen.has(caseId) ? await caseNoticeFacts(deps, caseId) : null;
+  if (!facts) return fail('NOT_FOUND');
+  // Then the case policy, with the case's facts: reading a referral is reading the case; making
+  // one, or recording what came of it, is work on the case, as a note is.
+  return canOnCase(actor, CASE_ACTION[action], { assignee_id: facts.assignee_id }) ? ok(true) : fail('FORBIDDEN');
 }
+
+/** The case action each referral action needs on its case. */
+const CASE_ACTION = {
+  'partner.view': 'case.view',
+  'partner.edit': 'case.view',
+  'referral.view': 'case.view',
+  'referral.letter': 'case.view',
+  'referral.create': 'case.note',
+  'referral.outcome': 'case.note',
+} as const satisfies Record<ReferralAction, string>;
 
 /** A referral as a case's list shows it. */
 export interface ReferralLine {
