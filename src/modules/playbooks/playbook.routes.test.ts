@@ -198,6 +198,25 @@ for (const engine of engines) {
       expect(await audits('playbook.step_removed')).toHaveLength(1);
     });
 
+    it('adds one step when the same form is sent twice at the same moment, and refuses a body past its limit (413)', async () => {
+      const page = await get(coordinator, '/staff/playbooks/online-harassment');
+      const once = hidden(page.body, '_once');
+      const before = await steps('online-harassment');
+      const fields = { _once: once, ...STEP, title_en: 'Check in after a week' };
+      const [a, b] = await Promise.all([
+        post(coordinator, '/staff/playbooks/online-harassment/steps', fields),
+        post(coordinator, '/staff/playbooks/online-harassment/steps', fields),
+      ]);
+      expect([a.statusCode, b.statusCode]).toEqual([303, 303]);
+      expect([a.headers.location, b.headers.location].filter((l) => String(l).includes('done=repeated'))).toHaveLength(1);
+      expect(await steps('online-harassment')).toHaveLength(before.length + 1);
+
+      const huge = await post(coordinator, '/staff/playbooks/online-harassment/steps', { ...STEP, title_en: 'A', guidance_en: 'x'.repeat(300_000) });
+      expect(huge.statusCode).toBe(413);
+      expect(huge.body).toContain('4,000');
+      expect(await steps('online-harassment')).toHaveLength(before.length + 1);
+    });
+
     it('refuses to remove a playbook’s last step, renames and retires it, and answers 404 for unknown ids', async () => {
       const list = await get(coordinator, '/staff/playbooks');
       const created = await post(coordinator, '/staff/playbooks', { _once: hidden(list.body, '_once'), ...NAMES, name_en: 'Short' });
