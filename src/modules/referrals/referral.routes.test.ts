@@ -3,6 +3,7 @@ import { engines } from '../../../test/engines.js';
 import { createHarness, type Harness } from '../../../test/harness.js';
 import { hiddenField } from '../../../test/staff-session.js';
 import { newRequest, staffMember, type StaffFixture } from '../cases/case.fixtures.js';
+import { purgeCasePersonalData } from '../cases/index.js';
 import { PUBLIC_KEY, PUBLIC_KEY_FINGERPRINT } from '../settings/settings.test-helpers.js';
 
 // Partners and referrals over HTTP on both engines. The directory: a coordinator adds and
@@ -296,6 +297,22 @@ for (const engine of engines) {
       expect(page.body).toContain(`<form method="post" action="/staff/cases/${caseId}/referrals"`);
       // Read by the case page, the referrals are not a second read of the case's content.
       expect(page.body).not.toContain('A journalist whose email is read from abroad');
+    });
+
+    it('writes no letter, and shares nothing identifying, once the personal data of the case is deleted', async () => {
+      const { caseId: gone } = await newRequest(h.deps, { contact: 'gone@example.org' });
+      const partner = await addPartner('Purge Partner');
+      const page = await get(handler, `/staff/cases/${gone}/referrals`);
+      const res = await post(handler, `/staff/cases/${gone}/referrals`, [['partner', partner], ['items', 'case_facts'], ['items', 'contact'], ['consent', 'contact'], ['consent_how', 'phone'], ['consent_on', '2026-11-21'], ['letter_language', 'en'], ['follow_up_days', '7'], ['_once', hiddenField(page.body, '_once')]]);
+      expect(res.statusCode).toBe(303);
+      const r = await h.deps.db.selectFrom('referrals').select('id').where('case_id', '=', gone).executeTakeFirstOrThrow();
+      expect(await purgeCasePersonalData(h.deps, gone, { kind: 'requester' })).not.toBe('not_found');
+      const letter = await get(handler, `/staff/cases/${gone}/referrals/${r.id}/letter`);
+      expect(letter.statusCode).toBe(409);
+      expect(letter.body).not.toContain('gone@example.org');
+      const again = await post(handler, `/staff/cases/${gone}/referrals`, [['partner', partner], ['items', 'contact'], ['consent', 'contact'], ['consent_how', 'phone'], ['consent_on', '2026-11-21'], ['letter_language', 'en'], ['follow_up_days', '7']]);
+      expect(again.statusCode).toBe(409);
+      expect((await h.deps.db.selectFrom('referrals').select('id').where('case_id', '=', gone).execute()).length).toBe(1);
     });
 
     it('records an outcome once, which closes the follow-up', async () => {
