@@ -517,6 +517,29 @@ for (const engine of engines) {
           'Every handover that is due has been acknowledged.',
         );
       });
+
+      it('reads right to left in Arabic, names isolated, with the Arabic plural', async () => {
+        await h.deps.db
+          .updateTable('users')
+          .set({ locale: 'ar', time_zone: 'Asia/Riyadh' })
+          .where('id', '=', late.id)
+          .execute();
+        const page = await get(late, `/staff/handovers/${handoverId}`);
+        expect(page.statusCode).toBe(200);
+        expect(page.body).toContain('<html lang="ar" dir="rtl">');
+        expect(page.body).toContain('تسليم فريق \u2068Helpline Américas\u2069');
+        expect(page.body).toContain('متأخرة: تجاوز الرد الأول موعده (1)');
+        expect(page.body).toContain('<dt>ساعات المناوبة</dt>');
+        const week = await get(late, '/staff/shifts');
+        expect(week.body).toContain('المناوبات');
+        // The next start in the reader's zone, named: Riyadh is three hours ahead of the team's UTC.
+        expect(week.body).toMatch(/<time datetime="2026-12-14T06:00:00.000Z">/);
+        await h.deps.db
+          .updateTable('users')
+          .set({ locale: 'en', time_zone: 'UTC' })
+          .where('id', '=', late.id)
+          .execute();
+      });
     });
   });
 }

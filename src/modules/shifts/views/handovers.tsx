@@ -271,8 +271,7 @@ export function HandoverPage(p: {
                   {n.authorId === null
                     ? t('shifts.unknown_person')
                     : (view.names.get(n.authorId) ?? t('shifts.unknown_person'))}
-                </bdi>
-                {', '}
+                </bdi>{' '}
                 <time datetime={isoTime(n.createdAt)}>{formatTime(ctx, n.createdAt)}</time>
               </p>
               {n.text === null ? (
