@@ -81,11 +81,11 @@ for (const engine of engines) {
         { arbitrary: fc.oneof(fc.constantFrom('', 'Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', 'bearer hvn_x'), headerText.map((t) => `Bearer ${t}`)).map((v) => named(JSON.stringify(v), () => v)), weight: 1 },
       );
       const body = fc.oneof(
-        { arbitrary: mutatedJson(['body', 'status', 'urgency', 'incident_type', 'severity', 'country', 'beneficiary', 'language', 'mandate', 'assignee_id', 'version']).map((m) => ({ json: m })), weight: 6 },
+        { arbitrary: mutatedJson(['body', 'status', 'urgency', 'incident_type', 'severity', 'country', 'beneficiary', 'language', 'mandate', 'assignee_id', 'version', 'restricted', 'people']).map((m) => ({ json: m })), weight: 6 },
         { arbitrary: anyJson.map((v) => ({ json: named(fc.stringify(v), () => v) })), weight: 1 },
         { arbitrary: rawBody.map((raw) => ({ raw })), weight: 2 },
       );
-      const route = fc.constantFrom('GET /cases', 'GET /cases/:id', 'POST /cases/:id/replies', 'POST /cases/:id/notes', 'PATCH /cases/:id', 'GET /search', 'GET /openapi.json');
+      const route = fc.constantFrom('GET /cases', 'GET /cases/:id', 'POST /cases/:id/replies', 'POST /cases/:id/notes', 'PATCH /cases/:id', 'GET /cases/:id/access', 'PUT /cases/:id/access', 'GET /search', 'GET /openapi.json');
       const arb = fc.record({
         route,
         auth,
@@ -97,12 +97,14 @@ for (const engine of engines) {
       await assertProperty(
         arb,
         async ({ route, auth, body, type, id, query }) => {
-          const [method, path] = route.split(' ') as ['GET' | 'POST' | 'PATCH', string];
+          const [method, path] = route.split(' ') as ['GET' | 'POST' | 'PATCH' | 'PUT', string];
           const url = `/api/v1${path.replace(':id', id())}`;
           const base =
             path === '/cases/:id'
               ? { status: 'vetting', urgency: 'reactive', incident_type: 'phishing', severity: 'high', country: 'KE', beneficiary: 'journalist', language: 'en', mandate: 'in', assignee_id: userId, version: await version() }
-              : { body: 'We can help.' };
+              : path === '/cases/:id/access'
+                ? { restricted: true, people: [userId], version: await version() }
+                : { body: 'We can help.' };
           const headers: Record<string, string> = { authorization: auth() };
           const p: Probe = { label: route, method, url, headers };
           if (method === 'GET') {
