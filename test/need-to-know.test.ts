@@ -7,7 +7,7 @@ import { listQueue, updateCase } from '../src/modules/cases/case.service.js';
 import { countWaitingSpam } from '../src/modules/cases/spam-count.service.js';
 import { caseAccess, changeAccess, putAccess } from '../src/modules/cases/access.service.js';
 import { hiddenCaseIds, visibleCaseIds, whoMayKnow } from '../src/modules/cases/access.js';
-import { noticeClockPoints, notify, savePreferences } from '../src/modules/notifications/notification.service.js';
+import { countUnreadFor, noticeClockPoints, notify, savePreferences } from '../src/modules/notifications/notification.service.js';
 import { deliverEmail } from '../src/modules/notifications/email.js';
 import { applyPlaybook } from '../src/modules/playbooks/task.service.js';
 import { NOTIFICATION_KINDS, CHANNELS } from '../src/modules/notifications/notification.js';
@@ -345,6 +345,17 @@ for (const engine of engines) {
       expect(byKind('escalation')).toEqual([lead.id, listed.id].sort());
       for (const n of told.filter((x) => x.kind !== 'new_request'))
         expect([lead.id, listed.id], `${n.kind} to ${n.user_id}`).toContain(n.user_id);
+      // The bar's count leaves out, as the list does, what the member was told before it was restricted.
+      const unread = await h.deps.db
+        .selectFrom('notifications')
+        .select('case_id')
+        .where('user_id', '=', member.id)
+        .where('in_app', '=', 1)
+        .where('read_at', 'is', null)
+        .execute();
+      expect(unread.map((n) => n.case_id)).toContain(R);
+      expect(await countUnreadFor(h.deps, member.principal)).toBe(unread.filter((n) => n.case_id !== R && n.case_id !== spam).length);
+      expect(await countUnreadFor(h.deps, lead.principal)).toBeGreaterThan(0);
       // The member's email of the new request waits: it is not sent now that they may not know the case.
       const queued = told.find((n) => n.user_id === member.id && n.email_state === 'pending');
       expect(queued).toBeDefined();

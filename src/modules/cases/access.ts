@@ -96,6 +96,14 @@ export async function hiddenCases(
     .execute();
 }
 
+/** The ids of the restricted cases `actor` may not know (`hiddenCases`), for a count to leave out. */
+export async function hiddenRestrictedIds(
+  db: Kysely<Database>,
+  actor: Pick<Principal, 'userId' | 'roles'>,
+): Promise<number[]> {
+  return (await hiddenCases(db, actor)).map((c) => c.id);
+}
+
 /** How many ids one statement takes (SQLite's bound parameters are limited). */
 const CHUNK = 500;
 

@@ -54,7 +54,7 @@ export { caseClock } from './case.js';
 export { caseClockFacts, casesOnTheClock, type CaseClockFacts } from './clock-facts.repo.js';
 // Need-to-know (ADR 32): whether a person may know a case exists. Anything that lists, counts,
 // searches or notifies about cases goes through these.
-export { visibleTo, visibleCaseIds, hiddenCaseIds, whoMayKnow } from './access.js';
+export { visibleTo, visibleCaseIds, hiddenCaseIds, hiddenRestrictedIds, whoMayKnow } from './access.js';
 // For the search module (ADR 37): a case's texts to index, and its results shown as the queue's
 // rows (HTML) and the case list's summaries (API).
 export { caseTextsForIndex, searchResultRows, type CaseTexts } from './search-text.js';

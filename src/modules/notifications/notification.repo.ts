@@ -140,7 +140,7 @@ export function listPage(
 }
 
 /** How many of `userId`'s notifications shown in Haven are unread, counting no further than `max`. */
-export async function countUnread(db: Db, userId: string, max: number): Promise<number> {
+export async function countUnread(db: Db, userId: string, max: number, except: readonly number[] = []): Promise<number> {
   const row = await db
     .selectFrom((eb) =>
       eb
@@ -149,6 +149,8 @@ export async function countUnread(db: Db, userId: string, max: number): Promise<
         .where('user_id', '=', userId)
         .where('in_app', '=', 1)
         .where('read_at', 'is', null)
+        // Notifications about cases the person may no longer know (need-to-know, ADR 32).
+        .$if(except.length > 0, (q) => q.where('case_id', 'not in', [...except]))
         .limit(max)
         .as('unread'),
     )

@@ -7,7 +7,7 @@ import { enqueue } from '../../platform/jobs/queue.js';
 import type { Pace } from '../../platform/jobs/pace.js';
 import { NAV_COUNT_MAX } from '../../platform/views/nav.js';
 import { activeRecipients, teamMembersCovering } from '../accounts/index.js';
-import { caseNoticeFacts, casesAwaitingReply, hiddenCaseIds, whoMayKnow, type CaseNoticeFacts } from '../cases/index.js';
+import { caseNoticeFacts, casesAwaitingReply, hiddenCaseIds, hiddenRestrictedIds, whoMayKnow, type CaseNoticeFacts } from '../cases/index.js';
 import {
   CHANNELS,
   CLOCK_LOOKBACK_MS,
@@ -183,10 +183,13 @@ export function purgeOldNotifications(deps: Deps): Promise<number> {
   return repo.purgeNotifications(deps.db, deps.now() - KEEP_NOTIFICATIONS_MS);
 }
 
-/** How many unread notifications the bar shows for `actor` (counted no further than it shows). */
+/**
+ * How many unread notifications the bar shows for `actor` (counted no further than it shows),
+ * leaving out those about a case restricted since that they may not know (ADR 32), as the list does.
+ */
 export async function countUnreadFor(deps: Deps, actor: Principal): Promise<number> {
   if (!hasRole(actor, NOTIFIED_ROLES)) return 0;
-  return repo.countUnread(deps.db, actor.userId, NAV_COUNT_MAX + 1);
+  return repo.countUnread(deps.db, actor.userId, NAV_COUNT_MAX + 1, await hiddenRestrictedIds(deps.db, actor));
 }
 
 /** How many notifications a page lists. */
