@@ -4,12 +4,12 @@ import { crashAt, everyCrashPoint, SimulatedCrash } from '../../../test/crash-po
 import { engines } from '../../../test/engines.js';
 import { createHarness, type Harness } from '../../../test/harness.js';
 import { createDispatcher } from '../../platform/events/outbox.js';
-import { createPace } from '../../platform/jobs/pace.js';
+import { createPace, JobStopped } from '../../platform/jobs/pace.js';
 import { purgeCasePersonalData } from '../cases/index.js';
 import { addNote } from '../cases/case.service.js';
 import { newRequest, staffMember, type StaffFixture } from '../cases/case.fixtures.js';
 import { searchSubscribers } from './search.jobs.js';
-import { indexCase, runIndexing, searchCases, searchIndexSize } from './search.service.js';
+import { indexCase, runIndexing, searchCases, searchIndexSize, WALK_BATCH } from './search.service.js';
 
 // The search index and the search on both engines: the cases module's events index a case's
 // messages, notes and contact; the tables hold keyed hashes only, never a word; a search finds
@@ -213,6 +213,33 @@ for (const engine of engines) {
       expect(walk.finished_at).not.toBeNull();
       // Finished: a second run indexes nothing.
       expect((await runIndexing(h.deps, createPace())).indexed).toBe(0);
+      await deliver();
+    });
+
+    it('a walk stopped between two batches resumes where it stopped', async () => {
+      // Cases the events never reached: more than one batch of them.
+      await h.deps.db.insertInto('search_walks').values({ key_id: 0, after_id: 0, started_at: 0, finished_at: null }).onConflict((oc) => oc.column('key_id').doUpdateSet({ after_id: 0, finished_at: null })).execute();
+      const fresh: number[] = [];
+      for (let i = 0; i < WALK_BATCH + 5; i++) fresh.push((await newRequest(h.deps, { description: `Campaña de desinformación número ${i}` })).caseId);
+      const stop = new AbortController();
+      let turns = 0;
+      const pace = { signal: stop.signal, breathe: async () => {
+        turns += 1;
+        stop.abort();
+        throw new JobStopped();
+      } };
+      await expect(runIndexing(h.deps, pace)).rejects.toBeInstanceOf(JobStopped);
+      expect(turns).toBe(1);
+      const walk = await h.deps.db.selectFrom('search_walks').selectAll().where('key_id', '=', 0).executeTakeFirstOrThrow();
+      expect(walk.after_id).toBeGreaterThan(0);
+      expect(walk.finished_at).toBeNull();
+      const done = (await ids(handler, 'desinformacion')).length;
+      expect(done).toBeGreaterThan(0);
+      expect(done).toBeLessThan(fresh.length);
+      const rest = await runIndexing(h.deps, createPace());
+      expect(rest.finished).toBe(true);
+      expect(rest.indexed).toBe(fresh.length - done);
+      expect((await find(handler, 'desinformacion')).rows.map((r) => r.id)).toEqual([...fresh].reverse());
       await deliver();
     });
 
