@@ -46,6 +46,8 @@ export interface QueueViewProps {
   total?: { count: number; capped: boolean };
   /** Each row's request, its first line; null for a purged case. */
   firstLines?: Map<number, string | null>;
+  /** Other modules' short notes on each row (a checklist's progress, say; ADR 31), in the viewer's language. */
+  notes?: Map<number, string[]>;
   /** The filter form's refused fields (a 422), with their message keys. */
   errors?: FieldErrors;
   /** The current query, normalised, as the bulk and save forms send it back. */
@@ -79,7 +81,7 @@ const MARKABLE = new Set(['new', 'vetting']);
 /** What the queue's table shows: the rows, and what the viewer may do with them. */
 export type QueueTableProps = Pick<
   QueueViewProps,
-  'ctx' | 'rows' | 'firstLines' | 'labels' | 'now' | 'escalation' | 'view' | 'may' | 'bulkToken'
+  'ctx' | 'rows' | 'firstLines' | 'notes' | 'labels' | 'now' | 'escalation' | 'view' | 'may' | 'bulkToken'
 > & {
   /** The order's name (its caption); the deadline order by default. */
   sort?: string | undefined;
@@ -158,6 +160,9 @@ export function QueueTable(p: QueueTableProps) {
                 <td class="request" data-label={col.request}>
                   {/* The requester's own words: isolated, in their direction, one line. */}
                   {typeof line === 'string' ? <bdi dir="auto">{line}</bdi> : dash}
+                  {p.notes?.get(r.id)?.map((note) => (
+                    <span class="row-note">{note}</span>
+                  ))}
                 </td>
                 <td data-label={col.clock}>
                   <ClockText
@@ -246,6 +251,7 @@ export function QueuePage(p: QueueViewProps) {
       ctx={p.ctx}
       rows={p.rows}
       firstLines={p.firstLines}
+      notes={p.notes}
       labels={p.labels}
       now={p.now}
       escalation={p.escalation}
