@@ -20,6 +20,10 @@ describe('the background worker', () => {
       { name: 'notifications.clock', outcome: 'done' },
       { name: 'notifications.purge', outcome: 'not_due' },
       { name: 'escalation.clock', outcome: 'done' },
+      { name: 'search.index', outcome: 'done' },
+      { name: 'shifts.handovers', outcome: 'done' },
+      { name: 'shifts.notes_purge', outcome: 'not_due' },
+      { name: 'referrals.follow_up', outcome: 'done' },
     ]);
     // Nothing is due again at once, whatever the number of jobs.
     expect(new Set((await worker.runDue()).map((r) => r.outcome))).toEqual(new Set(['not_due']));
