@@ -48,7 +48,7 @@ export const escalationModule: HavenModule = {
   name: 'escalation',
   policy: escalationPolicy,
   errors: ESCALATION_ERRORS,
-  nav: [{ href: '/staff/escalation', labelKey: 'escalation.nav', action: 'escalation.view', order: 45 }],
+  nav: [{ href: '/staff/escalation', labelKey: 'escalation.nav', action: 'escalation.view', order: 55 }],
   caseExtension,
   registerStaff: (app, { deps, assets }) => registerEscalationRoutes(app, deps, assets),
   api: { register: (app, { deps }) => registerEscalationApi(app, deps), openapi: escalationOpenApi },

@@ -20,7 +20,7 @@ export const playbooksModule: HavenModule = {
   name: 'playbooks',
   policy: playbookPolicy,
   errors: PLAYBOOK_ERRORS,
-  nav: [{ href: '/staff/playbooks', labelKey: 'playbooks.title', action: 'playbook.view', order: 41 }],
+  nav: [{ href: '/staff/playbooks', labelKey: 'playbooks.title', action: 'playbook.view', order: 52 }],
   caseExtension: playbookCaseExtension,
   registerStaff: (app, { deps, assets }) => registerPlaybookRoutes(app, deps, assets),
 };

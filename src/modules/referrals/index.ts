@@ -21,7 +21,7 @@ export const referralsModule: HavenModule = {
   name: 'referrals',
   policy: referralPolicy,
   errors: REFERRAL_ERRORS,
-  nav: [{ href: '/staff/partners', labelKey: 'referrals.partners.nav', action: 'partner.view', order: 42 }],
+  nav: [{ href: '/staff/partners', labelKey: 'referrals.partners.nav', action: 'partner.view', order: 53 }],
   caseExtension: { name: 'referrals', panel: referralPanel },
   registerStaff: (app, { deps, assets }) => {
     registerPartnerRoutes(app, deps, assets);

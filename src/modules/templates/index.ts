@@ -27,6 +27,6 @@ export const templatesModule: HavenModule = {
   name: 'templates',
   policy: templatePolicy,
   errors: TEMPLATE_ERRORS,
-  nav: [{ href: '/staff/templates', labelKey: 'templates.title', action: 'template.view', order: 40 }],
+  nav: [{ href: '/staff/templates', labelKey: 'templates.title', action: 'template.view', order: 51 }],
   registerStaff: (app, { deps, assets }) => registerTemplateRoutes(app, deps, assets),
 };
