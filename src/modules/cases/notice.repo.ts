@@ -20,7 +20,8 @@ export interface CaseNoticeFacts {
   last_activity_at: number;
 }
 
-const COLUMNS = [
+/** The columns of CaseNoticeFacts; the escalation clock's facts add to them (clock-facts.repo.ts). */
+export const NOTICE_COLUMNS = [
   'id',
   'status',
   'region',
@@ -36,7 +37,7 @@ const COLUMNS = [
 
 /** The facts of case `caseId`, or null when there is none. */
 export async function caseNoticeFacts(deps: Deps, caseId: number): Promise<CaseNoticeFacts | null> {
-  const row = await deps.db.selectFrom('cases').select(COLUMNS).where('id', '=', caseId).executeTakeFirst();
+  const row = await deps.db.selectFrom('cases').select(NOTICE_COLUMNS).where('id', '=', caseId).executeTakeFirst();
   return row ?? null;
 }
 
@@ -50,15 +51,29 @@ export async function casesAwaitingReply(
   deps: Deps,
   p: { since: number; limit: number },
 ): Promise<CaseNoticeFacts[]> {
+  return awaitingReplyIn(deps, NOTICE_COLUMNS, ACTIVE_STATUSES, p).execute();
+}
+
+/**
+ * `columns` of the cases in `statuses` that await the helpline's reply, are not suspected spam
+ * and saw their latest activity at `since` or later, the most recent first, at most `limit`:
+ * one range of cases_queue_main per status. The notifications clock and the escalation clock
+ * (clock-facts.repo.ts) each read their own columns and statuses with it.
+ */
+export function awaitingReplyIn<C extends (typeof NOTICE_COLUMNS)[number] | 'urgency' | 'severity'>(
+  deps: Pick<Deps, 'db'>,
+  columns: readonly C[],
+  statuses: readonly string[],
+  p: { since: number; limit: number },
+) {
   return deps.db
     .selectFrom('cases')
-    .select(COLUMNS)
+    .select(columns)
     .where('suspected_spam', '=', 0)
-    .where('status', 'in', ACTIVE_STATUSES)
+    .where('status', 'in', [...statuses])
     .where('awaiting_reply', '=', 1)
     .where('last_activity_at', '>=', p.since)
     .orderBy('last_activity_at', 'desc')
     .orderBy('id')
-    .limit(p.limit)
-    .execute();
+    .limit(p.limit);
 }
