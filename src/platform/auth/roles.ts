@@ -36,7 +36,7 @@ export interface Principal {
   role: Role;
   /**
    * Every role the person holds, the primary one always among them (`user_roles` and
-   * `users.role`, `loadRoles`); policies look at these and only these.
+   * `users.role`, `rolesOfRows`); policies look at these and only these.
    */
   roles: readonly Role[];
   locale: string;

@@ -68,20 +68,25 @@ export async function upgradeSession(
   return createSession(deps, old.principal.userId, stage);
 }
 
-/** Every role `userId` holds, with `primary` (users.role) among them (ADR 20). */
-export async function loadRoles(db: Kysely<Database>, userId: string, primary: string): Promise<Role[]> {
-  const rows = await db.selectFrom('user_roles').select('role').where('user_id', '=', userId).execute();
-  return rolesOf(primary, rows.map((r) => r.role));
+/**
+ * Every role a person holds, with `primary` (users.role) among them (ADR 20), read in the same
+ * statement as their session or token: one row per further role (`user_roles`, left-joined as
+ * `granted`), or a single row with none. Every page asks this first: one round trip, not two.
+ */
+export function rolesOfRows(primary: string, rows: readonly { granted: string | null }[]): Role[] {
+  return rolesOf(primary, rows.flatMap((r) => (r.granted === null ? [] : [r.granted])));
 }
 
 /** Reads the session behind a cookie value, or null when absent, expired or idle too long. */
 export async function loadSession(deps: SessionDeps, cookie: string | undefined): Promise<StaffSession | null> {
   if (!cookie || cookie.length > 100) return null;
   const idHash = deps.vault.keyedHash('staff-session', cookie);
-  const row = await deps.db
+  const rows = await deps.db
     .selectFrom('staff_sessions')
     .innerJoin('users', 'users.id', 'staff_sessions.user_id')
+    .leftJoin('user_roles', 'user_roles.user_id', 'users.id')
     .select([
+      'user_roles.role as granted',
       'staff_sessions.stage',
       'staff_sessions.csrf_token',
       'staff_sessions.expires_at',
@@ -95,7 +100,8 @@ export async function loadSession(deps: SessionDeps, cookie: string | undefined)
       'users.time_zone',
     ])
     .where('staff_sessions.id_hash', '=', idHash)
-    .executeTakeFirst();
+    .execute();
+  const row = rows[0];
   const now = deps.now();
   if (!row || !isRole(row.role) || row.status === 'disabled') return null;
   if (row.expires_at <= now || (row.stage === 'full' && now - row.last_seen_at > SESSION_IDLE_MS)) {
@@ -115,7 +121,7 @@ export async function loadSession(deps: SessionDeps, cookie: string | undefined)
       email: row.email,
       displayName: row.display_name,
       role: row.role,
-      roles: await loadRoles(deps.db, row.id, row.role),
+      roles: rolesOfRows(row.role, rows),
       locale: row.locale,
       timeZone: zoneOrDefault(row.time_zone),
       via: 'session',
