@@ -136,6 +136,33 @@ const LIST_PATHS: ListPath[] = [
   ['notifications', (h, w) => get(h, w, '/staff/notifications'), 'case'],
 ];
 
+/**
+ * A page only administrators open that counts cases rather than listing them: walked by an
+ * administrator who may know the restricted case (a member of its team) and one who may not (in
+ * no team). `count` reads the number shown; it must be the cases the reader may know (`knows`
+ * for the first, none for the second), and the second's page must be the page of a person who
+ * holds nothing at all (names and ids taken out): no hint that anything was left out.
+ */
+type AdminCountPath = [
+  name: string,
+  ask: (h: Harness, w: Walker, holder: StaffFixture) => Promise<Answer>,
+  count: (body: string) => number,
+  knows: number,
+];
+
+const ADMIN_COUNT_PATHS: AdminCountPath[] = [
+  [
+    'open cases of a person being disabled',
+    (h, w, holder) => get(h, w, `/staff/users/${holder.id}/disable`),
+    (body) => {
+      const m = /holds (no|\d+) open cases? you can see/.exec(body);
+      if (!m) throw new Error(`no count in ${body.slice(0, 300)}`);
+      return m[1] === 'no' ? 0 : Number(m[1]);
+    },
+    1,
+  ],
+];
+
 /** A body with a case's number taken out, and what differs between any two renders (nonces). */
 const normal = (body: string, id: number) =>
   body.replaceAll(String(id), '#').replace(/nonce="[^"]*"/g, 'nonce=""');
@@ -151,6 +178,10 @@ for (const engine of engines) {
     let otherLead: StaffFixture;
     let open: number;
     let spam: number;
+    /** Administrators, for the pages only they open: one in the case's team, one in none. */
+    let admins: Walker[];
+    /** A handler who holds no case, the comparison for the administrators' count paths. */
+    let holdsNothing: StaffFixture;
 
     /** A person with `role` and the roles in `more`, as a session and a token see them. */
     const person = async (role: Role, more: Role[], name?: string) => {
@@ -242,6 +273,15 @@ for (const engine of engines) {
       const page = await h.app.inject({ url: `/staff/cases/${R}`, headers: { cookie: lead.cookie } });
       fileId = attachmentLinks(page.body)[0]!;
       expect(fileId).toMatch(/^[0-9a-f]{32}$/);
+      // Administrators, made last so that nothing above told them of it.
+      const adminLead = await person('admin', ['auditor'], 'Administrator of the Americas');
+      const adminOutside = await person('admin', ['auditor'], 'Administrator in no team');
+      await team(h.deps, { regions: ['americas'], members: [adminLead.id] });
+      admins = [
+        { label: 'an administrator in no team', f: adminOutside, mayKnow: false },
+        { label: 'an administrator in its team', f: adminLead, mayKnow: true },
+      ];
+      holdsNothing = await person('handler', [], 'Holder of nothing');
     }, 60_000);
     afterAll(async () => h?.close());
 
@@ -284,6 +324,23 @@ for (const engine of engines) {
             if (w.mayKnow && ids.includes(id)) expect(res.body, `${w.label}, case ${id}`).toContain(String(id));
             if (!w.mayKnow) expect(res.body, `${w.label}, case ${id}`).not.toContain(String(id));
           }
+        }
+      });
+    }
+
+    for (const [name, ask, count, knows] of ADMIN_COUNT_PATHS) {
+      it(`${name}: counts it only for an administrator who may know it, with no hint for one who may not`, async () => {
+        for (const w of admins) {
+          const res = await ask(h, w, listed);
+          expect(res.status, `${w.label}: ${res.body.slice(0, 300)}`).toBe(200);
+          expect(count(res.body), w.label).toBe(w.mayKnow ? knows : 0);
+          expect(res.body, w.label).not.toContain(SECRET.slice(0, 30));
+          for (const id of [R, spam]) expect(res.body, `${w.label}, case ${id}`).not.toContain(String(id));
+          if (w.mayKnow) continue;
+          const none = await ask(h, w, holdsNothing);
+          const strip = (body: string, f: StaffFixture) =>
+            body.replace(/nonce="[^"]*"/g, 'nonce=""').replaceAll(f.id, 'ID').replaceAll(f.principal.displayName, 'NAME');
+          expect(strip(res.body, listed), w.label).toBe(strip(none.body, holdsNothing));
         }
       });
     }
@@ -545,6 +602,90 @@ for (const engine of engines) {
       ]);
       expect([a.ok, b.ok].sort()).toEqual([false, true]);
       expect(await auditOf(caseId)).toEqual(['case.restricted', 'case.access_added', 'case.access_added']);
+    });
+  });
+}
+
+// Disabling a person who holds restricted cases (ADR 32's addendum): the administrator is shown,
+// and moves, only the cases they may know; the others are never counted to them, yet none is
+// left with an account nobody can sign in to: reassigning gives each to the new holder if they
+// may know it, else releases it, and disabling releases those the administrator could not see.
+for (const engine of engines) {
+  describe.skipIf(!engine.available)(`disabling a holder of restricted cases on ${engine.name}`, () => {
+    let h: Harness;
+    let adminOutside: StaffFixture;
+    let adminLead: StaffFixture;
+    beforeAll(async () => {
+      h = await createHarness(engine);
+      adminOutside = await staffMember(h.deps, 'admin', 'Administrator in no team');
+      adminLead = await staffMember(h.deps, 'admin', 'Administrator of the Americas');
+      await team(h.deps, { regions: ['americas'], members: [adminLead.id] });
+    });
+    afterAll(async () => h?.close());
+
+    const form = (f: StaffFixture, url: string, fields: Record<string, string> = {}) =>
+      h.app.inject({
+        method: 'POST',
+        url,
+        payload: new URLSearchParams({ _csrf: f.csrf, ...fields }).toString(),
+        headers: { cookie: f.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      });
+    const assigneeOf = async (id: number) =>
+      (await h.deps.db.selectFrom('cases').select('assignee_id').where('id', '=', id).executeTakeFirstOrThrow()).assignee_id;
+    const versionOf = async (id: number) =>
+      (await h.deps.db.selectFrom('cases').select('version').where('id', '=', id).executeTakeFirstOrThrow()).version;
+    /** Two open cases held by `holder`, one everyone may know and one restricted to the holder (and its team's leads). */
+    async function holding(holder: StaffFixture) {
+      const plain = (await newRequest(h.deps)).caseId;
+      const hidden = (await newRequest(h.deps)).caseId;
+      for (const id of [plain, hidden]) expect((await updateCase(h.deps, adminLead.principal, id, { assignee_id: holder.id })).ok).toBe(true);
+      expect((await changeAccess(h.deps, adminLead.principal, hidden, { restricted: true, version: await versionOf(hidden) })).ok).toBe(true);
+      return { plain, hidden };
+    }
+
+    it('reassigning counts only what the administrator may know, and releases what the new holder may not know', async () => {
+      const from = await staffMember(h.deps, 'handler');
+      const to = await staffMember(h.deps, 'handler');
+      const { plain, hidden } = await holding(from);
+      const page = await h.app.inject({ url: `/staff/users/${from.id}/disable`, headers: { cookie: adminOutside.cookie } });
+      expect(page.body).toContain('holds 1 open case you can see');
+      const res = await form(adminOutside, `/staff/users/${from.id}/reassign`, { to: to.id });
+      expect(res.statusCode, res.body).toBe(303);
+      expect(res.headers.location).toBe(`/staff/users/${from.id}/disable?done=cases_reassigned&count=1`);
+      expect(await assigneeOf(plain)).toBe(to.id);
+      // Not listed, the new holder may not know it: released, for its team's leads to find unassigned.
+      expect(await assigneeOf(hidden)).toBeNull();
+      // An administrator who may know it is counted and moves it all.
+      const from2 = await staffMember(h.deps, 'handler');
+      await holding(from2);
+      const seen = await h.app.inject({ url: `/staff/users/${from2.id}/disable`, headers: { cookie: adminLead.cookie } });
+      expect(seen.body).toContain('holds 2 open cases you can see');
+    });
+
+    it('disabling releases the restricted cases the administrator could not see, and keeps the rest with the person', async () => {
+      const from = await staffMember(h.deps, 'handler');
+      const { plain, hidden } = await holding(from);
+      const page = await h.app.inject({ url: `/staff/users/${from.id}/disable`, headers: { cookie: adminOutside.cookie } });
+      expect(page.body).toContain('holds 1 open case you can see');
+      const done = await form(adminOutside, `/staff/users/${from.id}/disable`, { confirm: 'yes' });
+      expect(done.statusCode, done.body).toBe(303);
+      expect(await assigneeOf(plain)).toBe(from.id);
+      expect(await assigneeOf(hidden)).toBeNull();
+      const audit = await h.deps.db.selectFrom('audit_log').select(['actor_id', 'detail']).where('action', '=', 'case.assigned').where('case_id', '=', hidden).orderBy('id').execute();
+      expect(JSON.parse(audit[audit.length - 1]!.detail!)).toEqual({ from: from.id, to: null });
+      expect(audit[audit.length - 1]!.actor_id).toBe(adminOutside.id);
+      // Its team's lead finds it, unassigned; the administrator who disabled still does not.
+      const leadQueue = await listQueue(h.deps, adminLead.principal, { status: 'all', assignee: 'unassigned' });
+      expect(leadQueue.ok && leadQueue.value.rows.map((r) => r.id)).toContain(hidden);
+      const outsideQueue = await listQueue(h.deps, adminOutside.principal, { status: 'all' });
+      expect(outsideQueue.ok && outsideQueue.value.rows.map((r) => r.id)).not.toContain(hidden);
+
+      // An administrator who may know a restricted case is shown it, and it stays with the person as the others do.
+      const from2 = await staffMember(h.deps, 'handler');
+      const two = await holding(from2);
+      expect((await form(adminLead, `/staff/users/${from2.id}/disable`, { confirm: 'yes' })).statusCode).toBe(303);
+      expect(await assigneeOf(two.hidden)).toBe(from2.id);
+      expect(await assigneeOf(two.plain)).toBe(from2.id);
     });
   });
 }

@@ -94,7 +94,7 @@ export function registerUserRoutes(
     failed?: { to: string; errors: FieldErrors },
   ) => {
     if (id.length > 64) return errorPage(req, reply, 'NOT_FOUND');
-    const found = await userWithOpenCases(deps, id);
+    const found = await userWithOpenCases(deps, req.principal!, id);
     if (!found.ok) return errorPage(req, reply, found.code);
     const { user, openCases } = found.value;
     const holders = (await listAssignableStaff(deps))

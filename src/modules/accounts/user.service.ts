@@ -11,7 +11,7 @@ import { countFailedStep, SIGN_IN_POLICY, signInKey, waitForTurn, type SignInGua
 import { attemptSucceeded, reserveAttempt, resetAttempts } from '../../platform/throttle/attempts.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { CASE_HOLDER_ROLES } from './user.policy.js';
-import { countOpenCases, reassignOpenCases } from '../cases/index.js';
+import { countOpenCases, reassignOpenCases, releaseHiddenCases } from '../cases/index.js';
 import { findTerm } from '../taxonomies/index.js';
 import { BOOTSTRAP_EMAIL, ENROL_TTL_MS, enrolUrl, normaliseEmail, type StaffUser } from './user.js';
 
@@ -309,9 +309,10 @@ export async function createActiveUser(
 }
 
 /**
- * Disables an account: its sessions end and its API tokens are revoked (audited). An account
- * disabled already, or by a second copy of the same request meanwhile, is left as it is and
- * nothing more is audited.
+ * Disables an account: its sessions end and its API tokens are revoked (audited), and the open
+ * restricted cases it holds that the actor may not know are released, in the same transaction
+ * (ADR 32). An account disabled already, or by a second copy of the same request meanwhile, is
+ * left as it is and nothing more is audited.
  */
 export async function disableUser(
   deps: Deps,
@@ -329,6 +330,9 @@ export async function disableUser(
     const tokens = await repo.revokeAllTokens(trx, targetId, now);
     const sessions = await destroyAllSessions({ db: trx, vault: deps.vault, now: deps.now }, targetId);
     await auditAccount(deps, trx, 'account.disabled', targetId, { from: user.status, sessions, tokens }, self(actor.userId));
+    // The restricted cases the actor was not shown (they may not know them) would otherwise stay
+    // with an account nobody signs in to: released, their teams' leads find them (ADR 32).
+    await releaseHiddenCases(deps, trx, actor, targetId);
   });
   return ok(repo.toStaffUser({ ...user, status: 'disabled' }));
 }
@@ -809,14 +813,19 @@ export async function resetEnrollment(
   });
 }
 
-/** A person as the disable confirmation shows them: the account and how many open cases they hold. */
+/**
+ * A person as the disable confirmation shows them to `actor`: the account and how many open
+ * cases they hold that the actor may know (a restricted case the actor may not know is not
+ * counted; disabling releases it, see `disableUser`; ADR 32).
+ */
 export async function userWithOpenCases(
   deps: Deps,
+  actor: Principal,
   targetId: string,
 ): Promise<Result<{ user: StaffUser; openCases: number }>> {
   const user = await repo.findUserById(deps.db, targetId);
   if (!user) return fail('NOT_FOUND');
-  return ok({ user: repo.toStaffUser(user), openCases: await countOpenCases(deps, targetId) });
+  return ok({ user: repo.toStaffUser(user), openCases: await countOpenCases(deps, actor, targetId) });
 }
 
 /**

@@ -710,13 +710,34 @@ export async function listCasesHeldBy(db: Db, assigneeId: string, statuses: read
     .execute();
 }
 
-/** How many cases `assigneeId` holds in one of `statuses`. */
-export async function countCasesHeldBy(db: Db, assigneeId: string, statuses: readonly string[]): Promise<number> {
+/** Leaves case `caseId` unassigned if `holderId` still holds it (its version moves on); whether it did. */
+export async function releaseCaseHeldBy(db: Db, caseId: number, holderId: string, at: number): Promise<boolean> {
+  const res = await db
+    .updateTable('cases')
+    .set((eb) => ({ assignee_id: null, updated_at: at, version: eb('version', '+', 1) }))
+    .where('id', '=', caseId)
+    .where('assignee_id', '=', holderId)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/**
+ * How many cases `assigneeId` holds in one of `statuses` that pass `visible` (the reader's
+ * need-to-know condition, access.ts `visibleSql`): a restricted case the reader may not know
+ * is not counted.
+ */
+export async function countCasesHeldBy(
+  db: Db,
+  assigneeId: string,
+  statuses: readonly string[],
+  visible: RawBuilder<SqlBool>,
+): Promise<number> {
   const row = await db
     .selectFrom('cases')
     .select((eb) => eb.fn.countAll<string | number>().as('n'))
     .where('assignee_id', '=', assigneeId)
     .where('status', 'in', [...statuses])
+    .where(visible)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -23,7 +23,7 @@ import {
 } from './case.js';
 import { can, canSetAssignee } from './case.policy.js';
 import * as repo from './case.repo.js';
-import { countQueueFor, mayKnow, visibleSql, whoMayKnow } from './access.js';
+import { countQueueFor, hiddenCaseIds, mayKnow, visibleSql, whoMayKnow } from './access.js';
 import type { CaseExtension } from '../../contracts/case-extension.js';
 import { checkStatusMoves } from './case-extensions.js';
 import { messageField, openMessageBody } from './message-body.js';
@@ -401,9 +401,42 @@ class Abandon extends Error {
   }
 }
 
-/** How many open cases (the active statuses) `assigneeId` holds. */
-export function countOpenCases(deps: Deps, assigneeId: string): Promise<number> {
-  return repo.countCasesHeldBy(deps.db, assigneeId, ACTIVE_STATUSES);
+/**
+ * How many open cases (the active statuses) `assigneeId` holds that `actor` may know: a
+ * restricted case they may not know is never counted to them (ADR 32), so the number says
+ * nothing of it.
+ */
+export function countOpenCases(deps: Deps, actor: Principal, assigneeId: string): Promise<number> {
+  return repo.countCasesHeldBy(deps.db, assigneeId, ACTIVE_STATUSES, visibleSql(actor));
+}
+
+/**
+ * Releases, inside `trx` (the transaction that disables `holderId`'s account), the open
+ * restricted cases they hold that `actor` may not know: the actor was never shown them, so they
+ * could not reassign them, and a case held by an account nobody signs in to is worked by nobody.
+ * Released, each is found unassigned by its teams' leads, who may know it (ADR 32's addendum).
+ * Each is audited (`case.assigned`, to nobody, by the actor) and announced as a release is. A
+ * case changed meanwhile is still released (the update asks only that the holder is the same).
+ * Returns how many, for the caller alone: never shown to the actor.
+ */
+export async function releaseHiddenCases(
+  deps: Pick<Deps, 'now'>,
+  trx: Deps['db'],
+  actor: Principal,
+  holderId: string,
+): Promise<number> {
+  const now = deps.now();
+  const held = (await repo.listCasesHeldBy(trx, holderId, ACTIVE_STATUSES)).filter((c) => c.restricted === 1);
+  if (held.length === 0) return 0;
+  const hidden = await hiddenCaseIds(trx, actor, held.map((c) => c.id));
+  let released = 0;
+  for (const id of [...hidden].sort((a, b) => a - b)) {
+    if (!(await repo.releaseCaseHeldBy(trx, id, holderId, now))) continue;
+    released += 1;
+    await recordAudit(trx, now, { ...actorOf(actor), action: 'case.assigned', caseId: id, detail: { from: holderId, to: null } });
+    await recordEvent(trx, { type: 'case.assigned', payload: { caseId: id, from: holderId, to: null, by: actor.userId } }, now);
+  }
+  return released;
 }
 
 /**
@@ -413,7 +446,9 @@ export function countOpenCases(deps: Deps, assigneeId: string): Promise<number> 
  * `fromId`; CASE_ASSIGNEE_INVALID when `toId` cannot hold cases (unknown, not active, not a
  * case-working role); FORBIDDEN when the actor may not assign one of the cases; CONFLICT
  * when a case changed meanwhile (a second copy of the same request finds them changed):
- * then nothing is written. `count` is how many cases moved (0 when there were none).
+ * then nothing is written. `count` is how many cases moved that the actor may know (0 when
+ * there were none): a restricted case they may not know moves (or is released) all the same,
+ * uncounted (ADR 32).
  */
 export async function reassignOpenCases(
   deps: Deps,
@@ -448,7 +483,9 @@ export async function reassignOpenCases(
           now,
         );
       }
-      return ok({ count: held.length });
+      // The count is shown to the actor: only the cases they may know (ADR 32).
+      const hidden = await hiddenCaseIds(trx, actor, held.filter((c) => c.restricted === 1).map((c) => c.id));
+      return ok({ count: held.length - hidden.size });
     });
   } catch (e) {
     if (e instanceof Abandon) return fail(e.code);

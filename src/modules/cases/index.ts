@@ -43,7 +43,7 @@ export {
 } from './demo-cases.service.js';
 export { reapplyShreds } from './shred-ledger.service.js';
 export { purgeCasePersonalData, listCasesDueForPurge } from './purge.service.js';
-export { countOpenCases, reassignOpenCases } from './case.service.js';
+export { countOpenCases, reassignOpenCases, releaseHiddenCases } from './case.service.js';
 // For intake: files sent with a request or a follow-up, and the requester's downloads (ADR 26).
 export { attachmentRule, stageFiles, sendAttachment, type StagedFiles } from './attachment.routes.js';
 export { openAttachment, dropStaged, forgetStaged, type AttachmentSummary, type StagedAttachment } from './attachment.service.js';

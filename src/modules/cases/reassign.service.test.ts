@@ -39,14 +39,14 @@ for (const engine of engines) {
       const from = await staffMember(h.deps, 'handler');
       const open = [await heldCase(from), await heldCase(from, 'vetting')];
       const closed = await heldCase(from, 'closed');
-      expect(await countOpenCases(h.deps, from.id)).toBe(2);
+      expect(await countOpenCases(h.deps, admin.principal, from.id)).toBe(2);
       const before = (await assignedAudits([...open, closed])).length;
 
       const res = await reassignOpenCases(h.deps, admin.principal, from.id, handler.id);
       expect(res).toEqual({ ok: true, value: { count: 2 } });
       for (const id of open) expect(await assigneeOf(id)).toBe(handler.id);
       expect(await assigneeOf(closed)).toBe(from.id);
-      expect(await countOpenCases(h.deps, from.id)).toBe(0);
+      expect(await countOpenCases(h.deps, admin.principal, from.id)).toBe(0);
       const audits = (await assignedAudits([...open, closed])).slice(before);
       expect(audits.map((a) => [a.case_id, a.actor_id, JSON.parse(a.detail!)])).toEqual(
         open.map((id) => [id, admin.id, { from: from.id, to: handler.id }]),

@@ -4,7 +4,7 @@ import { isolate } from '../../../platform/text.js';
 import type { StaffUser } from '../user.js';
 
 /**
- * Disabling, asked again: how many open cases the person holds, a form that gives them all
+ * Disabling, asked again: how many open cases the person holds that the reader may know, a form that gives them all
  * to someone else, and the button that disables. For a person disabled already, only the
  * cases and the reassignment. Plain forms, so it works without JavaScript.
  */
@@ -36,6 +36,8 @@ export function DisableUserPage(props: {
           <a href={`/staff?assignee=${encodeURIComponent(user.id)}`}>{t('accounts.disable.see_cases')}</a>
         ) : null}
       </p>
+      {/* The same sentence on every such page, whatever the person holds: it tells nothing of them (ADR 32). */}
+      {props.mayDisable ? <p>{t('accounts.disable.restricted_note')}</p> : null}
       {props.openCases > 0 ? (
         <section class="panel" aria-labelledby="reassign-title">
           <h2 id="reassign-title">{t('accounts.disable.reassign_title')}</h2>
