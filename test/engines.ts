@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openPostgres, openSqlite, type Storage } from '../src/platform/storage/db.js';
+import { migrateToLatest } from '../src/platform/storage/migrate.js';
 
 /**
  * The two engines every storage test runs against. SQLite always; PostgreSQL when a server
@@ -33,57 +34,99 @@ if (pgProblem) {
   console.warn(`[haven tests] skipping PostgreSQL suites: no server at ${PG_ADMIN_URL} (${pgProblem})`);
 }
 
+export interface TestDatabase {
+  storage: Storage;
+  url: string | undefined;
+  dataDir: string;
+  dispose(): Promise<void>;
+}
+
 export interface Engine {
   name: 'sqlite' | 'postgres';
   available: boolean;
   /** A fresh, empty database; `dispose` removes it. */
-  create(): Promise<{ storage: Storage; url: string | undefined; dataDir: string; dispose(): Promise<void> }>;
+  create(): Promise<TestDatabase>;
+  /**
+   * A fresh database at the latest schema: a copy of the run's template (test/global-setup.ts)
+   * when there is one, else an empty database migrated now.
+   */
+  createMigrated(): Promise<TestDatabase>;
+}
+
+/** Where test/global-setup.ts leaves the run's migrated templates for the test processes. */
+export const TEMPLATE_ENV = {
+  sqlite: 'HAVEN_TEST_SQLITE_TEMPLATE',
+  postgres: 'HAVEN_TEST_PG_TEMPLATE',
+} as const;
+
+export const pgAvailable = pgProblem === null;
+
+async function migratedNow(db: TestDatabase): Promise<TestDatabase> {
+  await migrateToLatest(db.storage);
+  return db;
+}
+
+function openSqliteIn(dataDir: string): TestDatabase {
+  const storage = openSqlite(join(dataDir, 'haven.db'));
+  return {
+    storage,
+    url: undefined,
+    dataDir,
+    async dispose() {
+      await storage.close().catch(() => undefined);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 const sqlite: Engine = {
   name: 'sqlite',
   available: true,
   async create() {
+    return openSqliteIn(mkdtempSync(join(tmpdir(), 'haven-test-')));
+  },
+  async createMigrated() {
+    const template = process.env[TEMPLATE_ENV.sqlite];
+    if (!template) return migratedNow(await this.create());
     const dataDir = mkdtempSync(join(tmpdir(), 'haven-test-'));
-    const storage = openSqlite(join(dataDir, 'haven.db'));
-    return {
-      storage,
-      url: undefined,
-      dataDir,
-      async dispose() {
-        await storage.close().catch(() => undefined);
-        rmSync(dataDir, { recursive: true, force: true });
-      },
-    };
+    copyFileSync(template, join(dataDir, 'haven.db'));
+    return openSqliteIn(dataDir);
   },
 };
 
+/** A new PostgreSQL database, empty or (`template`) a copy of another. */
+async function pgDatabase(template?: string): Promise<TestDatabase> {
+  const name = `haven_t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  const storage = openPostgres(url.toString(), 5);
+  const dataDir = mkdtempSync(join(tmpdir(), 'haven-test-'));
+  return {
+    storage,
+    url: url.toString(),
+    dataDir,
+    async dispose() {
+      await storage.close().catch(() => undefined);
+      const a = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
 const postgres: Engine = {
   name: 'postgres',
-  available: pgProblem === null,
-  async create() {
-    const name = `haven_t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-    const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(PG_ADMIN_URL);
-    url.pathname = `/${name}`;
-    const storage = openPostgres(url.toString(), 5);
-    const dataDir = mkdtempSync(join(tmpdir(), 'haven-test-'));
-    return {
-      storage,
-      url: url.toString(),
-      dataDir,
-      async dispose() {
-        await storage.close().catch(() => undefined);
-        const a = new pg.Client({ connectionString: PG_ADMIN_URL });
-        await a.connect();
-        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await a.end();
-        rmSync(dataDir, { recursive: true, force: true });
-      },
-    };
+  available: pgAvailable,
+  create: () => pgDatabase(),
+  async createMigrated() {
+    const template = process.env[TEMPLATE_ENV.postgres];
+    return template ? pgDatabase(template) : migratedNow(await pgDatabase());
   },
 };
 

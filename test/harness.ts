@@ -6,7 +6,6 @@ import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import type { Deps } from '../src/deps.js';
 import { randomBytes, Vault } from '../src/platform/crypto/vault.js';
-import { migrateToLatest } from '../src/platform/storage/migrate.js';
 import { openPostgres, openSqlite } from '../src/platform/storage/db.js';
 import { sharedI18n } from '../src/runtime.js';
 import { openVault } from '../src/modules/vault/index.js';
@@ -49,8 +48,7 @@ export async function createHarness(
   env: Record<string, string> = {},
   opts: { logStream?: DestinationStream; floorTimer?: FloorTimer; modules?: readonly HavenModule[] } = {},
 ): Promise<Harness> {
-  const db = await engine.create();
-  await migrateToLatest(db.storage);
+  const db = await engine.createMigrated();
   const masterKey = randomBytes(32);
   const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: db.dataDir, ...env });
   const clock = new TestClock();
