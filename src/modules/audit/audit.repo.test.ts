@@ -1,7 +1,6 @@
 import { sql, type CompiledQuery, type Kysely, type KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../test/engines.js';
-import { migrateToLatest } from '../../platform/storage/migrate.js';
 import type { Database } from '../../platform/storage/schema.js';
 import { listActions, listEntries, type AuditRow } from './audit.repo.js';
 import type { AuditCursor, AuditFilters } from './audit.schema.js';
@@ -96,9 +95,8 @@ for (const engine of engines) {
     let dispose: () => Promise<void>;
 
     beforeAll(async () => {
-      const created = await engine.create();
+      const created = await engine.createMigrated();
       dispose = created.dispose;
-      await migrateToLatest(created.storage);
       db = created.storage.db;
       await fill(db, 700);
     }, 60_000);

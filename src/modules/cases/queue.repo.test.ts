@@ -4,7 +4,6 @@ import { engines } from '../../../test/engines.js';
 import { insertStaffRow } from '../../../test/staff-row.js';
 import { ACTIVE_STATUSES, CASE_STATUSES } from '../../contracts/case.js';
 import type { Dialect } from '../../platform/storage/db.js';
-import { migrateToLatest } from '../../platform/storage/migrate.js';
 import type { Database } from '../../platform/storage/schema.js';
 import { queueStatuses } from './case.js';
 import { countQueue, listQueueRows, type QueueCursor, type QueueFilter, type QueueRow } from './case.repo.js';
@@ -175,9 +174,8 @@ for (const engine of engines) {
     let dispose: () => Promise<void>;
 
     beforeAll(async () => {
-      const created = await engine.create();
+      const created = await engine.createMigrated();
       dispose = created.dispose;
-      await migrateToLatest(created.storage);
       db = created.storage.db;
       dialect = created.storage.dialect;
       await fill(db, 600);

@@ -2,7 +2,6 @@ import { sql, type CompiledQuery, type Kysely, type KyselyPlugin } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../test/engines.js';
 import { ACTIVE_STATUSES, CASE_STATUSES } from '../../contracts/case.js';
-import { migrateToLatest } from '../../platform/storage/migrate.js';
 import type { Database } from '../../platform/storage/schema.js';
 import { countSuspectedSpam } from './case.repo.js';
 import { useMillionCaseStatistics } from './case.fixtures.js';
@@ -53,9 +52,8 @@ for (const engine of engines) {
     let dispose: () => Promise<void>;
 
     beforeAll(async () => {
-      const created = await engine.create();
+      const created = await engine.createMigrated();
       dispose = created.dispose;
-      await migrateToLatest(created.storage);
       db = created.storage.db;
     });
     afterAll(async () => dispose?.());

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { engines } from '../../../test/engines.js';
-import { migrateToLatest } from '../storage/migrate.js';
 import type { Storage } from '../storage/db.js';
 import { LEASE_EXPIRED } from '../jobs/backoff.js';
 import {
@@ -48,10 +47,9 @@ for (const engine of engines) {
     const deps = (now: () => number) => ({ db: storage.db, dialect: storage.dialect, now });
 
     beforeAll(async () => {
-      const created = await engine.create();
+      const created = await engine.createMigrated();
       storage = created.storage;
       dispose = created.dispose;
-      await migrateToLatest(storage);
     });
     afterAll(async () => dispose?.());
     beforeEach(async () => {

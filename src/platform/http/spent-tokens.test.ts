@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../test/engines.js';
-import { migrateToLatest } from '../storage/migrate.js';
 import type { Storage } from '../storage/db.js';
 import { isSpent, spendToken, spendTokens, type OneTimeToken } from './spent-tokens.js';
 
@@ -13,9 +12,8 @@ for (const engine of engines) {
     let created: Awaited<ReturnType<(typeof engines)[number]['create']>>;
     let storage: Storage;
     beforeAll(async () => {
-      created = await engine.create();
+      created = await engine.createMigrated();
       storage = created.storage;
-      await migrateToLatest(storage);
     });
     afterAll(async () => created?.dispose());
 

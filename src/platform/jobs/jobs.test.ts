@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../test/engines.js';
 import { TestClock } from '../../../test/harness.js';
-import { migrateToLatest } from '../storage/migrate.js';
 import type { Storage } from '../storage/db.js';
 import {
   claimJob,
@@ -81,10 +80,9 @@ for (const engine of engines) {
     let storage: Storage;
     let dispose: () => Promise<void>;
     beforeAll(async () => {
-      const created = await engine.create();
+      const created = await engine.createMigrated();
       storage = created.storage;
       dispose = created.dispose;
-      await migrateToLatest(storage);
     });
     afterAll(async () => dispose?.());
 

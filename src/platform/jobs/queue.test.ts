@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { engines } from '../../../test/engines.js';
-import { migrateToLatest } from '../storage/migrate.js';
 import type { Storage } from '../storage/db.js';
 import { backoffDelay, errorName, LEASE_EXPIRED } from './backoff.js';
 import {
@@ -49,10 +48,9 @@ for (const engine of engines) {
     const deps = (now: () => number) => ({ db: storage.db, dialect: storage.dialect, now });
 
     beforeAll(async () => {
-      const created = await engine.create();
+      const created = await engine.createMigrated();
       storage = created.storage;
       dispose = created.dispose;
-      await migrateToLatest(storage);
     });
     afterAll(async () => dispose?.());
     beforeEach(async () => {

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../test/engines.js';
-import { migrateToLatest } from '../storage/migrate.js';
 import type { Storage } from '../storage/db.js';
 import { createDispatcher, recordEvent } from '../events/outbox.js';
 import { createJobRunner } from './jobs.js';
@@ -14,10 +13,9 @@ for (const engine of engines) {
     let storage: Storage;
     let dispose: () => Promise<void>;
     beforeAll(async () => {
-      const created = await engine.create();
+      const created = await engine.createMigrated();
       storage = created.storage;
       dispose = created.dispose;
-      await migrateToLatest(storage);
     });
     afterAll(async () => dispose?.());
 
