@@ -83,6 +83,32 @@ for (const engine of engines) {
       expect(last.rows[0]!.actor_id).toBe(admin.userId);
     });
 
+    it('names each action in words in the language of the reader, its code beside it; an action it has no words for stays a code', async () => {
+      await recordAudit(h.deps.db, NOV_21 + 2 * DAY, { actorKind: 'system', actorId: null, action: 'case.playbook_applied', caseId: 104, detail: { seq: 6 } });
+      const row = async (locale: string) => {
+        await h.deps.db.updateTable('users').set({ locale }).where('id', '=', admin.userId).execute();
+        const res = await get('/staff/audit?case=104');
+        expect(res.statusCode).toBe(200);
+        return { row: rows(res.body).find((r) => r.includes('seq: 6'))!, body: res.body };
+      };
+      try {
+        const en = await row('en');
+        expect(en.row).toContain('Applied a playbook');
+        expect(en.row).toMatch(/<code dir="ltr"><bdi>case\.playbook_applied<\/bdi><\/code>/);
+        // The filter offers the action by its words, its value still the code.
+        expect(en.body).toMatch(/<option value="case\.playbook_applied">Applied a playbook \u2068case\.playbook_applied\u2069<\/option>/);
+        expect((await row('es')).row).toContain('Aplicó un protocolo');
+        const ar = await row('ar');
+        expect(ar.body).toContain('dir="rtl"');
+        expect(ar.row).toContain('طبّق دليل إجراءات');
+      } finally {
+        await h.deps.db.updateTable('users').set({ locale: 'en' }).where('id', '=', admin.userId).execute();
+      }
+      // An action no version of Haven labelled (an old one, say): its code alone.
+      const old = rows((await get('/staff/audit?action=retention.run')).body)[0]!;
+      expect(old).toMatch(/<td>\s*<code dir="ltr"><bdi>retention\.run<\/bdi><\/code>\s*<\/td>/);
+    });
+
     it('filters by person, action, case and days in UTC, both days included', async () => {
       expect(seqs((await get(`/staff/audit?actor=${amal.userId}`)).body)).toEqual([2, 1]);
       expect(seqs((await get('/staff/audit?action=retention.run')).body)).toEqual([4]);

@@ -28,6 +28,15 @@ function href(path: string, params: Record<string, string>): string {
 export function registerAuditRoutes(app: FastifyInstance, deps: Deps, assets: SurfaceAssets): void {
   const errorPage = staffErrorPage(assets.cssUrl);
 
+  /**
+   * Actions in words in the reader's language. Every action Haven writes has its words
+   * (test/audit-actions.test.ts); one written by an older version may not, and stays a code.
+   */
+  const labels =
+    (req: FastifyRequest) =>
+    (action: string): string | null =>
+      deps.i18n.has('en', `audit.action.${action}`) ? req.t(`audit.action.${action}`) : null;
+
   /** The query, checked against the form's own choices; or null once the 422 page is sent. */
   async function readQuery(req: FastifyRequest, reply: FastifyReply) {
     const options = await auditOptions(deps);
@@ -52,6 +61,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: Deps, assets: Su
         nextHref={null}
         firstHref={null}
         csvHref={null}
+        actionLabel={labels(req)}
       />,
     );
     return null;
@@ -74,6 +84,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: Deps, assets: Su
         nextHref={page.nextCursor ? href('/staff/audit', { ...params, cursor: page.nextCursor }) : null}
         firstHref={read.query.cursor ? href('/staff/audit', params) : null}
         csvHref={auditPolicy.can(req.principal, 'audit.export') ? href('/staff/audit.csv', params) : null}
+        actionLabel={labels(req)}
       />,
     );
   });

@@ -18,6 +18,8 @@ export interface AuditPageProps {
   firstHref: string | null;
   /** The export of the entries the filters select; null when they were refused or the reader may not export. */
   csvHref: string | null;
+  /** An action in words in the reader's language (`audit.action.<code>`), or null for an action never labelled. */
+  actionLabel: (action: string) => string | null;
 }
 
 /** A code (an action, a field name) as written in the code, kept left to right. */
@@ -26,6 +28,21 @@ function Code(p: { children: string }) {
     <code dir="ltr">
       <bdi>{p.children}</bdi>
     </code>
+  );
+}
+
+/**
+ * What was done: in words, with its code (what the filter and the export hold) beside it; an
+ * action no version of Haven labelled (written by an older one, say) as its code alone.
+ */
+function Action(p: { label: string | null; code: string }) {
+  if (p.label === null) return <Code>{p.code}</Code>;
+  return (
+    <>
+      {p.label} <small>
+        <Code>{p.code}</Code>
+      </small>
+    </>
   );
 }
 
@@ -65,7 +82,7 @@ function Detail(p: { detail: string | null }) {
 }
 
 function Filters(p: AuditPageProps) {
-  const { ctx, values, errors, options } = p;
+  const { ctx, values, errors, options, actionLabel } = p;
   const t = ctx.t;
   return (
     <form method="get" action="/staff/audit" class="filters">
@@ -85,7 +102,10 @@ function Filters(p: AuditPageProps) {
         blank={t('audit.filter.action_any')}
         value={values.action}
         error={errors.action}
-        options={options.actions.map((a) => ({ value: a, label: a }))}
+        options={options.actions.map((a) => {
+          const label = actionLabel(a);
+          return { value: a, label: label === null ? a : `${label} ${isolate(a)}` };
+        })}
       />
       <TextField
         t={t}
@@ -173,7 +193,7 @@ export function AuditPage(p: AuditPageProps) {
                     <Who ctx={ctx} row={r} />
                   </td>
                   <td>
-                    <Code>{r.action}</Code>
+                    <Action label={p.actionLabel(r.action)} code={r.action} />
                   </td>
                   <td>
                     {r.caseId === null ? null : (
