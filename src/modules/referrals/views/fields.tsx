@@ -31,7 +31,7 @@ export function CheckboxList(p: {
       {p.options.map((o) => {
         const id = `f-${p.name}-${o.value}`;
         return (
-          <div class="choice">
+          <div class={o.hint ? 'choice with-hint' : 'choice'}>
             <input type="checkbox" id={id} name={p.name} value={o.value} checked={p.checked.includes(o.value)} aria-describedby={o.hint ? `${id}-hint` : undefined} />
             <label for={id}>{o.label}</label>
             {o.hint ? (
