@@ -530,6 +530,15 @@ for (const engine of engines) {
         expect(page.body).toContain('تسليم فريق \u2068Helpline Américas\u2069');
         expect(page.body).toContain('متأخرة: تجاوز الرد الأول موعده (1)');
         expect(page.body).toContain('<dt>ساعات المناوبة</dt>');
+        // Each end of the shift is isolated: a time that ends in "UTC" and one that starts with a
+        // digit would otherwise join around the dash, left to right, in a right-to-left line.
+        expect(page.body).toMatch(
+          /<dt>ساعات المناوبة<\/dt><dd><bdi><time datetime="[^"]+">[^<]+<\/time><\/bdi> – <bdi><time datetime="[^"]+">[^<]+<\/time><\/bdi><\/dd>/,
+        );
+        const slot = await get(late, `/staff/shifts/slots/${earlySlot}`);
+        expect(slot.body).toMatch(
+          /<dd><bdi><time datetime="[^"]+">[^<]+<\/time><\/bdi> – <bdi><time datetime="[^"]+">/,
+        );
         const week = await get(late, '/staff/shifts');
         expect(week.body).toContain('المناوبات');
         // The next start in the reader's zone, named: Riyadh is three hours ahead of the team's UTC.

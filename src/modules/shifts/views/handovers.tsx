@@ -212,9 +212,14 @@ export function HandoverPage(p: {
       <dl>
         <dt>{t('shifts.handover.shift')}</dt>
         <dd>
-          <time datetime={isoTime(h.startsAt)}>{formatTime(ctx, h.startsAt)}</time>
+          {/* Each end isolated: "… UTC" and "8 Dec …" would join around the dash right to left. */}
+          <bdi>
+            <time datetime={isoTime(h.startsAt)}>{formatTime(ctx, h.startsAt)}</time>
+          </bdi>
           {' – '}
-          <time datetime={isoTime(h.endsAt)}>{formatTime(ctx, h.endsAt)}</time>
+          <bdi>
+            <time datetime={isoTime(h.endsAt)}>{formatTime(ctx, h.endsAt)}</time>
+          </bdi>
         </dd>
         <dt>{t('shifts.col.outgoing')}</dt>
         <dd>

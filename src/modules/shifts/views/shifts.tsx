@@ -460,9 +460,14 @@ export function SlotPage(p: SlotPageProps) {
             '—'
           ) : (
             <>
-              <time datetime={isoTime(p.nextStartsAt)}>{formatTime(ctx, p.nextStartsAt)}</time>
+              {/* Each end isolated, as on the handover page. */}
+              <bdi>
+                <time datetime={isoTime(p.nextStartsAt)}>{formatTime(ctx, p.nextStartsAt)}</time>
+              </bdi>
               {' – '}
-              <time datetime={isoTime(p.nextEndsAt)}>{formatTime(ctx, p.nextEndsAt)}</time>
+              <bdi>
+                <time datetime={isoTime(p.nextEndsAt)}>{formatTime(ctx, p.nextEndsAt)}</time>
+              </bdi>
             </>
           )}
         </dd>
