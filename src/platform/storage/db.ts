@@ -7,6 +7,8 @@ import {
   sql,
   type Compilable,
   type OperationNodeSource,
+  type PostgresPool,
+  type PostgresPoolClient,
   SqliteDialect,
   type SqliteDatabase as KyselySqliteDatabase,
   type SqliteStatement,
@@ -112,6 +114,63 @@ export function openSqlite(file: string): Storage {
   return { db, dialect: 'sqlite', file, close: () => db.destroy() };
 }
 
+/** How many SQL texts a PostgreSQL process names as prepared statements, at most (ADR 40). */
+export const PG_PREPARED_MAX = 200;
+/** How many times a text is run before it is named: a text run once is not worth keeping. */
+export const PG_PREPARE_AFTER = 3;
+/** How many texts not yet named are counted at once (the count starts again when full). */
+const PG_SEEN_MAX = 2_000;
+
+/**
+ * A pool whose connections run Haven's frequent statements as named prepared statements
+ * (ADR 40): PostgreSQL then parses each of them once per connection, and after five runs
+ * may keep a generic plan instead of planning again. The queue's page statement costs more to
+ * plan than to run. A text gets a name once it has been run `after` times, up to `max` texts
+ * for the process's life, so each connection holds a bounded number of statements. Only
+ * reads and writes of named columns are named: a `*` would change its result type with a
+ * migration, and a statement kept across that fails; DDL runs once.
+ */
+export function preparingStatements(
+  pool: pg.Pool,
+  max = PG_PREPARED_MAX,
+  after = PG_PREPARE_AFTER,
+): PostgresPool & { readonly named: number } {
+  const names = new Map<string, string>();
+  const seen = new Map<string, number>();
+  const nameOf = (text: string): string | undefined => {
+    const named = names.get(text);
+    if (named !== undefined || names.size >= max) return named;
+    if (!/^\s*(select|insert|update|delete|with)\b/i.test(text) || text.replaceAll('count(*)', '').includes('*')) return undefined;
+    const runs = (seen.get(text) ?? 0) + 1;
+    if (runs < after) {
+      if (seen.size >= PG_SEEN_MAX) seen.clear();
+      seen.set(text, runs);
+      return undefined;
+    }
+    seen.delete(text);
+    const name = `haven_${names.size}`;
+    names.set(text, name);
+    return name;
+  };
+  return {
+    get named() {
+      return names.size;
+    },
+    async connect(): Promise<PostgresPoolClient> {
+      const client = await pool.connect();
+      return {
+        query: ((text: unknown, values?: unknown[]) => {
+          if (typeof text !== 'string') return client.query(text as never);
+          const name = nameOf(text);
+          return name === undefined ? client.query(text, values) : client.query({ name, text, values });
+        }) as unknown as PostgresPoolClient['query'],
+        release: () => client.release(),
+      };
+    },
+    end: () => pool.end(),
+  };
+}
+
 /** Connects to PostgreSQL with a small pool. */
 export function openPostgres(connectionString: string, max = 10): Storage {
   const pool = new pg.Pool({ connectionString, max });
@@ -120,7 +179,7 @@ export function openPostgres(connectionString: string, max = 10): Storage {
   // without a listener; the pool has already discarded that connection and the next query
   // opens a new one, so there is nothing more to do.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingStatements(pool) }) });
   return { db, dialect: 'postgres', file: undefined, close: () => db.destroy() };
 }
 
