@@ -3,7 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
-import type { HavenModule } from './contracts/module.js';
+import { resealersOf, type HavenModule } from './contracts/module.js';
 import type { Deps } from './deps.js';
 import { MODULES } from './modules.js';
 import { combinePolicies } from './platform/auth/policy.js';
@@ -33,6 +33,8 @@ export async function createApp(
   // What modules add to cases, for the cases module's pages and services (ADR 31). Set on the
   // one deps object every route shares, so services called from any module see them.
   deps.caseExtensions = modules.flatMap((m) => (m.caseExtension ? [m.caseExtension] : []));
+  // What the vault's key changes re-seal beside its own data (contracts/module.ts).
+  deps.resealers = resealersOf(modules);
   const policy = combinePolicies(modules.flatMap((m) => (m.policy ? [m.policy] : [])));
   const nav = modules.flatMap((m) => m.nav ?? []).sort((a, b) => a.order - b.order);
   const jobSchedules = new Map(modules.flatMap((m) => m.jobs?.(deps) ?? []).map((j) => [j.name, scheduleOf(j)]));

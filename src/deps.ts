@@ -12,4 +12,10 @@ export type Deps = PlatformDeps & {
    * set by the app from its modules; absent where no app was built (then there are none).
    */
   caseExtensions?: readonly CaseExtension[];
+  /**
+   * Every module's `resealToActiveKey` (contracts/module.ts), in the module list's order: what
+   * the vault's rotation and leaving sealed mode run before older keys are retired. Set by the
+   * runtime and by the app from their modules; absent, nothing but the vault's own data moves.
+   */
+  resealers?: readonly { module: string; reseal(deps: Deps): Promise<number> }[];
 };

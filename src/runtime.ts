@@ -1,5 +1,7 @@
 import type { Config } from './config/index.js';
 import type { Deps } from './deps.js';
+import { resealersOf } from './contracts/module.js';
+import { MODULES } from './modules.js';
 import { openVault } from './modules/vault/index.js';
 import { backupKeysDir } from './platform/backup/keys.js';
 import { fileLedger } from './platform/backup/shreds.js';
@@ -48,6 +50,8 @@ export async function openRuntime(
     i18n: sharedI18n(),
     now,
     shreds: fileLedger(backupKeysDir(config.dataDir), deriveBackupKey(master.key)),
+    // The CLI changes keys too (`haven seal-off`), with no app built: the modules' re-seals are here.
+    resealers: resealersOf(MODULES),
     keySource: `${master.source === 'env' ? 'HAVEN_MASTER_KEY' : master.file!}${config.sealed ? ' (sealed mode: unseal at /staff/unseal)' : ''}`,
     close: () => storage.close(),
   };

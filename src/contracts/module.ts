@@ -74,10 +74,27 @@ export interface HavenModule {
   /** Handlers of other modules' domain events, delivered after commit (platform/events/outbox.ts). */
   subscribers?(deps: Deps): EventSubscriber[];
   /**
+   * Re-seals the module's own data sealed to the vault's content key (`vault.sealToKey`) and
+   * not yet under the active key, under the active key; returns how many values moved. The
+   * vault module calls it before a rotation or leaving sealed mode retires the older keys
+   * (and their private halves leave memory), so nothing is left that no key opens. It needs
+   * the vault unsealed, skips a value changed or deleted meanwhile, and runs inside `deps.db`
+   * when that is a transaction (`inTransaction`), in short transactions of its own otherwise.
+   */
+  resealToActiveKey?(deps: Deps): Promise<number>;
+  /**
    * Runs at every `haven serve` start, after migrations and before the server listens (e.g.
    * re-applying deletion lists); returns lines for the operator, if any. It must not throw.
    */
   onStart?(deps: Deps): Promise<string[]>;
+}
+
+/** The modules' `resealToActiveKey` hooks, in the list's order, as `Deps.resealers` holds them. */
+export function resealersOf(modules: readonly HavenModule[]): NonNullable<Deps['resealers']> {
+  return modules.flatMap((m) => {
+    const reseal = m.resealToActiveKey;
+    return reseal ? [{ module: m.name, reseal: (deps: Deps) => reseal(deps) }] : [];
+  });
 }
 
 /** Checks a module list before anything is built: unique names, actions prefixed by their module. */

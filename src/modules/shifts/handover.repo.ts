@@ -263,6 +263,29 @@ export async function listNotes(db: Db, handoverId: string): Promise<NoteRow[]> 
   }));
 }
 
+/** Notes after `after` by id, `limit` of them, sealed: the walk that re-seals them on a key change. */
+export async function notePage(db: Db, after: string, limit: number): Promise<{ id: string; bodyEnc: Buffer }[]> {
+  const rows = await db
+    .selectFrom('handover_notes')
+    .select(['id', 'body_enc'])
+    .where('id', '>', after)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, bodyEnc: Buffer.from(r.body_enc) }));
+}
+
+/** Replaces a note's sealed body if it is still `before` (compare-and-set). True when it did. */
+export async function swapNoteBody(db: Db, id: string, before: Buffer, after: Buffer): Promise<boolean> {
+  const r = await db
+    .updateTable('handover_notes')
+    .set({ body_enc: after })
+    .where('id', '=', id)
+    .where('body_enc', '=', before)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 /** Deletes the notes of handovers that ended before `before`. How many went. */
 export async function deleteNotesEndedBefore(db: Db, before: number): Promise<number> {
   const r = await db

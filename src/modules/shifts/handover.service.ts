@@ -6,6 +6,7 @@ import { fail, ok, type Result } from '../../platform/errors.js';
 import { recordEvent } from '../../platform/events/outbox.js';
 import { isSpent, spendToken, type OneTimeToken } from '../../platform/http/spent-tokens.js';
 import type { Pace } from '../../platform/jobs/pace.js';
+import { inTransaction } from '../../platform/storage/db.js';
 import { listTeamRosters, staffNames, type TeamRoster } from '../accounts/index.js';
 import { caseClock, teamActiveCases, type HandoverCase } from '../cases/index.js';
 import * as repo from './handover.repo.js';
@@ -338,6 +339,42 @@ export async function viewHandover(
 // ---- Changing ------------------------------------------------------------------------------
 
 /**
+ * Re-seals, under the vault's active key, every handover note sealed to an older one, in
+ * batches (the module contract's `resealToActiveKey`): the vault runs it before a rotation or
+ * leaving sealed mode retires the older keys, so every note still opens afterwards. Needs the
+ * vault unsealed (SealedError otherwise). A note changed or deleted meanwhile is skipped; one
+ * that no key opens (damaged) is left as it is, shown as unreadable as before. Given a
+ * transaction, it runs inside it; otherwise each batch is its own. Returns how many moved.
+ */
+export async function resealHandoverNotes(deps: Pick<Deps, 'db' | 'vault'>, batchSize = 200): Promise<number> {
+  const active = deps.vault.activeKeyId;
+  let after = '';
+  let moved = 0;
+  for (;;) {
+    const page = await repo.notePage(deps.db, after, batchSize);
+    if (page.length === 0) return moved;
+    after = page.at(-1)!.id;
+    const changes: { id: string; before: Buffer; after: Buffer }[] = [];
+    for (const n of page) {
+      const keyId = deps.vault.toKeyId(n.bodyEnc);
+      if (keyId === null || keyId === active) continue;
+      let text: string;
+      try {
+        text = deps.vault.openToKey(noteContext(n.id), n.bodyEnc);
+      } catch (e) {
+        if (e instanceof DecryptionError) continue;
+        throw e;
+      }
+      changes.push({ id: n.id, before: n.bodyEnc, after: deps.vault.sealToKey(noteContext(n.id), text).sealed });
+    }
+    if (changes.length === 0) continue;
+    await inTransaction(deps.db, async (db) => {
+      for (const c of changes) if (await repo.swapNoteBody(db, c.id, c.before, c.after)) moved += 1;
+    });
+  }
+}
+
+/**
  * Adds a note to a handover, sealed by the vault (it may name cases and people; it works while
  * sealed, and is read after an unseal); audited as `handover.note_added` (never its text). The
  * form's one-time token is spent in the same transaction: the same form sent twice adds one
@@ -363,6 +400,9 @@ export async function addNote(
     });
     if (!may.ok) return may;
     if (!(await spendToken(trx, once))) return ok({ repeated: true });
+    // To the key the database names active (ADR 21): a rotation started in another process
+    // waits for this transaction before it re-seals the notes and retires the older key.
+    await deps.vault.refresh(trx);
     const noteId = crypto.randomUUID();
     await repo.insertNote(trx, {
       id: noteId,

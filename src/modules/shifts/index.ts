@@ -2,7 +2,7 @@ import type { HavenModule } from '../../contracts/module.js';
 import type { Deps } from '../../deps.js';
 import { NAV_COUNT_MAX } from '../../platform/views/nav.js';
 import { handoverJob, notesPurgeJob } from './handover.job.js';
-import { countWaitingHandovers } from './handover.service.js';
+import { countWaitingHandovers, resealHandoverNotes } from './handover.service.js';
 import * as schedule from './schedule.service.js';
 import { SHIFT_ERRORS } from './shift.errors.js';
 import { shiftsPolicy } from './shift.policy.js';
@@ -47,4 +47,6 @@ export const shiftsModule: HavenModule = {
   ],
   registerStaff: (app, { deps, assets }) => registerShiftRoutes(app, deps, assets),
   jobs: (deps) => [handoverJob(deps), notesPurgeJob(deps)],
+  // Handover notes are sealed to the vault's content key: moved to the active key before an older one is retired.
+  resealToActiveKey: (deps) => resealHandoverNotes(deps),
 };

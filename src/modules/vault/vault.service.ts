@@ -122,6 +122,17 @@ export async function rewrapCaseKeys(
   }
 }
 
+/**
+ * Runs every module's `resealToActiveKey` (Deps.resealers; contracts/module.ts): what other
+ * modules sealed to the content key (handover notes, say) moves under the active key before an
+ * older key is retired. Inside `deps.db` when it is a transaction. Returns how many moved.
+ */
+export async function resealModuleData(deps: Deps): Promise<number> {
+  let moved = 0;
+  for (const r of deps.resealers ?? []) moved += await r.reseal(deps);
+  return moved;
+}
+
 /** Re-seals every staff second-factor secret not yet under the active key. Needs the vault unsealed. */
 export async function rewrapStaffSecrets(deps: Pick<Deps, 'db' | 'vault'>): Promise<number> {
   let done = 0;
@@ -412,6 +423,8 @@ export async function leaveSealedMode(deps: Deps, input: { by: string }): Promis
       const tdeps = { db: trx, vault: deps.vault };
       // First, while every sealed key is still live: bodies sealed to them move under case keys.
       const messages = await moveSealedMessages(tdeps);
+      // Other modules' sealed data (handover notes) too, to the default key now active.
+      const moduleData = await resealModuleData({ ...deps, db: trx });
       const caseKeys = await rewrapCaseKeys(tdeps, (info) => !(info.version === 2 && info.keyId === DEFAULT_KEY_ID));
       const staffSecrets = await rewrapStaffSecrets(tdeps);
       const holders = (await repo.holderNames(trx)).length;
@@ -423,7 +436,7 @@ export async function leaveSealedMode(deps: Deps, input: { by: string }): Promis
         actorId: null,
         action: 'vault.sealed_mode_left',
         caseId: null,
-        detail: { by: input.by, caseKeys, staffSecrets, messages, retired: live.join(','), holders },
+        detail: { by: input.by, caseKeys, staffSecrets, messages, moduleData, retired: live.join(','), holders },
       });
       return { caseKeys, staffSecrets, messages, retiredKeys: live, holders };
     });
@@ -518,8 +531,9 @@ export async function finishRotation(deps: Deps, opts: { batchSize?: number } = 
       pace: createPace(),
     });
     await rewrapStaffSecrets(deps);
-    // No message body may stay sealed to a key about to be retired.
+    // No message body, nor anything another module sealed, may stay sealed to a key about to be retired.
     await moveSealedMessages(deps);
+    const moduleData = await resealModuleData(deps);
     const old = (await repo.liveKeys(deps.db)).map((k) => k.id).filter((id) => id < active);
     await deps.db.transaction().execute(async (trx) => {
       await repo.retireKeys(trx, old, deps.now());
@@ -528,7 +542,7 @@ export async function finishRotation(deps: Deps, opts: { batchSize?: number } = 
         actorId: null,
         action: 'vault.rotation_finished',
         caseId: null,
-        detail: { active, retired: old.join(','), rewrapped },
+        detail: { active, retired: old.join(','), rewrapped, moduleData },
       });
     });
     for (const id of old) deps.vault.forget(id);

@@ -318,7 +318,7 @@ for (const engine of engines) {
       expect(after.audit).toEqual([
         {
           action: 'vault.sealed_mode_left',
-          detail: { by: 'ana', caseKeys: 3, staffSecrets: 0, messages: 1, retired: `${first},${second}`, holders: 2 },
+          detail: { by: 'ana', caseKeys: 3, staffSecrets: 0, messages: 1, moduleData: 0, retired: `${first},${second}`, holders: 2 },
         },
       ]);
 

@@ -528,6 +528,14 @@ export class Vault {
     return openWith(k.staffKey, sealed.subarray(5), `staff:${context}`).toString('utf8');
   }
 
+  /**
+   * The key id a `sealToKey` value is sealed to, or null when it is not one (damaged): what a
+   * module's re-seal on rotation compares with `activeKeyId` before opening anything.
+   */
+  toKeyId(sealed: Buffer): number | null {
+    return sealed.length >= 5 && sealed[0] === TO_KEY_V1 ? sealed.readUInt32BE(1) : null;
+  }
+
   /** The key id a staff secret is sealed under, or null for the legacy format. */
   staffKeyId(sealed: Buffer): number | null {
     return sealed.length >= 5 && sealed[0] === WRAP_V2 ? sealed.readUInt32BE(1) : null;
