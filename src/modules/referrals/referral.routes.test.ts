@@ -5,6 +5,7 @@ import { hiddenField } from '../../../test/staff-session.js';
 import { newRequest, staffMember, type StaffFixture } from '../cases/case.fixtures.js';
 import { purgeCasePersonalData } from '../cases/index.js';
 import { PUBLIC_KEY, PUBLIC_KEY_FINGERPRINT } from '../settings/settings.test-helpers.js';
+import { unitListFor } from '../../platform/i18n/formats.js';
 
 // Partners and referrals over HTTP on both engines. The directory: a coordinator adds and
 // changes partners (audited, each form once), refused input changes nothing, a handler reads
@@ -240,8 +241,8 @@ for (const engine of engines) {
       const list = await get(handler, `/staff/cases/${caseId}/referrals?done=created`);
       expect(list.body).toContain('The referral is recorded.');
       expect(list.body).toContain('Referral Partner');
-      expect(list.body).toContain('by Ana Handler');
-      expect(list.body).toContain('In the conversation in Haven, November 21, 2026 (recorded by Ana Handler)');
+      expect(list.body).toContain('by \u2068Ana Handler\u2069');
+      expect(list.body).toContain('In the conversation in Haven, \u2068November 21, 2026\u2069 (recorded by \u2068Ana Handler\u2069)');
       expect(list.body).toContain('>Sent<');
     });
 
@@ -265,6 +266,19 @@ for (const engine of engines) {
       expect(String(text.headers['content-disposition'])).toContain('attachment');
       expect(text.body).toContain('وافق الشخص في');
       expect((await audits('case.viewed')).length).toBe(before + 2);
+    });
+
+    it('lists a referral right to left in Arabic: the day and the names isolated, what was shared joined as Arabic joins it', async () => {
+      const list = await get(handler, `/staff/cases/${caseId}/referrals?lang=ar`);
+      expect(list.body).toContain('<html lang="ar" dir="rtl">');
+      const ar = (key: string) => h.deps.i18n.format('ar', key);
+      // "In the conversation in Haven, 21 November 2026": isolated, the day's number no longer
+      // joins "Haven" in a left-to-right run that reads "21 ,Haven" from the right.
+      expect(list.body).toMatch(new RegExp(`${ar('referrals.consent_how.conversation')}، \u2068[^\u2069<]+\u2069 \\(سجّلها \u2068Ana Handler\u2069\\)`));
+      expect(list.body).toContain('بواسطة \u2068Ana Handler\u2069');
+      const items = ['case_facts', 'summary', 'contact'].map((i) => ar(`referrals.item.${i}`));
+      expect(list.body).toContain(unitListFor('ar').format(items));
+      expect(list.body).not.toContain(items.join(', '));
     });
 
     it('answers 404 for an unknown case, an unknown referral, and a restricted case the person may not know', async () => {

@@ -1,5 +1,7 @@
 import type { VNode } from 'preact';
+import { unitListFor } from '../../../platform/i18n/formats.js';
 import { displayName } from '../../../platform/i18n/index.js';
+import { isolate } from '../../../platform/text.js';
 import { CsrfField, ErrorSummary, Radios, Select, TextArea, TextField, type FieldErrors, type Option } from '../../../platform/views/form.js';
 import { StaffLayout, type StaffPageContext } from '../../../platform/views/staff-layout.js';
 import { TableScroll } from '../../../platform/views/table-scroll.js';
@@ -98,15 +100,16 @@ function ReferralList(p: ReferralsSectionProps) {
               <td>
                 <time datetime={isoTime(r.createdAt)}>{formatTime(ctx, r.createdAt)}</time>
                 <br />
-                {t('referrals.case.by', { name: r.createdByName ?? '—' })}
+                {t('referrals.case.by', { name: isolate(r.createdByName ?? '—') })}
               </td>
-              <td>{r.items.map((i) => t(`referrals.item.${i}`)).join(', ')}</td>
+              <td>{unitListFor(ctx.locale).format(r.items.map((i) => t(`referrals.item.${i}`)))}</td>
               <td>
+                {/* The day and the name isolated: in Arabic "Haven، 21 …" would read "21 ,Haven". */}
                 {r.consent
                   ? t('referrals.case.consent_line', {
                       how: t(`referrals.consent_how.${r.consent.how}`),
-                      date: LETTER_DAY(ctx.locale).format(r.consent.givenAt),
-                      name: r.consent.recordedByName ?? '—',
+                      date: isolate(LETTER_DAY(ctx.locale).format(r.consent.givenAt)),
+                      name: isolate(r.consent.recordedByName ?? '—'),
                     })
                   : t('referrals.case.consent_none')}
               </td>
