@@ -89,12 +89,20 @@ const VOLATILE = new Set(['last_seen_at', 'expires_at', 'last_used_at', 'failed_
 // Audit entries a refused request may add: reading a page, a failed attempt.
 const AUDIT_ON_REFUSAL = ['case.viewed', 'account.sign_in_failed', 'account.locked', 'vault.unseal_failed'];
 
-async function tables(storage: Storage): Promise<string[]> {
-  const q =
-    storage.dialect === 'sqlite'
-      ? sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
-      : sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`;
-  return (await q.execute(storage.db)).rows.map((r) => r.name).filter((n) => !MAY_CHANGE.has(n)).sort();
+/** The tables of each database, read once: a fuzz run never changes the schema. */
+const tableLists = new WeakMap<Storage, Promise<string[]>>();
+
+function tables(storage: Storage): Promise<string[]> {
+  let list = tableLists.get(storage);
+  if (!list) {
+    const q =
+      storage.dialect === 'sqlite'
+        ? sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
+        : sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`;
+    list = q.execute(storage.db).then((r) => r.rows.map((row) => row.name).filter((n) => !MAY_CHANGE.has(n)).sort());
+    tableLists.set(storage, list);
+  }
+  return list;
 }
 
 function canonical(row: Record<string, unknown>): string {
@@ -107,17 +115,18 @@ function canonical(row: Record<string, unknown>): string {
 
 /** Every table's rows (minus volatile columns), digested; the audit log as its count of changes. */
 export async function snapshot(storage: Storage): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const table of await tables(storage)) {
-    if (table === 'audit_log') {
-      const r = await sql<{ n: number | string }>`SELECT count(*) AS n FROM audit_log WHERE action NOT IN (${sql.join(AUDIT_ON_REFUSAL)})`.execute(storage.db);
-      out.set(table, `${Number(r.rows[0]?.n)} changes`);
-      continue;
-    }
-    const rows = (await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(table)}`.execute(storage.db)).rows.map(canonical).sort();
-    out.set(table, `${rows.length} rows ${createHash('sha256').update(rows.join('\n')).digest('hex').slice(0, 16)}`);
-  }
-  return out;
+  // Each table read on its own connection at once (PostgreSQL's pool; SQLite runs them in turn).
+  const digests = await Promise.all(
+    (await tables(storage)).map(async (table): Promise<[string, string]> => {
+      if (table === 'audit_log') {
+        const r = await sql<{ n: number | string }>`SELECT count(*) AS n FROM audit_log WHERE action NOT IN (${sql.join(AUDIT_ON_REFUSAL)})`.execute(storage.db);
+        return [table, `${Number(r.rows[0]?.n)} changes`];
+      }
+      const rows = (await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(table)}`.execute(storage.db)).rows.map(canonical).sort();
+      return [table, `${rows.length} rows ${createHash('sha256').update(rows.join('\n')).digest('hex').slice(0, 16)}`];
+    }),
+  );
+  return new Map(digests);
 }
 
 /** The tables whose content differs between two snapshots, with both states. */
@@ -191,11 +200,18 @@ function scale(): number {
  */
 export const DEFAULT_FUZZ_SEED = 20261201;
 
+/**
+ * How long one property may run, at scale 1: the runs a property is given are usually done well
+ * before it, and where a slow engine or machine does not get through them, the suite's time
+ * budget (25 minutes on two cores, CI's) goes first. A deliberate exploring run scales it.
+ */
+export const PROPERTY_TIME_MS = 12_000;
+
 export function runs(numRuns: number): { numRuns: number; interruptAfterTimeLimit: number; markInterruptAsFailure: boolean; seed?: number } {
   const seed = process.env.HAVEN_FUZZ_SEED ?? String(DEFAULT_FUZZ_SEED);
   return {
     numRuns: Math.max(1, Math.round(numRuns * scale())),
-    interruptAfterTimeLimit: 25_000 * scale(),
+    interruptAfterTimeLimit: PROPERTY_TIME_MS * scale(),
     markInterruptAsFailure: false,
     ...(seed === 'random' ? {} : { seed: Number(seed) }),
   };
@@ -207,7 +223,7 @@ export function runs(numRuns: number): { numRuns: number; interruptAfterTimeLimi
  * behind the next test's back, into the same app and database.
  */
 export function fuzzTimeout(properties = 1): number {
-  return 30_000 + properties * 25_000 * scale();
+  return 30_000 + properties * PROPERTY_TIME_MS * scale();
 }
 
 /**
