@@ -52,10 +52,6 @@ function caseIdOf(req: FastifyRequest): number | null {
 /** Registers the case page with its forms (the queue is queue.routes.ts's). */
 export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: SurfaceAssets): void {
   const errorPage = staffErrorPage(assets.cssUrl);
-  const escalation = {
-    leadMinutes: deps.config.escalateLeadMinutes,
-    directorMinutes: deps.config.escalateDirectorMinutes,
-  };
   const me = (req: FastifyRequest): Principal => req.principal!;
 
   async function renderCase(
@@ -95,7 +91,6 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
         options,
         staff: staff.map((s) => ({ value: s.id, label: isolate(s.displayName) })),
         now: deps.now(),
-        escalation,
         failed: extra.failed,
         replyToken: issueFormToken(deps.vault.formKey, REPLY_FORM, deps.now()),
         access: await accessPanel(me(req), caseId),

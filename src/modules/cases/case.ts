@@ -108,13 +108,15 @@ export interface ClockRow {
  * (or up once overdue); after it, it says when the first reply was made, and a requester's
  * new message starts an "awaiting our reply" count from their latest activity (the moment
  * `last_activity_at` keeps). Escalation follows how long the requester has waited
- * unanswered: to the shift lead at `leadMinutes`, to the director at `directorMinutes`.
+ * unanswered: to the shift lead at `leadMinutes`, to the director at `directorMinutes`; without
+ * them, none. The queue and the case page give none: their marker is the escalation ladder's
+ * record (its queue note and its case page section, ADR 34), not minutes from the configuration.
  */
 export function caseClock(
   row: ClockRow,
   now: number,
-  leadMinutes: number,
-  directorMinutes: number,
+  leadMinutes = Number.POSITIVE_INFINITY,
+  directorMinutes = Number.POSITIVE_INFINITY,
 ): Clock {
   const awaiting = row.awaiting_reply !== 0;
   const since = row.first_response_at === null ? row.created_at : row.last_activity_at;

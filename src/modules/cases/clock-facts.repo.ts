@@ -21,6 +21,18 @@ export async function caseClockFacts(deps: Pick<Deps, 'db'>, caseId: number): Pr
 }
 
 /**
+ * The clock facts of the cases among `caseIds` (unknown ids left out): what the escalation
+ * module reads for the queue's marker of one page (ADR 34's addendum). Primary-key lookups.
+ */
+export async function clockFactsOf(deps: Pick<Deps, 'db'>, caseIds: readonly number[]): Promise<CaseClockFacts[]> {
+  const ids = [...new Set(caseIds.filter((id) => Number.isSafeInteger(id)))];
+  const out: CaseClockFacts[] = [];
+  for (let i = 0; i < ids.length; i += 500)
+    out.push(...(await deps.db.selectFrom('cases').select(COLUMNS).where('id', 'in', ids.slice(i, i + 500)).execute()));
+  return out;
+}
+
+/**
  * Cases on the escalation clock: awaiting the helpline's reply, not suspected spam, in an
  * active status other than `waiting` (the clock is paused while the helpline waits on the
  * requester), whose latest activity is at `since` or later; the most recent first, at most

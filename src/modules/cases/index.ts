@@ -51,7 +51,7 @@ export { openAttachment, dropStaged, forgetStaged, type AttachmentSummary, type 
 export { caseNoticeFacts, casesAwaitingReply, type CaseNoticeFacts } from './notice.repo.js';
 export { caseClock } from './case.js';
 // For the escalation module (ADR 34): the clock's facts of the cases whose ladder may have a step due.
-export { caseClockFacts, casesOnTheClock, type CaseClockFacts } from './clock-facts.repo.js';
+export { caseClockFacts, casesOnTheClock, clockFactsOf, type CaseClockFacts } from './clock-facts.repo.js';
 // Need-to-know (ADR 32): whether a person may know a case exists. Anything that lists, counts,
 // searches or notifies about cases goes through these.
 export { visibleTo, visibleCaseIds, hiddenCaseIds, hiddenRestrictedIds, whoMayKnow } from './access.js';

@@ -47,10 +47,6 @@ const queueHref = (qs: string) => (qs ? `/staff?${qs}` : '/staff');
 /** Registers the queue, its bulk change and the saved views. */
 export function registerQueueRoutes(app: FastifyInstance, deps: Deps, assets: SurfaceAssets): void {
   const errorPage = staffErrorPage(assets.cssUrl);
-  const escalation = {
-    leadMinutes: deps.config.escalateLeadMinutes,
-    directorMinutes: deps.config.escalateDirectorMinutes,
-  };
   const me = (req: FastifyRequest): Principal => req.principal!;
 
   /**
@@ -109,7 +105,6 @@ export function registerQueueRoutes(app: FastifyInstance, deps: Deps, assets: Su
         bulkStaff: workers.map((w) => ({ value: w.id, label: isolate(w.displayName) })),
         labels,
         now: deps.now(),
-        escalation,
         nextHref: value?.nextCursor ? link(value.nextCursor) : null,
         firstHref: query?.cursor ? link() : null,
         errors: allErrors,

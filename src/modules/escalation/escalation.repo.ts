@@ -133,6 +133,22 @@ export async function insertEscalation(db: Db, row: NewEscalation): Promise<bool
   return rows.length === 1;
 }
 
+/** What `caseIds` reached, every wait: the case, the wait's start, the step's action and minutes, when. */
+export async function reachedBy(db: Db, caseIds: readonly number[]) {
+  const out: { caseId: number; waitStartedAt: number; minutes: number; action: string; reachedAt: number }[] = [];
+  const unique = [...new Set(caseIds)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await db
+      .selectFrom('case_escalations')
+      .select(['case_id', 'wait_started_at', 'minutes', 'action', 'reached_at'])
+      .where('case_id', 'in', unique.slice(i, i + 500))
+      .execute();
+    for (const r of rows)
+      out.push({ caseId: r.case_id, waitStartedAt: Number(r.wait_started_at), minutes: Number(r.minutes), action: r.action, reachedAt: Number(r.reached_at) });
+  }
+  return out;
+}
+
 /** A case's escalations, the latest first. */
 export async function listCaseEscalations(db: Db, caseId: number, limit = 50) {
   const rows = await db

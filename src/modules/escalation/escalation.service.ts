@@ -7,7 +7,7 @@ import { recordEvent } from '../../platform/events/outbox.js';
 import { spendToken, type OneTimeToken } from '../../platform/http/spent-tokens.js';
 import type { Pace } from '../../platform/jobs/pace.js';
 import { activeStaffWithRole, listTeamRosters, type TeamRoster } from '../accounts/index.js';
-import { casesOnTheClock, whoMayKnow, type CaseClockFacts } from '../cases/index.js';
+import { casesOnTheClock, clockFactsOf, whoMayKnow, type CaseClockFacts } from '../cases/index.js';
 import { onShiftNow } from '../shifts/index.js';
 import { termLabels } from '../taxonomies/index.js';
 import {
@@ -20,6 +20,7 @@ import {
   type ReachedStep,
   type Step,
   type StepAction,
+  waitStart,
 } from './escalation.js';
 import type { LadderInput } from './escalation.schema.js';
 import * as repo from './escalation.repo.js';
@@ -176,6 +177,30 @@ export async function runEscalationClock(deps: Deps, pace?: Pace): Promise<numbe
     }
   }
   return count;
+}
+
+/**
+ * The queue's escalation marker (ADR 34's addendum): for each of `caseIds` that still awaits the
+ * helpline's reply (not suspected spam), the latest step of its ladder it reached in its current
+ * wait, as the clock job recorded it; cases that reached none are left out. Two reads for a
+ * page: the cases' clock facts (through the cases module's index) and their recorded steps.
+ */
+export async function queueEscalations(
+  deps: Pick<Deps, 'db'>,
+  caseIds: readonly number[],
+): Promise<Map<number, { action: string; minutes: number }>> {
+  const out = new Map<number, { action: string; minutes: number; reachedAt: number }>();
+  if (caseIds.length === 0) return out;
+  const waiting = (await clockFactsOf(deps, caseIds)).filter((c) => c.awaiting_reply === 1 && c.suspected_spam === 0);
+  if (waiting.length === 0) return out;
+  const waits = new Map(waiting.map((c) => [c.id, waitStart(c)]));
+  for (const r of await repo.reachedBy(deps.db, [...waits.keys()])) {
+    if (waits.get(r.caseId) !== r.waitStartedAt) continue;
+    const seen = out.get(r.caseId);
+    if (!seen || r.reachedAt > seen.reachedAt || (r.reachedAt === seen.reachedAt && r.minutes > seen.minutes))
+      out.set(r.caseId, { action: r.action, minutes: r.minutes, reachedAt: r.reachedAt });
+  }
+  return out;
 }
 
 /** A case's escalations for its page, the latest first. */

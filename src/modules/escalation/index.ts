@@ -6,7 +6,7 @@ import { escalationOpenApi, registerEscalationApi } from './escalation.api.js';
 import { ESCALATION_ERRORS } from './escalation.errors.js';
 import { escalationPolicy } from './escalation.policy.js';
 import { registerEscalationRoutes } from './escalation.routes.js';
-import { caseEscalations } from './escalation.service.js';
+import { caseEscalations, queueEscalations } from './escalation.service.js';
 import { clockJob, slaSubscribers } from './escalation.subscribers.js';
 import { EscalationPanel } from './views/panel.js';
 
@@ -21,9 +21,19 @@ export { slaFigures, type SlaFigures, type SlaCounts, type MetMissed } from './s
 export { STEP_REACHED } from './escalation.service.js';
 export { ESCALATION_ACTIONS, escalationPolicy, type EscalationAction } from './escalation.policy.js';
 
-/** The case page's section: each step the case reached, when, and who was told. */
+/**
+ * The case page's section: each step the case reached, when, and who was told; and the queue's
+ * marker: the step of its ladder a row's case last reached in its current wait (ADR 34).
+ */
 const caseExtension: CaseExtension = {
   name: 'escalation',
+  async queueNotes(deps, caseIds, locale) {
+    const t = deps.i18n.translator(locale);
+    const out = new Map<number, string>();
+    for (const [id, e] of await queueEscalations(deps, caseIds))
+      out.set(id, t(`escalation.queue.${e.action}`, { minutes: e.minutes }));
+    return out;
+  },
   async panel(deps, { ctx, case: c }) {
     const rows = await caseEscalations(deps, c.id);
     const names = await staffNames(deps, rows.flatMap((r) => r.notified));

@@ -26,10 +26,6 @@ export function searchHref(q: string, cursor?: string): string {
  */
 export function registerSearchRoutes(app: FastifyInstance, deps: Deps, assets: SurfaceAssets): void {
   const errorPage = staffErrorPage(assets.cssUrl);
-  const escalation = {
-    leadMinutes: deps.config.escalateLeadMinutes,
-    directorMinutes: deps.config.escalateDirectorMinutes,
-  };
 
   async function render(
     req: FastifyRequest,
@@ -47,7 +43,6 @@ export function registerSearchRoutes(app: FastifyInstance, deps: Deps, assets: S
         rows: p.rows,
         labels,
         now: deps.now(),
-        escalation,
         nextHref: p.nextCursor ? searchHref(p.q, p.nextCursor) : null,
         firstHref: p.paged ? searchHref(p.q) : null,
         errors: p.errors ?? {},

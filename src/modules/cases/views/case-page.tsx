@@ -47,7 +47,6 @@ export interface CasePageProps {
   options: TriageOptions;
   staff: Option[];
   now: number;
-  escalation: { leadMinutes: number; directorMinutes: number };
   failed?:
     | {
         form: CaseForm;
@@ -336,12 +335,7 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
                 <ClockText
                   t={t}
                   at={ctx}
-                  clock={caseClock(
-                    c,
-                    p.now,
-                    p.escalation.leadMinutes,
-                    p.escalation.directorMinutes,
-                  )}
+                  clock={caseClock(c, p.now)}
                 />
               </dd>
               <dt>{t('cases.field.received')}</dt>

@@ -35,7 +35,6 @@ export interface QueueViewProps {
     language: Map<string, string>;
   };
   now: number;
-  escalation: { leadMinutes: number; directorMinutes: number };
   nextHref: string | null;
   firstHref: string | null;
   /** Which queue: the main one, or requests intake saved as suspected spam. */
@@ -81,7 +80,7 @@ const MARKABLE = new Set(['new', 'vetting']);
 /** What the queue's table shows: the rows, and what the viewer may do with them. */
 export type QueueTableProps = Pick<
   QueueViewProps,
-  'ctx' | 'rows' | 'firstLines' | 'notes' | 'labels' | 'now' | 'escalation' | 'view' | 'may' | 'bulkToken'
+  'ctx' | 'rows' | 'firstLines' | 'notes' | 'labels' | 'now' | 'view' | 'may' | 'bulkToken'
 > & {
   /** The order's name (its caption); the deadline order by default. */
   sort?: string | undefined;
@@ -168,12 +167,7 @@ export function QueueTable(p: QueueTableProps) {
                   <ClockText
                     t={t}
                     at={p.ctx}
-                    clock={caseClock(
-                      r,
-                      p.now,
-                      p.escalation.leadMinutes,
-                      p.escalation.directorMinutes,
-                    )}
+                    clock={caseClock(r, p.now)}
                   />
                 </td>
                 <td data-label={col.status}>{t(`cases.status.${r.status}`)}</td>
@@ -254,7 +248,6 @@ export function QueuePage(p: QueueViewProps) {
       notes={p.notes}
       labels={p.labels}
       now={p.now}
-      escalation={p.escalation}
       view={p.view}
       may={p.may}
       bulkToken={p.bulkToken}

@@ -12,7 +12,6 @@ export interface SearchPageProps {
   rows: QueueRow[] | null;
   labels: { incidentType: Map<string, string>; region: Map<string, string>; language: Map<string, string> };
   now: number;
-  escalation: { leadMinutes: number; directorMinutes: number };
   nextHref: string | null;
   firstHref: string | null;
   errors?: FieldErrors;
@@ -54,7 +53,6 @@ export function SearchPage(p: SearchPageProps) {
             rows={p.rows}
             labels={p.labels}
             now={p.now}
-            escalation={p.escalation}
             title={t('search.results')}
             sort="received"
           />
