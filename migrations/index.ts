@@ -26,6 +26,7 @@ import * as escalation from './2026-12-07-012-escalation.js';
 import * as playbooks from './2026-12-07-013-playbooks.js';
 import * as referrals from './2026-12-07-014-referrals.js';
 import * as search from './2026-12-07-015-search.js';
+import * as caseLinks from './2026-12-08-001-case-links.js';
 
 /** Every migration, in order. Names are ISO-dated; never rename or edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -56,4 +57,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-013-playbooks': playbooks,
   '2026-12-07-014-referrals': referrals,
   '2026-12-07-015-search': search,
+  '2026-12-08-001-case-links': caseLinks,
 };

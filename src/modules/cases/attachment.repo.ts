@@ -139,6 +139,7 @@ export async function findOnCase(db: Db, caseId: number, id: string, kinds: read
       'attachments.type',
       'attachments.size',
       'attachments.chunk_count',
+      'messages.via_case_id',
       'cases.key_wrapped as case_key_wrapped',
       'cases.purged_at',
     ])

@@ -12,6 +12,7 @@ import type { Db } from './case.repo.js';
 import * as caseRepo from './case.repo.js';
 import { can } from './case.policy.js';
 import { mayKnow } from './access.js';
+import { receiptCase } from './link.service.js';
 
 // Files attached to a request, a follow-up message or a reply (ADR 26). A file is streamed in
 // before its message exists: its bytes are sealed in chunks under a file key of its own and
@@ -187,6 +188,25 @@ function openMeta(id: string, fk: Buffer, metaEnc: Buffer | null): { name: strin
   return JSON.parse(openWith(fk, metaEnc, metaContext(id)).toString('utf8')) as { name: string; sha256: string };
 }
 
+/**
+ * A file key wrapped again under another case's key (a merge, ADR 38): opened from its wrap
+ * under case `from` (or to a content key), wrapped under `to`. The file's chunks and name stay
+ * as they are, under the file key.
+ */
+export function rewrapFileKey(
+  vault: Vault,
+  from: CaseKey,
+  to: CaseKey,
+  row: { id: string; key_wrapped: Buffer | null; sealed_to_key: number | null },
+): Buffer {
+  const fk = fileKey(vault, from, row);
+  try {
+    return to.seal(keyField(row.id), fk.toString('base64'));
+  } finally {
+    wipeKey(fk);
+  }
+}
+
 /** The attachments of a case's messages of `kinds`, names opened, by message id. */
 export async function attachmentsByMessage(
   deps: Pick<Deps, 'db' | 'vault'>,
@@ -246,8 +266,14 @@ export async function openAttachment(
   id: string,
 ): Promise<AttachmentDownload | null> {
   if (!isAttachmentId(id)) return null;
+  // A requester's receipt whose case was merged reads its own messages' files on the case merged
+  // into, and no other's (ADR 38).
+  const receipt = 'staff' in reader ? { caseId, via: null } : await receiptCase(deps.db, caseId);
+  if (!receipt) return null;
+  caseId = receipt.caseId;
   const row = await repo.findOnCase(deps.db, caseId, id, ['requester', 'reply']);
   if (!row || row.purged_at !== null) return null;
+  if (!('staff' in reader) && row.via_case_id !== receipt.via) return null;
   if ('staff' in reader) {
     const c = await caseRepo.getCaseRow(deps.db, caseId);
     if (!c || !can(reader.staff, 'case.view', c) || !(await mayKnow(deps.db, reader.staff, c))) return null;

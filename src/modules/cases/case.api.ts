@@ -21,6 +21,9 @@ import {
   type CaseSummary,
 } from './case.schema.js';
 import * as service from './case.service.js';
+import { LinkInput, MergeInput, caseNumber } from './link.schema.js';
+import { linkCases, unlinkCases } from './link.service.js';
+import { mergeCase } from './merge.service.js';
 
 // The cases API under /api/v1: the same schemas, policies and services as the HTML routes,
 // answered in JSON. Errors are `{ error: { code, message, field? } }`.
@@ -65,6 +68,7 @@ function toMessage(m: service.StaffMessage): CaseMessage {
     author_name: m.authorName,
     body: m.body,
     created_at: iso(m.createdAt),
+    via: m.via ?? null,
   };
 }
 
@@ -127,6 +131,15 @@ export function registerCaseApi(app: FastifyInstance, deps: Deps): void {
       contact_method: view.value.case.contact_method,
       contact: view.value.contact,
       messages: view.value.messages.map(toMessage),
+      merged_into: view.value.mergedInto,
+      merged_here: view.value.mergedHere,
+      links: view.value.links.map((l) => ({
+        case_id: l.caseId,
+        status: l.status,
+        merged_into: l.mergedInto,
+        reason: l.reason,
+        created_at: iso(l.createdAt),
+      })),
     };
     return reply.send(body);
   });
@@ -177,4 +190,45 @@ export function registerCaseApi(app: FastifyInstance, deps: Deps): void {
     const rsit = await service.rsitByIncidentType(deps);
     return reply.send(toCaseSummary(result.value, rsit));
   });
+
+  // Links (ADR 38): symmetric, audited on both cases. A case the caller may not know, on either
+  // side, is answered as a number naming no case.
+  const linkBody = { bodyLimit: 4096 };
+  app.post('/cases/:id/links', { ...linkBody, config: { action: 'case.link' } }, async (req, reply) => {
+    const caseId = caseIdOf(req);
+    if (caseId === null) return sendApiError(req, reply, 'NOT_FOUND');
+    const input = LinkInput.safeParse(req.body ?? {});
+    if (!input.success) return invalid(req, reply, input.error);
+    const result = await linkCases(deps, me(req), caseId, { other: input.data.case, reason: input.data.reason ?? 'related' });
+    if (!result.ok) return sendApiError(req, reply, result.code, result.field === 'other' ? 'case' : result.field);
+    return reply.code(result.value.added ? 201 : 200).send({ links: await linksOut(req, caseId) });
+  });
+
+  app.delete('/cases/:id/links/:other', { config: { action: 'case.link' } }, async (req, reply) => {
+    const caseId = caseIdOf(req);
+    if (caseId === null) return sendApiError(req, reply, 'NOT_FOUND');
+    const other = caseNumber.safeParse((req.params as { other?: string }).other ?? '');
+    if (!other.success) return sendApiError(req, reply, 'CASE_LINK_UNKNOWN', 'other');
+    const result = await unlinkCases(deps, me(req), caseId, other.data);
+    if (!result.ok) return sendApiError(req, reply, result.code, result.field);
+    if (!result.value.removed) return sendApiError(req, reply, 'NOT_FOUND');
+    return reply.code(204).send();
+  });
+
+  // A merge (ADR 38): this case, the duplicate, into `into`, in one transaction.
+  app.post('/cases/:id/merge', { ...linkBody, config: { action: 'case.merge' } }, async (req, reply) => {
+    const caseId = caseIdOf(req);
+    if (caseId === null) return sendApiError(req, reply, 'NOT_FOUND');
+    const input = MergeInput.safeParse(req.body ?? {});
+    if (!input.success) return invalid(req, reply, input.error);
+    const result = await mergeCase(deps, me(req), caseId, input.data.into, { version: input.data.version });
+    if (!result.ok) return sendApiError(req, reply, result.code, result.field);
+    return reply.send({ into: result.value.into!, messages: result.value.messages, files: result.value.files });
+  });
+
+  /** The links of a case the caller may know, as the case item shows them. */
+  async function linksOut(req: FastifyRequest, caseId: number) {
+    const view = await service.caseLinksFor(deps, me(req), caseId);
+    return view.map((l) => ({ case_id: l.caseId, status: l.status, merged_into: l.mergedInto, reason: l.reason, created_at: iso(l.createdAt) }));
+  }
 }

@@ -15,6 +15,20 @@ export const CASE_ERRORS = defineErrors({
   CASE_ACCESS_HOLDER: { status: 422, messageKey: 'access.error.remove_holder' },
   /** Only an active case worker can be listed for a case (ADR 32). */
   CASE_ACCESS_PERSON: { status: 422, messageKey: 'access.error.person_unknown' },
+  /** A case number naming no case the person may know, for a link or a merge: the same answer for both (ADR 38). */
+  CASE_LINK_UNKNOWN: { status: 422, messageKey: 'cases.link.error.unknown' },
+  /** A case is not linked to itself (ADR 38). */
+  CASE_LINK_SELF: { status: 422, messageKey: 'cases.link.error.self' },
+  /** A case is not merged into itself (ADR 38). */
+  CASE_MERGE_SELF: { status: 422, messageKey: 'cases.merge.error.self' },
+  /** The case was merged already (ADR 38): its conversation is elsewhere. */
+  CASE_MERGED: { status: 409, messageKey: 'cases.merge.error.already' },
+  /** A case is merged only into an active case that was not merged itself (ADR 38). */
+  CASE_MERGE_TARGET: { status: 422, messageKey: 'cases.merge.error.target' },
+  /** A merge never lets more people read a conversation than could before (ADR 38). */
+  CASE_MERGE_WIDENS: { status: 422, messageKey: 'cases.merge.error.widens' },
+  /** The merge form was open too long, or was not the page's: nothing merged; look again and merge (ADR 38). */
+  CASE_MERGE_STALE: { status: 422, messageKey: 'cases.merge.error.stale' },
 });
 
 declare module '../../platform/errors.js' {
@@ -27,5 +41,12 @@ declare module '../../platform/errors.js' {
     CASE_ACCESS_SELF: true;
     CASE_ACCESS_HOLDER: true;
     CASE_ACCESS_PERSON: true;
+    CASE_LINK_UNKNOWN: true;
+    CASE_LINK_SELF: true;
+    CASE_MERGE_SELF: true;
+    CASE_MERGED: true;
+    CASE_MERGE_TARGET: true;
+    CASE_MERGE_WIDENS: true;
+    CASE_MERGE_STALE: true;
   }
 }

@@ -19,6 +19,11 @@ export const caseFlashes = defineFlashes({
   access_saved: 'access.flash.saved',
   access_added: 'access.flash.added',
   access_removed: 'access.flash.removed',
+  linked: 'cases.flash.linked',
+  link_exists: 'cases.flash.link_exists',
+  unlinked: 'cases.flash.unlinked',
+  merged: { key: 'cases.flash.merged', params: ['count'] },
+  merge_repeated: 'cases.flash.merge_repeated',
 });
 
 export type CaseFlash = Parameters<typeof caseFlashes.redirect>[2];

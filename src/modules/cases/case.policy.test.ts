@@ -32,6 +32,8 @@ const table: Record<CaseAction, string[]> = {
   'case.not_spam': W,
   'case.restrict': W,
   'case.override_checks': L,
+  'case.link': W,
+  'case.merge': W,
 };
 
 describe('case policy', () => {
@@ -83,6 +85,18 @@ describe('case policy', () => {
       expect(can(handler, 'case.restrict', unassigned)).toBe(false);
       for (const role of ['coordinator', 'admin'] as const) expect(can(who(role), 'case.restrict', theirs)).toBe(true);
       expect(can(who('auditor'), 'case.restrict', mine)).toBe(false);
+    });
+
+    it('lets a handler merge only the case they hold, leads any case, and every case worker link', () => {
+      expect(can(handler, 'case.merge', mine)).toBe(true);
+      expect(can(handler, 'case.merge', theirs)).toBe(false);
+      expect(can(handler, 'case.merge', unassigned)).toBe(false);
+      for (const role of ['coordinator', 'admin'] as const) expect(can(who(role), 'case.merge', theirs)).toBe(true);
+      for (const role of ['auditor', 'researcher', 'fund_officer'] as const) {
+        expect(can(who(role), 'case.merge', mine), role).toBe(false);
+        expect(can(who(role), 'case.link', mine), role).toBe(false);
+      }
+      expect(can(handler, 'case.link', theirs)).toBe(true);
     });
 
     it('lets coordinators and admins assign any case to anyone', () => {

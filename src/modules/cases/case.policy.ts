@@ -16,6 +16,8 @@ import type { Result } from '../../platform/errors.js';
  * - The case's audit trail is for coordinators and admins.
  * - Marking requests as spam (one or many at once) is for coordinators and admins; any
  *   case worker may move a suspected one back to the main queue ("not spam").
+ * - Linking cases is for every case worker; merging a duplicate into another case is for leads
+ *   and for the handler who holds both (or the duplicate, when the other is unassigned).
  * - Fund officers, researchers and auditors are denied everything here until their modules
  *   decide what they need (an auditor will read the audit log only).
  */
@@ -33,6 +35,8 @@ export const CASE_ACTIONS = [
   'case.not_spam',
   'case.restrict',
   'case.override_checks',
+  'case.link',
+  'case.merge',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -69,6 +73,12 @@ const rules: Record<CaseAction, Rule<CaseFacts>> = {
   // A status change another module's check refused (an open required checklist step, say)
   // may still be made by a lead, who says so; the override is audited (ADR 31).
   'case.override_checks': LEADS,
+  // Linking (ADR 38) is working on the case, as triage is: any case worker who may know both.
+  'case.link': WORKERS,
+  // Merging moves a conversation for good: leads, or the handler who holds the duplicate (the
+  // service asks again of the case merged into: theirs, or nobody's).
+  'case.merge': (p, c) =>
+    hasRole(p, LEADS) || (hasRole(p, ['handler']) && (c === undefined || c.assignee_id === p.userId)),
 };
 
 export const casesPolicy = definePolicy<CaseAction, CaseFacts>(rules);

@@ -70,9 +70,12 @@ export async function insertCases(
     .execute();
 }
 
-/** Sets a case's sealed contact, to run with other writes (`writeTogether`). */
-export function contactWrite(db: Db, caseId: number, contactEnc: Buffer | null) {
-  return db.updateTable('cases').set({ contact_enc: contactEnc }).where('id', '=', caseId);
+/**
+ * Sets a case's sealed contact and the keyed hash its duplicates are found by (ADR 38), to run
+ * with other writes (`writeTogether`).
+ */
+export function contactWrite(db: Db, caseId: number, contactEnc: Buffer | null, contactHash: string | null = null) {
+  return db.updateTable('cases').set({ contact_enc: contactEnc, contact_hash: contactHash }).where('id', '=', caseId);
 }
 
 export async function findCaseIdByReceiptHash(db: Db, receiptHash: string): Promise<number | null> {
@@ -147,6 +150,7 @@ export async function listMessageRows(db: Db, caseId: number, kinds: readonly st
       'messages.body_enc',
       'messages.sealed_to_key',
       'messages.created_at',
+      'messages.via_case_id',
       'users.display_name as author_name',
     ])
     .where('messages.case_id', '=', caseId)

@@ -35,6 +35,10 @@ import { attachmentRule, filesRefusedKey, stageFiles } from './attachment.routes
 import { attachmentsOfCase, dropStaged, forgetStaged } from './attachment.service.js';
 import { isolate } from '../../platform/text.js';
 import { casePageTemplates, templateToInsert } from '../templates/index.js';
+import { LinkForm, MergeForm, UnlinkForm } from './link.schema.js';
+import { duplicateSuggestions, linkCases, unlinkCases } from './link.service.js';
+import { mergeCase } from './merge.service.js';
+import { mergedReceipts } from './link.repo.js';
 
 // The handler workspace's HTML routes. Each POST: CSRF and the route's action (checked by the staff surface) →
 // validate with the shared schema → one service call (which asks again with the case's facts) → 303 with a flash, or a
@@ -44,6 +48,8 @@ import { casePageTemplates, templateToInsert } from '../templates/index.js';
 const REPLY_FORM = 'case-reply-form';
 /** The one-time token of the "Who may know this case" forms (ADR 32). */
 const ACCESS_FORM = 'case-access-form';
+/** The one-time token of the link and merge forms (ADR 38). */
+const LINK_FORM = 'case-link-form';
 
 function caseIdOf(req: FastifyRequest): number | null {
   return parseCaseId((req.params as { id?: string }).id);
@@ -75,11 +81,19 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
     });
     if (!templates.ok) return errorPage(req, reply, templates.code);
     const ctx = staffContext(req, assets.cssUrl, extra.flash);
-    const [options, staff, panels] = await Promise.all([
+    const [options, staff, panels, duplicates, receipts] = await Promise.all([
       triageOptions(deps, req.locale, view.value.case),
       service.listCaseWorkers(deps),
       // What other modules add to the case page (ADR 31), for a case this person may see.
       casePanels(deps, { ctx, actor: me(req), case: caseBrief(view.value.case, view.value.purged !== null), now: deps.now() }),
+      // Open cases from the same contact handle that this person may know (ADR 38).
+      duplicateSuggestions(
+        deps,
+        me(req),
+        { id: caseId, contact_hash: view.value.contactHash, merged_into: view.value.mergedInto },
+        view.value.contact,
+      ),
+      mergedReceipts(deps.db, caseId),
     ]);
     return sendPage(
       reply,
@@ -98,6 +112,7 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
         fileLimits: deps.config.attachments,
         templates: templates.value,
         actionLabel: (a) => auditActionLabel(deps, req.t, a),
+        links: { token: issueFormToken(deps.vault.formKey, LINK_FORM, deps.now()), duplicates, receipts },
       }),
     );
   }
@@ -210,11 +225,11 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
         : undefined;
       return { success: true as const, data: { ...r.data, once } };
     },
-    async (p, id, { body, next_status, version, once }, req) => {
+    async (p, id, { body, next_status, version, to, once }, req) => {
       // Files sent with the reply are read (streamed, pending) before its transaction attaches them (ADR 26).
       const files = await stageFiles(deps, req);
       if (!files.ok) return { ok: false as const, code: files.code, field: 'files' };
-      const r = await service.replyWithStatus(deps, p, id, { body, status: next_status, version }, { once, attachments: files.staged });
+      const r = await service.replyWithStatus(deps, p, id, { body, status: next_status, version, to }, { once, attachments: files.staged });
       if (r.ok && !r.value.repeated) forgetStaged(files.staged);
       else await dropStaged(deps, files.staged);
       // The service names the case's field; the form's is next_status.
@@ -325,6 +340,66 @@ export function registerCaseRoutes(app: FastifyInstance, deps: Deps, assets: Sur
     (p, id, { person, once }) => changeAccess(deps, p, id, { remove: [person] }, { once }),
     'access_removed',
   );
+
+  // Links and merges (ADR 38). Each form carries a one-time token, spent in the change's
+  // transaction. A link's stale token still sends (a link is easily undone, as the access forms);
+  // a merge is not undone, so a merge form that is stale, forged or missing merges nothing and
+  // comes back with its message.
+  const linkOnce = (values: Record<string, unknown>) => {
+    const check = checkFormToken(deps.vault.formKey, LINK_FORM, values._once, deps.now());
+    return check.ok ? oneTimeToken(deps.vault, 'case-link-form-token', String(values._once), check.issuedAt) : undefined;
+  };
+
+  app.post('/cases/:id/links', { config: { action: 'case.link' } }, async (req, reply) => {
+    const caseId = caseIdOf(req);
+    if (caseId === null) return errorPage(req, reply, 'NOT_FOUND');
+    const values = formValues(req.body, 'null');
+    const parsed = using(LinkForm)(values);
+    if (!parsed.success) return linkRefused(req, reply, caseId, 'link', values, parsed.errors);
+    const r = await linkCases(deps, me(req), caseId, parsed.data, { once: linkOnce(values) });
+    if (!r.ok) return failure(req, reply, caseId, 'link', values, r.code, r.field);
+    return done(reply, caseId, r.value.added || r.value.repeated ? 'linked' : 'link_exists');
+  });
+
+  app.post('/cases/:id/links/remove', { config: { action: 'case.link' } }, async (req, reply) => {
+    const caseId = caseIdOf(req);
+    if (caseId === null) return errorPage(req, reply, 'NOT_FOUND');
+    const values = formValues(req.body, 'null');
+    const parsed = using(UnlinkForm)(values);
+    if (!parsed.success) return linkRefused(req, reply, caseId, 'link', values, parsed.errors);
+    const r = await unlinkCases(deps, me(req), caseId, parsed.data.other, { once: linkOnce(values) });
+    if (!r.ok) return failure(req, reply, caseId, 'link', values, r.code, r.field);
+    return done(reply, caseId, 'unlinked');
+  });
+
+  app.post('/cases/:id/merge', { config: { action: 'case.merge' } }, async (req, reply) => {
+    const caseId = caseIdOf(req);
+    if (caseId === null) return errorPage(req, reply, 'NOT_FOUND');
+    const values = formValues(req.body, 'null');
+    const parsed = using(MergeForm)(values);
+    if (!parsed.success) return linkRefused(req, reply, caseId, 'merge', values, parsed.errors);
+    const once = linkOnce(values);
+    const r = once
+      ? await mergeCase(deps, me(req), caseId, parsed.data.into, { once, version: parsed.data.version })
+      : ({ ok: false, code: 'CASE_MERGE_STALE', field: 'into' } as const);
+    // A refused form comes back on the case page, which a person who may not know the case never sees (404).
+    if (!r.ok) return failure(req, reply, caseId, 'merge', values, r.code, r.field);
+    if (r.value.repeated)
+      return caseFlashes.redirect(reply, `/staff/cases/${r.value.into ?? caseId}`, 'merge_repeated');
+    return caseFlashes.redirect(reply, `/staff/cases/${r.value.into!}`, 'merged', { count: r.value.messages });
+  });
+
+  /** A link or merge form refused by its schema: the page again with the message, as for any case form (422). */
+  function linkRefused(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    caseId: number,
+    form: CaseForm,
+    values: Record<string, unknown>,
+    errors: FieldErrors,
+  ) {
+    return renderCase(req, reply, caseId, 422, { failed: { form, errors, values } });
+  }
 }
 
 function renameBody(errors: FieldErrors): FieldErrors {

@@ -3,6 +3,7 @@ import { ALL_STATUSES, parseCaseId } from './case.js';
 import { isCalendarDay, QUEUE_SORTS } from './queue.js';
 import { CASE_STATUSES, MESSAGE_KINDS, URGENCIES } from '../../contracts/case.js';
 import { freeText, safeString } from '../../platform/http/validation.js';
+import { CaseLinkOut } from './link.schema.js';
 
 // Input and output schemas of the cases module. The HTML forms and the JSON API parse with
 // the same input schemas (forms first turn blank fields into null, see `formValues`), and
@@ -69,6 +70,8 @@ export type MessageInput = z.infer<typeof MessageInput>;
 export const ReplyForm = MessageInput.extend({
   next_status: z.enum(CASE_STATUSES, { message: 'cases.error.status_required' }).nullable().optional(),
   version: version.optional(),
+  /** To the requester of a case merged into this one (ADR 38); blank: the case's own requester. */
+  to: z.coerce.number({ message: 'cases.reply.error.to' }).int('cases.reply.error.to').positive('cases.reply.error.to').nullable().optional(),
 });
 export type ReplyForm = z.infer<typeof ReplyForm>;
 
@@ -79,6 +82,13 @@ export type ReplyForm = z.infer<typeof ReplyForm>;
 export const ReplyInput = MessageInput.extend({
   status: z.enum(CASE_STATUSES, { message: 'cases.error.status_required' }).optional(),
   version: version.optional(),
+  to: z
+    .number({ message: 'cases.reply.error.to' })
+    .int('cases.reply.error.to')
+    .positive('cases.reply.error.to')
+    .nullable()
+    .optional()
+    .describe('A case merged into this one: the reply goes to its requester (their receipt) alone; absent or null: the case’s own requester'),
 });
 export type ReplyInput = z.infer<typeof ReplyInput>;
 
@@ -172,6 +182,12 @@ export const CaseMessage = z.strictObject({
   author_name: z.string().nullable(),
   body: z.string(),
   created_at: time,
+  via: z
+    .number()
+    .int()
+    .nullable()
+    .optional()
+    .describe('The case merged into this one whose receipt the message belongs to; null: this case’s own requester'),
 });
 export type CaseMessage = z.infer<typeof CaseMessage>;
 
@@ -179,6 +195,9 @@ export const CaseDetail = CaseSummary.extend({
   contact_method: z.string(),
   contact: z.string().nullable(),
   messages: z.array(CaseMessage),
+  merged_into: z.number().int().nullable().describe('The case this one was merged into (it is closed); null unless merged'),
+  merged_here: z.array(z.number().int()).describe('Cases merged into this one: their requesters reach its conversation with their receipts'),
+  links: z.array(CaseLinkOut).describe('Linked cases the caller may know'),
 });
 export type CaseDetail = z.infer<typeof CaseDetail>;
 

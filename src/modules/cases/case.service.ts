@@ -31,6 +31,8 @@ import { dayStart, decodeCursor, encodeCursor, firstLine, nextDay, QUEUE_COUNT_M
 import { attachStaged, type StagedAttachment } from './attachment.service.js';
 import type { PatchCaseInput, QueueQuery, TriageInput } from './case.schema.js';
 import { findTerm, listTerms, type TaxonomyKind } from '../taxonomies/index.js';
+import { visibleLinks, type CaseLinkView } from './link.service.js';
+import * as linkRepo from './link.repo.js';
 
 // The handler workspace's use cases. Each loads what it needs inside one transaction, checks
 // the rules that depend on the case (assignment, transitions, versions), writes through the
@@ -164,6 +166,8 @@ export interface StaffMessage {
   authorName: string | null;
   body: string;
   createdAt: number;
+  /** The receipt it belongs to when not the case's own: a case merged into this one (ADR 38). */
+  via?: number | null;
 }
 
 export interface AuditLine extends AuditRecord {
@@ -178,6 +182,14 @@ export interface CaseView {
   audit: AuditLine[] | null;
   /** When and by which rule its personal data was deleted; null while it is kept. */
   purged: { at: number; rule: string } | null;
+  /** The case it was merged into (ADR 38), or null. */
+  mergedInto: number | null;
+  /** Cases merged into it, whose receipts reach its conversation (ADR 38). */
+  mergedHere: number[];
+  /** Its links to cases the actor may know (ADR 38). */
+  links: CaseLinkView[];
+  /** Its keyed contact hash, for the duplicates the page suggests (ADR 38). */
+  contactHash: string | null;
 }
 
 /**
@@ -205,6 +217,7 @@ export async function viewCase(
     authorName: m.author_name,
     body: openMessageBody(deps.vault, key!, m),
     createdAt: m.created_at,
+    via: m.via_case_id,
   }));
   const contact = key && row.contact_enc ? key.open('contact', row.contact_enc) : null;
   await recordAudit(deps.db, deps.now(), { ...actorOf(actor), action: 'case.viewed', caseId });
@@ -221,7 +234,15 @@ export async function viewCase(
   }
   const purged =
     row.purged_at === null ? null : { at: row.purged_at, rule: row.purge_rule ?? '' };
-  return ok({ case: summary, contact, messages, audit, purged });
+  const [links, mergedHere] = await Promise.all([visibleLinks(deps.db, actor, caseId), linkRepo.mergedIntoIt(deps.db, caseId)]);
+  return ok({ case: summary, contact, messages, audit, purged, mergedInto: row.merged_into, mergedHere, links, contactHash: row.contact_hash });
+}
+
+/** The links of case `caseId` that `actor` may see (ADR 38); none for a case they may not know. */
+export async function caseLinksFor(deps: Deps, actor: Principal, caseId: number): Promise<CaseLinkView[]> {
+  const row = await repo.getCaseRow(deps.db, caseId);
+  if (!row || !(await mayKnow(deps.db, actor, row))) return [];
+  return visibleLinks(deps.db, actor, caseId);
 }
 
 /** Staff who can be given a case, for the assignment form. */
@@ -345,6 +366,8 @@ export async function changeCase(
   }
 
   if (changes.status !== undefined && changes.status !== current.status) {
+    // A merged case stays closed: its conversation lives on in the case it was merged into (ADR 38).
+    if (current.merged_into !== null) return fail('CASE_MERGED', 'status');
     if (!canTransition(current.status, changes.status))
       return fail('CASE_STATUS_TRANSITION', 'status');
     if (changes.status === 'spam' && !can(actor, 'case.mark_spam'))
@@ -541,6 +564,8 @@ async function postNote(deps: Deps, actor: Principal, caseId: number, body: stri
     if (!row || !(await mayKnow(trx, actor, row))) return fail('NOT_FOUND');
     // Its key is gone: nothing can be written to a purged case.
     if (row.purged_at !== null) return fail('CONFLICT');
+    // A merged case's conversation is in the case it was merged into (ADR 38).
+    if (row.merged_into !== null) return fail('CASE_MERGED');
     const key = deps.vault.caseKey(caseId, row.key_wrapped);
     const id = messageId(now);
     await repo.insertMessage(trx, {
@@ -577,6 +602,11 @@ export interface ReplyWithStatus {
   status?: CaseStatus | null | undefined;
   /** The version the form saw; required with a status, as on the status form. */
   version?: number | undefined;
+  /**
+   * The receipt the reply is written to when not the case's own: a case merged into this one
+   * (ADR 38), whose requester alone reads it. Null or absent: the case's own requester.
+   */
+  to?: number | null | undefined;
 }
 
 /** Thrown inside `replyWithStatus`'s transaction to roll all of it back (the spent form token too). */
@@ -588,7 +618,8 @@ class Refuse extends Error {
       | 'FORBIDDEN'
       | 'VALIDATION_FAILED'
       | 'CASE_STATUS_TRANSITION'
-      | 'CASE_STATUS_REFUSED',
+      | 'CASE_STATUS_REFUSED'
+      | 'CASE_MERGED',
     readonly field?: string,
     readonly messageKey?: string,
   ) {
@@ -645,6 +676,10 @@ export async function replyWithStatus(
       if (!row || !(await mayKnow(trx, actor, row))) throw new Refuse('NOT_FOUND');
       // Its key is gone: nothing can be written to a purged case.
       if (row.purged_at !== null) throw new Refuse('CONFLICT');
+      // A merged case's requester is reached through the case it was merged into (ADR 38).
+      if (row.merged_into !== null) throw new Refuse('CASE_MERGED');
+      const to = input.to ?? null;
+      if (to !== null && !(await linkRepo.mergedReceipts(trx, caseId)).includes(to)) throw new Refuse('VALIDATION_FAILED', 'to');
       if (target !== null && row.version !== input.version) throw new Refuse('CONFLICT');
       const afterReply = statusAfterReply(row.status);
       // The moves this reply makes, in order: from → to.
@@ -670,6 +705,7 @@ export async function replyWithStatus(
         author_id: actor.userId,
         body_enc: key.seal(messageField(id), input.body),
         created_at: now,
+        via_case_id: to,
       });
       // Files sent with the reply join it in this transaction (ADR 26).
       if (opts.attachments?.length) await attachStaged(trx, deps.vault, { caseId, messageId: id, key }, opts.attachments);
@@ -695,7 +731,7 @@ export async function replyWithStatus(
       return ok({
         repeated: false,
         case: (await repo.getCaseSummaryRow(trx, caseId))!,
-        message: staffMessage(actor, id, 'reply', input.body, now),
+        message: { ...staffMessage(actor, id, 'reply', input.body, now), via: to },
       });
     });
   } catch (e) {

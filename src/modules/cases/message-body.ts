@@ -32,6 +32,19 @@ export function openMessageBody(
 }
 
 /**
+ * A message body sealed again under another case's key (a merge, ADR 38): opened in whichever
+ * form it is stored under case `from`, sealed under `to`. The text exists only in memory here.
+ */
+export function resealMessageBody(
+  vault: Vault,
+  from: CaseKey,
+  to: CaseKey,
+  m: { id: string; body_enc: Buffer; sealed_to_key: number | null },
+): Buffer {
+  return to.seal(messageField(m.id), openMessageBody(vault, from, m));
+}
+
+/**
  * Moves every message body still sealed to a content key under its case key, in batches of
  * short transactions (the app keeps serving). Needs the vault unsealed; runs after every
  * unseal and before a rotation retires a key, so no body is left sealed to a destroyed key.

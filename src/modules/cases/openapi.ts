@@ -12,6 +12,7 @@ import {
   QueueQuery,
 } from './case.schema.js';
 import { AccessInput, CaseAccess } from './access.schema.js';
+import { CaseLinkOut, LinkInput, MergeInput, MergeResult } from './link.schema.js';
 
 // The cases module's part of the OpenAPI document of /api/v1 (platform/http/openapi.ts puts
 // the modules' parts together), generated from the same zod schemas the routes parse with.
@@ -129,6 +130,57 @@ export const casesOpenApi: OpenApiFragment = {
           },
         },
       },
+      '/cases/{id}/links': {
+        post: {
+          operationId: 'linkCase',
+          summary: 'Link the case to another case (both show the link; audited on both, ADR 38)',
+          parameters: [idParam],
+          requestBody: { required: true, ...json('CaseLinkInput') },
+          responses: {
+            '201': { description: 'Linked: the case’s links now', ...json('CaseLinks') },
+            '200': { description: 'They were linked already: the case’s links', ...json('CaseLinks') },
+            ...standardErrors,
+            ...bodyErrors,
+            '404': error('No such case (a restricted case the caller may not know is answered the same)'),
+            '422': error(
+              '`case` is not a case number, names no case the caller may know (a restricted one they may not know is answered the same), or is this case',
+            ),
+          },
+        },
+      },
+      '/cases/{id}/links/{other}': {
+        delete: {
+          operationId: 'unlinkCase',
+          summary: 'Remove the link between two cases (audited on both)',
+          parameters: [idParam, { ...idParam, name: 'other', description: 'The other case’s number' }],
+          responses: {
+            '204': { description: 'The link is gone' },
+            ...standardErrors,
+            '404': error('No such case, or no such link'),
+            '422': error('`other` names no case the caller may know, or is this case'),
+          },
+        },
+      },
+      '/cases/{id}/merge': {
+        post: {
+          operationId: 'mergeCase',
+          summary: 'Merge this case (a duplicate) into another: its conversation and files move there, it is closed and marked merged',
+          description:
+            'One change: every message and file moves (sealed again under the other case’s key), the duplicate is closed with `merged_into`, both are audited. The duplicate’s requester keeps their receipt: it reads their own messages and the replies written to them on the case merged into, nothing else. Refused when the other case is not active or was merged, and when people who may know it could not know this one (a restricted case into a less restricted one).',
+          parameters: [idParam],
+          requestBody: { required: true, ...json('CaseMergeInput') },
+          responses: {
+            '200': { description: 'Merged: what moved', ...json('CaseMergeResult') },
+            ...standardErrors,
+            ...bodyErrors,
+            '404': error('No such case (a restricted case the caller may not know is answered the same)'),
+            '409': error('This case was merged already, its personal data was deleted, or it changed since `version`'),
+            '422': error(
+              '`into` is not a case number, names no case the caller may know, is this case, is not active, or would let more people read this case',
+            ),
+          },
+        },
+      },
       '/cases/{id}/access': {
         get: {
           operationId: 'getCaseAccess',
@@ -171,5 +223,10 @@ export const casesOpenApi: OpenApiFragment = {
     CaseChanges: schemaOf(PatchCaseInput, 'input'),
     CaseAccess: schemaOf(CaseAccess, 'output'),
     CaseAccessInput: schemaOf(AccessInput, 'input'),
+    CaseLink: schemaOf(CaseLinkOut, 'output'),
+    CaseLinks: { type: 'object', required: ['links'], additionalProperties: false, properties: { links: { type: 'array', items: { $ref: '#/components/schemas/CaseLink' } } } },
+    CaseLinkInput: schemaOf(LinkInput, 'input'),
+    CaseMergeInput: schemaOf(MergeInput, 'input'),
+    CaseMergeResult: schemaOf(MergeResult, 'output'),
   },
 };

@@ -27,6 +27,12 @@ export async function lockCaseForPurge(db: Db, caseId: number, postgres: boolean
   return q.executeTakeFirst();
 }
 
+/** The cases holding messages of case `caseId`'s receipt after a merge (ADR 38): what a requester's deletion changes. */
+export async function casesHoldingReceipt(db: Db, caseId: number): Promise<number[]> {
+  const rows = await db.selectFrom('messages').select('case_id').distinct().where('via_case_id', '=', caseId).execute();
+  return rows.map((r) => r.case_id);
+}
+
 /**
  * Destroys a case's personal data in place: its files, its messages, its contact, its wrapped key, its
  * receipt hash, its country (see ADR 12), and its follow-up sessions. Structured fields stay.
@@ -43,6 +49,19 @@ export async function shredCase(
     .execute();
   await db.deleteFrom('attachments').where('case_id', '=', caseId).execute();
   await db.deleteFrom('messages').where('case_id', '=', caseId).execute();
+  // The requester deletes their request (ADR 38): what they wrote, and was written to them,
+  // through this case's receipt lives on the case it was merged into, and goes too. A retention
+  // rule's purge of a merged case leaves it: it is the other case's conversation now, under that
+  // case's own rule.
+  if (p.rule === 'requester') {
+    const through = db.selectFrom('messages').select('id').where('via_case_id', '=', caseId);
+    await db
+      .deleteFrom('attachment_chunks')
+      .where('attachment_id', 'in', db.selectFrom('attachments').select('id').where('message_id', 'in', through))
+      .execute();
+    await db.deleteFrom('attachments').where('message_id', 'in', through).execute();
+    await db.deleteFrom('messages').where('via_case_id', '=', caseId).execute();
+  }
   await db.deleteFrom('requester_sessions').where('case_id', '=', caseId).execute();
   // Its search index rows (ADR 37): keyed hashes of its words, which must not outlive them.
   await db.deleteFrom('search_tokens').where('case_id', '=', caseId).execute();

@@ -1,6 +1,7 @@
 import { ACTIVE_STATUSES } from '../../contracts/case.js';
 import type { Deps } from '../../deps.js';
 import { recordAudit } from '../../platform/audit/audit.js';
+import { recordEvent } from '../../platform/events/outbox.js';
 import * as purgeRepo from './purge.repo.js';
 
 // Crypto-shredding: a case's personal data is deleted by destroying its wrapped data key and
@@ -77,6 +78,10 @@ export async function purgeCasePersonalData(
     } else if ((ACTIVE_STATUSES as readonly string[]).includes(row.status)) {
       statusChange = { status: 'closed', closedAt: now };
     }
+    // A merged case's receipt reaches another case's conversation (ADR 38): that case is indexed
+    // again once the requester's messages there are gone.
+    const holding = reason.kind === 'requester' ? await purgeRepo.casesHoldingReceipt(trx, caseId) : [];
+    for (const other of holding) await recordEvent(trx, { type: 'case.receipt_purged', payload: { caseId: other, from: caseId } }, now);
     await purgeRepo.shredCase(trx, caseId, {
       at: now,
       rule: label,

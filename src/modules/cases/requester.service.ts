@@ -9,6 +9,7 @@ import { inTransaction, isUniqueViolation, writeTogether, type Write } from '../
 import { messageId as newMessageId } from './case.js';
 import * as repo from './case.repo.js';
 import { messageField, openMessageBody, sealMessageToKey } from './message-body.js';
+import { contactHash, receiptCase } from './link.service.js';
 import { attachmentsByMessage, attachStaged, type AttachmentSummary, type StagedAttachment } from './attachment.service.js';
 import { cachedTerm } from '../taxonomies/index.js';
 
@@ -122,7 +123,8 @@ export async function submitRequests(
     // The rest depends only on the cases' ids: one statement on PostgreSQL.
     const writes: Write[] = [];
     for (const c of saved)
-      if (c.input.contact) writes.push(repo.contactWrite(trx, c.id, c.key.seal('contact', c.input.contact)));
+      if (c.input.contact)
+        writes.push(repo.contactWrite(trx, c.id, c.key.seal('contact', c.input.contact), contactHash(deps, c.input.contact)));
     const [first, ...rest] = saved.map((c) => ({
       id: c.messageId,
       case_id: c.id,
@@ -185,34 +187,44 @@ export interface RequesterMessage {
   attachments: AttachmentSummary[];
 }
 
-/** What the requester may read of their case: its status and the conversation, never notes. */
+/**
+ * What the requester may read of their case: its status and the conversation, never notes. A
+ * receipt whose case was merged into another (ADR 38) reads that case's status and, of its
+ * conversation, only the messages of this receipt: what its requester wrote, before and after the
+ * merge, and the replies written to them. What another receipt's requester wrote, or was told, on
+ * the case merged into is never shown.
+ */
 export async function requesterView(
   deps: Deps,
   caseId: number,
 ): Promise<{ status: string; createdAt: number; messages: RequesterMessage[]; locked: boolean }> {
-  const row = await repo.getCaseRow(deps.db, caseId);
-  if (!row) throw new Error('case not found');
+  const own = await repo.getCaseRow(deps.db, caseId);
+  const target = await receiptCase(deps.db, caseId);
+  if (!own || !target) throw new Error('case not found');
+  const row = target.caseId === caseId ? own : (await repo.getCaseRow(deps.db, target.caseId))!;
   // A case marked as spam reads as received: nobody is told they were taken for a robot.
   const status = row.status === 'spam' ? 'new' : row.status;
   // A purged case has no key and no messages (its follow-up sessions end with the purge).
-  if (row.purged_at !== null) return { status, createdAt: row.created_at, messages: [], locked: false };
+  if (row.purged_at !== null) return { status, createdAt: own.created_at, messages: [], locked: false };
   // A rotation started by another process seals this one until it is unsealed again (ADR 21).
   await deps.vault.refresh(deps.db);
   // Sealed (ADR 10): nothing can be decrypted, but the person may still write (see below).
   const locked = deps.vault.sealed;
-  const key = locked ? null : deps.vault.caseKey(caseId, row.key_wrapped);
-  const rows = key ? await repo.listMessageRows(deps.db, caseId, ['requester', 'reply']) : [];
+  const key = locked ? null : deps.vault.caseKey(row.id, row.key_wrapped);
+  const rows = key
+    ? (await repo.listMessageRows(deps.db, row.id, ['requester', 'reply'])).filter((m) => m.via_case_id === target.via)
+    : [];
   const files = key ? await attachmentsByMessage(deps, key, ['requester', 'reply']) : new Map<string, AttachmentSummary[]>();
   await recordAudit(deps.db, deps.now(), {
     actorKind: 'requester',
     actorId: null,
     action: 'case.viewed',
-    caseId,
-    ...(locked ? { detail: { sealed: true } } : {}),
+    caseId: row.id,
+    ...(locked ? { detail: { sealed: true } } : target.via !== null ? { detail: { via: target.via } } : {}),
   });
   return {
     status,
-    createdAt: row.created_at,
+    createdAt: own.created_at,
     locked,
     messages: rows.map((m) => ({
       kind: m.kind as 'requester' | 'reply',
@@ -245,6 +257,11 @@ export async function addRequesterMessage(
   const now = deps.now();
   return deps.db.transaction().execute(async (trx) => {
     if (opts.once && !(await spendToken(trx, opts.once))) return 'already_added';
+    // A receipt whose case was merged writes to the case merged into, as this receipt's (ADR 38).
+    const target = await receiptCase(trx, caseId);
+    if (!target) throw new Error('case not found');
+    const via = target.via;
+    caseId = target.caseId;
     const row = await repo.getCaseRow(trx, caseId);
     if (!row) throw new Error('case not found');
     // Sealed to the key the database says is active, never to one a rotation retires (ADR 21).
@@ -266,6 +283,7 @@ export async function addRequesterMessage(
       author_id: null,
       ...sealed,
       created_at: now,
+      via_case_id: via,
     });
     // Files sent with the message join it here, in its transaction (ADR 26).
     if (opts.attachments?.length) await attachStaged(trx, deps.vault, { caseId, messageId: id, key }, opts.attachments);
@@ -276,6 +294,7 @@ export async function addRequesterMessage(
       actorId: null,
       action: 'case.message_added',
       caseId,
+      ...(via !== null ? { detail: { via } } : {}),
     });
     await recordEvent(trx, { type: 'case.message_received', payload: { caseId, messageId: id } }, now);
     if (reopen)

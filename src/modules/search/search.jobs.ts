@@ -9,10 +9,21 @@ import { indexCase, runIndexing } from './search.service.js';
 // events could not (changes made while sealed), every case at first, and every case again under
 // a new key after a rotation.
 
-/** The cases module's events after which a case's text has changed. */
-export const TEXT_EVENTS = ['case.created', 'case.message_received', 'case.replied', 'case.note_added'] as const;
+/**
+ * The cases module's events after which a case's text has changed. A merge (ADR 38) changes two:
+ * the duplicate's messages moved to the case in `into`, and both are indexed again; a requester
+ * deleting a merged request takes their messages off the case it was merged into.
+ */
+export const TEXT_EVENTS = [
+  'case.created',
+  'case.message_received',
+  'case.replied',
+  'case.note_added',
+  'case.merged',
+  'case.receipt_purged',
+] as const;
 
-const Payload = z.object({ caseId: z.number().int().positive() });
+const Payload = z.object({ caseId: z.number().int().positive(), into: z.number().int().positive().optional() });
 
 /** Indexes the case an event names, as it is when the event is handled. */
 export function searchSubscribers(deps: Deps): EventSubscriber[] {
@@ -21,7 +32,9 @@ export function searchSubscribers(deps: Deps): EventSubscriber[] {
       name: 'search.index',
       events: TEXT_EVENTS,
       async handle(event) {
-        await indexCase(deps, Payload.parse(event.payload).caseId);
+        const { caseId, into } = Payload.parse(event.payload);
+        await indexCase(deps, caseId);
+        if (into !== undefined) await indexCase(deps, into);
       },
     },
   ];

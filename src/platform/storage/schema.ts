@@ -18,6 +18,7 @@ export interface Database {
   api_tokens: ApiTokensTable;
   cases: CasesTable;
   case_access: CaseAccessTable;
+  case_links: CaseLinksTable;
   messages: MessagesTable;
   attachments: AttachmentsTable;
   attachment_chunks: AttachmentChunksTable;
@@ -191,6 +192,19 @@ export interface CasesTable {
   purge_rule: string | null;
   /** 1 when only the people listed in case_access and its teams' leads may know it (ADR 32). */
   restricted: Generated<number>;
+  /** The case this one was merged into (ADR 38); null unless it was merged. */
+  merged_into: Generated<number | null>;
+  /** Keyed hash of the normalised contact handle (ADR 38); null without one, after a purge, or not yet filled. */
+  contact_hash: Generated<string | null>;
+}
+
+/** Two related cases (ADR 38): one row per pair, the smaller id first; the reason a fixed code. */
+export interface CaseLinksTable {
+  low_id: number;
+  high_id: number;
+  reason: string;
+  created_by: string;
+  created_at: number;
 }
 
 /** A person who may know a restricted case (ADR 32): who added them, and when. */
@@ -210,6 +224,8 @@ export interface MessagesTable {
   created_at: number;
   /** Set while the body is sealed to content key N (written while sealed); null: under the case key. */
   sealed_to_key: Generated<number | null>;
+  /** The case whose receipt this message belongs to, when not its own case's (a merge, ADR 38); null: its own. */
+  via_case_id: Generated<number | null>;
 }
 
 /**

@@ -26,9 +26,11 @@ import { AttachmentList, FileInput } from './attachments.js';
 import { AccessSection } from './access-section.js';
 import type { CaseAccessView } from '../access.service.js';
 import { InsertTemplateForm, type InsertedTemplate } from '../../templates/index.js';
+import type { DuplicateSuggestion } from '../link.service.js';
+import { DuplicatesSection, LinksSection, type LinksProps } from './links-section.js';
 
 /** The forms on the case page; a failed POST re-renders the page with that form's errors. */
-export type CaseForm = 'reply' | 'note' | 'triage' | 'assign' | 'status' | 'access';
+export type CaseForm = 'reply' | 'note' | 'triage' | 'assign' | 'status' | 'access' | 'link' | 'merge';
 
 export interface TriageOptions {
   incidentTypes: Option[];
@@ -68,6 +70,11 @@ export interface CasePageProps {
   templates?: { choices: Option[]; selected?: string; inserted?: InsertedTemplate | null; text?: string };
   /** Sections other modules add to the case (contracts/case-extension.ts), already rendered. */
   panels?: ComponentChildren[];
+  /**
+   * Links and merges (ADR 38): the forms' one-time token, open cases from the same contact handle
+   * the reader may know, and the receipts of cases merged into this one (a reply may go to one).
+   */
+  links?: { token: string; duplicates: DuplicateSuggestion[]; receipts: number[] } | undefined;
 }
 
 function labelOf(options: Option[], value: string | null): string | null {
@@ -80,6 +87,7 @@ function str(v: unknown): string | undefined {
 }
 
 function Message(props: { t: Translate; at: TimeContext; m: StaffMessage; caseId?: number; files?: AttachmentSummary[] | undefined }) {
+  const via = props.m.via ?? null;
   const { t, m } = props;
   const who =
     m.kind === 'requester'
@@ -93,6 +101,12 @@ function Message(props: { t: Translate; at: TimeContext; m: StaffMessage; caseId
         {who}
         {' · '}
         <Moment at={props.at} ms={m.createdAt} />
+        {via !== null ? (
+          <>
+            {' · '}
+            <span class="tag">{t(m.kind === 'reply' ? 'cases.merge.reply_to' : 'cases.merge.via', { id: via })}</span>
+          </>
+        ) : null}
       </p>
       {/* dir="auto": each message reads in its own direction, whatever the page's. */}
       <p class="body" dir="auto">
@@ -214,10 +228,39 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
     files: t('cases.attachments.label'),
     person: t('access.person'),
     restricted: t('access.title'),
+    other: t('cases.link.other'),
+    reason: t('cases.link.reason_label'),
+    into: t('cases.merge.into'),
+    to: t('cases.reply.to'),
   };
   const version = <input type="hidden" name="version" value={String(c.version)} />;
   // With the reply, the status may move on too (or stay as the reply leaves it: blank).
   const withReply = can(me, 'case.status', c) ? statusesWithReply(c.status) : [];
+  // A merged case is closed for good: its conversation lives on in the case it was merged into (ADR 38).
+  const merged = p.view.mergedInto;
+  const open = !p.view.purged && merged === null;
+  const linkProps: LinksProps | null = p.links
+    ? {
+        t,
+        at: ctx,
+        csrfToken: ctx.csrfToken,
+        caseId: c.id,
+        version: c.version,
+        token: p.links.token,
+        links: p.view.links,
+        duplicates: p.links.duplicates,
+        mergedHere: p.view.mergedHere,
+        mayLink: can(me, 'case.link', c),
+        mayMerge: open && c.status !== 'spam' && can(me, 'case.merge', c),
+        linkErrors: errorsOf('link'),
+        mergeErrors: errorsOf('merge'),
+        values: {
+          other: valueOf('link', 'other', null),
+          reason: valueOf('link', 'reason', null),
+          into: valueOf('merge', 'into', null),
+        },
+      }
+    : null;
 
   return (
     <StaffLayout ctx={ctx} title={title}>
@@ -235,6 +278,11 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
           purged={p.view.purged}
           incidentTypes={p.options.incidentTypes}
         />
+      ) : null}
+      {merged !== null ? (
+        <p class="notice" role="status">
+          {t('cases.merge.notice')} <a href={`/staff/cases/${merged}`}>{t('cases.case_number', { id: merged })}</a>
+        </p>
       ) : null}
       {c.suspected_spam ? (
         <div class="notice">
@@ -261,10 +309,10 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
               <Message t={t} at={ctx} m={m} caseId={c.id} files={p.attachments?.get(m.id)} />
             ))}
           </section>
-          {can(me, 'case.reply', c) && !p.view.purged && p.templates ? (
+          {can(me, 'case.reply', c) && open && p.templates ? (
             <InsertTemplateForm t={t} locale={ctx.locale} caseId={c.id} {...p.templates} />
           ) : null}
-          {can(me, 'case.reply', c) && !p.view.purged ? (
+          {can(me, 'case.reply', c) && open ? (
             <form
               method="post"
               action={`/staff/cases/${c.id}/replies`}
@@ -285,6 +333,18 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
                 rows={p.templates?.text ? 16 : 6}
               />
               <input type="hidden" name="_once" value={p.replyToken} />
+              {p.links && p.links.receipts.length > 0 ? (
+                <Select
+                  t={t}
+                  name="to"
+                  label={t('cases.reply.to')}
+                  hint={t('cases.reply.to_hint')}
+                  blank={t('cases.reply.to_own')}
+                  value={valueOf('reply', 'to', null)}
+                  error={errorsOf('reply').to}
+                  options={p.links.receipts.map((id) => ({ value: String(id), label: t('cases.reply.to_merged', { id }) }))}
+                />
+              ) : null}
               {withReply.length > 0 ? (
                 <>
                   {version}
@@ -307,7 +367,7 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
               <button type="submit">{t('cases.reply.submit')}</button>
             </form>
           ) : null}
-          {can(me, 'case.note', c) && !p.view.purged ? (
+          {can(me, 'case.note', c) && open ? (
             <form method="post" action={`/staff/cases/${c.id}/notes`} class="panel note-form">
               <h2>{t('cases.note.title')}</h2>
               <CsrfField token={ctx.csrfToken} />
@@ -324,6 +384,7 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
               <button type="submit">{t('cases.note.submit')}</button>
             </form>
           ) : null}
+          {linkProps && open ? <DuplicatesSection {...linkProps} /> : null}
           {p.panels?.map((panel) => panel)}
         </div>
         <aside>
@@ -410,7 +471,9 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
             />
           ) : null}
 
-          {can(me, 'case.status', c) && next.length > 0 ? (
+          {linkProps ? <LinksSection {...linkProps} /> : null}
+
+          {can(me, 'case.status', c) && next.length > 0 && merged === null ? (
             <section class="panel" aria-labelledby="status-title">
               <h2 id="status-title">{t('cases.status_form.title')}</h2>
               <form method="post" action={`/staff/cases/${c.id}/status`}>
