@@ -11,7 +11,9 @@ import { createWorker } from '../src/worker.js';
 import { engines, type Engine } from '../test/engines.js';
 import { createHarness, type Harness } from '../test/harness.js';
 import {
-  blockingViolations,
+  axeCheckSnapshot,
+  axeSnapshot,
+  blocking,
   chromiumAvailable,
   followRealTime,
   launchChromium,
@@ -98,7 +100,7 @@ function fullShift(engine: Engine): void {
       let browser: Browser;
       let smtp: Awaited<ReturnType<typeof mailServer>>;
       const foreignRequests: string[] = [];
-      const violations: string[] = [];
+      const checks: Promise<string[]>[] = [];
       const shots = process.env.HAVEN_SCREENSHOTS;
 
       beforeAll(async () => {
@@ -141,8 +143,23 @@ function fullShift(engine: Engine): void {
         );
       }
 
-      const axe = async (page: Page, label: string) =>
-        violations.push(...(await blockingViolations(browser, page, label)));
+      /**
+       * axe-core on what `page` shows now, the check running beside the shift (over a second
+       * each); the test waits for every one at its end.
+       */
+      const axe = async (page: Page, label: string) => {
+        const snap = await axeSnapshot(page);
+        checks.push(
+          axeCheckSnapshot(browser, snap).then(
+            (v) =>
+              blocking(v).map(
+                (x) => `${label}: ${x.id} (${x.impact}) ${x.help} at ${x.nodes.join(', ')}`,
+              ),
+            // A check that could not run fails the test too, never as an unhandled rejection.
+            (e: unknown) => [`${label}: axe-core did not run: ${String(e)}`],
+          ),
+        );
+      };
 
       /**
        * The page at `path` at both widths in English and Arabic: the direction follows the
@@ -480,7 +497,7 @@ function fullShift(engine: Engine): void {
         expect(detail).toMatchObject({ handover: handover.id, team: team.id, as: 'incoming_lead' });
         expect(Number(detail.overdue) + Number(detail.escalated) + Number(detail.open)).toBe(1);
 
-        expect(violations).toEqual([]);
+        expect((await Promise.all(checks)).flat()).toEqual([]);
         expect(foreignRequests).toEqual([]);
       }, 90_000);
     },

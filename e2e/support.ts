@@ -95,10 +95,26 @@ export interface AxeViolation {
  * same origin (CSP bypassed there only) and checked with its stylesheet loaded.
  */
 export async function axeCheck(browser: Browser, page: Page): Promise<AxeViolation[]> {
-  const html = await page.content();
-  const origin = new URL(page.url()).origin;
+  return axeCheckSnapshot(browser, await axeSnapshot(page));
+}
+
+/** What axe-core checks of a page: its HTML, origin and viewport, taken at once. */
+export interface AxeSnapshot {
+  html: string;
+  origin: string;
+  viewport: { width: number; height: number } | null;
+}
+
+/** Takes what `axeCheckSnapshot` needs, so that the page may move on while the check runs. */
+export async function axeSnapshot(page: Page): Promise<AxeSnapshot> {
+  return { html: await page.content(), origin: new URL(page.url()).origin, viewport: page.viewportSize() };
+}
+
+/** axeCheck on a snapshot taken earlier (see axeCheck), in a context of its own. */
+export async function axeCheckSnapshot(browser: Browser, snap: AxeSnapshot): Promise<AxeViolation[]> {
+  const { html, origin } = snap;
   // At the page's own viewport, so a check of a narrow (phone) layout sees that layout.
-  const ctx = await browser.newContext({ bypassCSP: true, viewport: page.viewportSize() });
+  const ctx = await browser.newContext({ bypassCSP: true, viewport: snap.viewport });
   try {
     const checker = await ctx.newPage();
     await checker.goto(`${origin}/assets/none`, { waitUntil: 'domcontentloaded' });
