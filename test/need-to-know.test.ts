@@ -6,6 +6,7 @@ import { addRequesterMessage, submitRequest } from '../src/modules/cases/request
 import { listQueue, updateCase } from '../src/modules/cases/case.service.js';
 import { countWaitingSpam } from '../src/modules/cases/spam-count.service.js';
 import { caseAccess, changeAccess, putAccess } from '../src/modules/cases/access.service.js';
+import { linkCases } from '../src/modules/cases/link.service.js';
 import { hiddenCaseIds, visibleCaseIds, whoMayKnow } from '../src/modules/cases/access.js';
 import { countUnreadFor, noticeClockPoints, notify, savePreferences } from '../src/modules/notifications/notification.service.js';
 import { deliverEmail } from '../src/modules/notifications/email.js';
@@ -35,6 +36,8 @@ let fileId = '0'.repeat(32);
 let templateId = '';
 /** A task of the restricted case (its lead applied a playbook), for the playbook paths. */
 let taskId = '';
+/** The case everyone may know, linked to the restricted one and from the same contact (set per engine). */
+let openId = 0;
 /** What the requester of the restricted case wrote: no outsider may read it anywhere. */
 const SECRET = 'Our newsroom source Zyxwvut is being followed';
 
@@ -83,7 +86,7 @@ const post = async (h: Harness, w: Walker, url: string, fields: Record<string, s
       headers: { cookie: w.f.cookie, 'content-type': 'application/x-www-form-urlencoded' },
     }),
   );
-const api = async (h: Harness, w: Walker, method: 'GET' | 'POST' | 'PATCH' | 'PUT', url: string, body?: unknown) =>
+const api = async (h: Harness, w: Walker, method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, body?: unknown) =>
   answer(
     await h.app.inject({
       method,
@@ -120,6 +123,12 @@ const ITEM_PATHS: ItemPath[] = [
   ['API note', (h, w, id) => api(h, w, 'POST', `/cases/${id}/notes`, { body: 'Seen.' })],
   ['API access', (h, w, id) => api(h, w, 'GET', `/cases/${id}/access`)],
   ['API set access', (h, w, id) => api(h, w, 'PUT', `/cases/${id}/access`, { restricted: false, people: [], version: 1 })],
+  ['link', (h, w, id) => post(h, w, `/staff/cases/${id}/links`, { other: '' })],
+  ['remove a link', (h, w, id) => post(h, w, `/staff/cases/${id}/links/remove`, { other: '' })],
+  ['merge', (h, w, id) => post(h, w, `/staff/cases/${id}/merge`, { into: '' })],
+  ['API link', (h, w, id) => api(h, w, 'POST', `/cases/${id}/links`, { case: UNKNOWN + 2 })],
+  ['API remove a link', (h, w, id) => api(h, w, 'DELETE', `/cases/${id}/links/${UNKNOWN + 1}`)],
+  ['API merge', (h, w, id) => api(h, w, 'POST', `/cases/${id}/merge`, { into: UNKNOWN + 2 })],
 ];
 
 const LIST_PATHS: ListPath[] = [
@@ -134,6 +143,9 @@ const LIST_PATHS: ListPath[] = [
   ['audit export, the case asked for', (h, w, id) => get(h, w, `/staff/audit.csv?case=${id}`), 'case', true],
   ['audit export', (h, w) => get(h, w, '/staff/audit.csv'), 'both'],
   ['notifications', (h, w) => get(h, w, '/staff/notifications'), 'case'],
+  // Linked to it and from the same contact: its link and its suggestion as a possible duplicate.
+  ['case page of a case linked to it', (h, w) => get(h, w, `/staff/cases/${openId}`), 'case'],
+  ['API case linked to it', (h, w) => api(h, w, 'GET', `/cases/${openId}`), 'case'],
 ];
 
 /**
@@ -227,8 +239,11 @@ for (const engine of engines) {
 
       // A case everyone may know, then the restricted one and a restricted suspected spam.
       open = (await newRequest(h.deps, { country: 'MX', language: 'es', description: 'An open case' })).caseId;
+      openId = open;
       await nextCaseIs(R);
       expect((await newRequest(h.deps, { country: 'MX', language: 'es', description: SECRET })).caseId).toBe(R);
+      // Linked to the open case before anyone restricts it (ADR 38).
+      expect((await linkCases(h.deps, lead.principal, open, { other: R, reason: 'related' })).ok).toBe(true);
       spam = (
         await submitRequest(
           h.deps,
@@ -417,6 +432,39 @@ for (const engine of engines) {
       const queued = told.find((n) => n.user_id === member.id && n.email_state === 'pending');
       expect(queued).toBeDefined();
       expect(await deliverEmail(h.deps, queued!.id)).toBe('cancelled');
+    });
+
+    it('linking to it or merging into it from a case one may know answers as for no such case', async () => {
+      for (const w of walkers) {
+        const ask = (id: number) =>
+          Promise.all([
+            post(h, w, `/staff/cases/${open}/links`, { other: String(id) }),
+            api(h, w, 'POST', `/cases/${open}/links`, { case: id }),
+            // At a stale version: those who may know it are answered CONFLICT, and nothing is merged.
+            api(h, w, 'POST', `/cases/${open}/merge`, { into: id, version: 999 }),
+          ]);
+        const known = await ask(R);
+        const unknown = await ask(UNKNOWN);
+        for (const [i, k] of known.entries()) {
+          if (w.mayKnow) {
+            expect(k.status, `${w.label} ${i}`).not.toBe(404);
+            continue;
+          }
+          expect(k.status, `${w.label} ${i}`).toBe(unknown[i]!.status);
+          // A page: its error summary and the links section (its audit trail has one more view by then).
+          const said = (body: string, id: number) =>
+            body.startsWith('{')
+              ? body
+              : `${/<div class="error-summary"[\s\S]*?<\/div>/.exec(body)?.[0] ?? ''}${body.split('id="links"')[1]?.split('</section>')[0] ?? ''}`
+                  .replaceAll(`value="${id}"`, '')
+                  .replace(/name="_once" value="[^"]*"/g, '');
+          expect(said(k.body, R), `${w.label} ${i}`).toBe(said(unknown[i]!.body, UNKNOWN));
+          expect(said(k.body, R).length, `${w.label} ${i}`).toBeGreaterThan(0);
+          expect(k.body).not.toContain(SECRET);
+        }
+      }
+      // The walk merged nothing: the open case is not restricted, so no one could merge the restricted case into it.
+      expect((await h.deps.db.selectFrom('cases').select('merged_into').where('id', '=', open).executeTakeFirstOrThrow()).merged_into).toBeNull();
     });
 
     it('answers who may know it, with the lead rule read from the database', async () => {

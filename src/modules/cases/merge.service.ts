@@ -111,7 +111,6 @@ export async function mergeCase(
       if (intoId === dupId) throw new Refuse('CASE_MERGE_SELF', 'into');
       if (dup.merged_into !== null) throw new Refuse('CASE_MERGED');
       if (dup.purged_at !== null || dup.status === 'spam') throw new Refuse('CONFLICT');
-      if (opts.version !== undefined && dup.version !== opts.version) throw new Refuse('CONFLICT');
       const into = await repo.getCaseRow(trx, intoId);
       if (!into || !(await mayKnow(trx, actor, into))) throw new Refuse('CASE_LINK_UNKNOWN', 'into');
       // A handler merges into a case they hold, or that nobody holds yet.
@@ -119,6 +118,8 @@ export async function mergeCase(
       if (into.merged_into !== null || into.purged_at !== null || !(ACTIVE_STATUSES as readonly string[]).includes(into.status))
         throw new Refuse('CASE_MERGE_TARGET', 'into');
       if (!(await mergeKeepsItsReaders(trx, dup, into))) throw new Refuse('CASE_MERGE_WIDENS', 'into');
+      // The page's version, once the other case is known to be one this person may know.
+      if (opts.version !== undefined && dup.version !== opts.version) throw new Refuse('CONFLICT');
 
       // The duplicate first, at the version read: of two merges at once, the second stops here.
       if (!(await links.markMerged(trx, dupId, intoId, dup.version, now))) throw new Refuse('CONFLICT');

@@ -456,6 +456,8 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
             ) : null}
           </section>
 
+          {linkProps ? <LinksSection {...linkProps} /> : null}
+
           {p.access ? (
             <AccessSection
               t={t}
@@ -470,8 +472,6 @@ export function CasePage(p: CasePageProps & { actionLabel: (a: AuditLine) => str
               errors={errorsOf('access')}
             />
           ) : null}
-
-          {linkProps ? <LinksSection {...linkProps} /> : null}
 
           {can(me, 'case.status', c) && next.length > 0 && merged === null ? (
             <section class="panel" aria-labelledby="status-title">
