@@ -1,7 +1,6 @@
 import type { Translate } from '../../../platform/i18n/index.js';
 import { CsrfField, Select, TextField, type FieldErrors } from '../../../platform/views/form.js';
 import type { TimeContext } from '../../../platform/views/time.js';
-import { isolate } from '../../../platform/text.js';
 import { LINK_REASONS } from '../link.js';
 import type { CaseLinkView, DuplicateSuggestion } from '../link.service.js';
 import { Moment } from './format.js';
@@ -166,7 +165,7 @@ export function DuplicatesSection(p: LinksProps) {
                   <input type="hidden" name="other" value={String(d.caseId)} />
                   <input type="hidden" name="reason" value="same_requester" />
                   <button type="submit" class="secondary">
-                    {t('cases.duplicates.link', { id: isolate(`#${d.caseId}`) })}
+                    {t('cases.duplicates.link', { id: d.caseId })}
                   </button>
                 </form>
               ) : d.linked ? (
@@ -179,7 +178,7 @@ export function DuplicatesSection(p: LinksProps) {
                   <input type="hidden" name="version" value={String(p.version)} />
                   <input type="hidden" name="into" value={String(d.caseId)} />
                   <button type="submit" class="secondary">
-                    {t('cases.duplicates.merge_into', { id: isolate(`#${d.caseId}`) })}
+                    {t('cases.duplicates.merge_into', { id: d.caseId })}
                   </button>
                 </form>
               ) : null}
