@@ -242,6 +242,7 @@ for (const engine of engines) {
       expect(own).toEqual(['Target requester private story', 'Reply to the target requester only', 'Answer to the target requester']);
       // The duplicate's requester deletes their request: their part of the target's conversation goes, the rest stays.
       expect(await purgeCasePersonalData(h.deps, dup.caseId, { kind: 'requester' })).toBe('purged');
+      expect((await row(dup.caseId)).contact_hash).toBeNull();
       expect(await h.deps.db.selectFrom('messages').select('id').where('via_case_id', '=', dup.caseId).execute()).toEqual([]);
       expect((await requesterView(h.deps, into.caseId)).messages.map((m) => m.body)).toEqual(own);
       const reindex = await h.deps.db.selectFrom('outbox_events').select('payload').where('type', '=', 'case.receipt_purged').execute();

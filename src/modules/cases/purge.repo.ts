@@ -71,6 +71,8 @@ export async function shredCase(
     .set((eb) => ({
       key_wrapped: SHREDDED_KEY,
       contact_enc: null,
+      // The keyed hash its duplicates were found by (ADR 38) goes with the contact.
+      contact_hash: null,
       receipt_hash: purgedReceiptHash(caseId),
       country: null,
       awaiting_reply: 0,
