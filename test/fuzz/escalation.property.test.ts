@@ -9,7 +9,7 @@ import { engines } from '../engines.js';
 import { createHarness, type Harness } from '../harness.js';
 import { signInAs, type StaffSignIn } from '../staff-session.js';
 import { assertProperty, countScope, fuzzTimeout, runs, triedReport } from './checks.js';
-import { acceptLanguage, anyText, encodeForm, encoding, formContentType, mutatedForm, named, type Form } from './inputs.js';
+import { encodeForm, type Form, formInput, type FormInput } from './inputs.js';
 import { formProbe, send, type Probe } from './probe.js';
 
 // The escalation ladders' page and forms, fed anything through the real app on both engines,
@@ -21,13 +21,8 @@ import { formProbe, send, type Probe } from './probe.js';
 
 const surface = { kind: 'staff' as const, locales: STAFF_LOCALES };
 
-interface X {
-  mutate: (f: Form) => Form;
-  token: string | undefined;
-  how: Parameters<typeof encodeForm>[1];
-  type: string;
-  accept: string;
-}
+/** What a route is sent: the shared form input. */
+type X = FormInput;
 
 interface Scene {
   who: StaffSignIn;
@@ -41,8 +36,6 @@ interface Route {
   fields: readonly string[];
   build(x: X, s: Scene): Probe;
 }
-
-const tokenOr = fc.option(anyText, { freq: 4, nil: undefined });
 
 const LADDER_FIELDS = ['_csrf', '_once', 'version', 'resolution_hours', ...[0, 1, 2, 3].flatMap((r) => ['id', 'minutes', 'action', 'urgency', 'severity', 'remove'].map((n) => `step_${r}_${n}`))];
 
@@ -127,14 +120,7 @@ for (const engine of engines) {
       const arb = fc.oneof(
         ...ROUTES.map((r) => ({
           weight: r.weight,
-          arbitrary: fc.record({
-            route: fc.constant(named(r.label, r)),
-            mutate: mutatedForm(r.fields),
-            token: tokenOr,
-            how: encoding,
-            type: formContentType,
-            accept: acceptLanguage(STAFF_LOCALES),
-          }),
+          arbitrary: formInput(r, STAFF_LOCALES),
         })),
       );
       await assertProperty(

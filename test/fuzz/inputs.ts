@@ -232,3 +232,45 @@ export function acceptLanguage(locales: readonly string[]): fc.Arbitrary<string>
     { arbitrary: fc.constantFrom('', '*', 'xx', 'ar-EG,ar;q=0.9', 'q=;;,,', 'en;q=NaN', 'zz;q=1e400'), weight: 1 },
   );
 }
+
+/** A one-time or CSRF token field: anything, or left out (one time in five). */
+export const tokenOr: fc.Arbitrary<string | undefined> = fc.option(anyText, { freq: 4, nil: undefined });
+
+/** What a form route of the staff fuzz files is sent, beside the route itself and its own parts. */
+export interface FormInput {
+  /** The route's valid form, mutated (`mutatedForm` over its fields). */
+  mutate: (f: Form) => Form;
+  /** Its token: anything, or none. */
+  token: string | undefined;
+  how: Encoding;
+  /** The content type the post claims. */
+  type: string;
+  /** The Accept-Language sent. */
+  accept: string;
+}
+
+/** The values of a record of arbitraries. */
+type Generated<M> = { [K in keyof M]: M[K] extends fc.Arbitrary<infer T> ? T : never };
+
+/**
+ * One form route's fuzz input: the route (named in a counterexample), a mutation of its valid
+ * form over its `fields`, a token or none, then `more` (what the file adds, such as the ids in
+ * the route's path), an encoding, a content type and an Accept-Language among `locales`; in
+ * that order, so a file that declared the same record itself draws the same inputs.
+ */
+export function formInput<R extends { label: string; fields: readonly string[] }, M extends Record<string, fc.Arbitrary<unknown>> = Record<never, never>>(
+  route: R,
+  locales: readonly string[],
+  more?: M,
+): fc.Arbitrary<{ route: R } & FormInput & Generated<M>> {
+  const record = {
+    route: fc.constant(named(route.label, route)),
+    mutate: mutatedForm(route.fields),
+    token: tokenOr,
+    ...(more ?? {}),
+    how: encoding,
+    type: formContentType,
+    accept: acceptLanguage(locales),
+  };
+  return fc.record(record) as unknown as fc.Arbitrary<{ route: R } & FormInput & Generated<M>>;
+}

@@ -7,7 +7,7 @@ import { engines } from '../engines.js';
 import { createHarness, type Harness } from '../harness.js';
 import { signInAs, type StaffSignIn } from '../staff-session.js';
 import { assertProperty, countScope, fuzzTimeout, runs, triedReport } from './checks.js';
-import { acceptLanguage, anyText, encodeForm, encoding, formContentType, idSegment, mutatedForm, named, type Form } from './inputs.js';
+import { encodeForm, formInput, type FormInput, idSegment } from './inputs.js';
 import { formProbe, send, type Probe } from './probe.js';
 
 // A handler's notifications, fed anything through the real app on both engines: the choices
@@ -18,14 +18,10 @@ import { formProbe, send, type Probe } from './probe.js';
 
 const surface = { kind: 'staff' as const, locales: STAFF_LOCALES };
 
-interface X {
-  mutate: (f: Form) => Form;
-  token: string | undefined;
+/** What a route is sent: the shared form input and the ids in its path. */
+type X = FormInput & {
   id: () => string;
-  how: Parameters<typeof encodeForm>[1];
-  type: string;
-  accept: string;
-}
+};
 
 interface Route {
   label: string;
@@ -33,8 +29,6 @@ interface Route {
   fields: readonly string[];
   build(x: X, who: StaffSignIn): Probe;
 }
-
-const tokenOr = fc.option(anyText, { freq: 4, nil: undefined });
 
 const ROUTES: Route[] = [
   {
@@ -109,15 +103,9 @@ for (const engine of engines) {
       const arb = fc.oneof(
         ...ROUTES.map((r) => ({
           weight: r.weight,
-          arbitrary: fc.record({
-            route: fc.constant(named(r.label, r)),
-            mutate: mutatedForm(r.fields),
-            token: tokenOr,
+          arbitrary: formInput(r, STAFF_LOCALES, {
             // Their own, someone else's, or anything.
             id: fc.nat({ max: 2 }).chain((i) => idSegment(() => ids[i]!)),
-            how: encoding,
-            type: formContentType,
-            accept: acceptLanguage(STAFF_LOCALES),
           }),
         })),
       );

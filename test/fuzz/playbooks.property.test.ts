@@ -8,7 +8,7 @@ import { engines } from '../engines.js';
 import { createHarness, type Harness } from '../harness.js';
 import { signInAs, type StaffSignIn } from '../staff-session.js';
 import { assertProperty, countScope, fuzzTimeout, runs, triedReport } from './checks.js';
-import { acceptLanguage, anyText, encodeForm, encoding, formContentType, idSegment, mutatedForm, named, type Form } from './inputs.js';
+import { encodeForm, type Form, formInput, type FormInput, idSegment } from './inputs.js';
 import { formProbe, send, type Probe } from './probe.js';
 
 // Playbooks' pages and forms, and the case page's playbook forms, fed anything through the real
@@ -20,15 +20,11 @@ import { formProbe, send, type Probe } from './probe.js';
 
 const surface = { kind: 'staff' as const, locales: STAFF_LOCALES };
 
-interface X {
-  mutate: (f: Form) => Form;
-  token: string | undefined;
+/** What a route is sent: the shared form input and the ids in its path. */
+type X = FormInput & {
   first: () => string;
   second: () => string;
-  how: Parameters<typeof encodeForm>[1];
-  type: string;
-  accept: string;
-}
+};
 
 interface Route {
   label: string;
@@ -39,7 +35,6 @@ interface Route {
   build(x: X, who: StaffSignIn): Probe;
 }
 
-const tokenOr = fc.option(anyText, { freq: 4, nil: undefined });
 const ids = { caseId: '', taskId: '' };
 const STEP: Form = { required: 'yes', due_minutes: '90', title_en: 'Call back', guidance_en: 'Ask how it went.', title_ar: 'معاودة الاتصال', title_es: '', title_fr: '', title_ru: '' };
 const NAMES: Form = { incident_type: 'ncii', name_en: 'Intimate images', name_es: 'Imágenes íntimas', name_fr: '', name_ar: '', name_ru: '' };
@@ -112,15 +107,9 @@ for (const engine of engines) {
       const arb = fc.oneof(
         ...ROUTES.map((r) => ({
           weight: r.weight,
-          arbitrary: fc.record({
-            route: fc.constant(named(r.label, r)),
-            mutate: mutatedForm(r.fields),
-            token: tokenOr,
+          arbitrary: formInput(r, STAFF_LOCALES, {
             first: idSegment(r.real[0]),
             second: idSegment(r.real[1]),
-            how: encoding,
-            type: formContentType,
-            accept: acceptLanguage(STAFF_LOCALES),
           }),
         })),
       );

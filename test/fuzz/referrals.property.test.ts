@@ -10,7 +10,7 @@ import { engines } from '../engines.js';
 import { createHarness, type Harness } from '../harness.js';
 import { signInAs, type StaffSignIn } from '../staff-session.js';
 import { assertProperty, countScope, fuzzTimeout, runs, triedReport } from './checks.js';
-import { acceptLanguage, anyText, encodeForm, encoding, formContentType, idSegment, mutatedForm, named, type Form } from './inputs.js';
+import { encodeForm, type Form, formInput, type FormInput, idSegment } from './inputs.js';
 import { formProbe, send, type Probe } from './probe.js';
 
 // The partner directory and a case's referrals, fed anything through the real app on both
@@ -22,15 +22,11 @@ import { formProbe, send, type Probe } from './probe.js';
 
 const surface = { kind: 'staff' as const, locales: STAFF_LOCALES };
 
-interface X {
-  mutate: (f: Form) => Form;
-  token: string | undefined;
+/** What a route is sent: the shared form input and the ids in its path. */
+type X = FormInput & {
   first: () => string;
   second: () => string;
-  how: Parameters<typeof encodeForm>[1];
-  type: string;
-  accept: string;
-}
+};
 
 interface Route {
   label: string;
@@ -40,8 +36,6 @@ interface Route {
   real: ['partner' | 'case' | '', 'referral' | ''];
   build(x: X, who: StaffSignIn): Probe;
 }
-
-const tokenOr = fc.option(anyText, { freq: 4, nil: undefined });
 
 /** The real partner, case and referral, set before the property runs. */
 const ids = { partner: '', case: '', referral: '', '': '' };
@@ -148,15 +142,9 @@ for (const engine of engines) {
       const arb = fc.oneof(
         ...ROUTES.map((r) => ({
           weight: r.weight,
-          arbitrary: fc.record({
-            route: fc.constant(named(r.label, r)),
-            mutate: mutatedForm(r.fields),
-            token: tokenOr,
+          arbitrary: formInput(r, STAFF_LOCALES, {
             first: idSegment(() => ids[r.real[0]]),
             second: idSegment(() => ids[r.real[1]]),
-            how: encoding,
-            type: formContentType,
-            accept: acceptLanguage(STAFF_LOCALES),
           }),
         })),
       );

@@ -7,7 +7,7 @@ import { engines } from '../engines.js';
 import { createHarness, type Harness } from '../harness.js';
 import { signInAs, type StaffSignIn } from '../staff-session.js';
 import { assertProperty, countScope, fuzzTimeout, runs, triedReport } from './checks.js';
-import { acceptLanguage, anyJson, anyText, encodeForm, encoding, formContentType, mutatedForm, mutatedJson, named, type Form } from './inputs.js';
+import { anyJson, encodeForm, type Form, formInput, type FormInput, mutatedJson, named } from './inputs.js';
 import { formProbe, send, type Probe } from './probe.js';
 
 // The organisation's settings page and forms, fed anything through the real app on both
@@ -20,13 +20,8 @@ import { formProbe, send, type Probe } from './probe.js';
 const surface = { kind: 'staff' as const, locales: STAFF_LOCALES };
 const apiSurface = { kind: 'api' as const };
 
-interface X {
-  mutate: (f: Form) => Form;
-  token: string | undefined;
-  how: Parameters<typeof encodeForm>[1];
-  type: string;
-  accept: string;
-}
+/** What a route is sent: the shared form input. */
+type X = FormInput;
 
 interface Route {
   label: string;
@@ -34,8 +29,6 @@ interface Route {
   fields: readonly string[];
   build(x: X, who: StaffSignIn, revision: number): Probe;
 }
-
-const tokenOr = fc.option(anyText, { freq: 4, nil: undefined });
 
 /** A settings form an administrator would send, at `revision`. */
 function settingsForm(revision: number): Form {
@@ -108,14 +101,7 @@ for (const engine of engines) {
       const arb = fc.oneof(
         ...ROUTES.map((r) => ({
           weight: r.weight,
-          arbitrary: fc.record({
-            route: fc.constant(named(r.label, r)),
-            mutate: mutatedForm(r.fields),
-            token: tokenOr,
-            how: encoding,
-            type: formContentType,
-            accept: acceptLanguage(STAFF_LOCALES),
-          }),
+          arbitrary: formInput(r, STAFF_LOCALES),
         })),
       );
       await assertProperty(

@@ -8,17 +8,7 @@ import { engines } from '../engines.js';
 import { createHarness, type Harness } from '../harness.js';
 import { signInAs, type StaffSignIn } from '../staff-session.js';
 import { assertProperty, countScope, fuzzTimeout, runs, triedReport } from './checks.js';
-import {
-  acceptLanguage,
-  anyText,
-  encodeForm,
-  encoding,
-  formContentType,
-  idSegment,
-  mutatedForm,
-  named,
-  type Form,
-} from './inputs.js';
+import { encodeForm, type Form, formInput, type FormInput, idSegment } from './inputs.js';
 import { formProbe, send, type Probe } from './probe.js';
 
 // Shifts' and handovers' pages and forms, fed anything through the real app on both engines,
@@ -37,14 +27,10 @@ interface Ids {
   person: string;
 }
 
-interface X {
-  mutate: (f: Form) => Form;
-  token: string | undefined;
+/** What a route is sent: the shared form input and the ids in its path. */
+type X = FormInput & {
   id: () => string;
-  how: Parameters<typeof encodeForm>[1];
-  type: string;
-  accept: string;
-}
+};
 
 interface Route {
   label: string;
@@ -53,8 +39,6 @@ interface Route {
   real: (ids: Ids) => string;
   build(x: X, who: StaffSignIn, ids: Ids, h: Harness): Probe;
 }
-
-const tokenOr = fc.option(anyText, { freq: 4, nil: undefined });
 
 const post = (
   label: string,
@@ -265,14 +249,8 @@ for (const engine of engines) {
           const arb = fc.oneof(
             ...ROUTES.map((r) => ({
               weight: r.weight,
-              arbitrary: fc.record({
-                route: fc.constant(named(r.label, r)),
-                mutate: mutatedForm(r.fields),
-                token: tokenOr,
+              arbitrary: formInput(r, STAFF_LOCALES, {
                 id: idSegment(() => r.real(ids)),
-                how: encoding,
-                type: formContentType,
-                accept: acceptLanguage(STAFF_LOCALES),
               }),
             })),
           );
