@@ -151,7 +151,7 @@ for (const engine of engines) {
       const dup = (await newRequest(h.deps)).caseId;
       const into = (await newRequest(h.deps)).caseId;
       const stale = issueFormToken(h.deps.vault.formKey, 'case-link-form', h.deps.now() - 7 * 3600_000);
-      for (const fields of [{ _once: stale }, {}]) {
+      for (const fields of [{ _once: stale }, {}] as Record<string, string>[]) {
         const res = await post(lead, `/staff/cases/${dup}/merge`, { ...fields, into: String(into) });
         expect(res.statusCode).toBe(422);
         expect(res.body).toContain('This form was open too long or is not from this page: nothing was merged.');
