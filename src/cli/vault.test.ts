@@ -436,7 +436,7 @@ for (const engine of engines) {
         { action: 'vault.sealed_messages_moved', detail: { messages: 1 } },
         {
           action: 'vault.sealed_mode_left',
-          detail: { by: 'bo', caseKeys: 2, staffSecrets: 1, messages: 0, retired: String(firstKey), holders: 2 },
+          detail: { by: 'bo', caseKeys: 2, staffSecrets: 1, messages: 0, moduleData: 0, retired: String(firstKey), holders: 2 },
         },
       ]);
       expect(await h.deps.db.selectFrom('unseal_holders').selectAll().execute()).toEqual([]);

@@ -476,7 +476,7 @@ describe.each(available.map((e) => [e.name, e] as const))('haven backup and have
       cpSync(backupKeysDir(src.dataDir), backupKeysDir(dst.dataDir), { recursive: true });
       io = collect();
       expect(await runRestore(env(dst), { in: out, now: src.clock.now }, io)).toBe(0);
-      expect(io.lines.join('\n')).toMatch(/^out: Restored \d+ rows/m);
+      expect(io.lines.join('\n')).toMatch(/^out: Restored [\d,]+ rows/m);
       expect(await dumpAll(dst.deps.storage)).toEqual(await dumpAll(src.deps.storage));
 
       io = collect();
