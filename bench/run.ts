@@ -21,6 +21,7 @@
 //   --large N      size of the in-process database (default 100000; quick 3709, the demo year)
 //   --out FILE     where to write the results (default bench/results/latest.json)
 //   --skip-unseal  leave out the unseal flood
+//   --skip-search  leave out search (its index walk over a database not yet indexed takes long)
 //   --skip-inprocess, --skip-http   leave out a level
 // PostgreSQL is used when a server answers at TEST_DATABASE_URL (default as in the tests).
 
@@ -300,6 +301,7 @@ if (!flag('skip-http')) {
         adminUrl: engine.name === 'postgres' ? PG_ADMIN_URL : undefined,
         log: (line) => console.log(line),
         rebuild: flag('rebuild'),
+        skipSearch: flag('skip-search'),
         importDir: arg('import') === undefined ? undefined : resolve(arg('import')!),
       });
     }

@@ -24,6 +24,8 @@ export interface LevelOptions {
   rebuild?: boolean;
   /** A folder of SQLite databases built elsewhere (cache.ts). */
   importDir?: string;
+  /** Leave search out: its index walk over a database not yet indexed takes long (`--skip-search`). */
+  skipSearch?: boolean;
 }
 
 /** How much of each measure: `--quick` keeps the whole run under a few minutes. */
@@ -172,31 +174,34 @@ export async function httpLevel(o: LevelOptions): Promise<void> {
     add('http.case.p50_ms', c.p50, 'ms', 'http.trivial.p50_ms');
     add('http.case.p95_ms', c.p95, 'ms', 'http.trivial.p95_ms');
 
-    // Search (ADR 37). `haven demo` indexes what it writes; a cache entry built before the index
-    // existed is indexed here first (timed: the walk a new install or a key rotation runs).
-    const built = await server.call<SearchIndexRun>({ op: 'search-index' }, 12 * 60 * 60_000);
-    if (built.indexed > 0) {
-      log(`  indexed ${built.indexed.toLocaleString('en')} cases for search in ${(built.durationMs / 1000).toFixed(0)} s (--rebuild makes it part of haven demo)`);
-      add('search.index_walk.cases_per_s', built.indexed / (built.durationMs / 1000), 'cases/s');
-      add('search.index_walk.max_stall_ms', built.maxStallMs, 'ms');
-    }
-    const terms = await server.call<SearchTerms>({ op: 'search-terms' });
-    add('search.index_rows_per_case', terms.rows / Math.max(1, terms.cases), 'rows');
-    if (terms.bytes !== null) add('search.index_bytes_per_case', terms.bytes / Math.max(1, terms.cases), 'bytes');
-    // A word in most English requests, one in few, two together, one in none, an email, a domain.
-    const searches: [string, string][] = [
-      ['common', 'my'],
-      ['rare', 'checkpoint'],
-      ['two_words', 'phone battery'],
-      ['absent', 'zqxvjk'],
-      ...(terms.email ? ([['email', terms.email]] as [string, string][]) : []),
-      ...(terms.domain ? ([['domain', terms.domain]] as [string, string][]) : []),
-    ];
-    for (const [label, q] of searches) {
-      const r = await sample(b.search, () => `${base}/staff/search?q=${encodeURIComponent(q)}`, staff);
-      if (r.failed) log(`  warning: search ${label} failed ${r.failed} times`);
-      add(`http.search.${label}.p50_ms`, r.p50, 'ms', 'http.trivial.p50_ms');
-      add(`http.search.${label}.p95_ms`, r.p95, 'ms', 'http.trivial.p95_ms');
+    // Search (ADR 37), unless left out (`--skip-search`). `haven demo` indexes what it writes; a
+    // cache entry built before the index existed is indexed here first (timed: the walk a new
+    // install or a key rotation runs).
+    if (!o.skipSearch) {
+      const built = await server.call<SearchIndexRun>({ op: 'search-index' }, 12 * 60 * 60_000);
+      if (built.indexed > 0) {
+        log(`  indexed ${built.indexed.toLocaleString('en')} cases for search in ${(built.durationMs / 1000).toFixed(0)} s (--rebuild makes it part of haven demo)`);
+        add('search.index_walk.cases_per_s', built.indexed / (built.durationMs / 1000), 'cases/s');
+        add('search.index_walk.max_stall_ms', built.maxStallMs, 'ms');
+      }
+      const terms = await server.call<SearchTerms>({ op: 'search-terms' });
+      add('search.index_rows_per_case', terms.rows / Math.max(1, terms.cases), 'rows');
+      if (terms.bytes !== null) add('search.index_bytes_per_case', terms.bytes / Math.max(1, terms.cases), 'bytes');
+      // A word in most English requests, one in few, two together, one in none, an email, a domain.
+      const searches: [string, string][] = [
+        ['common', 'my'],
+        ['rare', 'checkpoint'],
+        ['two_words', 'phone battery'],
+        ['absent', 'zqxvjk'],
+        ...(terms.email ? ([['email', terms.email]] as [string, string][]) : []),
+        ...(terms.domain ? ([['domain', terms.domain]] as [string, string][]) : []),
+      ];
+      for (const [label, q] of searches) {
+        const r = await sample(b.search, () => `${base}/staff/search?q=${encodeURIComponent(q)}`, staff);
+        if (r.failed) log(`  warning: search ${label} failed ${r.failed} times`);
+        add(`http.search.${label}.p50_ms`, r.p50, 'ms', 'http.trivial.p50_ms');
+        add(`http.search.${label}.p95_ms`, r.p95, 'ms', 'http.trivial.p95_ms');
+      }
     }
 
     // Many case-page views (16 clients): the server's memory must stay flat.
