@@ -28,6 +28,7 @@ import * as referrals from './2026-12-07-014-referrals.js';
 import * as search from './2026-12-07-015-search.js';
 import * as caseLinks from './2026-12-08-001-case-links.js';
 import * as morePlaybooks from './2026-12-08-002-more-playbooks.js';
+import * as mergedIntoIndex from './2026-12-08-003-cases-merged-into-index.js';
 
 /** Every migration, in order. Names are ISO-dated; never rename or edit a landed one. */
 export const migrations: Record<string, Migration> = {
@@ -60,4 +61,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-015-search': search,
   '2026-12-08-001-case-links': caseLinks,
   '2026-12-08-002-more-playbooks': morePlaybooks,
+  '2026-12-08-003-cases-merged-into-index': mergedIntoIndex,
 };

@@ -27,6 +27,7 @@ export const CASE_COLUMNS = [
   'mandate',
   'contact_method',
   'contact_enc',
+  'contact_hash',
   'assignee_id',
   'awaiting_reply',
   'created_at',

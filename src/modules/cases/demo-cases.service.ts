@@ -5,6 +5,7 @@ import { CaseKey, randomBytes } from '../../platform/crypto/vault.js';
 import * as repo from './demo-cases.repo.js';
 import { purgedReceiptHash, SHREDDED_KEY } from './purge.repo.js';
 import { purgeRuleLabel, type RetentionRuleRef } from './purge.service.js';
+import { contactHash } from './link.service.js';
 
 // Writes demo cases (the demo module's synthetic year) in bulk, with exactly the shape of real
 // cases: a wrapped per-case key, a receipt hash, encrypted contact and messages, a creation
@@ -155,6 +156,8 @@ export async function insertDemoCases(
         p.mandate,
         p.contactMethod,
         p.contact && !purgedBy ? key.seal('contact', p.contact) : null,
+        // Its handle's keyed hash, as a request saved through the form has (duplicates, ADR 38).
+        purgedBy ? null : contactHash(deps, p.contact),
         p.assigned ? handlerId : null,
         purgedBy ? 0 : p.awaitingReply ? 1 : 0,
         p.createdAt,

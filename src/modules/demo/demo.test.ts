@@ -527,6 +527,35 @@ for (const engine of engines) {
       }
     });
 
+    it('gives each case the keyed hash of its contact, as a request from the form gets, so its page finds duplicates without a write', async () => {
+      const rows = await a.deps.db.selectFrom('cases').select(['id', 'key_wrapped', 'contact_enc', 'contact_hash', 'purged_at']).execute();
+      const withContact = rows.filter((r) => r.contact_enc !== null);
+      expect(withContact.length).toBeGreaterThan(10);
+      expect(withContact.every((r) => r.contact_hash !== null)).toBe(true);
+      expect(rows.filter((r) => r.purged_at !== null).every((r) => r.contact_hash === null)).toBe(true);
+      // The same handle sent through the form gets the same hash (on a database of its own: this
+      // one must stay demo-only).
+      const first = withContact[0]!;
+      const contact = a.deps.vault.caseKey(first.id, first.key_wrapped).open('contact', first.contact_enc!);
+      const h = await createHarness(engine);
+      try {
+        h.deps.vault = a.deps.vault;
+        const { caseId } = await submitRequest(h.deps, {
+          description: 'A second request from the same person.',
+          urgency: 'reactive',
+          country: 'MX',
+          language: 'es',
+          contactMethod: 'email',
+          contact,
+          beneficiary: 'journalist',
+        });
+        const sent = await h.deps.db.selectFrom('cases').select('contact_hash').where('id', '=', caseId).executeTakeFirstOrThrow();
+        expect(sent.contact_hash).toBe(first.contact_hash);
+      } finally {
+        await h.close();
+      }
+    });
+
     it('refuses a database with real cases unless forced, and accepts more demo data', async () => {
       const h = await createHarness(engine);
       try {
