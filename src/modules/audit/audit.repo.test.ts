@@ -1,9 +1,10 @@
-import { sql, type CompiledQuery, type Kysely, type KyselyPlugin } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../test/engines.js';
 import type { Database } from '../../platform/storage/schema.js';
 import { listActions, listEntries, type AuditRow } from './audit.repo.js';
 import type { AuditCursor, AuditFilters } from './audit.schema.js';
+import { capturing } from '../../../test/capture.js';
 
 // The audit log's reads on both engines: every filter, alone and together, walked page by
 // page by keyset, gives exactly the entries a plain sort of the table gives; the list of
@@ -117,14 +118,7 @@ for (const engine of engines) {
 
     if (engine.name === 'sqlite')
       it('reads each filter from an index in the page order; only a case sorts its own entries', async () => {
-        const statements: CompiledQuery[] = [];
-        const capture: KyselyPlugin = {
-          transformQuery(args) {
-            statements.push(db.getExecutor().compileQuery(args.node, args.queryId));
-            return args.node;
-          },
-          transformResult: async (args) => args.result,
-        };
+        const { statements, capture } = capturing(db);
         const problems: string[] = [];
         for (const [label, f] of FILTERS) {
           for (const after of [null, { at: T0 + 50 * HOUR, id: 300 }]) {

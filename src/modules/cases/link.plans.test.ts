@@ -1,7 +1,8 @@
-import { sql, type CompiledQuery, type KyselyPlugin } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, type TestDatabase } from '../../../test/engines.js';
 import { mergedIntoIt } from './link.repo.js';
+import { capturing } from '../../../test/capture.js';
 
 /**
  * Every case page asks which cases were merged into it (ADR 38): that must be one probe of an
@@ -19,14 +20,7 @@ for (const engine of engines) {
 
     it('are read through an index on merged_into, not a scan of cases', async () => {
       const db = created.storage.db;
-      const statements: CompiledQuery[] = [];
-      const capture: KyselyPlugin = {
-        transformQuery(args) {
-          statements.push(db.getExecutor().compileQuery(args.node, args.queryId));
-          return args.node;
-        },
-        transformResult: async (args) => args.result,
-      };
+      const { statements, capture } = capturing(db);
       expect(await mergedIntoIt(db.withPlugin(capture), 42)).toEqual([]);
       const run = statements[0]!;
       let plan: string;

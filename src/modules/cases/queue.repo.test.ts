@@ -1,4 +1,4 @@
-import { sql, type CompiledQuery, type Kysely, type KyselyPlugin } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../test/engines.js';
 import { insertStaffRow } from '../../../test/staff-row.js';
@@ -9,6 +9,7 @@ import { queueStatuses } from './case.js';
 import { countQueue, listQueueRows, type QueueCursor, type QueueFilter, type QueueRow } from './case.repo.js';
 import { useMillionCaseStatistics } from './case.fixtures.js';
 import { countQueueFor, hiddenCases, visibleSql } from './access.js';
+import { capturing } from '../../../test/capture.js';
 
 // The staff queue's every filter, alone and two at a time, on both engines: walked page by
 // page by keyset, it gives exactly the cases a plain sort of the table gives, in the same
@@ -197,14 +198,7 @@ for (const engine of engines) {
     // SQLite's plans only (PostgreSQL's planner is checked by the page walk above and the bench).
     if (engine.name === 'sqlite')
       it('reads each filter from an index in the queue order, never sorting the matching cases', async () => {
-        const statements: CompiledQuery[] = [];
-        const capture: KyselyPlugin = {
-          transformQuery(args) {
-            statements.push(db.getExecutor().compileQuery(args.node, args.queryId));
-            return args.node;
-          },
-          transformResult: async (args) => args.result,
-        };
+        const { statements, capture } = capturing(db);
         /** The plan of the one statement a page runs, each line of it. */
         const plan = async (f: QueueFilter): Promise<string[]> => {
           statements.length = 0;
@@ -315,14 +309,7 @@ for (const engine of engines) {
       }
 
       if (engine.name !== 'sqlite') return;
-      const statements: CompiledQuery[] = [];
-      const capture: KyselyPlugin = {
-        transformQuery(args) {
-          statements.push(db.getExecutor().compileQuery(args.node, args.queryId));
-          return args.node;
-        },
-        transformResult: async (args) => args.result,
-      };
+      const { statements, capture } = capturing(db);
       const problems: string[] = [];
       const check = async (stats: string) => {
         for (const sort of ['activity', 'received'] as const) {
@@ -385,14 +372,7 @@ for (const engine of engines) {
         // What the totals take away is read from the partial index of restricted cases, never a
         // scan of the others (on SQLite, here with a million cases' statistics).
         if (engine.name === 'sqlite') {
-          const statements: CompiledQuery[] = [];
-          const capture: KyselyPlugin = {
-            transformQuery(args) {
-              statements.push(db.getExecutor().compileQuery(args.node, args.queryId));
-              return args.node;
-            },
-            transformResult: async (args) => args.result,
-          };
+          const { statements, capture } = capturing(db);
           expect((await hiddenCases(db.withPlugin(capture), reader)).length).toBe(hidden.size);
           const res = await db.executeQuery<{ detail: string }>({ ...statements[0]!, sql: `explain query plan ${statements[0]!.sql}` });
           const reads = res.rows.map((r) => r.detail).filter((d) => / cases\b/.test(d));

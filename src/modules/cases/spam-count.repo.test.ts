@@ -1,10 +1,11 @@
-import { sql, type CompiledQuery, type Kysely, type KyselyPlugin } from 'kysely';
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../test/engines.js';
 import { ACTIVE_STATUSES, CASE_STATUSES } from '../../contracts/case.js';
 import type { Database } from '../../platform/storage/schema.js';
 import { countSuspectedSpam } from './case.repo.js';
 import { useMillionCaseStatistics } from './case.fixtures.js';
+import { capturing } from '../../../test/capture.js';
 
 // The suspected-spam count in the staff bar: exact up to its cap, never more than the cap, on
 // both engines, as one statement with one LIMIT over a union of one range per status. On SQLite
@@ -84,14 +85,7 @@ for (const engine of engines) {
 
     /** The statement the count runs (the plugin sees its parts too; the one run is the outer one). */
     const counted = async (): Promise<CompiledQuery> => {
-      const statements: CompiledQuery[] = [];
-      const capture: KyselyPlugin = {
-        transformQuery(args) {
-          statements.push(db.getExecutor().compileQuery(args.node, args.queryId));
-          return args.node;
-        },
-        transformResult: async (args) => args.result,
-      };
+      const { statements, capture } = capturing(db);
       await countSuspectedSpam(db.withPlugin(capture), ACTIVE_STATUSES, 1000);
       const run = statements.filter((s) => s.sql.startsWith('select count(*)'));
       expect(run).toHaveLength(1);
