@@ -4,7 +4,7 @@ import type { Translate } from '../../platform/i18n/index.js';
 import type { Option } from '../../platform/views/form.js';
 import type { AuditLine, CaseSummaryRow } from './case.service.js';
 import { listCaseWorkers, listInactiveCaseHolders } from './case.service.js';
-import { listTerms, taxonomyOptions, termLabel, termLabels } from '../taxonomies/index.js';
+import { cachedTerms, taxonomyOptions, termLabel, termLabels } from '../taxonomies/index.js';
 import type { QueueOptions } from './views/queue.js';
 import type { TriageOptions } from './views/case-page.js';
 import { isolate } from '../../platform/text.js';
@@ -17,7 +17,7 @@ import { isolate } from '../../platform/text.js';
  * `keep`, the case's own type, is among them even when it has been retired.
  */
 async function incidentTypeOptions(deps: Deps, locale: string, t: Translate, keep: string | null): Promise<Option[]> {
-  const terms = await listTerms(deps, 'incident_type', { includeRetired: true });
+  const terms = await cachedTerms(deps, 'incident_type', { includeRetired: true });
   return terms.filter((term) => term.active || term.code === keep).map((term) => ({
     value: term.code,
     label: term.rsit

@@ -30,7 +30,7 @@ import { messageField, openMessageBody } from './message-body.js';
 import { dayStart, decodeCursor, encodeCursor, firstLine, nextDay, QUEUE_COUNT_MAX } from './queue.js';
 import { attachStaged, type StagedAttachment } from './attachment.service.js';
 import type { PatchCaseInput, QueueQuery, TriageInput } from './case.schema.js';
-import { findTerm, listTerms, type TaxonomyKind } from '../taxonomies/index.js';
+import { cachedTerms, findTerm, type TaxonomyKind } from '../taxonomies/index.js';
 import { visibleLinks, type CaseLinkView } from './link.service.js';
 import * as linkRepo from './link.repo.js';
 
@@ -746,7 +746,10 @@ export async function replyWithStatus(
   }
 }
 
-/** RSIT class/type of every incident type (retired ones too: cases keep them), for labelling lists without a query per row. */
+/**
+ * RSIT class/type of every incident type (retired ones too: cases keep them), for labelling lists
+ * without a query per row; from the process's kept copy of the vocabulary (ADR 22).
+ */
 export async function rsitByIncidentType(deps: Deps): Promise<Map<string, string | null>> {
-  return new Map((await listTerms(deps, 'incident_type', { includeRetired: true })).map((t) => [t.code, t.rsit]));
+  return new Map((await cachedTerms(deps, 'incident_type', { includeRetired: true })).map((t) => [t.code, t.rsit]));
 }

@@ -26,6 +26,7 @@ export {
   termLabels,
   cachedTaxonomyOptions,
   cachedTerm,
+  cachedTerms,
   TAXONOMY_CACHE_MS,
 } from './taxonomy.service.js';
 export { TAXONOMY_ACTIONS, taxonomyPolicy, type TaxonomyAction } from './taxonomy.policy.js';

@@ -222,6 +222,19 @@ export async function cachedTerm(
   return (await keptVocabulary(deps, kind)).byCode.get(code);
 }
 
+/**
+ * listTerms for a page, from the kept copy (at most TAXONOMY_CACHE_MS old, see above), in stored
+ * order: never for checking a write. The array is the caller's; the terms in it are shared.
+ */
+export async function cachedTerms(
+  deps: CacheDeps,
+  kind: TaxonomyKind,
+  opts: { includeRetired?: boolean } = {},
+): Promise<Term[]> {
+  const entry = await keptVocabulary(deps, kind);
+  return opts.includeRetired ? [...entry.everyByCode.values()] : [...entry.terms];
+}
+
 // ---- The administrators' pages ------------------------------------------------------------
 
 export interface VocabularySummary extends Vocabulary {
