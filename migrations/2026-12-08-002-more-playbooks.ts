@@ -332,14 +332,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         .execute()
     ).map((r) => r.incident_type),
   );
-  const todo = SEEDED_PLAYBOOKS.filter((p) => !covered.has(p.incidentType));
-  if (todo.length === 0) return;
+  const missing = SEEDED_PLAYBOOKS.filter((p) => !covered.has(p.incidentType));
+  if (missing.length === 0) return;
   const last = await seeds.selectFrom('playbooks').select(sql<number | string | null>`max(sort)`.as('m')).executeTakeFirst();
   const after = Number(last?.m ?? 0);
   await seeds
     .insertInto('playbooks')
     .values(
-      todo.map((p, i) => ({
+      missing.map((p, i) => ({
         id: p.id,
         incident_type: p.incidentType,
         active: 1,
@@ -351,12 +351,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await seeds
     .insertInto('playbook_names')
-    .values(todo.flatMap((p) => Object.entries(p.names).map(([language, name]) => ({ playbook_id: p.id, language, name }))))
+    .values(missing.flatMap((p) => Object.entries(p.names).map(([language, name]) => ({ playbook_id: p.id, language, name }))))
     .execute();
   await seeds
     .insertInto('playbook_steps')
     .values(
-      todo.flatMap((p) =>
+      missing.flatMap((p) =>
         p.steps.map((s, i) => ({
           id: `${p.id}-${i + 1}`,
           playbook_id: p.id,
@@ -370,7 +370,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )
     .execute();
   // One statement per playbook (at most 35 rows of four values), well within SQLite's bound-parameter limit.
-  for (const p of todo) {
+  for (const p of missing) {
     await seeds
       .insertInto('playbook_step_texts')
       .values(
